@@ -1,0 +1,99 @@
+package io.ccdstream.embedded;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Plain producer and consumer helpers for the broker tests; every wait is bounded. */
+final class TestClients {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private TestClients() {
+    }
+
+    static Map<String, Object> producerConfig(final String bootstrapServers) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
+    }
+
+    /** Sends each value (keyed by itself) and waits for every acknowledgement. */
+    static void produce(final String bootstrapServers, final String topic, final List<String> values) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(bootstrapServers))) {
+            for (String value : values) {
+                producer.send(new ProducerRecord<>(topic, value, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("Could not produce to " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Reads the topic from the beginning until {@code expected} records arrived or {@link #TIMEOUT} passed, then
+     * keeps polling briefly so that extra records would show up too.
+     */
+    static List<String> consumeAll(final String bootstrapServers, final String topic, final int expected,
+                                   final String isolationLevel) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers,
+                isolationLevel))) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final List<String> values = new ArrayList<>();
+            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                pollInto(consumer, values, Duration.ofMillis(200));
+            }
+            pollInto(consumer, values, Duration.ofMillis(200));
+            return values;
+        }
+    }
+
+    private static void pollInto(final KafkaConsumer<String, String> consumer, final List<String> values,
+                                 final Duration timeout) {
+        for (ConsumerRecord<String, String> record : consumer.poll(timeout)) {
+            values.add(record.value());
+        }
+    }
+
+    private static Map<String, Object> consumerConfig(final String bootstrapServers, final String isolationLevel) {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    }
+
+    static List<String> values(final String prefix, final int count) {
+        final List<String> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(prefix + "-" + i);
+        }
+        return values;
+    }
+}
