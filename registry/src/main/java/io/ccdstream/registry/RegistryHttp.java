@@ -1,0 +1,186 @@
+package io.ccdstream.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of {@link SchemaRegistryClient}: JSON in and out, basic auth, error bodies turned
+ * into {@link SchemaRegistryException}, and fail-over across the configured URLs.
+ */
+final class RegistryHttp {
+
+    /** Confluent's media type, sent as Content-Type and Accept. */
+    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryHttp.class);
+
+    private record Endpoint(URI base, String authorization) { }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<Endpoint> endpoints;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final AtomicInteger preferred = new AtomicInteger();
+
+    RegistryHttp(final SchemaRegistryClientConfig config) {
+        this.endpoints = endpoints(config);
+        this.http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.HTTP_CONNECT_TIMEOUT_MS_CONFIG)))
+            .build();
+        this.requestTimeout = Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.HTTP_READ_TIMEOUT_MS_CONFIG));
+    }
+
+    /** @return the path segment for a subject, percent-encoded */
+    static String segment(final String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    JsonNode get(final String path) {
+        return send("GET", path, null);
+    }
+
+    JsonNode post(final String path, final Object body) {
+        return send("POST", path, body);
+    }
+
+    JsonNode put(final String path, final Object body) {
+        return send("PUT", path, body);
+    }
+
+    private JsonNode send(final String method, final String path, final Object body) {
+        final String payload = body == null ? null : toJson(body);
+        final int first = preferred.get();
+        IOException last = null;
+        for (int i = 0; i < endpoints.size(); i++) {
+            final int index = (first + i) % endpoints.size();
+            try {
+                final JsonNode result = sendTo(endpoints.get(index), method, path, payload);
+                preferred.set(index);
+                return result;
+            } catch (IOException e) {
+                LOG.debug("Schema registry {} unreachable for {} {}: {}", endpoints.get(index).base(), method, path,
+                    e.toString());
+                last = e;
+            }
+        }
+        throw new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE, SchemaRegistryException.NO_RESPONSE,
+            "No schema registry reachable at " + endpoints.stream().map(Endpoint::base).toList() + " for "
+                + method + " " + path + ": " + last, last);
+    }
+
+    private JsonNode sendTo(final Endpoint endpoint, final String method, final String path, final String payload)
+        throws IOException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(resolve(endpoint.base(), path))
+            .timeout(requestTimeout)
+            .header("Accept", CONTENT_TYPE)
+            .method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
+        if (payload != null) {
+            request.header("Content-Type", CONTENT_TYPE);
+        }
+        if (endpoint.authorization() != null) {
+            request.header("Authorization", endpoint.authorization());
+        }
+        final HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE,
+                SchemaRegistryException.NO_RESPONSE, "Interrupted during " + method + " " + path, e);
+        }
+        return parse(method, path, response);
+    }
+
+    private JsonNode parse(final String method, final String path, final HttpResponse<String> response) {
+        final String body = response.body();
+        if (response.statusCode() / 100 == 2) {
+            return body == null || body.isBlank() ? MissingNode.getInstance() : readTree(body, method, path);
+        }
+        throw errorFrom(response.statusCode(), body, method + " " + path);
+    }
+
+    private SchemaRegistryException errorFrom(final int status, final String body, final String request) {
+        try {
+            final JsonNode error = json.readTree(body);
+            if (error != null && error.has("error_code")) {
+                return new SchemaRegistryException(status, error.path("error_code").asInt(status),
+                    error.path("message").asText(""));
+            }
+        } catch (IOException e) {
+            // Not Confluent's JSON error body (a proxy's HTML page, say): report the raw text below.
+        }
+        return new SchemaRegistryException(status, status, "HTTP " + status + " for " + request + ": " + body);
+    }
+
+    private JsonNode readTree(final String body, final String method, final String path) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new SchemaRegistryException(200, 0, "Unreadable JSON from " + method + " " + path + ": " + body, e);
+        }
+    }
+
+    private String toJson(final Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write request body " + body, e);
+        }
+    }
+
+    private static URI resolve(final URI base, final String path) {
+        final String prefix = base.toString().replaceAll("/+$", "");
+        return URI.create(prefix + path);
+    }
+
+    private static List<Endpoint> endpoints(final SchemaRegistryClientConfig config) {
+        final List<Endpoint> result = new ArrayList<>();
+        for (URI url : config.urls()) {
+            final String userInfo = switch (config.credentialsSource()) {
+                case SchemaRegistryClientConfig.USER_INFO_SOURCE -> config.userInfo();
+                case SchemaRegistryClientConfig.URL_SOURCE -> url.getRawUserInfo() == null ? null
+                    : URLDecoder.decode(url.getRawUserInfo(), StandardCharsets.UTF_8);
+                default -> null;
+            };
+            result.add(new Endpoint(withoutUserInfo(url), basicAuth(userInfo)));
+        }
+        return List.copyOf(result);
+    }
+
+    private static URI withoutUserInfo(final URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url;
+        }
+        final String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+        final String path = url.getRawPath() == null ? "" : url.getRawPath();
+        return URI.create(url.getScheme() + "://" + url.getHost() + port + path);
+    }
+
+    private static String basicAuth(final String userInfo) {
+        if (userInfo == null) {
+            return null;
+        }
+        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    }
+}

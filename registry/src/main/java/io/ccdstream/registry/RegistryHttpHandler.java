@@ -1,0 +1,309 @@
+package io.ccdstream.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps Confluent Schema Registry's REST routes onto {@link RegistryService}, with Confluent's
+ * response bodies, status codes and JSON error bodies. Request bodies are read as JSON whatever
+ * their Content-Type (or none), chunked or not.
+ */
+final class RegistryHttpHandler implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
+
+    private record Response(int status, byte[] body) { }
+
+    private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
+        String segment(final int index) {
+            return path.get(index);
+        }
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final RegistryService service;
+    private final AtomicLong requests = new AtomicLong();
+
+    RegistryHttpHandler(final RegistryService service) {
+        this.service = service;
+    }
+
+    long requestCount() {
+        return requests.get();
+    }
+
+    @Override
+    public void handle(final HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        try (exchange) {
+            final Response response = respond(exchange);
+            exchange.getResponseHeaders().set("Content-Type", RegistryHttp.CONTENT_TYPE);
+            exchange.sendResponseHeaders(response.status(), response.body().length);
+            exchange.getResponseBody().write(response.body());
+        }
+    }
+
+    private Response respond(final HttpExchange exchange) {
+        try {
+            final Request request = new Request(exchange.getRequestMethod(),
+                segments(exchange.getRequestURI().getRawPath()), query(exchange.getRequestURI().getRawQuery()), exchange);
+            return route(request);
+        } catch (SchemaRegistryException e) {
+            return error(e.status(), e.errorCode(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Schema registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            return error(500, 500, "Internal server error: " + e);
+        }
+    }
+
+    private Response route(final Request request) {
+        final List<String> path = request.path();
+        if (path.isEmpty()) {
+            return only(request, "GET", () -> ok(json.createObjectNode()));
+        }
+        return switch (path.get(0)) {
+            case "schemas" -> schemas(request);
+            case "subjects" -> subjects(request);
+            case "compatibility" -> compatibility(request);
+            case "config" -> config(request);
+            default -> throw notFound();
+        };
+    }
+
+    private Response schemas(final Request request) {
+        final List<String> path = request.path();
+        if (path.size() == 2 && "types".equals(path.get(1))) {
+            return only(request, "GET", () -> ok(json.createArrayNode().add("AVRO")));
+        }
+        if (path.size() < 3 || !"ids".equals(path.get(1))) {
+            throw notFound();
+        }
+        final int id = schemaId(request.segment(2));
+        if (path.size() == 3) {
+            return only(request, "GET", () -> ok(json.createObjectNode().put("schema", service.schema(id).toString())));
+        }
+        if (path.size() == 4 && "versions".equals(path.get(3))) {
+            return only(request, "GET", () -> ok(subjectVersions(service.versionsWithId(id))));
+        }
+        if (path.size() == 4 && "subjects".equals(path.get(3))) {
+            return only(request, "GET", () -> ok(json.valueToTree(
+                service.versionsWithId(id).stream().map(RegistryState.Version::subject).distinct().toList())));
+        }
+        throw notFound();
+    }
+
+    private Response subjects(final Request request) {
+        final List<String> path = request.path();
+        if (path.size() == 1) {
+            return only(request, "GET", () -> ok(json.valueToTree(service.subjects())));
+        }
+        final String subject = request.segment(1);
+        if (path.size() == 2) {
+            return only(request, "POST", () -> ok(version(service.lookup(subject, submission(request)))));
+        }
+        if (!"versions".equals(path.get(2)) || path.size() > 5) {
+            throw notFound();
+        }
+        if (path.size() == 3) {
+            return switch (request.method()) {
+                case "GET" -> ok(json.valueToTree(service.versions(subject)));
+                case "POST" -> ok(json.createObjectNode().put("id", service.register(subject, submission(request))));
+                default -> throw methodNotAllowed();
+            };
+        }
+        final int version = versionNumber(request.segment(3));
+        if (path.size() == 4) {
+            return only(request, "GET", () -> ok(version(service.version(subject, version))));
+        }
+        if (!"schema".equals(path.get(4))) {
+            throw notFound();
+        }
+        return only(request, "GET", () -> new Response(200,
+            service.version(subject, version).canonical().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Response compatibility(final Request request) {
+        final List<String> path = request.path();
+        final boolean versionsPath = path.size() >= 4 && "subjects".equals(path.get(1)) && "versions".equals(path.get(3));
+        if (!versionsPath || path.size() > 5) {
+            throw notFound();
+        }
+        final int version = path.size() == 5 ? versionNumber(request.segment(4)) : RegistryService.LATEST;
+        return only(request, "POST", () -> {
+            final RegistryService.CompatibilityCheck check =
+                service.checkCompatibility(request.segment(2), version, submission(request));
+            final ObjectNode body = json.createObjectNode().put("is_compatible", check.compatible());
+            if (Boolean.parseBoolean(request.query().get("verbose"))) {
+                body.set("messages", json.valueToTree(check.messages()));
+            }
+            return ok(body);
+        });
+    }
+
+    private Response config(final Request request) {
+        final List<String> path = request.path();
+        if (path.size() > 2) {
+            throw notFound();
+        }
+        final String subject = path.size() == 2 ? request.segment(1) : null;
+        return switch (request.method()) {
+            case "GET" -> ok(json.createObjectNode().put("compatibilityLevel", (subject == null ? service.globalLevel()
+                : service.subjectLevel(subject, Boolean.parseBoolean(request.query().get("defaultToGlobal")))).name()));
+            case "PUT" -> {
+                final CompatibilityLevel level = requestedLevel(body(request));
+                service.setLevel(subject, level);
+                yield ok(json.createObjectNode().put("compatibility", level.name()));
+            }
+            default -> throw methodNotAllowed();
+        };
+    }
+
+    private ObjectNode version(final RegistryState.Version version) {
+        return json.createObjectNode().put("subject", version.subject()).put("version", version.version())
+            .put("id", version.id()).put("schema", version.canonical());
+    }
+
+    private ArrayNode subjectVersions(final List<RegistryState.Version> versions) {
+        final ArrayNode array = json.createArrayNode();
+        versions.forEach(v -> array.addObject().put("subject", v.subject()).put("version", v.version()));
+        return array;
+    }
+
+    private RegistryService.Submission submission(final Request request) {
+        final JsonNode body = body(request);
+        final JsonNode schema = body.path("schema");
+        final JsonNode type = body.path("schemaType");
+        final JsonNode references = body.path("references");
+        return new RegistryService.Submission(schema.isTextual() ? schema.asText() : null,
+            type.isTextual() ? type.asText() : null, references.isArray() ? references.size() : 0);
+    }
+
+    private JsonNode body(final Request request) {
+        final byte[] bytes;
+        try {
+            bytes = request.exchange().getRequestBody().readAllBytes();
+        } catch (IOException e) {
+            throw new SchemaRegistryException(400, 400, "Cannot read request body: " + e.getMessage());
+        }
+        if (bytes.length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return json.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new SchemaRegistryException(400, 400, "Request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new SchemaRegistryException(400, 400, "Cannot read request body: " + e.getMessage());
+        }
+    }
+
+    private static CompatibilityLevel requestedLevel(final JsonNode body) {
+        return CompatibilityLevel.parse(body.path("compatibility").asText(null)).orElseThrow(() ->
+            new SchemaRegistryException(422, SchemaRegistryException.INVALID_COMPATIBILITY_LEVEL,
+                "Invalid compatibility level. Valid values are none, backward, forward, full,"
+                    + " backward_transitive, forward_transitive, and full_transitive"));
+    }
+
+    private static int versionNumber(final String text) {
+        if ("latest".equals(text)) {
+            return RegistryService.LATEST;
+        }
+        try {
+            final int version = Integer.parseInt(text);
+            if (version >= 1 || version == RegistryService.LATEST) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with Confluent's message.
+        }
+        throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_VERSION, "The specified version '"
+            + text + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+    }
+
+    private static int schemaId(final String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw notFound();
+        }
+    }
+
+    private static Response only(final Request request, final String method,
+                                 final Supplier<Response> action) {
+        if (!method.equals(request.method())) {
+            throw methodNotAllowed();
+        }
+        return action.get();
+    }
+
+    private Response ok(final JsonNode body) {
+        try {
+            return new Response(200, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write response " + body, e);
+        }
+    }
+
+    private Response error(final int status, final int errorCode, final String message) {
+        try {
+            return new Response(status, json.writeValueAsBytes(
+                json.createObjectNode().put("error_code", errorCode).put("message", message)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write error body", e);
+        }
+    }
+
+    private static SchemaRegistryException notFound() {
+        return new SchemaRegistryException(404, 404, "HTTP 404 Not Found");
+    }
+
+    private static SchemaRegistryException methodNotAllowed() {
+        return new SchemaRegistryException(405, 405, "HTTP 405 Method Not Allowed");
+    }
+
+    private static List<String> segments(final String rawPath) {
+        final List<String> segments = new ArrayList<>();
+        for (String raw : rawPath.split("/")) {
+            if (raw.isEmpty()) {
+                continue;
+            }
+            try {
+                segments.add(URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new SchemaRegistryException(400, 400, "Malformed path segment '" + raw + "': " + e.getMessage());
+            }
+        }
+        return segments;
+    }
+
+    private static Map<String, String> query(final String rawQuery) {
+        final Map<String, String> params = new HashMap<>();
+        if (rawQuery == null) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            final int eq = pair.indexOf('=');
+            final String name = eq < 0 ? pair : pair.substring(0, eq);
+            final String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+}

@@ -1,0 +1,81 @@
+package io.ccdstream.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Keys and values of the store topic: Confluent's layout, and a round trip of every record kind. */
+class StoreRecordCodecTest {
+
+    private static byte[] utf8(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(final byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldWriteSchemaVersionUnderConfluentKeyLayout() {
+        final StoreRecord record = new StoreRecord.SchemaVersion("images-value", 2, 7, "\"string\"", false);
+
+        assertThat(text(StoreRecordCodec.key(record)))
+            .isEqualTo("{\"keytype\":\"SCHEMA\",\"subject\":\"images-value\",\"version\":2,\"magic\":1}");
+        assertThat(text(StoreRecordCodec.value(record)))
+            .isEqualTo("{\"subject\":\"images-value\",\"version\":2,\"id\":7,\"schema\":\"\\\"string\\\"\",\"deleted\":false}");
+    }
+
+    @Test
+    void shouldWriteGlobalAndSubjectLevelsUnderConfigKeys() {
+        final StoreRecord global = new StoreRecord.Compatibility(null, CompatibilityLevel.FULL);
+        final StoreRecord subject = new StoreRecord.Compatibility("images-value", CompatibilityLevel.NONE);
+
+        assertThat(text(StoreRecordCodec.key(global))).isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":null,\"magic\":0}");
+        assertThat(text(StoreRecordCodec.key(subject)))
+            .isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":\"images-value\",\"magic\":0}");
+        assertThat(text(StoreRecordCodec.value(subject))).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+    }
+
+    @Test
+    void shouldRoundTripEveryRecordKind() throws IOException {
+        final StoreRecord[] records = {
+            new StoreRecord.SchemaVersion("s", 1, 3, "{\"type\":\"int\"}", false),
+            new StoreRecord.Compatibility(null, CompatibilityLevel.FORWARD_TRANSITIVE),
+            new StoreRecord.Compatibility("s", CompatibilityLevel.BACKWARD),
+            new StoreRecord.Compatibility("s", null),
+        };
+
+        for (StoreRecord record : records) {
+            assertThat(StoreRecordCodec.decode(StoreRecordCodec.key(record), StoreRecordCodec.value(record)))
+                .contains(record);
+        }
+    }
+
+    @Test
+    void shouldSkipKeyTypesThisRegistryDoesNotKeep() throws IOException {
+        assertThat(StoreRecordCodec.decode(utf8("{\"keytype\":\"NOOP\",\"magic\":0}"), null)).isEqualTo(Optional.empty());
+        assertThat(StoreRecordCodec.decode(utf8("{\"keytype\":\"MODE\",\"subject\":null,\"magic\":0}"),
+            utf8("{\"mode\":\"READWRITE\"}"))).isEmpty();
+    }
+
+    @Test
+    void shouldReadSchemaTombstoneAsDeletedVersion() throws IOException {
+        final Optional<StoreRecord> decoded = StoreRecordCodec.decode(
+            utf8("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":4,\"magic\":1}"), null);
+
+        assertThat(decoded).hasValueSatisfying(record -> assertThat(record)
+            .isInstanceOfSatisfying(StoreRecord.SchemaVersion.class, version -> {
+                assertThat(version.version()).isEqualTo(4);
+                assertThat(version.deleted()).isTrue();
+            }));
+    }
+
+    @Test
+    void shouldRejectUnreadableKey() {
+        assertThatThrownBy(() -> StoreRecordCodec.decode(utf8("not json"), null)).isInstanceOf(IOException.class);
+    }
+}
