@@ -1,0 +1,83 @@
+package io.ccdstream.streams.errors;
+
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends poison records to the dead-letter topic named by
+ * {@code errors.dead.letter.queue.topic.name} and lets processing continue.
+ *
+ * <p>A record that cannot be deserialized (not Avro, unknown schema id: a
+ * {@link SerializationException}) is poison; a failure to reach the schema registry is not, and
+ * stops the application rather than discarding good records. During
+ * processing only a {@link PoisonRecordException} is: anything else is a bug and stops the
+ * application, so that it is seen and fixed rather than quietly filling the dead-letter topic.
+ * Kafka Streams counts every record this handler resumes past in its {@code dropped-records}
+ * task metric.
+ */
+public class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+
+    /** Reason code of records that could not be deserialized. */
+    public static final String DESERIALIZATION = "DESERIALIZATION";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+    private String dlqTopic;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        if (topic == null || topic.toString().isBlank()) {
+            throw new IllegalArgumentException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG
+                + " must name the dead-letter topic for " + getClass().getSimpleName());
+        }
+        dlqTopic = topic.toString();
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+        ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (!(exception instanceof SerializationException)) {
+            // e.g. the schema registry is unreachable: the record may be fine, so do not discard it
+            LOG.error("Cannot deserialize {}-{}@{} for a reason other than its content", context.topic(),
+                context.partition(), context.offset(), exception);
+            return DeserializationExceptionHandler.Response.fail();
+        }
+        LOG.warn("Skipping undecodable record from {}-{}@{}: {}", context.topic(), context.partition(),
+            context.offset(), exception.getMessage());
+        return DeserializationExceptionHandler.Response.resume(DeadLetters.record(dlqTopic, DESERIALIZATION,
+            context, record.key(), record.value(), exception));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+        Exception exception) {
+        PoisonRecordException poison = poisonCause(exception);
+        if (poison == null) {
+            LOG.error("Processing bug at {}-{}@{} in {}", context.topic(), context.partition(), context.offset(),
+                context.processorNodeId(), exception);
+            return ProcessingExceptionHandler.Response.fail();
+        }
+        LOG.warn("Skipping poison record from {}-{}@{} ({}): {}", context.topic(), context.partition(),
+            context.offset(), poison.reason(), poison.getMessage());
+        return ProcessingExceptionHandler.Response.resume(DeadLetters.record(dlqTopic, poison.reason(), context,
+            context.sourceRawKey(), context.sourceRawValue(), poison));
+    }
+
+    private static PoisonRecordException poisonCause(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PoisonRecordException poison) {
+                return poison;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,71 @@
+package io.ccdstream.streams.errors;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+
+/**
+ * Builds dead-letter records: the poison record's raw key and value, with headers that say why
+ * and where it came from. Header names are those of Kafka Streams' own dead-letter queue
+ * (KIP-1034), plus {@link #REASON} with a machine-readable code.
+ */
+public final class DeadLetters {
+
+    /** Machine-readable reason code, e.g. {@code IMAGE_CORRUPT} or {@code DESERIALIZATION}. */
+    public static final String REASON = "ccd.dlq.reason";
+    /** Class name of the exception. */
+    public static final String EXCEPTION = "__streams.errors.exception";
+    /** Human-readable message of the exception. */
+    public static final String MESSAGE = "__streams.errors.message";
+    /** Source topic of the poison record. */
+    public static final String TOPIC = "__streams.errors.topic";
+    /** Source partition of the poison record. */
+    public static final String PARTITION = "__streams.errors.partition";
+    /** Source offset of the poison record. */
+    public static final String OFFSET = "__streams.errors.offset";
+    /** Processor node that failed (absent for deserialization failures). */
+    public static final String PROCESSOR = "ccd.dlq.processor";
+
+    private DeadLetters() {
+    }
+
+    /** One dead-letter record for the record of {@code context}. */
+    public static List<ProducerRecord<byte[], byte[]>> record(String dlqTopic, String reason,
+        ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
+        Headers headers = new RecordHeaders();
+        context.headers().forEach(headers::add);
+        put(headers, REASON, reason);
+        put(headers, EXCEPTION, exception.getClass().getName());
+        put(headers, MESSAGE, describe(exception));
+        put(headers, TOPIC, context.topic());
+        put(headers, PARTITION, Integer.toString(context.partition()));
+        put(headers, OFFSET, Long.toString(context.offset()));
+        if (context.processorNodeId() != null) {
+            put(headers, PROCESSOR, context.processorNodeId());
+        }
+        return List.of(new ProducerRecord<>(dlqTopic, null, key, value, headers));
+    }
+
+    /** The value of a header as text, or null. */
+    public static String header(Headers headers, String name) {
+        var header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String describe(Throwable exception) {
+        StringBuilder text = new StringBuilder(String.valueOf(exception.getMessage()));
+        for (Throwable cause = exception.getCause(); cause != null && cause != cause.getCause();
+            cause = cause.getCause()) {
+            text.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+}

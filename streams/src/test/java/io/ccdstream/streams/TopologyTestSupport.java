@@ -1,0 +1,31 @@
+package io.ccdstream.streams;
+
+import io.ccdstream.registry.EmbeddedSchemaRegistry;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** A TopologyTestDriver configured as the services are, with a real (in-memory) schema registry. */
+public final class TopologyTestSupport implements AutoCloseable {
+
+    public final EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.inMemory();
+    public final CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
+        CcdStreamsConfig.BOOTSTRAP_SERVERS, "unused:9092",
+        CcdStreamsConfig.SCHEMA_REGISTRY_URL, registry.url()));
+    public final RegistrySerdes serdes = RegistrySerdes.of(config);
+
+    /** A driver running {@code topology} as {@code service}. */
+    public TopologyTestDriver driver(Topology topology, String service) {
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties(service));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ccd-ttd-" + service);
+        return new TopologyTestDriver(topology, props);
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+    }
+}

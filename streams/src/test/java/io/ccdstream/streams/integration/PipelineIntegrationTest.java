@@ -1,0 +1,209 @@
+package io.ccdstream.streams.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccdstream.embedded.EmbeddedKafkaBroker;
+import io.ccdstream.embedded.EmbeddedKafkaConfig;
+import io.ccdstream.embedded.TopicAdmin;
+import io.ccdstream.processors.ccd.Debias;
+import io.ccdstream.processors.ccd.Mix;
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.clip.ClipModel;
+import io.ccdstream.processors.image.ImageDecoder;
+import io.ccdstream.processors.models.BundledModels;
+import io.ccdstream.processors.synth.SynthClass;
+import io.ccdstream.processors.synth.SynthScene;
+import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.registry.EmbeddedSchemaRegistry;
+import io.ccdstream.registry.EmbeddedSchemaRegistryConfig;
+import io.ccdstream.schemas.Image;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.streams.StreamsRunner;
+import io.ccdstream.streams.errors.DeadLetterHandler;
+import io.ccdstream.streams.errors.DeadLetters;
+import io.ccdstream.streams.labeler.LabelerTopology;
+import io.ccdstream.streams.scorer.ClipImageScorer;
+import io.ccdstream.streams.scorer.ImageBytes;
+import io.ccdstream.streams.scorer.ScorerTopology;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scorer and labeler on the in-process broker with the embedded registry and the bundled
+ * CLIP model: good images end as Avro labels, bad ones as dead letters, and the stream goes on.
+ */
+class PipelineIntegrationTest {
+
+    private static final int GOOD_IMAGES = 12;
+
+    @TempDir
+    static Path dataDir;
+
+    private static EmbeddedKafkaBroker broker;
+    private static EmbeddedSchemaRegistry registry;
+    private static ClipModel model;
+    private static ClassSet classSet;
+    private static RegistrySerdes serdes;
+    private static StreamsRunner scorer;
+    private static StreamsRunner labeler;
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder().setDataDir(dataDir.resolve("kafka")).build());
+        TopicAdmin.ensureTopics(broker.bootstrapServers(), CcdTopics.specs(2, (short) 1, CcdTopics.DEAD_LETTERS));
+        registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistryConfig(Map.of(
+            EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())));
+        CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
+            CcdStreamsConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
+            CcdStreamsConfig.SCHEMA_REGISTRY_URL, registry.url(),
+            CcdStreamsConfig.STATE_DIR, dataDir.resolve("streams").toString()));
+        serdes = RegistrySerdes.of(config);
+        model = ClipModel.load(BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models")));
+        classSet = model.classSet(SynthClass.names());
+        scorer = StreamsRunner.start(ScorerTopology.SERVICE, ScorerTopology.build(serdes,
+            new ClipImageScorer(model, List.of(classSet), ImageBytes.inlineOnly(), ImageDecoder.builder().build(),
+                Clock.systemUTC())), config.streamsProperties(ScorerTopology.SERVICE));
+        labeler = StreamsRunner.start(LabelerTopology.SERVICE, LabelerTopology.build(serdes,
+            id -> id.equals(classSet.id()) ? Optional.of(classSet.classNames()) : Optional.empty(),
+            new Debias(0.05f), new Mix(0.4f), Clock.systemUTC()), config.streamsProperties(LabelerTopology.SERVICE));
+        assertThat(scorer.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        assertThat(labeler.awaitRunning(Duration.ofSeconds(60))).isTrue();
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        for (AutoCloseable c : new AutoCloseable[] {labeler, scorer, model, registry, broker}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void shouldLabelGoodImagesAndDeadLetterBadOnesWhileTheStreamGoesOn() throws Exception {
+        SynthScenes scenes = new SynthScenes(5, 64, 0.0);
+        try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
+            var keys = CcdTopics.IMAGES.keySerde(serdes).serializer();
+            var values = CcdTopics.IMAGES.valueSerde(serdes).serializer();
+            String topic = CcdTopics.IMAGES.name();
+            for (int i = 0; i < GOOD_IMAGES; i++) {
+                SynthScene scene = scenes.generate(i);
+                ImageKey key = new ImageKey(classSet.id(), scene.id());
+                producer.send(new ProducerRecord<>(topic, keys.serialize(topic, key),
+                    values.serialize(topic, image(scene.id(), scene.png()))));
+                if (i == 3) {
+                    // not Avro at all
+                    producer.send(new ProducerRecord<>(topic, keys.serialize(topic, new ImageKey(classSet.id(), "json")),
+                        "{\"imageId\":\"json\"}".getBytes(StandardCharsets.UTF_8)));
+                    // Confluent framing with a schema id the registry never issued
+                    producer.send(new ProducerRecord<>(topic, keys.serialize(topic, new ImageKey(classSet.id(), "ghost")),
+                        new byte[] {0, 0, 0, 0x30, 0x39, 2, 2}));
+                    // valid Avro, but a PNG cut in half
+                    byte[] truncated = java.util.Arrays.copyOf(scene.png(), scene.png().length / 2);
+                    producer.send(new ProducerRecord<>(topic, keys.serialize(topic, new ImageKey(classSet.id(), "corrupt")),
+                        values.serialize(topic, image("corrupt", truncated))));
+                }
+            }
+            producer.flush();
+        }
+
+        Map<String, Label> labels = new HashMap<>();
+        Map<String, ConsumerRecord<byte[], byte[]>> deadLetters = new HashMap<>();
+        try (KafkaConsumer<ImageKey, Label> labelConsumer = new KafkaConsumer<>(consumerProps(),
+                 CcdTopics.LABELS.keySerde(serdes).deserializer(), CcdTopics.LABELS.valueSerde(serdes).deserializer());
+             KafkaConsumer<byte[], byte[]> dlqConsumer = new KafkaConsumer<>(consumerProps(),
+                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            labelConsumer.subscribe(List.of(CcdTopics.LABELS.name()));
+            dlqConsumer.subscribe(List.of(CcdTopics.DEAD_LETTERS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while ((labels.size() < GOOD_IMAGES || deadLetters.size() < 3) && System.nanoTime() < deadline) {
+                labelConsumer.poll(Duration.ofMillis(200)).forEach(r -> labels.put(r.key().getImageId(), r.value()));
+                dlqConsumer.poll(Duration.ofMillis(200)).forEach(r ->
+                    deadLetters.put(DeadLetters.header(r.headers(), DeadLetters.REASON) + ":"
+                        + DeadLetters.header(r.headers(), DeadLetters.OFFSET), r));
+            }
+        }
+
+        assertThat(labels).hasSize(GOOD_IMAGES);
+        for (int i = 0; i < GOOD_IMAGES; i++) {
+            Label label = labels.get(scenes.generate(i).id());
+            assertThat(label.getStage()).isEqualTo(LabelStage.INITIAL);
+            assertThat(label.getClassSetId()).isEqualTo(classSet.id());
+            assertThat(label.getClassNames()).isEqualTo(SynthClass.names());
+            assertThat(label.getModelId()).isEqualTo(model.descriptor().modelId());
+            assertThat(label.getScores()).hasSize(SynthClass.ALL.size()).allSatisfy(s -> assertThat(s).isBetween(0.05f, 1f));
+        }
+        // the label equals the offline computation: CLIP probabilities, floored (no bias yet)
+        SynthScene first = scenes.generate(0);
+        float[] offline = model.scoreImages(classSet, List.of(ImageDecoder.builder().build().decode(first.png()).image()))[0];
+        float[] expected = new Debias(0.05f).apply(offline, null);
+        List<Float> actual = labels.get(first.id()).getScores();
+        for (int c = 0; c < expected.length; c++) {
+            assertThat(actual.get(c)).isCloseTo(expected[c], org.assertj.core.api.Assertions.within(1e-5f));
+        }
+
+        assertThat(deadLetters.keySet()).extracting(k -> k.substring(0, k.indexOf(':')))
+            .containsExactlyInAnyOrder(DeadLetterHandler.DESERIALIZATION, DeadLetterHandler.DESERIALIZATION,
+                "IMAGE_CORRUPT");
+        assertThat(deadLetters.values()).allSatisfy(r -> {
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.TOPIC)).isEqualTo(CcdTopics.IMAGES.name());
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.PARTITION)).matches("\\d+");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.MESSAGE)).isNotBlank();
+        });
+        assertThat(deadLetters.values()).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.MESSAGE))
+            .anySatisfy(m -> assertThat(m).containsIgnoringCase("magic byte"))
+            .anySatisfy(m -> assertThat(m).contains("12345"))
+            .anySatisfy(m -> assertThat(m).contains("corrupt"));
+        assertThat(scorer.isAlive()).isTrue();
+        assertThat(labeler.isAlive()).isTrue();
+    }
+
+    private Image image(String imageId, byte[] bytes) {
+        return Image.newBuilder().setImageId(imageId).setClassSetId(classSet.id()).setData(ByteBuffer.wrap(bytes))
+            .setContentType("image/png").setByteSize(bytes.length).build();
+    }
+
+    private static KafkaProducer<byte[], byte[]> rawProducer() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static Map<String, Object> consumerProps() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
+    }
+}
