@@ -1,0 +1,202 @@
+package io.ccdstream.cli;
+
+import io.ccdstream.processors.synth.SynthScene;
+import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.schemas.Label;
+import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.RegistrySerdes;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The embedded default end to end: broker, registry and services in this process, SynthScenes
+ * images in, labels out.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run the whole pipeline in this process on the embedded default: in-process Kafka "
+        + "broker and schema registry, the bundled CLIP model, SynthScenes images.",
+        "With --images N it stops by itself once every image is labelled (or dead-lettered) and "
+            + "prints what it produced; without, it streams images until interrupted."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = "ccd-data",
+        description = "Where broker, registry and state live across runs (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--images", defaultValue = "0",
+        description = "Images to send, then stop when all are labelled; 0 streams until interrupted (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--corrupt-images", defaultValue = "1",
+        description = "Corrupt images mixed in, to show the dead-letter topic (default ${DEFAULT-VALUE}).")
+    int corruptImages;
+
+    @Option(names = "--rate", defaultValue = "4", description = "Images per second when streaming (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "SynthScenes seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--image-size", defaultValue = "128", description = "SynthScenes image side in pixels (default ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for the labels of a bounded run (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--kafka-port", defaultValue = "0", description = "Broker port; 0 picks a free one.")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "0", description = "Schema registry port; 0 picks a free one.")
+    int registryPort;
+
+    @Mixin
+    ModelOptions model;
+
+    private final PrintStream out = System.out;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return run();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private int run() throws Exception {
+        PipelineSettings settings = model.settings(dataDir);
+        long started = System.nanoTime();
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir, kafkaPort, registryPort, 4)) {
+            out.printf("Kafka broker     %s (data in %s)%n", runtime.bootstrapServers(), dataDir.toAbsolutePath());
+            out.printf("Schema registry  %s%n", runtime.registryUrl());
+            out.printf("Topics           %s%n", runtime.topics());
+            out.printf("CLIP model       %s (%s)%n", settings.classSet().modelId(), settings.modelDir());
+            out.printf("Class set        %s: %d classes%n", settings.classSet().id(), settings.classSet().size());
+            CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
+                CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
+                CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl(),
+                CcdStreamsConfig.STATE_DIR, dataDir.resolve("streams").toString()));
+            RegistrySerdes serdes = RegistrySerdes.of(config);
+            try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
+                 OutputWatcher watcher = new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
+                 SynthIngest ingest = new SynthIngest(runtime.bootstrapServers(), serdes,
+                     new SynthScenes(seed, imageSize, 0.05), settings.classSet().id())) {
+                out.printf("Services         scorer, labeler running (exactly_once_v2, dead letters to %s)%n%n",
+                    config.deadLetterTopic());
+                return images > 0
+                    ? bounded(pipeline, watcher, ingest, started)
+                    : streaming(pipeline, watcher, ingest);
+            }
+        }
+    }
+
+    private int bounded(Pipeline pipeline, OutputWatcher watcher, SynthIngest ingest, long started) {
+        Map<String, SynthScene> sent = new LinkedHashMap<>();
+        for (int i = 0; i < images; i++) {
+            SynthScene scene = ingest.send(i);
+            sent.put(scene.id(), scene);
+        }
+        for (int i = 0; i < corruptImages; i++) {
+            ingest.send("corrupt-" + seed + "-" + i, "this is not a PNG".getBytes(StandardCharsets.UTF_8),
+                "image/png", null);
+        }
+        ingest.flush();
+        long sentAt = System.nanoTime();
+        out.printf("Sent %d SynthScenes images and %d corrupt ones to %s%n", images, corruptImages,
+            CcdTopics.IMAGES.name());
+        long deadline = sentAt + timeout.toNanos();
+        int reported = -1;
+        while (System.nanoTime() < deadline && pipeline.isAlive()
+            && (labelled(watcher, sent) < images || watcher.deadLetterCount() < corruptImages)) {
+            watcher.poll(Duration.ofMillis(500));
+            int done = labelled(watcher, sent);
+            if (done / 10 != reported / 10) {
+                out.printf("  labels %d/%d, dead letters %d/%d%n", done, images, watcher.deadLetterCount(),
+                    corruptImages);
+                reported = done;
+            }
+        }
+        return summary(pipeline, watcher, sent, started, sentAt);
+    }
+
+    private static int labelled(OutputWatcher watcher, Map<String, SynthScene> sent) {
+        return (int) watcher.labels().keySet().stream().filter(sent::containsKey).count();
+    }
+
+    private int summary(Pipeline pipeline, OutputWatcher watcher, Map<String, SynthScene> sent, long started,
+        long sentAt) {
+        double seconds = (System.nanoTime() - sentAt) / 1e9;
+        int done = labelled(watcher, sent);
+        out.printf("%nLabelled %d of %d images in %.1f s (%.1f images/s) into %s, Avro via the registry%n",
+            done, images, seconds, done / seconds, CcdTopics.LABELS.name());
+        out.printf("Dead letters: %d %s%n", watcher.deadLetterCount(), watcher.deadLetterReasons());
+        watcher.deadLetterMessages().forEach((where, why) -> out.printf("  %s  %s%n", where, why));
+        out.println("\nSample labels (top 3 classes; ground truth in brackets):");
+        sent.values().stream().limit(8).forEach(scene -> {
+            Label label = watcher.labels().get(scene.id());
+            out.printf("  %-20s %-40s %s%n", scene.id(), top3(label), scene.labels());
+        });
+        out.printf("%nTotal run time %.1f s%n", (System.nanoTime() - started) / 1e9);
+        if (pipeline.failure().isPresent()) {
+            out.println("A service failed: " + pipeline.failure().get());
+            return 1;
+        }
+        if (done < images || watcher.deadLetterCount() < corruptImages) {
+            out.printf("Timed out after %s waiting for %d labels%n", timeout, images - done);
+            return 1;
+        }
+        return 0;
+    }
+
+    private static String top3(Label label) {
+        if (label == null) {
+            return "(no label)";
+        }
+        List<Integer> order = new ArrayList<>(IntStream.range(0, label.getScores().size()).boxed().toList());
+        order.sort(Comparator.comparing((Integer c) -> label.getScores().get(c)).reversed());
+        StringBuilder text = new StringBuilder(label.getStage().name()).append(' ');
+        for (int c : order.subList(0, Math.min(3, order.size()))) {
+            text.append(String.format("%s %.2f ", label.getClassNames().get(c), label.getScores().get(c)));
+        }
+        return text.toString().strip();
+    }
+
+    private int streaming(Pipeline pipeline, OutputWatcher watcher, SynthIngest ingest) {
+        AtomicBoolean stop = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.requestAndAwait(stop, stopped)));
+        out.printf("Streaming %.1f images/s; Ctrl-C stops%n", rate);
+        long index = 0;
+        long next = System.nanoTime();
+        long lastReport = System.nanoTime();
+        while (!stop.get() && pipeline.isAlive()) {
+            if (System.nanoTime() >= next) {
+                ingest.send(index++);
+                next += (long) (1e9 / rate);
+            }
+            watcher.poll(Duration.ofMillis(100));
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                out.printf("  sent %d, labelled %d, dead letters %d%n", index, watcher.labels().size(),
+                    watcher.deadLetterCount());
+                lastReport = System.nanoTime();
+            }
+        }
+        out.printf("Stopping after %d images, %d labels%n", index, watcher.labels().size());
+        return pipeline.failure().isPresent() ? 1 : 0;
+    }
+}

@@ -1,0 +1,58 @@
+package io.ccdstream.cli;
+
+import io.ccdstream.processors.clip.ClipModelException;
+import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.streams.RegistrySerdes;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Sends images into the images topic of an existing cluster. */
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Send images into ccd.images.",
+    subcommands = IngestCommand.Synth.class)
+final class IngestCommand {
+
+    /** SynthScenes images. */
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Send generated SynthScenes images (inline, with ground truth for evaluation).")
+    static final class Synth implements Callable<Integer> {
+
+        @Option(names = "--images", defaultValue = "100", description = "How many (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--first-index", defaultValue = "0", description = "Index of the first scene (default ${DEFAULT-VALUE}).")
+        long firstIndex;
+
+        @Option(names = "--seed", defaultValue = "1", description = "SynthScenes seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--image-size", defaultValue = "128", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
+        int imageSize;
+
+        @Option(names = "--work-dir", defaultValue = "ccd-work", description = "Where the bundled model is extracted.")
+        Path workDir;
+
+        @Mixin
+        ClusterOptions cluster;
+
+        @Mixin
+        ModelOptions model;
+
+        @Override
+        public Integer call() throws ClipModelException {
+            String classSetId = model.settings(workDir).classSet().id();
+            RegistrySerdes serdes = RegistrySerdes.of(cluster.streamsConfig());
+            try (SynthIngest ingest = new SynthIngest(cluster.bootstrapServers, serdes,
+                new SynthScenes(seed, imageSize, 0.05), classSetId)) {
+                for (long i = firstIndex; i < firstIndex + images; i++) {
+                    ingest.send(i);
+                }
+                ingest.flush();
+            }
+            System.out.printf("Sent %d SynthScenes images (class set %s)%n", images, classSetId);
+            return 0;
+        }
+    }
+}

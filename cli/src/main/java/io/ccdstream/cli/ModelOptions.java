@@ -1,0 +1,53 @@
+package io.ccdstream.cli;
+
+import io.ccdstream.processors.ccd.Debias;
+import io.ccdstream.processors.ccd.Mix;
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.clip.ClipModelDescriptor;
+import io.ccdstream.processors.clip.ClipModelException;
+import io.ccdstream.processors.image.ImageLimits;
+import io.ccdstream.processors.models.BundledModels;
+import io.ccdstream.processors.synth.SynthClass;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The CLIP model, class set and labelling parameters of a command. */
+final class ModelOptions {
+
+    @Option(names = "--clip-model", paramLabel = "DIR",
+        description = "CLIP model directory (clip.json + TorchScript + tokenizer.json); default: the bundled model.")
+    Path clipModel;
+
+    @Option(names = "--classes", split = ",", paramLabel = "NAME[,NAME...]",
+        description = "Class names to label; default: the 20 SynthScenes classes.")
+    List<String> classes;
+
+    @Option(names = "--floor", defaultValue = "" + Debias.DEFAULT_FLOOR,
+        description = "Debias floor (default ${DEFAULT-VALUE}; about 1/80 for COCO-sized class sets).")
+    float floor;
+
+    @Option(names = "--alpha", defaultValue = "" + Mix.DEFAULT_ALPHA,
+        description = "Weight of the global view in the final label (default ${DEFAULT-VALUE}).")
+    float alpha;
+
+    @Option(names = "--allow-file-root", paramLabel = "DIR",
+        description = "Directory that file: claim checks may point into; repeatable. Default: none.")
+    List<Path> allowedFileRoots = new ArrayList<>();
+
+    /** The model directory: the given one, or the bundled model extracted under {@code workDir}. */
+    Path modelDir(Path workDir) {
+        return clipModel != null ? clipModel : BundledModels.extract(BundledModels.DEFAULT, workDir.resolve("models"));
+    }
+
+    /** The settings of the services, with the model resolved under {@code workDir}. */
+    PipelineSettings settings(Path workDir) throws ClipModelException {
+        Path dir = modelDir(workDir);
+        ClipModelDescriptor descriptor = ClipModelDescriptor.read(dir);
+        List<String> names = classes == null || classes.isEmpty() ? SynthClass.names() : classes;
+        ClassSet classSet = ClassSet.of(descriptor.modelId(), names, List.of(descriptor.promptTemplate()));
+        return new PipelineSettings(dir, classSet, new Debias(floor).floor(), new Mix(alpha).alpha(),
+            List.copyOf(allowedFileRoots), ImageLimits.DEFAULT_MAX_ENCODED_BYTES);
+    }
+}

@@ -1,0 +1,97 @@
+package io.ccdstream.cli;
+
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.Label;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.SerdeFactory;
+import io.ccdstream.streams.errors.DeadLetters;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads what the pipeline writes from now on: labels (read_committed, latest per image) and dead
+ * letters (counted by reason). Not thread-safe; poll from one thread.
+ */
+final class OutputWatcher implements AutoCloseable {
+
+    private final KafkaConsumer<ImageKey, Label> labels;
+    private final KafkaConsumer<byte[], byte[]> deadLetters;
+    private final Map<String, Label> latest = new LinkedHashMap<>();
+    private final Map<String, Integer> deadLetterReasons = new TreeMap<>();
+    private final Map<String, String> deadLetterMessages = new LinkedHashMap<>();
+
+    OutputWatcher(String bootstrapServers, SerdeFactory serdes, String deadLetterTopic) {
+        this.labels = new KafkaConsumer<>(props(bootstrapServers), CcdTopics.LABELS.keySerde(serdes).deserializer(),
+            CcdTopics.LABELS.valueSerde(serdes).deserializer());
+        this.deadLetters = new KafkaConsumer<>(props(bootstrapServers), new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+        startAtEnd(labels, CcdTopics.LABELS.name());
+        startAtEnd(deadLetters, deadLetterTopic);
+    }
+
+    private static Map<String, Object> props(String bootstrapServers) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        return props;
+    }
+
+    private static void startAtEnd(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+    }
+
+    /** Reads what arrived within about {@code timeout}. */
+    void poll(Duration timeout) {
+        for (ConsumerRecord<ImageKey, Label> record : labels.poll(timeout.dividedBy(2))) {
+            latest.put(record.key().getImageId(), record.value());
+        }
+        for (ConsumerRecord<byte[], byte[]> record : deadLetters.poll(timeout.dividedBy(2))) {
+            String reason = String.valueOf(DeadLetters.header(record.headers(), DeadLetters.REASON));
+            deadLetterReasons.merge(reason, 1, Integer::sum);
+            deadLetterMessages.put(DeadLetters.header(record.headers(), DeadLetters.TOPIC) + "-"
+                + DeadLetters.header(record.headers(), DeadLetters.PARTITION) + "@"
+                + DeadLetters.header(record.headers(), DeadLetters.OFFSET),
+                reason + ": " + DeadLetters.header(record.headers(), DeadLetters.MESSAGE));
+        }
+    }
+
+    /** Latest label per image id, in arrival order. */
+    Map<String, Label> labels() {
+        return latest;
+    }
+
+    /** Dead letters per reason code. */
+    Map<String, Integer> deadLetterReasons() {
+        return deadLetterReasons;
+    }
+
+    /** Dead letters by source coordinates, with reason and message. */
+    Map<String, String> deadLetterMessages() {
+        return deadLetterMessages;
+    }
+
+    int deadLetterCount() {
+        return deadLetterReasons.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    @Override
+    public void close() {
+        labels.close();
+        deadLetters.close();
+    }
+}

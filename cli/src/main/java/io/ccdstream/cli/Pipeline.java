@@ -1,0 +1,96 @@
+package io.ccdstream.cli;
+
+import io.ccdstream.processors.ccd.Debias;
+import io.ccdstream.processors.ccd.Mix;
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.clip.ClipModel;
+import io.ccdstream.processors.clip.ClipModelException;
+import io.ccdstream.processors.image.ImageDecoder;
+import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.streams.StreamsRunner;
+import io.ccdstream.streams.labeler.LabelerTopology;
+import io.ccdstream.streams.scorer.ClipImageScorer;
+import io.ccdstream.streams.scorer.ImageBytes;
+import io.ccdstream.streams.scorer.ScorerTopology;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The pipeline's services running in this process, each as its own Kafka Streams application. */
+final class Pipeline implements AutoCloseable {
+
+    /** The services this process can run. */
+    enum Service { scorer, labeler }
+
+    private final List<StreamsRunner> runners = new ArrayList<>();
+    private ClipModel model;
+
+    private Pipeline() {
+    }
+
+    /** Starts {@code services} and waits until each runs. */
+    static Pipeline start(CcdStreamsConfig config, PipelineSettings settings, List<Service> services)
+        throws ClipModelException, InterruptedException {
+        Pipeline pipeline = new Pipeline();
+        try {
+            RegistrySerdes serdes = RegistrySerdes.of(config);
+            for (Service service : services) {
+                pipeline.runners.add(switch (service) {
+                    case scorer -> pipeline.startScorer(config, settings, serdes);
+                    case labeler -> StreamsRunner.start(LabelerTopology.SERVICE,
+                        LabelerTopology.build(serdes, id -> id.equals(settings.classSet().id())
+                                ? Optional.of(settings.classSet().classNames()) : Optional.empty(),
+                            new Debias(settings.floor()), new Mix(settings.alpha()), Clock.systemUTC()),
+                        config.streamsProperties(LabelerTopology.SERVICE));
+                });
+            }
+            pipeline.awaitRunning(Duration.ofSeconds(120));
+            return pipeline;
+        } catch (RuntimeException | ClipModelException | InterruptedException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    private StreamsRunner startScorer(CcdStreamsConfig config, PipelineSettings settings, RegistrySerdes serdes)
+        throws ClipModelException {
+        model = ClipModel.load(settings.modelDir());
+        ClipImageScorer scorer = new ClipImageScorer(model, List.of(settings.classSet()),
+            new ImageBytes(settings.allowedFileRoots(), settings.maxFetchBytes()),
+            ImageDecoder.builder().build(), Clock.systemUTC());
+        return StreamsRunner.start(ScorerTopology.SERVICE, ScorerTopology.build(serdes, scorer),
+            config.streamsProperties(ScorerTopology.SERVICE));
+    }
+
+    private void awaitRunning(Duration timeout) throws InterruptedException {
+        for (StreamsRunner runner : runners) {
+            if (!runner.awaitRunning(timeout)) {
+                throw new IllegalStateException("a service did not start within " + timeout,
+                    runner.failure());
+            }
+        }
+    }
+
+    /** Whether every service still runs. */
+    boolean isAlive() {
+        return runners.stream().allMatch(StreamsRunner::isAlive);
+    }
+
+    /** The first failure of a service, if any. */
+    Optional<Throwable> failure() {
+        return runners.stream().map(StreamsRunner::failure).filter(f -> f != null).findFirst();
+    }
+
+    @Override
+    public void close() {
+        for (StreamsRunner runner : runners) {
+            runner.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.ccdstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+
+    @Test
+    void shouldLabelEveryImageDeadLetterTheCorruptOneAndExitZero(@TempDir Path dataDir) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = Ccd.commandLine().execute("demo", "--images", "6", "--corrupt-images", "2",
+                "--image-size", "64", "--data-dir", dataDir.toString(), "--timeout", "PT2M");
+        } finally {
+            System.setOut(original);
+        }
+        String output = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(exit).as(output).isZero();
+        assertThat(output).contains("Labelled 6 of 6 images")
+            .contains("Dead letters: 2 {IMAGE_UNSUPPORTED_FORMAT=2}")
+            .contains("synth-1-000000       INITIAL");
+        assertThat(dataDir.resolve("kafka")).isDirectory();
+    }
+}
