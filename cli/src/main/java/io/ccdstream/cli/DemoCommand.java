@@ -1,7 +1,6 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.CcdTopics;
@@ -49,12 +48,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "4", description = "Images per second when streaming (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--seed", defaultValue = "1", description = "SynthScenes seed (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--image-size", defaultValue = "128", description = "SynthScenes image side in pixels (default ${DEFAULT-VALUE}).")
-    int imageSize;
-
     @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for the labels of a bounded run (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -66,6 +59,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    SynthOptions synth;
 
     private final PrintStream out = System.out;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -96,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
             try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
                  OutputWatcher watcher = new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
                  SynthIngest ingest = new SynthIngest(runtime.bootstrapServers(), serdes,
-                     new SynthScenes(seed, imageSize, 0.05), settings.classSet().id())) {
+                     synth.scenes(), settings.classSet().id())) {
                 out.printf("Services         scorer, labeler running (exactly_once_v2, dead letters to %s)%n%n",
                     config.deadLetterTopic());
                 return images > 0
@@ -113,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
             sent.put(scene.id(), scene);
         }
         for (int i = 0; i < corruptImages; i++) {
-            ingest.send("corrupt-" + seed + "-" + i, "this is not a PNG".getBytes(StandardCharsets.UTF_8),
+            ingest.send("corrupt-" + synth.seed + "-" + i, "this is not a PNG".getBytes(StandardCharsets.UTF_8),
                 "image/png", null);
         }
         ingest.flush();

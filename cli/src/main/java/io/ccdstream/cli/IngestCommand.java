@@ -1,7 +1,6 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.processors.clip.ClipModelException;
-import io.ccdstream.processors.synth.SynthScenes;
 import io.ccdstream.streams.RegistrySerdes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -25,12 +24,6 @@ final class IngestCommand {
         @Option(names = "--first-index", defaultValue = "0", description = "Index of the first scene (default ${DEFAULT-VALUE}).")
         long firstIndex;
 
-        @Option(names = "--seed", defaultValue = "1", description = "SynthScenes seed (default ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--image-size", defaultValue = "128", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
-        int imageSize;
-
         @Option(names = "--work-dir", defaultValue = "ccd-work", description = "Where the bundled model is extracted.")
         Path workDir;
 
@@ -40,12 +33,15 @@ final class IngestCommand {
         @Mixin
         ModelOptions model;
 
+        @Mixin
+        SynthOptions synth;
+
         @Override
         public Integer call() throws ClipModelException {
             String classSetId = model.settings(workDir).classSet().id();
             RegistrySerdes serdes = RegistrySerdes.of(cluster.streamsConfig());
             try (SynthIngest ingest = new SynthIngest(cluster.bootstrapServers, serdes,
-                new SynthScenes(seed, imageSize, 0.05), classSetId)) {
+                synth.scenes(), classSetId)) {
                 for (long i = firstIndex; i < firstIndex + images; i++) {
                     ingest.send(i);
                 }
