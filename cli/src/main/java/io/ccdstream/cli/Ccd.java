@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ccd", mixinStandardHelpOptions = true, version = "ccd-stream 0.1.0",
     description = "Labels a stream of images with multiple classes, without annotation, using "
         + "Classifier-guided CLIP Distillation on Kafka.",
-    subcommands = {DemoCommand.class, RunCommand.class, TopicsCommand.class, IngestCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, TopicsCommand.class, IngestCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Ccd {
 

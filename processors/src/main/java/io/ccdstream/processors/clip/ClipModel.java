@@ -168,7 +168,7 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /** Native arrays currently held by the model's manager and its sub-managers (leak checks). */
-    int liveNativeArrays() {
+    public int liveNativeArrays() {
         return model.getNDManager().getManagedArrays().size();
     }
 

@@ -201,7 +201,8 @@ class ClipModelTest {
         System.gc();
         long rssBefore = residentKiB();
 
-        for (int i = 0; i < 2000; i++) {
+        // the long run: 10,000 scorings, every NDArray in a closed scope
+        for (int i = 0; i < 10_000; i++) {
             clip.scoreImages(classes, image);
         }
 
