@@ -93,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                  OutputWatcher watcher = new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
                  SynthIngest ingest = new SynthIngest(runtime.bootstrapServers(), serdes,
                      synth.scenes(), settings.classSet().id())) {
-                out.printf("Services         scorer, labeler running (exactly_once_v2, dead letters to %s)%n%n",
+                out.printf("Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n%n",
                     config.deadLetterTopic());
                 return images > 0
                     ? bounded(pipeline, watcher, ingest, started)

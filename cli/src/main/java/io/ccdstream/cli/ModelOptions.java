@@ -8,6 +8,8 @@ import io.ccdstream.processors.clip.ClipModelException;
 import io.ccdstream.processors.image.ImageLimits;
 import io.ccdstream.processors.models.BundledModels;
 import io.ccdstream.processors.synth.SynthClass;
+import io.ccdstream.streams.bias.BiasSettings;
+import io.ccdstream.streams.labeler.LabelerSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +34,26 @@ final class ModelOptions {
         description = "Weight of the global view in the final label (default ${DEFAULT-VALUE}).")
     float alpha;
 
+    @Option(names = "--bias-window", defaultValue = "2000",
+        description = "Images the bias estimate covers (default ${DEFAULT-VALUE}).")
+    int biasWindow;
+
+    @Option(names = "--bias-buckets", defaultValue = "10",
+        description = "Buckets of the bias window; the bias is republished as each fills (default ${DEFAULT-VALUE}).")
+    int biasBuckets;
+
+    @Option(names = "--bias-min-samples", defaultValue = "200",
+        description = "Low-entropy images needed before the first bias; until then no correction (default ${DEFAULT-VALUE}).")
+    int biasMinSamples;
+
+    @Option(names = "--entropy-threshold", defaultValue = "2.0",
+        description = "Images above this entropy (nats) do not count towards the bias (default ${DEFAULT-VALUE}; the paper writes 0.5).")
+    double entropyThreshold;
+
+    @Option(names = "--relabel-min-change", defaultValue = "0.05",
+        description = "Recompute labels when some class's bias moved by more than this (default ${DEFAULT-VALUE}).")
+    float relabelMinChange;
+
     @Option(names = "--allow-file-root", paramLabel = "DIR",
         description = "Directory that file: claim checks may point into; repeatable. Default: none.")
     List<Path> allowedFileRoots = new ArrayList<>();
@@ -48,6 +70,8 @@ final class ModelOptions {
         List<String> names = classes == null || classes.isEmpty() ? SynthClass.names() : classes;
         ClassSet classSet = ClassSet.of(descriptor.modelId(), names, List.of(descriptor.promptTemplate()));
         return new PipelineSettings(dir, classSet, new Debias(floor).floor(), new Mix(alpha).alpha(),
-            List.copyOf(allowedFileRoots), ImageLimits.DEFAULT_MAX_ENCODED_BYTES);
+            List.copyOf(allowedFileRoots), ImageLimits.DEFAULT_MAX_ENCODED_BYTES,
+            new BiasSettings(biasWindow, biasBuckets, biasMinSamples, entropyThreshold),
+            new LabelerSettings(LabelerSettings.DEFAULTS.relabelInterval(), relabelMinChange));
     }
 }

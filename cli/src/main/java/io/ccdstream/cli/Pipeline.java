@@ -9,6 +9,8 @@ import io.ccdstream.processors.image.ImageDecoder;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.RegistrySerdes;
 import io.ccdstream.streams.StreamsRunner;
+import io.ccdstream.streams.bias.BiasTopology;
+import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.labeler.LabelerTopology;
 import io.ccdstream.streams.scorer.ClipImageScorer;
 import io.ccdstream.streams.scorer.ImageBytes;
@@ -23,7 +25,7 @@ import java.util.Optional;
 final class Pipeline implements AutoCloseable {
 
     /** The services this process can run. */
-    enum Service { scorer, labeler }
+    enum Service { scorer, bias, labeler }
 
     private final List<StreamsRunner> runners = new ArrayList<>();
     private ClipModel model;
@@ -40,10 +42,12 @@ final class Pipeline implements AutoCloseable {
             for (Service service : services) {
                 pipeline.runners.add(switch (service) {
                     case scorer -> pipeline.startScorer(config, settings, serdes);
+                    case bias -> StreamsRunner.start(BiasTopology.SERVICE,
+                        BiasTopology.build(serdes, settings.bias()), config.streamsProperties(BiasTopology.SERVICE));
                     case labeler -> StreamsRunner.start(LabelerTopology.SERVICE,
-                        LabelerTopology.build(serdes, id -> id.equals(settings.classSet().id())
+                        LabelerTopology.build(serdes, new LabelMaker(id -> id.equals(settings.classSet().id())
                                 ? Optional.of(settings.classSet().classNames()) : Optional.empty(),
-                            new Debias(settings.floor()), new Mix(settings.alpha()), Clock.systemUTC()),
+                            new Debias(settings.floor()), new Mix(settings.alpha())), settings.labeler()),
                         config.streamsProperties(LabelerTopology.SERVICE));
                 });
             }

@@ -1,6 +1,8 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.streams.bias.BiasSettings;
+import io.ccdstream.streams.labeler.LabelerSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,7 +16,9 @@ import java.util.List;
  * @param alpha            weight of the global view in the final label (section 4)
  * @param allowedFileRoots directories that {@code file:} claim checks may point into
  * @param maxFetchBytes    largest claim-checked image accepted
+ * @param bias             how the bias service windows the scores
+ * @param labeler          when the labeler recomputes labels after the bias moved
  */
 record PipelineSettings(Path modelDir, ClassSet classSet, float floor, float alpha, List<Path> allowedFileRoots,
-    long maxFetchBytes) {
+    long maxFetchBytes, BiasSettings bias, LabelerSettings labeler) {
 }

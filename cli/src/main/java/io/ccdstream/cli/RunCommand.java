@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** Runs services of the pipeline against an existing Kafka cluster and schema registry. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run pipeline services (scorer, labeler) against an existing cluster until stopped.")
+    description = "Run pipeline services (scorer, bias, labeler) against an existing cluster until stopped.")
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "Services to run: ${COMPLETION-CANDIDATES}.")

@@ -1,68 +1,57 @@
 package io.ccdstream.streams.labeler;
 
-import io.ccdstream.processors.ccd.Debias;
-import io.ccdstream.processors.ccd.Mix;
+import io.ccdstream.schemas.Bias;
+import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
-import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.FloatLists;
 import io.ccdstream.streams.SerdeFactory;
-import io.ccdstream.streams.errors.PoisonRecordException;
-import java.time.Clock;
-import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The labeler service: {@code ccd.scores -> debias, mix -> ccd.labels}, one label per image.
- * Until a bias vector is known every class has bias 1 (ALGORITHM.md section 2), so the label is
- * the floored, clamped raw score.
+ * The labeler service: {@code ccd.scores} joined with the global {@code ccd.bias} table ->
+ * debias, mix -> {@code ccd.labels}, one label per image; labels are recomputed when the bias
+ * moves (see {@link LabelerSettings}).
  */
 public final class LabelerTopology {
 
     /** Service name, part of the application id. */
     public static final String SERVICE = "labeler";
+    /** Global store of the current bias per class set. */
+    public static final String BIAS_STORE = "bias-global";
+    /** Raw scores per image, to recompute labels. */
+    public static final String SCORES_STORE = "scores-by-image";
+    /** Latest label per image, for interactive queries. */
+    public static final String LABEL_STORE = "labels-by-image";
+    /** Per class set, the bias the labels were last recomputed against. */
+    public static final String RELABEL_STORE = "relabelled-against";
 
     private LabelerTopology() {
     }
 
     /** Builds the topology; side-effect free. */
-    public static Topology build(SerdeFactory serdes, ClassNames classNames, Debias debias, Mix mix, Clock clock) {
+    public static Topology build(SerdeFactory serdes, LabelMaker maker, LabelerSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.globalTable(CcdTopics.BIAS.name(), CcdTopics.BIAS.consumed(serdes),
+            Materialized.<ClassSetKey, Bias, KeyValueStore<Bytes, byte[]>>as(BIAS_STORE)
+                .withKeySerde(CcdTopics.BIAS.keySerde(serdes)).withValueSerde(CcdTopics.BIAS.valueSerde(serdes)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORES_STORE),
+            serdes.serde(ImageKey.class, true), serdes.serde(Scores.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LABEL_STORE),
+            serdes.serde(ImageKey.class, true), serdes.serde(Label.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELABEL_STORE),
+            serdes.serde(ClassSetKey.class, true), serdes.serde(Bias.class, false)));
         builder.stream(CcdTopics.SCORES.name(), CcdTopics.SCORES.consumed(serdes))
-            .mapValues((key, scores) -> label(key, scores, classNames, debias, mix, clock), Named.as("label"))
+            .process(() -> new LabelProcessor(maker, settings), Named.as("label"),
+                SCORES_STORE, LABEL_STORE, RELABEL_STORE)
             .to(CcdTopics.LABELS.name(), CcdTopics.LABELS.produced(serdes));
         return builder.build();
-    }
-
-    static Label label(ImageKey key, Scores scores, ClassNames classNames, Debias debias, Mix mix, Clock clock) {
-        List<String> names = classNames.of(scores.getClassSetId()).orElseThrow(() -> new PoisonRecordException(
-            "UNKNOWN_CLASS_SET", "class set " + scores.getClassSetId() + " of image " + key.getImageId()
-                + " is not configured in the labeler"));
-        float[] raw = FloatLists.toArray(scores.getGlobal());
-        if (raw.length != names.size()) {
-            throw new PoisonRecordException("CLASS_COUNT_MISMATCH", "image " + key.getImageId() + " has "
-                + raw.length + " scores, class set " + scores.getClassSetId() + " has " + names.size() + " classes");
-        }
-        float[] global = debias.apply(raw, null);
-        float[] local = scores.getLocal() == null ? null : debias.apply(FloatLists.toArray(scores.getLocal()), null);
-        return Label.newBuilder()
-            .setImageId(scores.getImageId())
-            .setClassSetId(scores.getClassSetId())
-            .setClassNames(names)
-            .setStage(local == null ? LabelStage.INITIAL : LabelStage.REFINED)
-            .setScores(FloatLists.toList(mix.apply(global, local)))
-            .setGlobal(FloatLists.toList(global))
-            .setLocal(local == null ? null : FloatLists.toList(local))
-            .setAlpha(mix.alpha())
-            .setBiasVersion(null)
-            .setCheckpointVersion(scores.getCheckpointVersion())
-            .setModelId(scores.getModelId())
-            .setClipInferences(scores.getClipInferences())
-            .setLabeledAt(clock.instant())
-            .build();
     }
 }

@@ -26,6 +26,8 @@ import io.ccdstream.streams.RegistrySerdes;
 import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.errors.DeadLetterHandler;
 import io.ccdstream.streams.errors.DeadLetters;
+import io.ccdstream.streams.labeler.LabelMaker;
+import io.ccdstream.streams.labeler.LabelerSettings;
 import io.ccdstream.streams.labeler.LabelerTopology;
 import io.ccdstream.streams.scorer.ClipImageScorer;
 import io.ccdstream.streams.scorer.ImageBytes;
@@ -87,9 +89,9 @@ class PipelineIntegrationTest {
         scorer = StreamsRunner.start(ScorerTopology.SERVICE, ScorerTopology.build(serdes,
             new ClipImageScorer(model, List.of(classSet), ImageBytes.inlineOnly(), ImageDecoder.builder().build(),
                 Clock.systemUTC())), config.streamsProperties(ScorerTopology.SERVICE));
-        labeler = StreamsRunner.start(LabelerTopology.SERVICE, LabelerTopology.build(serdes,
+        labeler = StreamsRunner.start(LabelerTopology.SERVICE, LabelerTopology.build(serdes, new LabelMaker(
             id -> id.equals(classSet.id()) ? Optional.of(classSet.classNames()) : Optional.empty(),
-            new Debias(0.05f), new Mix(0.4f), Clock.systemUTC()), config.streamsProperties(LabelerTopology.SERVICE));
+            new Debias(0.05f), new Mix(0.4f)), LabelerSettings.DEFAULTS), config.streamsProperties(LabelerTopology.SERVICE));
         assertThat(scorer.awaitRunning(Duration.ofSeconds(60))).isTrue();
         assertThat(labeler.awaitRunning(Duration.ofSeconds(60))).isTrue();
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.ccdstream.processors.ccd.Debias;
 import io.ccdstream.processors.ccd.Mix;
+import io.ccdstream.schemas.Bias;
+import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
@@ -13,26 +15,27 @@ import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
 import io.ccdstream.streams.errors.DeadLetters;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LabelerTopologyTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(5_000), ZoneOffset.UTC);
+    private static final LabelerSettings SETTINGS = new LabelerSettings(Duration.ofSeconds(5), 0.05f);
 
     private TopologyTestSupport support;
     private TopologyTestDriver driver;
     private TestInputTopic<ImageKey, Scores> scores;
+    private TestInputTopic<ClassSetKey, Bias> bias;
     private TestOutputTopic<ImageKey, Label> labels;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
@@ -41,11 +44,14 @@ class LabelerTopologyTest {
         support = new TopologyTestSupport();
         ClassNames names = id -> id.equals(TestRecords.CLASS_SET) ? Optional.of(List.of("cat", "dog", "car"))
             : Optional.empty();
-        driver = support.driver(LabelerTopology.build(support.serdes, names, new Debias(0.05f), new Mix(0.4f), CLOCK),
-            LabelerTopology.SERVICE);
+        driver = support.driver(LabelerTopology.build(support.serdes,
+            new LabelMaker(names, new Debias(0.05f), new Mix(0.4f)), SETTINGS), LabelerTopology.SERVICE);
         scores = driver.createInputTopic(CcdTopics.SCORES.name(),
             CcdTopics.SCORES.keySerde(support.serdes).serializer(),
             CcdTopics.SCORES.valueSerde(support.serdes).serializer());
+        bias = driver.createInputTopic(CcdTopics.BIAS.name(),
+            CcdTopics.BIAS.keySerde(support.serdes).serializer(),
+            CcdTopics.BIAS.valueSerde(support.serdes).serializer());
         labels = driver.createOutputTopic(CcdTopics.LABELS.name(),
             CcdTopics.LABELS.keySerde(support.serdes).deserializer(),
             CcdTopics.LABELS.valueSerde(support.serdes).deserializer());
@@ -59,6 +65,13 @@ class LabelerTopologyTest {
         support.close();
     }
 
+    private static Bias bias(long version, float... values) {
+        return Bias.newBuilder().setClassSetId(TestRecords.CLASS_SET).setVersion(version)
+            .setBias(List.of(values[0], values[1], values[2])).setTopOneSum(List.of(0d, 0d, 0d))
+            .setTopOneCount(List.of(0L, 0L, 0L)).setSamples(10).setEntropyThreshold(2.0)
+            .setWindowStart(Instant.EPOCH).setWindowEnd(Instant.EPOCH).setUpdatedAt(Instant.EPOCH).build();
+    }
+
     @Test
     void shouldLabelGlobalScoresWithFloorWhileNoBiasIsKnown() {
         scores.pipeInput(TestRecords.key("a"), TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f)));
@@ -69,7 +82,19 @@ class LabelerTopologyTest {
         // floor 0.05 lifts the first class; bias 1 leaves the others (ALGORITHM.md section 2)
         assertThat(label.getScores()).containsExactly(0.05f, 0.19f, 0.8f);
         assertThat(label.getBiasVersion()).isNull();
-        assertThat(label.getLabeledAt()).isEqualTo(CLOCK.instant());
+    }
+
+    @Test
+    void shouldDebiasWithTheCurrentBiasOfTheClassSet() {
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(4, 0.5f, 0.5f, 0.9f));
+        scores.pipeInput(TestRecords.key("a"), TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f)));
+
+        Label label = labels.readValue();
+        // 0.05/0.5 = 0.1, 0.19/0.5 = 0.38, 0.8/0.9 = 0.888...
+        assertThat(label.getScores().get(0)).isCloseTo(0.1f, within(1e-6f));
+        assertThat(label.getScores().get(1)).isCloseTo(0.38f, within(1e-6f));
+        assertThat(label.getScores().get(2)).isCloseTo(0.8f / 0.9f, within(1e-6f));
+        assertThat(label.getBiasVersion()).isEqualTo(4L);
     }
 
     @Test
@@ -84,6 +109,33 @@ class LabelerTopologyTest {
         assertThat(label.getCheckpointVersion()).isEqualTo(3L);
         // 0.4 * 0.05 + 0.6 * 0.9 = 0.56
         assertThat(label.getScores().get(0)).isCloseTo(0.56f, within(1e-6f));
+    }
+
+    @Test
+    void shouldRecomputeLabelsFromRawScoresWhenTheBiasMoves() {
+        scores.pipeInput(TestRecords.key("a"), TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f)));
+        scores.pipeInput(TestRecords.key("b"), TestRecords.scores("b", List.of(0.3f, 0.3f, 0.4f)));
+        labels.readRecordsToList();
+
+        // a bias close to 1 everywhere: not worth recomputing
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(1, 0.98f, 0.99f, 1f));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        assertThat(labels.isEmpty()).isTrue();
+
+        // a real move: every label of the class set is recomputed with version 2
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(2, 0.5f, 0.5f, 0.8f));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        List<Label> relabelled = labels.readValuesToList();
+        assertThat(relabelled).extracting(Label::getImageId).containsExactlyInAnyOrder("a", "b");
+        assertThat(relabelled).allSatisfy(l -> assertThat(l.getBiasVersion()).isEqualTo(2L));
+        Label b = relabelled.stream().filter(l -> l.getImageId().equals("b")).findFirst().orElseThrow();
+        assertThat(b.getScores().get(0)).isCloseTo(0.6f, within(1e-6f));
+        KeyValueStore<ImageKey, Label> store = driver.getKeyValueStore(LabelerTopology.LABEL_STORE);
+        assertThat(store.get(TestRecords.key("b")).getBiasVersion()).isEqualTo(2L);
+
+        // nothing more to do until the bias moves again
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        assertThat(labels.isEmpty()).isTrue();
     }
 
     @Test

@@ -1,0 +1,78 @@
+package io.ccdstream.streams.labeler;
+
+import io.ccdstream.processors.ccd.Debias;
+import io.ccdstream.processors.ccd.Mix;
+import io.ccdstream.schemas.Bias;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.schemas.Scores;
+import io.ccdstream.streams.FloatLists;
+import io.ccdstream.streams.errors.PoisonRecordException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Turns raw scores and the current bias into a label (ALGORITHM.md sections 2 and 4.5): debias
+ * global and local scores with the same bias and floor, mix them with alpha.
+ */
+public final class LabelMaker {
+
+    private final ClassNames classNames;
+    private final Debias debias;
+    private final Mix mix;
+
+    /** A label maker for the class sets {@code classNames} knows. */
+    public LabelMaker(ClassNames classNames, Debias debias, Mix mix) {
+        this.classNames = classNames;
+        this.debias = debias;
+        this.mix = mix;
+    }
+
+    /**
+     * The label of {@code scores}; {@code bias} may be null (none published yet: no correction).
+     *
+     * @throws PoisonRecordException for an unknown class set or a class-count mismatch
+     */
+    public Label label(ImageKey key, Scores scores, Bias bias, Instant now) {
+        List<String> names = classNames.of(scores.getClassSetId()).orElseThrow(() -> new PoisonRecordException(
+            "UNKNOWN_CLASS_SET", "class set " + scores.getClassSetId() + " of image " + key.getImageId()
+                + " is not configured in the labeler"));
+        float[] raw = FloatLists.toArray(scores.getGlobal());
+        requireClasses(key, scores.getClassSetId(), raw.length, names.size());
+        float[] biasVector = null;
+        if (bias != null) {
+            biasVector = FloatLists.toArray(bias.getBias());
+            requireClasses(key, scores.getClassSetId(), biasVector.length, names.size());
+        }
+        float[] global = debias.apply(raw, biasVector);
+        float[] local = null;
+        if (scores.getLocal() != null) {
+            float[] rawLocal = FloatLists.toArray(scores.getLocal());
+            requireClasses(key, scores.getClassSetId(), rawLocal.length, names.size());
+            local = debias.apply(rawLocal, biasVector);
+        }
+        return Label.newBuilder()
+            .setImageId(scores.getImageId())
+            .setClassSetId(scores.getClassSetId())
+            .setClassNames(names)
+            .setStage(local == null ? LabelStage.INITIAL : LabelStage.REFINED)
+            .setScores(FloatLists.toList(mix.apply(global, local)))
+            .setGlobal(FloatLists.toList(global))
+            .setLocal(local == null ? null : FloatLists.toList(local))
+            .setAlpha(mix.alpha())
+            .setBiasVersion(bias == null ? null : bias.getVersion())
+            .setCheckpointVersion(scores.getCheckpointVersion())
+            .setModelId(scores.getModelId())
+            .setClipInferences(scores.getClipInferences())
+            .setLabeledAt(now)
+            .build();
+    }
+
+    private static void requireClasses(ImageKey key, String classSetId, int actual, int expected) {
+        if (actual != expected) {
+            throw new PoisonRecordException("CLASS_COUNT_MISMATCH", "image " + key.getImageId() + ": "
+                + actual + " values where class set " + classSetId + " has " + expected + " classes");
+        }
+    }
+}
