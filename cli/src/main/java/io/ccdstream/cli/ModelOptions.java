@@ -8,7 +8,11 @@ import io.ccdstream.processors.clip.ClipModelException;
 import io.ccdstream.processors.image.ImageLimits;
 import io.ccdstream.processors.models.BundledModels;
 import io.ccdstream.processors.synth.SynthClass;
+import io.ccdstream.processors.ccd.CamBoxConfig;
+import io.ccdstream.processors.ccd.ClassSelection;
+import io.ccdstream.processors.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
+import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +58,14 @@ final class ModelOptions {
         description = "Recompute labels when some class's bias moved by more than this (default ${DEFAULT-VALUE}).")
     float relabelMinChange;
 
+    @Option(names = "--batch-size", defaultValue = "16",
+        description = "Images the scorer scores together (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--selection-threshold", defaultValue = "0.5",
+        description = "Classifier score from which a class gets a CAM crop (default ${DEFAULT-VALUE}).")
+    float selectionThreshold;
+
     @Option(names = "--allow-file-root", paramLabel = "DIR",
         description = "Directory that file: claim checks may point into; repeatable. Default: none.")
     List<Path> allowedFileRoots = new ArrayList<>();
@@ -72,6 +84,8 @@ final class ModelOptions {
         return new PipelineSettings(dir, classSet, new Debias(floor).floor(), new Mix(alpha).alpha(),
             List.copyOf(allowedFileRoots), ImageLimits.DEFAULT_MAX_ENCODED_BYTES,
             new BiasSettings(biasWindow, biasBuckets, biasMinSamples, entropyThreshold),
-            new LabelerSettings(LabelerSettings.DEFAULTS.relabelInterval(), relabelMinChange));
+            new LabelerSettings(LabelerSettings.DEFAULTS.relabelInterval(), relabelMinChange),
+            new ScorerSettings(batchSize, ScorerSettings.DEFAULTS.maxWait(), ScorerSettings.DEFAULTS.backfillInterval()),
+            new RefinementSettings(new ClassSelection.Fixed(selectionThreshold), CamBoxConfig.DEFAULTS, true));
     }
 }

@@ -12,9 +12,14 @@ import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.bias.BiasTopology;
 import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.labeler.LabelerTopology;
-import io.ccdstream.streams.scorer.ClipImageScorer;
+import io.ccdstream.processors.scoring.CcdImageScorer;
+import io.ccdstream.streams.scorer.CcdScoringEngine;
+import io.ccdstream.streams.scorer.CheckpointFetcher;
+import io.ccdstream.streams.scorer.CheckpointFollower;
+import io.ccdstream.streams.scorer.CheckpointHolder;
 import io.ccdstream.streams.scorer.ImageBytes;
 import io.ccdstream.streams.scorer.ScorerTopology;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +33,9 @@ final class Pipeline implements AutoCloseable {
     enum Service { scorer, bias, labeler }
 
     private final List<StreamsRunner> runners = new ArrayList<>();
+    private final CheckpointHolder checkpoints = new CheckpointHolder();
     private ClipModel model;
+    private CheckpointFollower follower;
 
     private Pipeline() {
     }
@@ -62,11 +69,21 @@ final class Pipeline implements AutoCloseable {
     private StreamsRunner startScorer(CcdStreamsConfig config, PipelineSettings settings, RegistrySerdes serdes)
         throws ClipModelException {
         model = ClipModel.load(settings.modelDir());
-        ClipImageScorer scorer = new ClipImageScorer(model, List.of(settings.classSet()),
+        follower = new CheckpointFollower(config.bootstrapServers(), serdes,
+            new CheckpointFetcher(Path.of(config.getString(CcdStreamsConfig.STATE_DIR), "checkpoint-cache"),
+                Duration.ofSeconds(60)), checkpoints, List.of(settings.classSet()));
+        CcdScoringEngine engine = new CcdScoringEngine(new CcdImageScorer(model, settings.refinement()),
+            model.descriptor().modelId(), List.of(settings.classSet()), checkpoints,
             new ImageBytes(settings.allowedFileRoots(), settings.maxFetchBytes()),
             ImageDecoder.builder().build(), Clock.systemUTC());
-        return StreamsRunner.start(ScorerTopology.SERVICE, ScorerTopology.build(serdes, scorer),
+        return StreamsRunner.start(ScorerTopology.SERVICE,
+            ScorerTopology.build(serdes, engine, settings.scorer(), config.deadLetterTopic()),
             config.streamsProperties(ScorerTopology.SERVICE));
+    }
+
+    /** The classifier checkpoints the scorer uses. */
+    CheckpointHolder checkpoints() {
+        return checkpoints;
     }
 
     private void awaitRunning(Duration timeout) throws InterruptedException {
@@ -93,6 +110,10 @@ final class Pipeline implements AutoCloseable {
         for (StreamsRunner runner : runners) {
             runner.close();
         }
+        if (follower != null) {
+            follower.close();
+        }
+        checkpoints.close();
         if (model != null) {
             model.close();
         }

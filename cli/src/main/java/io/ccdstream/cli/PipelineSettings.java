@@ -1,7 +1,9 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
+import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +20,10 @@ import java.util.List;
  * @param maxFetchBytes    largest claim-checked image accepted
  * @param bias             how the bias service windows the scores
  * @param labeler          when the labeler recomputes labels after the bias moved
+ * @param scorer           how the scorer batches
+ * @param refinement       how the classifier guides the crops
  */
 record PipelineSettings(Path modelDir, ClassSet classSet, float floor, float alpha, List<Path> allowedFileRoots,
-    long maxFetchBytes, BiasSettings bias, LabelerSettings labeler) {
+    long maxFetchBytes, BiasSettings bias, LabelerSettings labeler, ScorerSettings scorer,
+    RefinementSettings refinement) {
 }

@@ -35,18 +35,31 @@ public final class DeadLetters {
     /** One dead-letter record for the record of {@code context}. */
     public static List<ProducerRecord<byte[], byte[]>> record(String dlqTopic, String reason,
         ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
+        Headers headers = headers(context.headers(), reason, exception, context.topic(), context.partition(),
+            context.offset(), context.processorNodeId());
+        return List.of(new ProducerRecord<>(dlqTopic, null, key, value, headers));
+    }
+
+    /**
+     * The dead-letter headers of a record from {@code topic}-{@code partition}@{@code offset}.
+     *
+     * @param original  the record's own headers, kept
+     * @param processor the failing processor node, or null
+     */
+    public static Headers headers(Iterable<org.apache.kafka.common.header.Header> original, String reason,
+        Exception exception, String topic, int partition, long offset, String processor) {
         Headers headers = new RecordHeaders();
-        context.headers().forEach(headers::add);
+        original.forEach(headers::add);
         put(headers, REASON, reason);
         put(headers, EXCEPTION, exception.getClass().getName());
         put(headers, MESSAGE, describe(exception));
-        put(headers, TOPIC, context.topic());
-        put(headers, PARTITION, Integer.toString(context.partition()));
-        put(headers, OFFSET, Long.toString(context.offset()));
-        if (context.processorNodeId() != null) {
-            put(headers, PROCESSOR, context.processorNodeId());
+        put(headers, TOPIC, topic);
+        put(headers, PARTITION, Integer.toString(partition));
+        put(headers, OFFSET, Long.toString(offset));
+        if (processor != null) {
+            put(headers, PROCESSOR, processor);
         }
-        return List.of(new ProducerRecord<>(dlqTopic, null, key, value, headers));
+        return headers;
     }
 
     /** The value of a header as text, or null. */
@@ -64,6 +77,9 @@ public final class DeadLetters {
         StringBuilder text = new StringBuilder(String.valueOf(exception.getMessage()));
         for (Throwable cause = exception.getCause(); cause != null && cause != cause.getCause();
             cause = cause.getCause()) {
+            if (cause.getMessage() != null && text.indexOf(cause.getMessage()) >= 0) {
+                continue; // already said
+            }
             text.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
         }
         return text.toString();

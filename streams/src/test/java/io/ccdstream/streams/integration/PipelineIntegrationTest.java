@@ -29,7 +29,11 @@ import io.ccdstream.streams.errors.DeadLetters;
 import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import io.ccdstream.streams.labeler.LabelerTopology;
-import io.ccdstream.streams.scorer.ClipImageScorer;
+import io.ccdstream.processors.scoring.CcdImageScorer;
+import io.ccdstream.processors.scoring.RefinementSettings;
+import io.ccdstream.streams.scorer.CcdScoringEngine;
+import io.ccdstream.streams.scorer.CheckpointHolder;
+import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.streams.scorer.ImageBytes;
 import io.ccdstream.streams.scorer.ScorerTopology;
 import java.nio.ByteBuffer;
@@ -71,6 +75,7 @@ class PipelineIntegrationTest {
     private static ClassSet classSet;
     private static RegistrySerdes serdes;
     private static StreamsRunner scorer;
+    private static final CheckpointHolder checkpoints = new CheckpointHolder();
     private static StreamsRunner labeler;
 
     @BeforeAll
@@ -87,8 +92,10 @@ class PipelineIntegrationTest {
         model = ClipModel.load(BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models")));
         classSet = model.classSet(SynthClass.names());
         scorer = StreamsRunner.start(ScorerTopology.SERVICE, ScorerTopology.build(serdes,
-            new ClipImageScorer(model, List.of(classSet), ImageBytes.inlineOnly(), ImageDecoder.builder().build(),
-                Clock.systemUTC())), config.streamsProperties(ScorerTopology.SERVICE));
+            new CcdScoringEngine(new CcdImageScorer(model, RefinementSettings.DEFAULTS), model.descriptor().modelId(),
+                List.of(classSet), checkpoints, ImageBytes.inlineOnly(), ImageDecoder.builder().build(),
+                Clock.systemUTC()), ScorerSettings.DEFAULTS, CcdTopics.DEAD_LETTERS),
+            config.streamsProperties(ScorerTopology.SERVICE));
         labeler = StreamsRunner.start(LabelerTopology.SERVICE, LabelerTopology.build(serdes, new LabelMaker(
             id -> id.equals(classSet.id()) ? Optional.of(classSet.classNames()) : Optional.empty(),
             new Debias(0.05f), new Mix(0.4f)), LabelerSettings.DEFAULTS), config.streamsProperties(LabelerTopology.SERVICE));

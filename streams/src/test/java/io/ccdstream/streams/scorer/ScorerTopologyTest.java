@@ -5,19 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
 import io.ccdstream.streams.errors.DeadLetters;
-import io.ccdstream.streams.errors.PoisonRecordException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +28,9 @@ import org.junit.jupiter.api.Test;
 
 class ScorerTopologyTest {
 
+    private static final ScorerSettings SETTINGS = new ScorerSettings(3, Duration.ofMillis(500), Duration.ofSeconds(2));
+
+    private final FakeEngine engine = new FakeEngine();
     private TopologyTestSupport support;
     private TopologyTestDriver driver;
     private TestInputTopic<ImageKey, Image> images;
@@ -32,22 +38,10 @@ class ScorerTopologyTest {
     private TestOutputTopic<ImageKey, Scores> scores;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
-    /** Scores an image by its first byte; "poison" content is refused, "bug" content is a bug. */
-    private static Scores fakeScore(ImageKey key, Image image) {
-        String content = StandardCharsets.UTF_8.decode(image.getData().duplicate()).toString();
-        if (content.equals("poison")) {
-            throw new PoisonRecordException("IMAGE_CORRUPT", "not an image: " + key.getImageId());
-        }
-        if (content.equals("bug")) {
-            throw new IllegalStateException("a bug");
-        }
-        return TestRecords.scores(image.getImageId(), List.of(0.25f, 0.75f));
-    }
-
     @BeforeEach
     void setUp() {
         support = new TopologyTestSupport();
-        driver = support.driver(ScorerTopology.build(support.serdes, ScorerTopologyTest::fakeScore),
+        driver = support.driver(ScorerTopology.build(support.serdes, engine, SETTINGS, CcdTopics.DEAD_LETTERS),
             ScorerTopology.SERVICE);
         images = driver.createInputTopic(CcdTopics.IMAGES.name(),
             CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
@@ -67,20 +61,61 @@ class ScorerTopologyTest {
         support.close();
     }
 
-    @Test
-    void shouldScoreEachImageIntoTheScoresTopic() {
-        images.pipeInput(TestRecords.key("a"), TestRecords.inlineImage("a", "fine".getBytes(StandardCharsets.UTF_8)));
+    private void send(String id, String content) {
+        images.pipeInput(TestRecords.key(id), TestRecords.inlineImage(id, content.getBytes(StandardCharsets.UTF_8)));
+    }
 
-        TestRecord<ImageKey, Scores> out = scores.readRecord();
-        assertThat(out.key()).isEqualTo(TestRecords.key("a"));
-        assertThat(out.value().getGlobal()).containsExactly(0.25f, 0.75f);
-        assertThat(deadLetters.isEmpty()).isTrue();
+    private List<String> scoredIds() {
+        return scores.readKeyValuesToList().stream().map(kv -> kv.key.getImageId()).toList();
+    }
+
+    @Test
+    void shouldScoreAFullBatchAtOnce() {
+        send("a", "fine");
+        send("b", "fine");
+        assertThat(scores.isEmpty()).isTrue();
+        send("c", "fine");
+
+        assertThat(scoredIds()).containsExactly("a", "b", "c");
+        assertThat(engine.batches).containsExactly(List.of("a", "b", "c"));
+        KeyValueStore<ImageKey, PendingImage> buffer = driver.getKeyValueStore(ScorerTopology.BUFFER_STORE);
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldFlushAPartialBatchAfterMaxWait() {
+        send("a", "fine");
+        driver.advanceWallClockTime(Duration.ofMillis(600));
+
+        assertThat(scoredIds()).containsExactly("a");
+    }
+
+    @Test
+    void shouldRefineImagesScoredBeforeTheFirstCheckpointExactlyOnce() {
+        send("a", "fine");
+        send("b", "fine");
+        send("c", "fine");
+        assertThat(scores.readValuesToList()).allSatisfy(s -> assertThat(s.getLocal()).isNull());
+        KeyValueStore<ImageKey, PendingImage> awaiting =
+            driver.getKeyValueStore(ScorerTopology.AWAITING_REFINEMENT_STORE);
+        assertThat(awaiting.get(TestRecords.key("b")).getSourceOffset()).isEqualTo(1);
+
+        engine.checkpointLoaded = true;
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        List<KeyValue<ImageKey, Scores>> refined = scores.readKeyValuesToList();
+        assertThat(refined).extracting(kv -> kv.key.getImageId()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(refined).allSatisfy(kv -> assertThat(kv.value.getLocal()).isNotNull());
+        assertThat(awaiting.approximateNumEntries()).isZero();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        assertThat(scores.isEmpty()).as("nothing refined twice").isTrue();
     }
 
     @Test
     void shouldRoutePoisonImageToDeadLetterTopicAndContinue() {
-        images.pipeInput(TestRecords.key("bad"), TestRecords.inlineImage("bad", "poison".getBytes(StandardCharsets.UTF_8)));
-        images.pipeInput(TestRecords.key("good"), TestRecords.inlineImage("good", "fine".getBytes(StandardCharsets.UTF_8)));
+        send("bad", "poison");
+        send("good", "fine");
+        driver.advanceWallClockTime(Duration.ofMillis(600));
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).hasSize(1);
@@ -91,7 +126,20 @@ class ScorerTopologyTest {
         // the dead letter keeps the original bytes: it can be replayed after a fix
         assertThat(CcdTopics.IMAGES.valueSerde(support.serdes).deserializer()
             .deserialize(CcdTopics.IMAGES.name(), dead.get(0).value()).getImageId()).isEqualTo("bad");
-        assertThat(scores.readKeyValuesToList()).extracting(kv -> kv.key.getImageId()).containsExactly("good");
+        assertThat(scoredIds()).containsExactly("good");
+    }
+
+    @Test
+    void shouldDeadLetterOnlyTheImageTheModelFailsOn() {
+        send("a", "fine");
+        send("broken", "model-fails");
+        send("c", "fine");
+
+        assertThat(scoredIds()).containsExactly("a", "c");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("MODEL_FAILURE");
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.OFFSET)).isEqualTo("1");
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.PARTITION)).isEqualTo("0");
     }
 
     @Test
@@ -101,16 +149,15 @@ class ScorerTopologyTest {
         byte[] key = CcdTopics.IMAGES.keySerde(support.serdes).serializer()
             .serialize(CcdTopics.IMAGES.name(), TestRecords.key("x"));
         rawImages.pipeInput(key, "{\"json\":true}".getBytes(StandardCharsets.UTF_8));
-        images.pipeInput(TestRecords.key("good"), TestRecords.inlineImage("good", "fine".getBytes(StandardCharsets.UTF_8)));
+        send("good", "fine");
+        driver.advanceWallClockTime(Duration.ofMillis(600));
 
-        assertThat(scores.readKeyValuesToList()).extracting(kv -> kv.key.getImageId()).containsExactly("good");
+        assertThat(scoredIds()).containsExactly("good");
     }
 
     @Test
     void shouldStopOnABugRatherThanHideItInTheDeadLetterTopic() {
-        assertThatThrownBy(() -> images.pipeInput(TestRecords.key("b"),
-            TestRecords.inlineImage("b", "bug".getBytes(StandardCharsets.UTF_8))))
-            .hasStackTraceContaining("a bug");
+        assertThatThrownBy(() -> send("b", "bug")).hasStackTraceContaining("a bug");
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 }

@@ -1,0 +1,86 @@
+package io.ccdstream.processors.scoring;
+
+import io.ccdstream.processors.ccd.CamBoxer;
+import io.ccdstream.processors.ccd.ClassSelection;
+import io.ccdstream.processors.ccd.CropBox;
+import io.ccdstream.processors.ccd.CropResize;
+import io.ccdstream.processors.ccd.LocalLabel;
+import io.ccdstream.processors.ccd.ViewGeometry;
+import io.ccdstream.processors.classifier.Classifier;
+import io.ccdstream.processors.classifier.ClassifierOutput;
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.clip.ClipModel;
+import io.ccdstream.processors.image.RgbImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores a batch of images the CCD way (ALGORITHM.md sections 1 and 4): the global view with
+ * CLIP; with a classifier, its CAMs pick a box per selected class, and every crop of the batch is
+ * scored by CLIP in one batched call, then max-aggregated per image. Thread-safe as the models are.
+ */
+public final class CcdImageScorer {
+
+    private final ClipModel clip;
+    private final RefinementSettings settings;
+    private final CamBoxer boxer;
+    private final CropResize cropResize;
+
+    /** A scorer over {@code clip}; the classifier is given per call, as it changes over time. */
+    public CcdImageScorer(ClipModel clip, RefinementSettings settings) {
+        this.clip = clip;
+        this.settings = settings;
+        this.boxer = new CamBoxer(settings.boxes());
+        int side = clip.descriptor().imageSize();
+        this.cropResize = settings.padCrops() ? CropResize.of(side) : CropResize.unpadded(side);
+    }
+
+    /** Global view only: the initial stage, before any classifier exists. */
+    public List<ScoredImage> scoreGlobal(ClassSet classSet, List<RgbImage> images) {
+        float[][] global = clip.scoreImages(classSet, images);
+        List<ScoredImage> scored = new ArrayList<>(images.size());
+        for (float[] p : global) {
+            scored.add(new ScoredImage(p, null, List.of(), 1));
+        }
+        return scored;
+    }
+
+    /** Global view plus the classifier-guided crops. */
+    public List<ScoredImage> scoreRefined(ClassSet classSet, List<RgbImage> images, Classifier classifier) {
+        if (classifier.config().numClasses() != classSet.size()) {
+            throw new IllegalArgumentException("classifier has " + classifier.config().numClasses()
+                + " classes, class set " + classSet.id() + " has " + classSet.size());
+        }
+        float[][] global = clip.scoreImages(classSet, images);
+        ClassifierOutput output = classifier.forwardWithCam(images);
+        float threshold = threshold(output.scores());
+        List<List<CropBox>> boxes = new ArrayList<>(images.size());
+        List<RgbImage> crops = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage image = images.get(i);
+            ViewGeometry view = ViewGeometry.square(classifier.config().inputSize(), image.width(), image.height());
+            List<CropBox> imageBoxes = boxer.boxes(output.scores()[i], output.cams()[i], threshold, view);
+            boxes.add(imageBoxes);
+            for (CropBox box : imageBoxes) {
+                crops.add(cropResize.apply(image, box));
+            }
+        }
+        float[][] cropScores = crops.isEmpty() ? new float[0][] : clip.scoreImages(classSet, crops);
+        List<ScoredImage> scored = new ArrayList<>(images.size());
+        int next = 0;
+        for (int i = 0; i < images.size(); i++) {
+            List<float[]> own = new ArrayList<>();
+            for (int b = 0; b < boxes.get(i).size(); b++) {
+                own.add(cropScores[next++]);
+            }
+            scored.add(new ScoredImage(global[i], LocalLabel.maxOver(own, classSet.size()), boxes.get(i),
+                1 + own.size()));
+        }
+        return scored;
+    }
+
+    private float threshold(float[][] classifierScores) {
+        ClassSelection selection = settings.selection();
+        return selection.resolve(classifierScores).threshold();
+    }
+}

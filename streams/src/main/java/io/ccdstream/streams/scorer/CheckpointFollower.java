@@ -1,0 +1,91 @@
+package io.ccdstream.streams.scorer;
+
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.schemas.ClassSetKey;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.SerdeFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted checkpoints topic on its own thread, off the stream threads, and hands
+ * each announcement to a {@link CheckpointInstaller}.
+ */
+public final class CheckpointFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointFollower.class);
+
+    private final KafkaConsumer<ClassSetKey, Checkpoint> consumer;
+    private final CheckpointInstaller installer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * Starts following.
+     *
+     * @param classSets the class sets served; checkpoints of others are ignored
+     */
+    public CheckpointFollower(String bootstrapServers, SerdeFactory serdes, CheckpointFetcher fetcher,
+        CheckpointHolder holder, List<ClassSet> classSets) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(props, CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
+            CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
+        this.installer = new CheckpointInstaller(fetcher, holder, classSets);
+        List<TopicPartition> partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), Duration.ofSeconds(30))
+            .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        this.thread = new Thread(this::run, "ccd-checkpoint-follower");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<ClassSetKey, Checkpoint> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() != null) {
+                        installer.consider(record.value());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Checkpoint follower stopped; the scorer keeps the checkpoints it has", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Checkpoints refused so far. */
+    public List<CheckpointInstaller.Refusal> refusals() {
+        return installer.refusals();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

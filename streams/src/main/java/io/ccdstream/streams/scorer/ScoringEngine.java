@@ -1,0 +1,26 @@
+package io.ccdstream.streams.scorer;
+
+import io.ccdstream.schemas.Image;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.Scores;
+import java.util.List;
+
+/** What the batching scorer processor needs from the models. Implementations are thread-safe. */
+public interface ScoringEngine {
+
+    /**
+     * Validates and decodes one image record.
+     *
+     * @throws io.ccdstream.streams.errors.PoisonRecordException when the record cannot be scored
+     */
+    io.ccdstream.processors.image.RgbImage prepare(ImageKey key, Image image);
+
+    /** Whether images of {@code classSetId} can get their CAM-crop refinement now (a checkpoint is loaded). */
+    boolean canRefine(String classSetId);
+
+    /**
+     * Scores a batch: refined where a checkpoint is loaded for the image's class set, global only
+     * otherwise. Returns one result per input, in order.
+     */
+    List<Scores> score(List<Prepared> batch);
+}

@@ -1,0 +1,62 @@
+package io.ccdstream.streams.scorer;
+
+import io.ccdstream.processors.image.RgbImage;
+import io.ccdstream.schemas.Image;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.Scores;
+import io.ccdstream.streams.TestRecords;
+import io.ccdstream.streams.errors.PoisonRecordException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A scoring engine for topology tests: an image's "content" (its inline bytes as text) decides
+ * what happens. "poison" is refused when prepared, "bug" throws an unexpected exception, and
+ * "model-fails" makes scoring throw. Records every batch it scores.
+ */
+final class FakeEngine implements ScoringEngine {
+
+    final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    volatile boolean checkpointLoaded;
+
+    static String content(Image image) {
+        return StandardCharsets.UTF_8.decode(image.getData().duplicate()).toString();
+    }
+
+    @Override
+    public RgbImage prepare(ImageKey key, Image image) {
+        switch (content(image)) {
+            case "poison" -> throw new PoisonRecordException("IMAGE_CORRUPT", "not an image: " + key.getImageId());
+            case "bug" -> throw new IllegalStateException("a bug");
+            default -> {
+                return RgbImage.filled(4, 3, 0x102030);
+            }
+        }
+    }
+
+    @Override
+    public boolean canRefine(String classSetId) {
+        return checkpointLoaded;
+    }
+
+    @Override
+    public List<Scores> score(List<Prepared> batch) {
+        if (batch.stream().anyMatch(p -> content(p.pending().getImage()).equals("model-fails"))) {
+            throw new IllegalStateException("model failed");
+        }
+        batches.add(batch.stream().map(p -> p.key().getImageId()).toList());
+        List<Scores> results = new ArrayList<>();
+        for (Prepared p : batch) {
+            Scores scores = TestRecords.scores(p.key().getImageId(), List.of(0.25f, 0.75f));
+            if (checkpointLoaded) {
+                scores.setLocal(List.of(0.5f, 0.5f));
+                scores.setCheckpointVersion(1L);
+                scores.setClipInferences(3);
+            }
+            results.add(scores);
+        }
+        return results;
+    }
+}

@@ -1,0 +1,174 @@
+package io.ccdstream.streams.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccdstream.schemas.Image;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.PendingImage;
+import io.ccdstream.schemas.Scores;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.TestRecords;
+import io.ccdstream.streams.TopologyTestSupport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The batching scorer processor alone, with its punctuators fired by hand. */
+class ScorerProcessorTest {
+
+    private static final ScorerSettings SETTINGS = new ScorerSettings(4, Duration.ofMillis(200), Duration.ofSeconds(1));
+
+    private final FakeEngine engine = new FakeEngine();
+    private TopologyTestSupport support;
+    private MockProcessorContext<Object, Object> context;
+    private KeyValueStore<ImageKey, PendingImage> buffer;
+    private KeyValueStore<ImageKey, PendingImage> awaiting;
+    private ScorerProcessor processor;
+    private long offset;
+
+    @BeforeEach
+    void setUp() {
+        support = new TopologyTestSupport();
+        context = new MockProcessorContext<>();
+        buffer = store(ScorerTopology.BUFFER_STORE);
+        awaiting = store(ScorerTopology.AWAITING_REFINEMENT_STORE);
+        processor = new ScorerProcessor(engine, SETTINGS,
+            CcdTopics.IMAGES.keySerde(support.serdes).serializer(), CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
+        processor.init(context);
+    }
+
+    @AfterEach
+    void tearDown() {
+        support.close();
+    }
+
+    private KeyValueStore<ImageKey, PendingImage> store(String name) {
+        KeyValueStore<ImageKey, PendingImage> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                support.serdes.serde(ImageKey.class, true), support.serdes.serde(PendingImage.class, false))
+            .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+
+    private void send(String id, String content) {
+        context.setRecordMetadata(CcdTopics.IMAGES.name(), 2, offset++);
+        Image image = TestRecords.inlineImage(id, content.getBytes(StandardCharsets.UTF_8));
+        processor.process(new Record<>(TestRecords.key(id), image, 1000 + offset));
+    }
+
+    private CapturedPunctuator punctuator(Duration interval) {
+        return context.scheduledPunctuators().stream().filter(p -> p.getInterval().equals(interval))
+            .findFirst().orElseThrow();
+    }
+
+    private List<String> forwardedTo(String child) {
+        return context.forwarded(child).stream().map(f -> ((ImageKey) f.record().key()).getImageId()).toList();
+    }
+
+    @Test
+    void shouldScheduleAFlushAndABackfillPunctuator() {
+        assertThat(context.scheduledPunctuators()).extracting(CapturedPunctuator::getInterval)
+            .containsExactlyInAnyOrder(SETTINGS.maxWait(), SETTINGS.backfillInterval());
+    }
+
+    @Test
+    void shouldHoldImagesInTheBufferUntilTheFlushPunctuatorFires() {
+        send("a", "fine");
+        send("b", "fine");
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(buffer.get(TestRecords.key("b")).getSourceOffset()).isEqualTo(1);
+        assertThat(buffer.get(TestRecords.key("b")).getSourcePartition()).isEqualTo(2);
+
+        punctuator(SETTINGS.maxWait()).getPunctuator().punctuate(5_000);
+
+        assertThat(forwardedTo(ScorerTopology.SCORES_SINK)).containsExactly("a", "b");
+        assertThat(engine.batches).containsExactly(List.of("a", "b"));
+        assertThat(buffer.approximateNumEntries()).isZero();
+        CapturedForward<?, ?> first = context.forwarded(ScorerTopology.SCORES_SINK).get(0);
+        assertThat(first.record().timestamp()).as("the source record's timestamp").isEqualTo(1001);
+    }
+
+    @Test
+    void shouldFlushAsSoonAsTheBatchIsFull() {
+        for (String id : List.of("a", "b", "c", "d", "e")) {
+            send(id, "fine");
+        }
+        assertThat(engine.batches).containsExactly(List.of("a", "b", "c", "d"));
+        assertThat(buffer.get(TestRecords.key("e"))).isNotNull();
+    }
+
+    @Test
+    void shouldResumeABufferRestoredAfterACrash() {
+        send("a", "fine");
+        send("b", "fine");
+        // a new processor instance over the same stores, as after a restart: its decode cache is empty
+        ScorerProcessor restarted = new ScorerProcessor(engine, SETTINGS,
+            CcdTopics.IMAGES.keySerde(support.serdes).serializer(), CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
+        MockProcessorContext<Object, Object> fresh = new MockProcessorContext<>();
+        fresh.addStateStore(buffer);
+        fresh.addStateStore(awaiting);
+        restarted.init(fresh);
+
+        restarted.flush();
+
+        assertThat(fresh.forwarded(ScorerTopology.SCORES_SINK)).extracting(f -> ((ImageKey) f.record().key()).getImageId())
+            .containsExactly("a", "b");
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldBackfillOnlyOnceACheckpointIsLoadedAndOnlyOnce() {
+        send("a", "fine");
+        send("b", "fine");
+        processor.flush();
+        context.resetForwards();
+        assertThat(awaiting.approximateNumEntries()).isEqualTo(2);
+
+        punctuator(SETTINGS.backfillInterval()).getPunctuator().punctuate(10_000);
+        assertThat(context.forwarded()).as("no checkpoint yet").isEmpty();
+
+        engine.checkpointLoaded = true;
+        punctuator(SETTINGS.backfillInterval()).getPunctuator().punctuate(11_000);
+        assertThat(context.forwarded(ScorerTopology.SCORES_SINK)).allSatisfy(f ->
+            assertThat(((Scores) f.record().value()).getLocal()).isNotNull()).hasSize(2);
+        assertThat(awaiting.approximateNumEntries()).isZero();
+
+        context.resetForwards();
+        punctuator(SETTINGS.backfillInterval()).getPunctuator().punctuate(12_000);
+        assertThat(context.forwarded()).isEmpty();
+    }
+
+    @Test
+    void shouldNotKeepRefinedImagesForBackfill() {
+        engine.checkpointLoaded = true;
+        send("a", "fine");
+        processor.flush();
+
+        assertThat(awaiting.approximateNumEntries()).isZero();
+        assertThat(((Scores) context.forwarded(ScorerTopology.SCORES_SINK).get(0).record().value()).getCheckpointVersion())
+            .isEqualTo(1L);
+    }
+
+    @Test
+    void shouldDeadLetterTheImageTheModelFailsOnWithItsSourceCoordinates() {
+        send("a", "fine");
+        send("x", "model-fails");
+        processor.flush();
+
+        assertThat(forwardedTo(ScorerTopology.SCORES_SINK)).containsExactly("a");
+        CapturedForward<?, ?> dead = context.forwarded(ScorerTopology.DEAD_LETTER_SINK).get(0);
+        assertThat(dead.record().headers().lastHeader("__streams.errors.offset").value())
+            .isEqualTo("1".getBytes(StandardCharsets.UTF_8));
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
+}
