@@ -5,6 +5,8 @@ import io.ccdstream.schemas.Label;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.streams.pipeline.Pipeline;
+import io.ccdstream.streams.pipeline.PipelineSettings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

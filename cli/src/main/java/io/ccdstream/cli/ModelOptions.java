@@ -12,6 +12,7 @@ import io.ccdstream.processors.ccd.CamBoxConfig;
 import io.ccdstream.processors.ccd.ClassSelection;
 import io.ccdstream.processors.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
+import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import java.nio.file.Path;

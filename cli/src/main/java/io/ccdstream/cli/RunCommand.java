@@ -1,6 +1,7 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.pipeline.Pipeline;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,11 +2,7 @@ package io.ccdstream.streams.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.embedded.EmbeddedKafkaBroker;
-import io.ccdstream.embedded.EmbeddedKafkaConfig;
-import io.ccdstream.embedded.TopicAdmin;
 import io.ccdstream.processors.ccd.Debias;
-import io.ccdstream.processors.ccd.Mix;
 import io.ccdstream.processors.clip.ClassSet;
 import io.ccdstream.processors.clip.ClipModel;
 import io.ccdstream.processors.image.ImageDecoder;
@@ -15,41 +11,27 @@ import io.ccdstream.processors.synth.SynthClass;
 import io.ccdstream.processors.synth.SynthScene;
 import io.ccdstream.processors.synth.SynthScenes;
 import io.ccdstream.registry.EmbeddedSchemaRegistry;
-import io.ccdstream.registry.EmbeddedSchemaRegistryConfig;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
-import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.RegistrySerdes;
-import io.ccdstream.streams.StreamsRunner;
+import io.ccdstream.streams.pipeline.Pipeline;
+import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.errors.DeadLetterHandler;
 import io.ccdstream.streams.errors.DeadLetters;
-import io.ccdstream.streams.labeler.LabelMaker;
-import io.ccdstream.streams.labeler.LabelerSettings;
-import io.ccdstream.streams.labeler.LabelerTopology;
-import io.ccdstream.processors.scoring.CcdImageScorer;
-import io.ccdstream.processors.scoring.RefinementSettings;
-import io.ccdstream.streams.scorer.CcdScoringEngine;
-import io.ccdstream.streams.scorer.CheckpointHolder;
-import io.ccdstream.streams.scorer.ScorerSettings;
-import io.ccdstream.streams.scorer.ImageBytes;
-import io.ccdstream.streams.scorer.ScorerTopology;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -69,57 +51,34 @@ class PipelineIntegrationTest {
     @TempDir
     static Path dataDir;
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    private static EmbeddedCluster cluster;
     private static ClipModel model;
     private static ClassSet classSet;
     private static RegistrySerdes serdes;
-    private static StreamsRunner scorer;
-    private static final CheckpointHolder checkpoints = new CheckpointHolder();
-    private static StreamsRunner labeler;
+    private static Pipeline pipeline;
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder().setDataDir(dataDir.resolve("kafka")).build());
-        TopicAdmin.ensureTopics(broker.bootstrapServers(), CcdTopics.specs(2, (short) 1, CcdTopics.DEAD_LETTERS));
-        registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistryConfig(Map.of(
-            EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())));
-        CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
-            CcdStreamsConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
-            CcdStreamsConfig.SCHEMA_REGISTRY_URL, registry.url(),
-            CcdStreamsConfig.STATE_DIR, dataDir.resolve("streams").toString()));
-        serdes = RegistrySerdes.of(config);
-        model = ClipModel.load(BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models")));
+        cluster = new EmbeddedCluster(dataDir, 2);
+        serdes = cluster.serdes;
+        Path modelDir = BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models"));
+        model = ClipModel.load(modelDir);
         classSet = model.classSet(SynthClass.names());
-        scorer = StreamsRunner.start(ScorerTopology.SERVICE, ScorerTopology.build(serdes,
-            new CcdScoringEngine(new CcdImageScorer(model, RefinementSettings.DEFAULTS), model.descriptor().modelId(),
-                List.of(classSet), checkpoints, ImageBytes.inlineOnly(), ImageDecoder.builder().build(),
-                Clock.systemUTC()), ScorerSettings.DEFAULTS, CcdTopics.DEAD_LETTERS),
-            config.streamsProperties(ScorerTopology.SERVICE));
-        labeler = StreamsRunner.start(LabelerTopology.SERVICE, LabelerTopology.build(serdes, new LabelMaker(
-            id -> id.equals(classSet.id()) ? Optional.of(classSet.classNames()) : Optional.empty(),
-            new Debias(0.05f), new Mix(0.4f)), LabelerSettings.DEFAULTS), config.streamsProperties(LabelerTopology.SERVICE));
-        assertThat(scorer.awaitRunning(Duration.ofSeconds(60))).isTrue();
-        assertThat(labeler.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        pipeline = Pipeline.start(cluster.config("pipeline"), PipelineSettings.defaults(modelDir, classSet),
+            List.of(Pipeline.Service.scorer, Pipeline.Service.labeler));
     }
 
     @AfterAll
     static void stopPipeline() {
-        for (AutoCloseable c : new AutoCloseable[] {labeler, scorer, model, registry, broker}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        pipeline.close();
+        model.close();
+        cluster.close();
     }
 
     @Test
     void shouldLabelGoodImagesAndDeadLetterBadOnesWhileTheStreamGoesOn() throws Exception {
         SynthScenes scenes = new SynthScenes(5, 64, 0.0);
-        try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
+        try (KafkaProducer<byte[], byte[]> producer = cluster.producer(new ByteArraySerializer(), new ByteArraySerializer())) {
             var keys = CcdTopics.IMAGES.keySerde(serdes).serializer();
             var values = CcdTopics.IMAGES.valueSerde(serdes).serializer();
             String topic = CcdTopics.IMAGES.name();
@@ -191,8 +150,7 @@ class PipelineIntegrationTest {
             .anySatisfy(m -> assertThat(m).containsIgnoringCase("magic byte"))
             .anySatisfy(m -> assertThat(m).contains("12345"))
             .anySatisfy(m -> assertThat(m).contains("corrupt"));
-        assertThat(scorer.isAlive()).isTrue();
-        assertThat(labeler.isAlive()).isTrue();
+        assertThat(pipeline.isAlive()).isTrue();
     }
 
     private Image image(String imageId, byte[] bytes) {
@@ -200,16 +158,9 @@ class PipelineIntegrationTest {
             .setContentType("image/png").setByteSize(bytes.length).build();
     }
 
-    private static KafkaProducer<byte[], byte[]> rawProducer() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     private static Map<String, Object> consumerProps() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.broker.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,18 +1,17 @@
-package io.ccdstream.cli;
+package io.ccdstream.streams.pipeline;
 
 import io.ccdstream.processors.ccd.Debias;
 import io.ccdstream.processors.ccd.Mix;
-import io.ccdstream.processors.clip.ClassSet;
 import io.ccdstream.processors.clip.ClipModel;
 import io.ccdstream.processors.clip.ClipModelException;
 import io.ccdstream.processors.image.ImageDecoder;
+import io.ccdstream.processors.scoring.CcdImageScorer;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.RegistrySerdes;
 import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.bias.BiasTopology;
 import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.labeler.LabelerTopology;
-import io.ccdstream.processors.scoring.CcdImageScorer;
 import io.ccdstream.streams.scorer.CcdScoringEngine;
 import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointFollower;
@@ -22,17 +21,23 @@ import io.ccdstream.streams.scorer.ScorerTopology;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
 
-/** The pipeline's services running in this process, each as its own Kafka Streams application. */
-final class Pipeline implements AutoCloseable {
+/**
+ * Services of the pipeline running in this process, each as its own Kafka Streams application
+ * through the shared {@link StreamsRunner}; the scorer also follows the checkpoints topic.
+ */
+public final class Pipeline implements AutoCloseable {
 
-    /** The services this process can run. */
-    enum Service { scorer, bias, labeler }
+    /** The services a process can run. */
+    public enum Service { scorer, bias, labeler }
 
-    private final List<StreamsRunner> runners = new ArrayList<>();
+    private final Map<Service, StreamsRunner> runners = new EnumMap<>(Service.class);
     private final CheckpointHolder checkpoints = new CheckpointHolder();
     private ClipModel model;
     private CheckpointFollower follower;
@@ -41,13 +46,13 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** Starts {@code services} and waits until each runs. */
-    static Pipeline start(CcdStreamsConfig config, PipelineSettings settings, List<Service> services)
+    public static Pipeline start(CcdStreamsConfig config, PipelineSettings settings, List<Service> services)
         throws ClipModelException, InterruptedException {
         Pipeline pipeline = new Pipeline();
         try {
             RegistrySerdes serdes = RegistrySerdes.of(config);
             for (Service service : services) {
-                pipeline.runners.add(switch (service) {
+                pipeline.runners.put(service, switch (service) {
                     case scorer -> pipeline.startScorer(config, settings, serdes);
                     case bias -> StreamsRunner.start(BiasTopology.SERVICE,
                         BiasTopology.build(serdes, settings.bias()), config.streamsProperties(BiasTopology.SERVICE));
@@ -81,35 +86,42 @@ final class Pipeline implements AutoCloseable {
             config.streamsProperties(ScorerTopology.SERVICE));
     }
 
-    /** The classifier checkpoints the scorer uses. */
-    CheckpointHolder checkpoints() {
-        return checkpoints;
-    }
-
     private void awaitRunning(Duration timeout) throws InterruptedException {
-        for (StreamsRunner runner : runners) {
+        for (StreamsRunner runner : runners.values()) {
             if (!runner.awaitRunning(timeout)) {
-                throw new IllegalStateException("a service did not start within " + timeout,
-                    runner.failure());
+                throw new IllegalStateException("a service did not start within " + timeout, runner.failure());
             }
         }
     }
 
+    /** The classifier checkpoints the scorer of this process uses. */
+    public CheckpointHolder checkpoints() {
+        return checkpoints;
+    }
+
+    /** Refused checkpoints, if the scorer runs here. */
+    public List<io.ccdstream.streams.scorer.CheckpointInstaller.Refusal> refusedCheckpoints() {
+        return follower == null ? List.of() : follower.refusals();
+    }
+
+    /** The Kafka Streams client of {@code service}, if it runs in this process (interactive queries). */
+    public Optional<KafkaStreams> streams(Service service) {
+        return Optional.ofNullable(runners.get(service)).map(StreamsRunner::streams);
+    }
+
     /** Whether every service still runs. */
-    boolean isAlive() {
-        return runners.stream().allMatch(StreamsRunner::isAlive);
+    public boolean isAlive() {
+        return runners.values().stream().allMatch(StreamsRunner::isAlive);
     }
 
     /** The first failure of a service, if any. */
-    Optional<Throwable> failure() {
-        return runners.stream().map(StreamsRunner::failure).filter(f -> f != null).findFirst();
+    public Optional<Throwable> failure() {
+        return runners.values().stream().map(StreamsRunner::failure).filter(Objects::nonNull).findFirst();
     }
 
     @Override
     public void close() {
-        for (StreamsRunner runner : runners) {
-            runner.close();
-        }
+        runners.values().forEach(StreamsRunner::close);
         if (follower != null) {
             follower.close();
         }

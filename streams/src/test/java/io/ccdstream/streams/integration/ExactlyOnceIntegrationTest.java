@@ -1,0 +1,164 @@
+package io.ccdstream.streams.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.clip.ClipModelDescriptor;
+import io.ccdstream.processors.models.BundledModels;
+import io.ccdstream.processors.synth.SynthClass;
+import io.ccdstream.processors.synth.SynthScene;
+import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.schemas.Image;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.pipeline.Pipeline;
+import io.ccdstream.streams.pipeline.PipelineSettings;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once scoring on the in-process broker: with two scorer instances sharing the
+ * partitions, and across an unclean kill of the scorer mid-batch, every image appears exactly once
+ * in the read_committed scores topic.
+ */
+class ExactlyOnceIntegrationTest {
+
+    @TempDir
+    Path dataDir;
+
+    private EmbeddedCluster cluster;
+    private Path modelDir;
+    private ClassSet classSet;
+    private final SynthScenes scenes = new SynthScenes(33, 64, 0.05);
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new EmbeddedCluster(dataDir, 4);
+        modelDir = BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models"));
+        ClipModelDescriptor descriptor = ClipModelDescriptor.read(modelDir);
+        classSet = ClassSet.of(descriptor.modelId(), SynthClass.names(), List.of(descriptor.promptTemplate()));
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    private void send(int from, int to) {
+        try (KafkaProducer<ImageKey, Image> producer = cluster.producer(
+            CcdTopics.IMAGES.keySerde(cluster.serdes).serializer(), CcdTopics.IMAGES.valueSerde(cluster.serdes).serializer())) {
+            for (int i = from; i < to; i++) {
+                SynthScene scene = scenes.generate(i);
+                producer.send(new ProducerRecord<>(CcdTopics.IMAGES.name(), new ImageKey(classSet.id(), scene.id()),
+                    Image.newBuilder().setImageId(scene.id()).setClassSetId(classSet.id())
+                        .setData(ByteBuffer.wrap(scene.png())).setContentType("image/png")
+                        .setByteSize(scene.png().length).build()));
+            }
+        }
+    }
+
+    /** How many times each image id appears in the committed scores, after waiting for {@code expected} ids. */
+    private Map<String, Integer> committedScores(int expected, Duration timeout) {
+        Map<String, Integer> counts = new HashMap<>();
+        cluster.readUntil(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes).deserializer(),
+            CcdTopics.SCORES.valueSerde(cluster.serdes).deserializer(),
+            r -> counts.merge(r.key().getImageId(), 1, Integer::sum), () -> counts.size() >= expected, timeout);
+        // a little longer, so that a duplicate written late would be seen
+        cluster.readUntil(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes).deserializer(),
+            CcdTopics.SCORES.valueSerde(cluster.serdes).deserializer(), r -> { }, () -> false, Duration.ofSeconds(1));
+        return counts;
+    }
+
+    private static List<String> notExactlyOnce(Map<String, Integer> counts) {
+        List<String> wrong = new ArrayList<>();
+        counts.forEach((id, n) -> {
+            if (n != 1) {
+                wrong.add(id + " x" + n);
+            }
+        });
+        return wrong;
+    }
+
+    @Test
+    void shouldScoreEveryImageExactlyOnceWithTwoInstancesSharingThePartitions() throws Exception {
+        PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
+        try (Pipeline first = Pipeline.start(cluster.config("instance-1"), settings, List.of(Pipeline.Service.scorer))) {
+            send(0, 150);
+            // a second instance joins while the first is working: the partitions are shared out
+            try (Pipeline second = Pipeline.start(cluster.config("instance-2"), settings, List.of(Pipeline.Service.scorer))) {
+                send(150, 300);
+                Map<String, Integer> counts = committedScores(300, Duration.ofMinutes(2));
+
+                assertThat(counts).hasSize(300);
+                assertThat(notExactlyOnce(counts)).isEmpty();
+                assertThat(second.streams(Pipeline.Service.scorer).orElseThrow().metadataForLocalThreads())
+                    .allSatisfy(thread -> assertThat(thread.activeTasks()).isNotEmpty());
+                assertThat(first.isAlive() && second.isAlive()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void shouldLoseNoImageAndDuplicateNoneAcrossAnUncleanKillMidBatch() throws Exception {
+        Path stateDir = dataDir.resolve("streams").resolve("killed");
+        send(0, 400);
+        Process child = startChild(stateDir);
+        try {
+            // wait until the child has committed some of the work, then kill it without warning
+            Map<String, Integer> before = committedScores(40, Duration.ofMinutes(2));
+            assertThat(before.size()).as("committed before the kill").isBetween(40, 399);
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        // restart on the same state directory, in this JVM
+        PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
+        try (Pipeline restarted = Pipeline.start(new io.ccdstream.streams.CcdStreamsConfig(Map.of(
+                io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.broker.bootstrapServers(),
+                io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registry.url(),
+                io.ccdstream.streams.CcdStreamsConfig.STATE_DIR, stateDir.toString())),
+            settings, List.of(Pipeline.Service.scorer))) {
+            Map<String, Integer> counts = committedScores(400, Duration.ofMinutes(3));
+
+            assertThat(counts).hasSize(400);
+            assertThat(notExactlyOnce(counts)).isEmpty();
+        }
+    }
+
+    private Process startChild(Path stateDir) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g", "-cp", System.getProperty("java.class.path"), ScorerChildMain.class.getName(),
+            cluster.broker.bootstrapServers(), cluster.registry.url(), stateDir.toString(), modelDir.toString());
+        builder.redirectErrorStream(true);
+        Process child = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        String line;
+        while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
+            if (line.equals("READY")) {
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+                drain.setDaemon(true);
+                drain.start();
+                return child;
+            }
+        }
+        child.destroyForcibly();
+        throw new IllegalStateException("the child scorer did not start");
+    }
+}
