@@ -6,6 +6,7 @@ import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.RegistrySerdes;
 import io.ccdstream.streams.pipeline.Pipeline;
+import io.ccdstream.streams.query.QueryServer;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "0", description = "Schema registry port; 0 picks a free one.")
     int registryPort;
 
+    @Option(names = "--query-port", defaultValue = "0", description = "REST query API port; 0 picks a free one.")
+    int queryPort;
+
     @Mixin
     ModelOptions model;
 
@@ -94,9 +98,14 @@ final class DemoCommand implements Callable<Integer> {
             try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
                  OutputWatcher watcher = new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
                  SynthIngest ingest = new SynthIngest(runtime.bootstrapServers(), serdes,
-                     synth.scenes(), settings.classSet().id())) {
-                out.printf("Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n%n",
+                     synth.scenes(), settings.classSet().id());
+                 QueryServer queries = QueryServer.start("127.0.0.1", queryPort,
+                     pipeline.streams(Pipeline.Service.labeler).orElseThrow(), pipeline.checkpoints()::current)) {
+                out.printf("Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n",
                     config.deadLetterTopic());
+                out.printf("Queries          %s/labels/%s/{imageId}, %s/bias/%s, %s/checkpoints/%s%n%n",
+                    queries.url(), settings.classSet().id(), queries.url(), settings.classSet().id(), queries.url(),
+                    settings.classSet().id());
                 return images > 0
                     ? bounded(pipeline, watcher, ingest, started)
                     : streaming(pipeline, watcher, ingest);

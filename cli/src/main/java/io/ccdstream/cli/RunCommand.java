@@ -2,6 +2,7 @@ package io.ccdstream.cli;
 
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.pipeline.Pipeline;
+import io.ccdstream.streams.query.QueryServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,6 +25,13 @@ final class RunCommand implements Callable<Integer> {
         description = "Where the bundled model is extracted (default ${DEFAULT-VALUE}).")
     Path workDir;
 
+    @Option(names = "--query-host", defaultValue = "127.0.0.1",
+        description = "Address of the REST query API (default ${DEFAULT-VALUE}; 0.0.0.0 serves other hosts).")
+    String queryHost;
+
+    @Option(names = "--query-port", defaultValue = "8090", description = "Port of the REST query API (default ${DEFAULT-VALUE}).")
+    int queryPort;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -36,9 +44,12 @@ final class RunCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.requestAndAwait(stop, stopped)));
-        try (Pipeline pipeline = Pipeline.start(config, model.settings(workDir), services)) {
-            System.out.printf("Running %s against %s (registry %s); stop with SIGTERM or Ctrl-C%n", services,
-                config.bootstrapServers(), config.schemaRegistryUrl());
+        try (Pipeline pipeline = Pipeline.start(config, model.settings(workDir), services);
+             QueryServer queries = QueryServer.start(queryHost, queryPort,
+                 pipeline.streams(Pipeline.Service.labeler).orElse(null),
+                 services.contains(Pipeline.Service.scorer) ? pipeline.checkpoints()::current : null)) {
+            System.out.printf("Running %s against %s (registry %s); queries at %s; stop with SIGTERM or Ctrl-C%n",
+                services, config.bootstrapServers(), config.schemaRegistryUrl(), queries.url());
             while (!stop.get() && pipeline.isAlive()) {
                 Thread.sleep(500);
             }
