@@ -13,6 +13,7 @@ import io.ccdstream.processors.ccd.ClassSelection;
 import io.ccdstream.processors.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.pipeline.PipelineSettings;
+import io.ccdstream.streams.scorer.ImageBytes;
 import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import java.nio.file.Path;
@@ -71,6 +72,14 @@ final class ModelOptions {
         description = "Directory that file: claim checks may point into; repeatable. Default: none.")
     List<Path> allowedFileRoots = new ArrayList<>();
 
+    @Option(names = "--allow-host", paramLabel = "HOST[:PORT]",
+        description = "Host that http(s): claim checks may point to; repeatable. Default: none.")
+    List<String> allowedHosts = new ArrayList<>();
+
+    @Option(names = "--fetch-timeout", defaultValue = "PT10S",
+        description = "Longest an http(s) claim-check fetch may take (default ${DEFAULT-VALUE}).")
+    java.time.Duration fetchTimeout;
+
     /** The model directory: the given one, or the bundled model extracted under {@code workDir}. */
     Path modelDir(Path workDir) {
         return clipModel != null ? clipModel : BundledModels.extract(BundledModels.DEFAULT, workDir.resolve("models"));
@@ -83,7 +92,7 @@ final class ModelOptions {
         List<String> names = classes == null || classes.isEmpty() ? SynthClass.names() : classes;
         ClassSet classSet = ClassSet.of(descriptor.modelId(), names, List.of(descriptor.promptTemplate()));
         return new PipelineSettings(dir, classSet, new Debias(floor).floor(), new Mix(alpha).alpha(),
-            List.copyOf(allowedFileRoots), ImageLimits.DEFAULT_MAX_ENCODED_BYTES,
+            new ImageBytes(allowedFileRoots, allowedHosts, ImageLimits.DEFAULT_MAX_ENCODED_BYTES, fetchTimeout),
             new BiasSettings(biasWindow, biasBuckets, biasMinSamples, entropyThreshold),
             new LabelerSettings(LabelerSettings.DEFAULTS.relabelInterval(), relabelMinChange),
             new ScorerSettings(batchSize, ScorerSettings.DEFAULTS.maxWait(), ScorerSettings.DEFAULTS.backfillInterval()),

@@ -16,7 +16,6 @@ import io.ccdstream.streams.scorer.CcdScoringEngine;
 import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointFollower;
 import io.ccdstream.streams.scorer.CheckpointHolder;
-import io.ccdstream.streams.scorer.ImageBytes;
 import io.ccdstream.streams.scorer.ScorerTopology;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,7 +78,7 @@ public final class Pipeline implements AutoCloseable {
                 Duration.ofSeconds(60)), checkpoints, List.of(settings.classSet()));
         CcdScoringEngine engine = new CcdScoringEngine(new CcdImageScorer(model, settings.refinement()),
             model.descriptor().modelId(), List.of(settings.classSet()), checkpoints,
-            new ImageBytes(settings.allowedFileRoots(), settings.maxFetchBytes()),
+            settings.claimChecks(),
             ImageDecoder.builder().build(), Clock.systemUTC());
         return StreamsRunner.start(ScorerTopology.SERVICE,
             ScorerTopology.build(serdes, engine, settings.scorer(), config.deadLetterTopic()),

@@ -3,13 +3,12 @@ package io.ccdstream.streams.pipeline;
 import io.ccdstream.processors.ccd.Debias;
 import io.ccdstream.processors.ccd.Mix;
 import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.image.ImageLimits;
 import io.ccdstream.processors.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
+import io.ccdstream.streams.scorer.ImageBytes;
 import io.ccdstream.streams.scorer.ScorerSettings;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What the services of one process need besides the cluster: the CLIP model, the class set and
@@ -19,44 +18,36 @@ import java.util.List;
  * @param classSet         the class set served
  * @param floor            debias floor (ALGORITHM.md section 2)
  * @param alpha            weight of the global view in the final label (section 4)
- * @param allowedFileRoots directories that {@code file:} claim checks may point into
- * @param maxFetchBytes    largest claim-checked image accepted
+ * @param claimChecks      where claim-checked images may be fetched from, and limits
  * @param bias             how the bias service windows the scores
  * @param labeler          when the labeler recomputes labels after the bias moved
  * @param scorer           how the scorer batches
  * @param refinement       how the classifier guides the crops
  */
-public record PipelineSettings(Path modelDir, ClassSet classSet, float floor, float alpha, List<Path> allowedFileRoots,
-    long maxFetchBytes, BiasSettings bias, LabelerSettings labeler, ScorerSettings scorer,
-    RefinementSettings refinement) {
-
-    /** Freezes the roots. */
-    public PipelineSettings {
-        allowedFileRoots = List.copyOf(allowedFileRoots);
-    }
+public record PipelineSettings(Path modelDir, ClassSet classSet, float floor, float alpha, ImageBytes claimChecks,
+    BiasSettings bias, LabelerSettings labeler, ScorerSettings scorer, RefinementSettings refinement) {
 
     /** Every default (ALGORITHM.md's numbers) for {@code classSet} scored by the model in {@code modelDir}. */
     public static PipelineSettings defaults(Path modelDir, ClassSet classSet) {
-        return new PipelineSettings(modelDir, classSet, Debias.DEFAULT_FLOOR, Mix.DEFAULT_ALPHA, List.of(),
-            ImageLimits.DEFAULT_MAX_ENCODED_BYTES, BiasSettings.DEFAULTS, LabelerSettings.DEFAULTS,
-            ScorerSettings.DEFAULTS, RefinementSettings.DEFAULTS);
+        return new PipelineSettings(modelDir, classSet, Debias.DEFAULT_FLOOR, Mix.DEFAULT_ALPHA, ImageBytes.inlineOnly(),
+            BiasSettings.DEFAULTS, LabelerSettings.DEFAULTS, ScorerSettings.DEFAULTS, RefinementSettings.DEFAULTS);
     }
 
     /** The same with other bias settings. */
     public PipelineSettings withBias(BiasSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, allowedFileRoots, maxFetchBytes, other, labeler,
+        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, other, labeler,
             scorer, refinement);
     }
 
     /** The same with other labeler settings. */
     public PipelineSettings withLabeler(LabelerSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, allowedFileRoots, maxFetchBytes, bias, other,
+        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, other,
             scorer, refinement);
     }
 
     /** The same with other scorer settings. */
     public PipelineSettings withScorer(ScorerSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, allowedFileRoots, maxFetchBytes, bias, labeler,
+        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler,
             other, refinement);
     }
 }
