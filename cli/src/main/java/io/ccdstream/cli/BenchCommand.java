@@ -1,6 +1,10 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.processors.bench.ClassifierBenchmark;
 import io.ccdstream.processors.bench.ClipBenchmark;
+import io.ccdstream.processors.classifier.Classifier;
+import io.ccdstream.processors.classifier.ClassifierConfig;
+import io.ccdstream.processors.synth.SynthClass;
 import io.ccdstream.processors.clip.ClipModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +20,8 @@ final class BenchCommand {
 
     /** The models alone, no Kafka. */
     @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "CLIP scoring images/s at several batch sizes, and native memory over a long run.")
+        description = "CLIP scoring and classifier forward+CAM images/s at several batch sizes, and native memory "
+            + "over a long run of CLIP scorings.")
     static final class Models implements Callable<Integer> {
 
         @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32",
@@ -34,6 +39,10 @@ final class BenchCommand {
             description = "Single-image scorings of the memory run; 0 skips it (default ${DEFAULT-VALUE}).")
         int soak;
 
+        @Option(names = "--classifier-input", defaultValue = "128",
+            description = "Input side of the classifier measured (default ${DEFAULT-VALUE}).")
+        int classifierInput;
+
         @Option(names = "--work-dir", defaultValue = "ccd-work", description = "Where the bundled model is extracted.")
         Path workDir;
 
@@ -45,13 +54,27 @@ final class BenchCommand {
             try (ClipModel clip = ClipModel.load(model.modelDir(workDir))) {
                 ClipBenchmark bench = new ClipBenchmark(clip, 64, imageSize);
                 System.out.printf("CLIP model %s, %d classes, %d px SynthScenes images, %d cores%n",
-                    clip.descriptor().modelId(), 20, imageSize, Runtime.getRuntime().availableProcessors());
+                    clip.descriptor().modelId(), SynthClass.ALL.size(), imageSize,
+                    Runtime.getRuntime().availableProcessors());
                 System.out.println("| batch | images | seconds | images/s |");
                 System.out.println("|---:|---:|---:|---:|");
                 for (int batch : batchSizes) {
                     ClipBenchmark.Throughput t = bench.throughput(batch, images);
                     System.out.printf("| %d | %d | %.2f | %.1f |%n", t.batchSize(), t.images(), t.seconds(),
                         t.imagesPerSecond());
+                }
+                try (Classifier classifier = Classifier.create(ClassifierConfig.builder()
+                    .setClassNames(SynthClass.names()).optInputSize(classifierInput).build())) {
+                    ClassifierBenchmark cam = new ClassifierBenchmark(classifier, 64, imageSize);
+                    System.out.printf("%nClassifier forward + CAM (%s, %d px input, %d classes)%n",
+                        classifier.config().backbone(), classifierInput, SynthClass.ALL.size());
+                    System.out.println("| batch | images | seconds | images/s |");
+                    System.out.println("|---:|---:|---:|---:|");
+                    for (int batch : batchSizes) {
+                        ClipBenchmark.Throughput t = cam.throughput(batch, images);
+                        System.out.printf("| %d | %d | %.2f | %.1f |%n", t.batchSize(), t.images(), t.seconds(),
+                            t.imagesPerSecond());
+                    }
                 }
                 if (soak > 0) {
                     System.out.printf("%nMemory over %d single-image scorings (native = resident set - committed heap)%n",
