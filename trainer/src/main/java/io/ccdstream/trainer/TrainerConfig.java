@@ -1,0 +1,345 @@
+package io.ccdstream.trainer;
+
+import io.ccdstream.processors.classifier.Backbone;
+import io.ccdstream.processors.classifier.ClassifierConfig;
+import io.ccdstream.processors.classifier.ClassifierTrainerConfig;
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.image.ImageLimits;
+import io.ccdstream.processors.metrics.LabelBinarisation;
+import io.ccdstream.streams.scorer.ImageBytes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Settings of the {@link TrainerService}: where the cluster is, which class set to train, the
+ * schedule of ALGORITHM.md sections 3 and 5, the training-set bound and how checkpoints are served.
+ *
+ * <p>Learning rate: the paper's Adam learning rate is 1e-5 (10x on the head), for a pretrained
+ * ResNet-101 fine-tuned on real photos. The demo trains a small CNN from scratch on 64-128 px
+ * SynthScenes images, where 1e-5 barely moves in the few epochs of a schedule, so the default here
+ * is {@value #DEMO_LEARNING_RATE}; set {@code ccd.trainer.learning.rate=1e-5} for the paper's value.
+ *
+ * <p>Any setting prefixed {@code kafka.} is passed to the trainer's Kafka consumer and producer
+ * without the prefix (security, client tuning...); {@code schema.registry.*} and
+ * {@code basic.auth.*} settings go to the registry client.
+ */
+public final class TrainerConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String CLASS_SET_ID = "ccd.trainer.class.set.id";
+    public static final String CLASS_NAMES = "ccd.trainer.class.names";
+    public static final String DATA_DIR = "ccd.trainer.data.dir";
+    public static final String GROUP_ID = "ccd.trainer.group.id";
+    public static final String TRANSACTIONAL_ID = "ccd.trainer.transactional.id";
+    public static final String WARMUP_MIN_IMAGES = "ccd.trainer.warmup.min.images";
+    public static final String WARMUP_EPOCHS = "ccd.trainer.warmup.epochs";
+    public static final String REFINE_MIN_REFINED_SHARE = "ccd.trainer.refine.min.refined.share";
+    public static final String REFINE_MAX_EPOCHS = "ccd.trainer.refine.max.epochs";
+    public static final String CONTINUOUS_MIN_NEW_LABELS = "ccd.trainer.continuous.min.new.labels";
+    public static final String CONTINUOUS_MAX_EPOCHS = "ccd.trainer.continuous.max.epochs";
+    public static final String CONTINUOUS_REPLAY_RATIO = "ccd.trainer.continuous.replay.ratio";
+    public static final String CONTINUOUS_MIN_GAIN = "ccd.trainer.continuous.min.train.map.gain";
+    public static final String TRAINING_SET_MAX_IMAGES = "ccd.trainer.training.set.max.images";
+    public static final String CONSISTENCY_BETA = "ccd.trainer.consistency.beta";
+    public static final String LEARNING_RATE = "ccd.trainer.learning.rate";
+    public static final String HEAD_LEARNING_RATE_FACTOR = "ccd.trainer.head.learning.rate.factor";
+    public static final String BATCH_SIZE = "ccd.trainer.batch.size";
+    public static final String INPUT_SIZE = "ccd.trainer.input.size";
+    public static final String BACKBONE = "ccd.trainer.backbone";
+    public static final String SEED = "ccd.trainer.seed";
+    public static final String LABEL_BINARISATION = "ccd.trainer.label.binarisation";
+    public static final String HTTP_ENABLED = "ccd.trainer.http.enabled";
+    public static final String HTTP_BIND_ADDRESS = "ccd.trainer.http.bind.address";
+    public static final String HTTP_PORT = "ccd.trainer.http.port";
+    public static final String HTTP_ADVERTISED_URL = "ccd.trainer.http.advertised.url";
+    public static final String CHECKPOINT_LOCATION = "ccd.trainer.checkpoint.location";
+    public static final String POLL_TIMEOUT_MS = "ccd.trainer.poll.timeout.ms";
+    public static final String COMMIT_INTERVAL_MS = "ccd.trainer.commit.interval.ms";
+    public static final String STARTUP_TIMEOUT_MS = "ccd.trainer.startup.timeout.ms";
+    public static final String CLAIM_CHECK_ALLOWED_ROOTS = "ccd.trainer.claim.check.allowed.roots";
+    public static final String CLAIM_CHECK_ALLOWED_HOSTS = "ccd.trainer.claim.check.allowed.hosts";
+    public static final String CLAIM_CHECK_MAX_BYTES = "ccd.trainer.claim.check.max.bytes";
+    public static final String CLAIM_CHECK_TIMEOUT_MS = "ccd.trainer.claim.check.timeout.ms";
+    public static final String PASS_THROUGH_PREFIX = "kafka.";
+
+    /** Publish checkpoint locations as URLs of the trainer's HTTP endpoint (no shared filesystem needed). */
+    public static final String LOCATION_HTTP = "http";
+    /** Publish checkpoint locations as {@code file:} URIs of the store (consumers share the filesystem). */
+    public static final String LOCATION_FILE = "file";
+
+    /** Default backbone learning rate: demo-friendly for a small CNN trained from scratch; the paper uses 1e-5. */
+    public static final double DEMO_LEARNING_RATE = 1e-3;
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+        .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+            "Kafka brokers to connect to, host:port[,host:port...].")
+        .define(SCHEMA_REGISTRY_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+            "Confluent-compatible schema registry URL(s).")
+        .define(CLASS_SET_ID, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            "Id of the class set to train (ClassSet.id()); labels of other class sets are ignored and checkpoints are keyed by it.")
+        .define(CLASS_NAMES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+            "Class names of the class set, in score order; labels with other class names are skipped.")
+        .define(DATA_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "ccd-trainer").toString(),
+            Importance.HIGH, "Directory of the local training set and of the checkpoint store; one trainer process at a time.")
+        .define(GROUP_ID, Type.STRING, "", Importance.MEDIUM,
+            "Consumer group under which the trainer commits its input offsets; empty: ccd-trainer-<class set id>.")
+        .define(TRANSACTIONAL_ID, Type.STRING, "", Importance.MEDIUM,
+            "Transactional id of the checkpoint publisher; a newer trainer with the same id fences an older one."
+                + " Empty: ccd-trainer-<class set id>.")
+        .define(WARMUP_MIN_IMAGES, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
+            "Labelled images needed before the warm-up starts.")
+        .define(WARMUP_EPOCHS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+            "Warm-up epochs on the initial (debiased global) labels, BCE only (ALGORITHM.md section 3: 2).")
+        .define(REFINE_MIN_REFINED_SHARE, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.MEDIUM,
+            "Share of the labelled training set that must carry REFINED labels made with the warm-up checkpoint"
+                + " (or a later one) before the refinement training starts.")
+        .define(REFINE_MAX_EPOCHS, Type.INT, 10, Range.atLeast(1), Importance.MEDIUM,
+            "Most epochs of the refinement training; the label-free early-stopping rule may stop earlier (section 5: 10).")
+        .define(CONTINUOUS_MIN_NEW_LABELS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
+            "New or changed REFINED labels that trigger a continuous fine-tuning round.")
+        .define(CONTINUOUS_MAX_EPOCHS, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM,
+            "Most epochs of a continuous fine-tuning round (early-stopping rule as in refinement).")
+        .define(CONTINUOUS_REPLAY_RATIO, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.LOW,
+            "Older images replayed per new image in a continuous round, drawn at random from the training set.")
+        .define(CONTINUOUS_MIN_GAIN, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.LOW,
+            "A continuous round is published only if its train-label mAP beats the current checkpoint's on the"
+                + " same images by more than this many points.")
+        .define(TRAINING_SET_MAX_IMAGES, Type.INT, 5000, Range.atLeast(1), Importance.MEDIUM,
+            "Images kept in the local training set; past it the oldest are evicted.")
+        .define(CONSISTENCY_BETA, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.LOW,
+            "Weight of the consistency loss after warm-up (section 5: 1; warm-up always uses 0).")
+        .define(LEARNING_RATE, Type.DOUBLE, DEMO_LEARNING_RATE, Range.atLeast(0.0), Importance.MEDIUM,
+            "Adam learning rate of the backbone. Default 1e-3 for the demo's small CNN trained from scratch;"
+                + " the paper's value (pretrained ResNet) is 1e-5.")
+        .define(HEAD_LEARNING_RATE_FACTOR, Type.DOUBLE, 10.0, Range.atLeast(0.0), Importance.LOW,
+            "The head's learning rate is the backbone's times this (section 5: 10).")
+        .define(BATCH_SIZE, Type.INT, 16, Range.atLeast(1), Importance.MEDIUM, "Images per optimiser step (section 5: 16).")
+        .define(INPUT_SIZE, Type.INT, ClassifierConfig.DEFAULT_INPUT_SIZE, Range.atLeast(8), Importance.MEDIUM,
+            "Side of the classifier's square input in pixels (the paper uses 448 with ResNet-101).")
+        .define(BACKBONE, Type.STRING, "small-cnn", Importance.MEDIUM,
+            "Classifier backbone: small-cnn, resnet50, resnet101, or torchscript:<file> (a traced backbone to fine-tune).")
+        .define(SEED, Type.LONG, 0L, Importance.LOW, "Seed of the initial weights, augmentations and shuffling.")
+        .define(LABEL_BINARISATION, Type.STRING, LabelBinarisation.EQUALS_ONE.name(),
+            ValidString.in(LabelBinarisation.EQUALS_ONE.name(), LabelBinarisation.AT_LEAST_HALF.name()), Importance.LOW,
+            "Which pseudo-labels count as positive in the train-label mAP of early stopping: EQUALS_ONE (y == 1) or"
+                + " AT_LEAST_HALF (y >= 0.5).")
+        .define(HTTP_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+            "Serve the checkpoint store over HTTP: GET /checkpoints/{classSetId}/{version} answers the checkpoint's bytes.")
+        .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+            "Address the checkpoint endpoint listens on; 0.0.0.0 serves other hosts.")
+        .define(HTTP_PORT, Type.INT, 8095, Range.between(0, 65535), Importance.MEDIUM,
+            "Port of the checkpoint endpoint; 0 picks a free one.")
+        .define(HTTP_ADVERTISED_URL, Type.STRING, "", Importance.MEDIUM,
+            "Base URL scorers reach the checkpoint endpoint at, e.g. http://trainer:8095; empty: http://<bind"
+                + " address or, for a wildcard bind, the host name>:<port>.")
+        .define(CHECKPOINT_LOCATION, Type.STRING, LOCATION_HTTP, ValidString.in(LOCATION_HTTP, LOCATION_FILE),
+            Importance.MEDIUM, "What a checkpoint event's location is: http (a URL of the checkpoint endpoint; no shared"
+                + " filesystem needed) or file (a file: URI of the store, for consumers that share the filesystem).")
+        .define(POLL_TIMEOUT_MS, Type.LONG, 500L, Range.atLeast(1), Importance.LOW,
+            "Longest a poll for new labels and images waits.")
+        .define(COMMIT_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.LOW,
+            "How often the training set is made durable and the input offsets committed.")
+        .define(STARTUP_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
+            "Longest the start waits for the cluster (topic metadata, reading the checkpoints topic, transactions).")
+        .define(CLAIM_CHECK_ALLOWED_ROOTS, Type.LIST, "", Importance.MEDIUM,
+            "Directories that file: claim checks may point into; empty refuses file: claim checks.")
+        .define(CLAIM_CHECK_ALLOWED_HOSTS, Type.LIST, "", Importance.MEDIUM,
+            "Hosts (host or host:port) that http(s): claim checks may point to; empty refuses them.")
+        .define(CLAIM_CHECK_MAX_BYTES, Type.LONG, ImageLimits.DEFAULT_MAX_ENCODED_BYTES, Range.atLeast(1),
+            Importance.LOW, "Largest claim-checked image fetched.")
+        .define(CLAIM_CHECK_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+            "Longest an http(s) claim-check fetch may take.");
+
+    /**
+     * Parses and validates {@code settings}.
+     *
+     * @throws ConfigException when a setting is missing or invalid
+     */
+    public TrainerConfig(Map<String, ?> settings) {
+        super(DEFINITION, settings);
+        validate();
+    }
+
+    /**
+     * Settings for training {@code classSet}: its id and class names added to {@code settings}.
+     *
+     * @param classSet the class set labelled by the pipeline
+     * @param settings everything else (at least the bootstrap servers and the registry URL)
+     * @return the configuration
+     */
+    public static TrainerConfig forClassSet(ClassSet classSet, Map<String, ?> settings) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.put(CLASS_SET_ID, classSet.id());
+        all.put(CLASS_NAMES, classSet.classNames());
+        return new TrainerConfig(all);
+    }
+
+    /** The definition, for documentation. */
+    public static ConfigDef definition() {
+        return new ConfigDef(DEFINITION);
+    }
+
+    private void validate() {
+        if (classNames().isEmpty() || classNames().stream().anyMatch(String::isBlank)) {
+            throw new ConfigException(CLASS_NAMES, classNames(), "needs at least one non-blank class name");
+        }
+        if (getDouble(LEARNING_RATE) <= 0 || getDouble(HEAD_LEARNING_RATE_FACTOR) <= 0) {
+            throw new ConfigException(LEARNING_RATE, getDouble(LEARNING_RATE),
+                "the learning rate and the head factor must be positive");
+        }
+        if (checkpointLocation().equals(LOCATION_HTTP) && !getBoolean(HTTP_ENABLED)) {
+            throw new ConfigException(CHECKPOINT_LOCATION, LOCATION_HTTP,
+                "http locations need the checkpoint endpoint: set " + HTTP_ENABLED + "=true or " + CHECKPOINT_LOCATION
+                    + "=" + LOCATION_FILE);
+        }
+        backbone();
+    }
+
+    /** Id of the class set trained. */
+    public String classSetId() {
+        return getString(CLASS_SET_ID);
+    }
+
+    /** Class names in score order. */
+    public List<String> classNames() {
+        return getList(CLASS_NAMES);
+    }
+
+    /** Bootstrap servers as one comma-separated string. */
+    public String bootstrapServers() {
+        return String.join(",", getList(BOOTSTRAP_SERVERS));
+    }
+
+    /** The data directory. */
+    public Path dataDir() {
+        return Path.of(getString(DATA_DIR));
+    }
+
+    /** The consumer group of the input offsets. */
+    public String groupId() {
+        String id = getString(GROUP_ID);
+        return id.isBlank() ? "ccd-trainer-" + classSetId() : id;
+    }
+
+    /** The transactional id of the checkpoint publisher. */
+    public String transactionalId() {
+        String id = getString(TRANSACTIONAL_ID);
+        return id.isBlank() ? "ccd-trainer-" + classSetId() : id;
+    }
+
+    /** When each phase starts and how long it trains. */
+    TrainingSchedule schedule() {
+        return new TrainingSchedule(getInt(WARMUP_MIN_IMAGES), getInt(WARMUP_EPOCHS),
+            getDouble(REFINE_MIN_REFINED_SHARE), getInt(REFINE_MAX_EPOCHS), getInt(CONTINUOUS_MIN_NEW_LABELS),
+            getInt(CONTINUOUS_MAX_EPOCHS), getDouble(CONTINUOUS_REPLAY_RATIO), getDouble(CONTINUOUS_MIN_GAIN),
+            (float) getDouble(CONSISTENCY_BETA).doubleValue());
+    }
+
+    /** Images kept in the local training set. */
+    public int trainingSetMaxImages() {
+        return getInt(TRAINING_SET_MAX_IMAGES);
+    }
+
+    /** The classifier a warm-up starts from. */
+    public ClassifierConfig classifierConfig() {
+        return ClassifierConfig.builder().setClassNames(classNames()).optBackbone(backbone())
+            .optInputSize(getInt(INPUT_SIZE)).optSeed(getLong(SEED)).build();
+    }
+
+    /** Optimiser settings of every round. */
+    public ClassifierTrainerConfig optimiser() {
+        return ClassifierTrainerConfig.builder().optLearningRate((float) getDouble(LEARNING_RATE).doubleValue())
+            .optHeadLearningRateFactor((float) getDouble(HEAD_LEARNING_RATE_FACTOR).doubleValue())
+            .optBatchSize(getInt(BATCH_SIZE)).optSeed(getLong(SEED)).build();
+    }
+
+    /** The classifier backbone named by {@value #BACKBONE}. */
+    public Backbone backbone() {
+        String name = getString(BACKBONE).strip();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("torchscript:")) {
+            return Backbone.torchScript(Path.of(name.substring("torchscript:".length())));
+        }
+        return switch (lower) {
+            case "small-cnn" -> Backbone.smallCnn();
+            case "resnet50" -> Backbone.resNet50();
+            case "resnet101" -> Backbone.resNet101();
+            default -> throw new ConfigException(BACKBONE, name,
+                "expected small-cnn, resnet50, resnet101 or torchscript:<file>");
+        };
+    }
+
+    /** The architecture name published with each checkpoint, e.g. small-cnn. */
+    public String architecture() {
+        String lower = getString(BACKBONE).strip().toLowerCase(Locale.ROOT);
+        return lower.startsWith("torchscript:") ? "torchscript" : lower;
+    }
+
+    /** Which pseudo-labels are positives of the train-label mAP. */
+    public LabelBinarisation binarisation() {
+        return LabelBinarisation.valueOf(getString(LABEL_BINARISATION));
+    }
+
+    /** Whether the checkpoint endpoint runs. */
+    public boolean httpEnabled() {
+        return getBoolean(HTTP_ENABLED);
+    }
+
+    /** {@value #LOCATION_HTTP} or {@value #LOCATION_FILE}. */
+    public String checkpointLocation() {
+        return getString(CHECKPOINT_LOCATION);
+    }
+
+    /** Longest poll. */
+    public Duration pollTimeout() {
+        return Duration.ofMillis(getLong(POLL_TIMEOUT_MS));
+    }
+
+    /** How often the input is committed. */
+    public Duration commitInterval() {
+        return Duration.ofMillis(getLong(COMMIT_INTERVAL_MS));
+    }
+
+    /** Longest wait for the cluster at start. */
+    public Duration startupTimeout() {
+        return Duration.ofMillis(getLong(STARTUP_TIMEOUT_MS));
+    }
+
+    /** Where claim-checked images may be fetched from, and the limits. */
+    public ImageBytes claimChecks() {
+        return new ImageBytes(getList(CLAIM_CHECK_ALLOWED_ROOTS).stream().map(Path::of).toList(),
+            getList(CLAIM_CHECK_ALLOWED_HOSTS), getLong(CLAIM_CHECK_MAX_BYTES),
+            Duration.ofMillis(getLong(CLAIM_CHECK_TIMEOUT_MS)));
+    }
+
+    /** Settings the registry serdes need. */
+    public Map<String, Object> serdeSettings() {
+        Map<String, Object> settings = new HashMap<>();
+        originals().forEach((key, value) -> {
+            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")) {
+                settings.put(key, value);
+            }
+        });
+        settings.put(SCHEMA_REGISTRY_URL, String.join(",", getList(SCHEMA_REGISTRY_URL)));
+        return settings;
+    }
+
+    /** Client settings for the consumer and producer: the bootstrap servers plus the {@code kafka.} pass-through. */
+    public Map<String, Object> clientSettings() {
+        Map<String, Object> settings = new HashMap<>(originalsWithPrefix(PASS_THROUGH_PREFIX));
+        settings.put("bootstrap.servers", bootstrapServers());
+        return settings;
+    }
+}

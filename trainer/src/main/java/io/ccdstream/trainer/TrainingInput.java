@@ -1,0 +1,176 @@
+package io.ccdstream.trainer;
+
+import io.ccdstream.processors.image.ImageDecoder;
+import io.ccdstream.processors.image.ImageInputException;
+import io.ccdstream.schemas.Image;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.Label;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.SerdeFactory;
+import io.ccdstream.streams.errors.PoisonRecordException;
+import io.ccdstream.streams.scorer.ImageBytes;
+import io.ccdstream.trainer.avro.TrainingImage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's input: the labels topic (latest label per image) and the images topic (pixels), read
+ * from the offsets last committed under the trainer's group, into the {@link TrainingSet}.
+ *
+ * <p>Images are read with the {@link TrainingImage} reader schema, which has no ground-truth field:
+ * ground truth a producer attached is skipped by the Avro decoder and never reaches the trainer.
+ *
+ * <p>The trainer needs every label of its class set, so it takes all partitions itself (no group
+ * rebalancing; one trainer per class set, which its transactional id enforces) and uses the group only
+ * to keep its offsets. Offsets are committed after the training set is flushed: a restart reads again
+ * what was not made durable. A record that cannot be used (undecodable, unreadable image, other class
+ * names) is logged, counted and skipped; the scorer dead-letters such images already.
+ */
+final class TrainingInput implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingInput.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Deserializer<ImageKey> keys;
+    private final Deserializer<Label> labels;
+    private final Deserializer<TrainingImage> images;
+    private final TrainingSet trainingSet;
+    private final String classSetId;
+    private final List<String> classNames;
+    private final ImageBytes claimChecks;
+    private final ImageDecoder decoder = ImageDecoder.builder().build();
+    private final AtomicLong skipped = new AtomicLong();
+
+    TrainingInput(TrainerConfig config, SerdeFactory serdes, TrainingSet trainingSet) {
+        this.keys = CcdTopics.LABELS.keySerde(serdes).deserializer();
+        this.labels = CcdTopics.LABELS.valueSerde(serdes).deserializer();
+        this.images = serdes.serde(TrainingImage.class, false).deserializer();
+        this.trainingSet = trainingSet;
+        this.classSetId = config.classSetId();
+        this.classNames = config.classNames();
+        this.claimChecks = config.claimChecks();
+        Map<String, Object> props = new HashMap<>(config.clientSettings());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(CcdTopics.LABELS.name(), CcdTopics.IMAGES.name())) {
+            consumer.partitionsFor(topic, config.startupTimeout())
+                .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+    }
+
+    /** Reads what arrived within {@code timeout} into the training set; returns the records read. */
+    int poll(Duration timeout) throws IOException {
+        int count = 0;
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+            apply(record);
+            count++;
+        }
+        return count;
+    }
+
+    /** Makes the training set durable, then commits the offsets of what it holds. */
+    void commit() throws IOException {
+        trainingSet.flush();
+        consumer.commitSync();
+    }
+
+    /** Records skipped so far. */
+    long skipped() {
+        return skipped.get();
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) throws IOException {
+        ImageKey key;
+        try {
+            key = keys.deserialize(record.topic(), record.key());
+        } catch (SerializationException e) {
+            skip(record, "undecodable key: " + e.getMessage());
+            return;
+        }
+        if (key == null || !classSetId.equals(key.getClassSetId())) {
+            return;
+        }
+        if (record.topic().equals(CcdTopics.LABELS.name())) {
+            applyLabel(record, key);
+        } else {
+            applyImage(record, key);
+        }
+    }
+
+    private void applyLabel(ConsumerRecord<byte[], byte[]> record, ImageKey key) throws IOException {
+        if (record.value() == null) {
+            trainingSet.remove(key.getImageId());
+            return;
+        }
+        Label label;
+        try {
+            label = labels.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            skip(record, "undecodable label: " + e.getMessage());
+            return;
+        }
+        if (!label.getClassNames().equals(classNames) || label.getScores().size() != classNames.size()
+            || label.getGlobal().size() != classNames.size()) {
+            skip(record, "label of image " + key.getImageId() + " is for classes " + label.getClassNames()
+                + ", the trainer trains " + classNames);
+            return;
+        }
+        trainingSet.putLabel(key.getImageId(), StoredLabel.of(label));
+    }
+
+    private void applyImage(ConsumerRecord<byte[], byte[]> record, ImageKey key) throws IOException {
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            byte[] encoded = claimChecks.of(claim(images.deserialize(record.topic(), record.value())));
+            decoder.decode(encoded);
+            trainingSet.putImage(key.getImageId(), encoded);
+        } catch (SerializationException | PoisonRecordException | ImageInputException e) {
+            skip(record, "image " + key.getImageId() + ": " + e.getMessage());
+        }
+    }
+
+    /** The claim-check fields of the projection, in the record type {@link ImageBytes} reads. */
+    private static Image claim(TrainingImage image) {
+        return Image.newBuilder().setImageId(image.getImageId()).setClassSetId(image.getClassSetId())
+            .setUri(image.getUri()).setData(image.getData()).setContentType(image.getContentType())
+            .setByteSize(image.getByteSize()).build();
+    }
+
+    private void skip(ConsumerRecord<?, ?> record, String reason) {
+        skipped.incrementAndGet();
+        LOG.warn("Skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+    }
+
+    /** Interrupts a poll in progress (from another thread). */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+}

@@ -1,0 +1,116 @@
+package io.ccdstream.trainer;
+
+import io.ccdstream.schemas.CheckpointPhase;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * When the trainer trains and on what (ALGORITHM.md sections 3 and 5):
+ * <ol>
+ *   <li>no checkpoint yet: once {@code warmupMinImages} images are labelled, a WARMUP round of
+ *       {@code warmupEpochs} epochs, BCE only, on the initial (debiased global) labels;</li>
+ *   <li>after the warm-up checkpoint: once {@code refineMinRefinedShare} of the labelled images carry
+ *       REFINED labels made with it (or a later checkpoint), a REFINE round from its weights on the
+ *       final labels with the consistency loss, the early-stopping rule choosing among up to
+ *       {@code refineMaxEpochs} epochs;</li>
+ *   <li>after that, CONTINUOUS rounds: once {@code continuousMinNewLabels} REFINED labels are new or
+ *       changed since the last round, fine-tune from the latest checkpoint on them plus
+ *       {@code replayRatio} times as many older images, up to {@code continuousMaxEpochs} epochs; the
+ *       result is published only if its train-label mAP beats the latest checkpoint's on the same
+ *       images by more than {@code continuousMinGain} points.</li>
+ * </ol>
+ *
+ * @param warmupMinImages        labelled images needed for the warm-up
+ * @param warmupEpochs           warm-up epochs
+ * @param refineMinRefinedShare  share of REFINED labels needed for the refinement round
+ * @param refineMaxEpochs        most refinement epochs
+ * @param continuousMinNewLabels new or changed labels that trigger a continuous round
+ * @param continuousMaxEpochs    most epochs of a continuous round
+ * @param replayRatio            older images replayed per new image
+ * @param continuousMinGain      train-label mAP gain (points) a continuous round must exceed
+ * @param beta                   weight of the consistency loss after warm-up
+ */
+record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinRefinedShare, int refineMaxEpochs,
+    int continuousMinNewLabels, int continuousMaxEpochs, double replayRatio, double continuousMinGain, float beta) {
+
+    /** The latest published checkpoint: its version and phase. */
+    record Latest(long version, CheckpointPhase phase) {
+    }
+
+    /**
+     * The round to run now, if any.
+     *
+     * @param latest            the latest published checkpoint, if any
+     * @param trainable         the labelled images of the training set
+     * @param lastSeq           the sequence number of the latest label change
+     * @param trainedThroughSeq the sequence number the last round covered
+     * @param seed              seed of the replay sample
+     */
+    Optional<TrainingRound> next(Optional<Latest> latest, List<TrainingExample> trainable, long lastSeq,
+        long trainedThroughSeq, long seed) {
+        if (latest.isEmpty()) {
+            return warmup(trainable, lastSeq);
+        }
+        return latest.get().phase() == CheckpointPhase.WARMUP
+            ? refine(latest.get().version(), trainable, lastSeq)
+            : continuous(latest.get().version(), trainable, lastSeq, trainedThroughSeq, seed);
+    }
+
+    /** How far the training set is from the next round, for the status. */
+    String waitingFor(Optional<Latest> latest, List<TrainingExample> trainable, long trainedThroughSeq) {
+        if (latest.isEmpty()) {
+            return trainable.size() + "/" + warmupMinImages + " labelled images for the warm-up";
+        }
+        if (latest.get().phase() == CheckpointPhase.WARMUP) {
+            return refinedWith(latest.get().version(), trainable).size() + "/" + trainable.size()
+                + " labels refined with v" + latest.get().version() + " (" + Math.round(refineMinRefinedShare * 100)
+                + "% needed)";
+        }
+        return newSince(trainedThroughSeq, trainable).size() + "/" + continuousMinNewLabels
+            + " new refined labels for a continuous round";
+    }
+
+    private Optional<TrainingRound> warmup(List<TrainingExample> trainable, long lastSeq) {
+        if (trainable.size() < warmupMinImages) {
+            return Optional.empty();
+        }
+        return Optional.of(new TrainingRound(CheckpointPhase.WARMUP, 0, trainable, true, 0f, warmupEpochs, false,
+            Double.NEGATIVE_INFINITY, lastSeq));
+    }
+
+    private Optional<TrainingRound> refine(long warmupVersion, List<TrainingExample> trainable, long lastSeq) {
+        List<TrainingExample> refined = refinedWith(warmupVersion, trainable);
+        if (refined.isEmpty() || refined.size() < refineMinRefinedShare * trainable.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TrainingRound(CheckpointPhase.REFINE, warmupVersion, refined, false, beta,
+            refineMaxEpochs, true, Double.NEGATIVE_INFINITY, lastSeq));
+    }
+
+    private Optional<TrainingRound> continuous(long latestVersion, List<TrainingExample> trainable, long lastSeq,
+        long trainedThroughSeq, long seed) {
+        List<TrainingExample> fresh = newSince(trainedThroughSeq, trainable);
+        if (fresh.size() < continuousMinNewLabels) {
+            return Optional.empty();
+        }
+        List<TrainingExample> older = new ArrayList<>(refinedWith(1, trainable).stream()
+            .filter(e -> e.labelSeq() <= trainedThroughSeq).toList());
+        Collections.shuffle(older, new Random(seed ^ lastSeq));
+        int replayed = (int) Math.min(older.size(), Math.round(replayRatio * fresh.size()));
+        List<TrainingExample> examples = new ArrayList<>(fresh);
+        examples.addAll(older.subList(0, replayed));
+        return Optional.of(new TrainingRound(CheckpointPhase.CONTINUOUS, latestVersion, examples, false, beta,
+            continuousMaxEpochs, true, continuousMinGain, lastSeq));
+    }
+
+    private static List<TrainingExample> refinedWith(long version, List<TrainingExample> trainable) {
+        return trainable.stream().filter(e -> e.label().refinedWith(version)).toList();
+    }
+
+    private static List<TrainingExample> newSince(long seq, List<TrainingExample> trainable) {
+        return trainable.stream().filter(e -> e.labelSeq() > seq && e.label().refinedWith(1)).toList();
+    }
+}

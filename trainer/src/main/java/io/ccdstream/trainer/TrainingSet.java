@@ -1,0 +1,204 @@
+package io.ccdstream.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's bounded local training set: the latest label and the encoded pixels of each image,
+ * kept on disk across restarts.
+ * <pre>
+ * &lt;dir&gt;/pixels/&lt;hash of image id&gt;.img   encoded image bytes, as received
+ * &lt;dir&gt;/index.json                      every example: label, pixel file, arrival order, label sequence
+ * </pre>
+ * Pixel files are written durably when they arrive; the index is written durably by {@link #flush()},
+ * which the input calls before it commits its offsets, so after a crash the index and the committed
+ * offsets agree and the records after them are read again (every update here is idempotent).
+ *
+ * <p>Bounded: past {@code maxImages} the example that arrived first is evicted with its pixels.
+ * Thread-safe (the trainer thread writes; status readers count).
+ */
+final class TrainingSet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSet.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FORMAT = 1;
+
+    /** What {@code index.json} holds. */
+    record Index(int format, String classSetId, List<String> classNames, long lastArrival, long lastSeq,
+        long trainedThroughSeq, List<TrainingExample> examples) {
+    }
+
+    private final Path dir;
+    private final Path pixelDir;
+    private final String classSetId;
+    private final List<String> classNames;
+    private final int maxImages;
+    private final Map<String, TrainingExample> examples = new LinkedHashMap<>();
+    private long lastArrival;
+    private long lastSeq;
+    private long trainedThroughSeq;
+    private boolean dirty;
+
+    private TrainingSet(Path dir, String classSetId, List<String> classNames, int maxImages) {
+        this.dir = dir;
+        this.pixelDir = dir.resolve("pixels");
+        this.classSetId = classSetId;
+        this.classNames = List.copyOf(classNames);
+        this.maxImages = maxImages;
+    }
+
+    /** Opens the training set in {@code dir}, loading what a previous run made durable. */
+    static TrainingSet open(Path dir, String classSetId, List<String> classNames, int maxImages) throws IOException {
+        TrainingSet set = new TrainingSet(dir, classSetId, classNames, maxImages);
+        Files.createDirectories(set.pixelDir);
+        DurableFiles.deleteTemporaryFiles(dir);
+        DurableFiles.deleteTemporaryFiles(set.pixelDir);
+        set.load();
+        return set;
+    }
+
+    private void load() throws IOException {
+        Path index = dir.resolve("index.json");
+        if (!Files.exists(index)) {
+            return;
+        }
+        Index loaded = JSON.readValue(index.toFile(), Index.class);
+        if (!loaded.classSetId().equals(classSetId) || !loaded.classNames().equals(classNames)) {
+            LOG.warn("Ignoring the training set in {}: it is for class set {} {}, not {} {}", dir,
+                loaded.classSetId(), loaded.classNames(), classSetId, classNames);
+            return;
+        }
+        lastArrival = loaded.lastArrival();
+        lastSeq = loaded.lastSeq();
+        trainedThroughSeq = loaded.trainedThroughSeq();
+        for (TrainingExample example : loaded.examples()) {
+            boolean pixelsLost = example.pixelFile() != null && !Files.exists(pixelDir.resolve(example.pixelFile()));
+            examples.put(example.imageId(), pixelsLost ? example.withPixels(null) : example);
+        }
+        LOG.info("Loaded a training set of {} images ({} labelled) from {}", examples.size(), trainableCount(), dir);
+    }
+
+    /** Stores the encoded pixels of {@code imageId}. */
+    synchronized void putImage(String imageId, byte[] encoded) throws IOException {
+        String file = pixelFileName(imageId);
+        DurableFiles.write(pixelDir.resolve(file), encoded);
+        TrainingExample existing = examples.get(imageId);
+        examples.put(imageId, existing == null
+            ? new TrainingExample(imageId, file, ++lastArrival, 0, null)
+            : existing.withPixels(file));
+        dirty = true;
+        evictOverflow();
+    }
+
+    /**
+     * Keeps {@code label} as the latest label of {@code imageId}.
+     *
+     * @return whether it changed anything (a label equal to the kept one is ignored)
+     */
+    synchronized boolean putLabel(String imageId, StoredLabel label) throws IOException {
+        TrainingExample existing = examples.get(imageId);
+        if (existing != null && label.equals(existing.label())) {
+            return false;
+        }
+        lastSeq++;
+        examples.put(imageId, existing == null
+            ? new TrainingExample(imageId, null, ++lastArrival, lastSeq, label)
+            : existing.withLabel(label, lastSeq));
+        dirty = true;
+        evictOverflow();
+        return true;
+    }
+
+    /** Forgets {@code imageId} (its label was deleted). */
+    synchronized void remove(String imageId) throws IOException {
+        TrainingExample removed = examples.remove(imageId);
+        if (removed != null) {
+            deletePixels(removed);
+            dirty = true;
+        }
+    }
+
+    /** Records that the labels up to sequence {@code seq} have been through a training round. */
+    synchronized void markTrained(long seq) {
+        trainedThroughSeq = Math.max(trainedThroughSeq, seq);
+        dirty = true;
+    }
+
+    /** Writes the index durably if anything changed since the last flush. */
+    synchronized void flush() throws IOException {
+        if (!dirty) {
+            return;
+        }
+        Index index = new Index(FORMAT, classSetId, classNames, lastArrival, lastSeq, trainedThroughSeq,
+            new ArrayList<>(examples.values()));
+        DurableFiles.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
+        dirty = false;
+    }
+
+    /** The examples with pixels and a label, oldest first. */
+    synchronized List<TrainingExample> trainable() {
+        return examples.values().stream().filter(TrainingExample::trainable).toList();
+    }
+
+    /** Number of examples with pixels and a label. */
+    synchronized int trainableCount() {
+        return (int) examples.values().stream().filter(TrainingExample::trainable).count();
+    }
+
+    /** Number of images or labels kept. */
+    synchronized int size() {
+        return examples.size();
+    }
+
+    /** The sequence number of the latest label change. */
+    synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    /** The sequence number up to which labels have been trained on. */
+    synchronized long trainedThroughSeq() {
+        return trainedThroughSeq;
+    }
+
+    /** The encoded pixels of {@code example}. */
+    byte[] pixels(TrainingExample example) throws IOException {
+        return Files.readAllBytes(pixelDir.resolve(example.pixelFile()));
+    }
+
+    private void evictOverflow() throws IOException {
+        Iterator<TrainingExample> oldestFirst = examples.values().iterator();
+        while (examples.size() > maxImages && oldestFirst.hasNext()) {
+            TrainingExample oldest = oldestFirst.next();
+            oldestFirst.remove();
+            deletePixels(oldest);
+        }
+    }
+
+    private void deletePixels(TrainingExample example) throws IOException {
+        if (example.pixelFile() != null) {
+            Files.deleteIfExists(pixelDir.resolve(example.pixelFile()));
+        }
+    }
+
+    private static String pixelFileName(String imageId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(imageId.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 20) + ".img";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.ccdstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.schemas.CheckpointPhase;
+import io.ccdstream.schemas.ClassSetKey;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.scorer.CheckpointFetcher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** At start the trainer brings its checkpoint store and the checkpoints topic into agreement. */
+class CheckpointReconciliationTest {
+
+    @TempDir
+    static Path clusterDir;
+
+    private static TestCluster cluster;
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = new TestCluster(clusterDir, 1);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void shouldPublishAStoredButUnannouncedCheckpointAsItIsOnStart() throws Exception {
+        // Given a store with v1 (announced) and v2 (stored, then a crash before its announcement)
+        CheckpointStore store = CheckpointStore.open(storeDir("unannounced"), "unannounced");
+        StoredCheckpoint v1 = add(store, "unannounced", 1, CheckpointPhase.WARMUP, "weights one");
+        StoredCheckpoint v2 = add(store, "unannounced", 2, CheckpointPhase.REFINE, "weights two");
+        cluster.send(CcdTopics.CHECKPOINTS, Map.of(new ClassSetKey("unannounced"),
+            v1.event("http://trainer.test:8095/checkpoints/unannounced/1")));
+
+        // When the trainer starts
+        try (TrainerService trainer = TrainerService.start(config("unannounced"))) {
+            // Then v2 is announced with the stored file's SHA-256, at a URL of the endpoint
+            List<Checkpoint> published = published("unannounced", 2);
+            assertThat(published).extracting(Checkpoint::getVersion).containsExactly(1L, 2L);
+            Checkpoint announced = published.get(1);
+            assertThat(announced.getSha256()).isEqualTo(v2.sha256()).isEqualTo(CheckpointFetcher.sha256(store.file(2)));
+            assertThat(announced.getLocation()).isEqualTo("http://trainer.test:8095/checkpoints/unannounced/2");
+            assertThat(trainer.status().published().version()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldReannounceTheLatestCheckpointWhenItIsServedAtANewLocation() throws Exception {
+        // Given v1 announced at the URL of a previous run of the endpoint
+        CheckpointStore store = CheckpointStore.open(storeDir("moved"), "moved");
+        StoredCheckpoint v1 = add(store, "moved", 1, CheckpointPhase.WARMUP, "weights one");
+        cluster.send(CcdTopics.CHECKPOINTS, Map.of(new ClassSetKey("moved"),
+            v1.event("http://old-host:8095/checkpoints/moved/1")));
+
+        // When the trainer starts with another advertised URL
+        Map<String, Object> settings = cluster.trainerSettings(dataDir, Map.of(TrainerConfig.CLASS_SET_ID, "moved",
+            TrainerConfig.CLASS_NAMES, List.of("cat", "dog"), TrainerConfig.WARMUP_MIN_IMAGES, 1_000_000,
+            TrainerConfig.HTTP_ADVERTISED_URL, "http://new-host:9000"));
+        try (TrainerService trainer = TrainerService.start(new TrainerConfig(settings))) {
+            // Then the same version and file are announced at the new location
+            Checkpoint again = published("moved", 2).get(1);
+            assertThat(again.getVersion()).isEqualTo(1);
+            assertThat(again.getSha256()).isEqualTo(v1.sha256());
+            assertThat(again.getLocation()).isEqualTo("http://new-host:9000/checkpoints/moved/1");
+        }
+    }
+
+    @Test
+    void shouldNumberTheNextVersionAboveEveryPublishedAndHalfWrittenVersion() throws Exception {
+        TrainerConfig config = config("numbering");
+        CheckpointStore store = CheckpointStore.open(storeDir("numbering"), "numbering");
+        add(store, "numbering", 1, CheckpointPhase.WARMUP, "weights one");
+        Files.writeString(store.file(6), "a file renamed into place just before a crash, without its sidecar");
+        // v5 was published by a trainer whose store this host does not have
+        cluster.send(CcdTopics.CHECKPOINTS, Map.of(new ClassSetKey("numbering"),
+            add(CheckpointStore.open(dataDir.resolve("elsewhere"), "numbering"), "numbering", 5, CheckpointPhase.REFINE,
+                "w5").event("http://other-host/checkpoints/numbering/5")));
+
+        try (CheckpointPublisher publisher = new CheckpointPublisher(config, cluster.serdes)) {
+            TrainerLoop.Reconciled reconciled = TrainerLoop.reconcile(CheckpointStore.open(storeDir("numbering"),
+                "numbering"), publisher, "numbering", s -> "file:/x", progress());
+
+            assertThat(reconciled.nextVersion()).isEqualTo(7);
+            assertThat(reconciled.latest()).contains(new TrainingSchedule.Latest(5, CheckpointPhase.REFINE));
+        }
+        assertThat(published("numbering", 1)).extracting(Checkpoint::getVersion).containsExactly(5L);
+    }
+
+    @Test
+    void shouldFenceAnOlderTrainerOfTheSameClassSet() throws Exception {
+        TrainerConfig config = config("fencing");
+        CheckpointStore store = CheckpointStore.open(storeDir("fencing"), "fencing");
+        StoredCheckpoint v1 = add(store, "fencing", 1, CheckpointPhase.WARMUP, "weights one");
+        try (CheckpointPublisher zombie = new CheckpointPublisher(config, cluster.serdes);
+             CheckpointPublisher successor = new CheckpointPublisher(config, cluster.serdes)) {
+            successor.publish(v1.event("file:/v1"));
+
+            assertThatThrownBy(() -> zombie.publish(v1.event("file:/zombie")))
+                .isInstanceOf(ProducerFencedException.class);
+        }
+        assertThat(published("fencing", 1)).extracting(Checkpoint::getLocation).containsExactly("file:/v1");
+    }
+
+    private Path storeDir(String classSetId) {
+        return dataDir.resolve("checkpoints").resolve(classSetId);
+    }
+
+    private TrainerConfig config(String classSetId) {
+        return new TrainerConfig(cluster.trainerSettings(dataDir, Map.of(
+            TrainerConfig.CLASS_SET_ID, classSetId,
+            TrainerConfig.CLASS_NAMES, List.of("cat", "dog"),
+            TrainerConfig.WARMUP_MIN_IMAGES, 1_000_000,
+            TrainerConfig.HTTP_ADVERTISED_URL, "http://trainer.test:8095")));
+    }
+
+    private static StoredCheckpoint add(CheckpointStore store, String classSetId, long version, CheckpointPhase phase,
+        String content) throws IOException {
+        Path candidate = Files.writeString(store.candidateFile(), content);
+        return store.add(candidate, new StoredCheckpoint(classSetId, version, phase,
+            "small-cnn", CheckpointFetcher.sha256(candidate), Files.size(candidate), 1_700_000_000_000L, 50.0, 0.3, 100,
+            2));
+    }
+
+    private static List<Checkpoint> published(String classSetId, int count) {
+        return cluster.read(CcdTopics.CHECKPOINTS, records -> records.stream()
+                .filter(r -> r.key().getClassSetId().equals(classSetId)).count() >= count, Duration.ofSeconds(30))
+            .stream().map(ConsumerRecord::value).filter(c -> c.getClassSetId().equals(classSetId)).toList();
+    }
+
+    private static TrainerProgress progress() {
+        return new TrainerProgress(() -> 0, () -> 0, () -> 0L);
+    }
+}

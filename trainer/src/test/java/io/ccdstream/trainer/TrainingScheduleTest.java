@@ -1,0 +1,74 @@
+package io.ccdstream.trainer;
+
+import static io.ccdstream.trainer.TrainingSetTest.initial;
+import static io.ccdstream.trainer.TrainingSetTest.refined;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccdstream.schemas.CheckpointPhase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TrainingScheduleTest {
+
+    private static final TrainingSchedule SCHEDULE = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 1f);
+    private static final Optional<TrainingSchedule.Latest> WARMED_UP =
+        Optional.of(new TrainingSchedule.Latest(1, CheckpointPhase.WARMUP));
+    private static final Optional<TrainingSchedule.Latest> REFINED =
+        Optional.of(new TrainingSchedule.Latest(2, CheckpointPhase.REFINE));
+
+    @Test
+    void shouldWarmUpOnTheGlobalLabelsOnceEnoughImagesAreLabelled() {
+        assertThat(SCHEDULE.next(Optional.empty(), examples(3, 0), 3, 0, 0)).isEmpty();
+
+        TrainingRound round = SCHEDULE.next(Optional.empty(), examples(4, 0), 4, 0, 0).orElseThrow();
+
+        assertThat(round.phase()).isEqualTo(CheckpointPhase.WARMUP);
+        assertThat(round.baseVersion()).isZero();
+        assertThat(round.beta()).isZero();
+        assertThat(round.maxEpochs()).isEqualTo(2);
+        assertThat(round.earlyStopping()).isFalse();
+        assertThat(round.globalTargets()).isTrue();
+    }
+
+    @Test
+    void shouldRefineFromTheWarmUpCheckpointOnlyOnceEnoughLabelsAreRefinedWithIt() {
+        assertThat(SCHEDULE.next(WARMED_UP, examples(2, 2), 4, 0, 0)).as("2 of 4 refined").isEmpty();
+
+        TrainingRound round = SCHEDULE.next(WARMED_UP, examples(1, 3), 4, 0, 0).orElseThrow();
+
+        assertThat(round.phase()).isEqualTo(CheckpointPhase.REFINE);
+        assertThat(round.baseVersion()).isEqualTo(1);
+        assertThat(round.examples()).hasSize(3).allSatisfy(e -> assertThat(e.label().refinedWith(1)).isTrue());
+        assertThat(round.beta()).isEqualTo(1f);
+        assertThat(round.earlyStopping()).isTrue();
+        assertThat(round.globalTargets()).isFalse();
+        assertThat(round.mustImprove()).isFalse();
+    }
+
+    @Test
+    void shouldFineTuneOnNewLabelsPlusReplayedOnesWhenEnoughArrived() {
+        List<TrainingExample> examples = examples(0, 10);
+        assertThat(SCHEDULE.next(REFINED, examples, 10, 8, 0)).as("2 new labels").isEmpty();
+
+        TrainingRound round = SCHEDULE.next(REFINED, examples, 10, 7, 0).orElseThrow();
+
+        assertThat(round.phase()).isEqualTo(CheckpointPhase.CONTINUOUS);
+        assertThat(round.baseVersion()).isEqualTo(2);
+        assertThat(round.examples()).hasSize(6).doesNotHaveDuplicates();
+        assertThat(round.examples()).filteredOn(e -> e.labelSeq() > 7).hasSize(3);
+        assertThat(round.mustImprove()).isTrue();
+        assertThat(round.throughSeq()).isEqualTo(10);
+    }
+
+    /** {@code initial} INITIAL then {@code refined} REFINED (checkpoint 1) examples, label sequence 1, 2, ... */
+    private static List<TrainingExample> examples(int initialCount, int refinedCount) {
+        List<TrainingExample> examples = new ArrayList<>();
+        for (int i = 0; i < initialCount + refinedCount; i++) {
+            examples.add(new TrainingExample("img-" + i, "f" + i, i + 1, i + 1,
+                i < initialCount ? initial(0.5f, 0.1f) : refined(1, 1f, 0f)));
+        }
+        return examples;
+    }
+}
