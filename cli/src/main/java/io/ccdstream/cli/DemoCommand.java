@@ -2,6 +2,9 @@ package io.ccdstream.cli;
 
 import io.ccdstream.processors.synth.SynthScene;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.trainer.TrainerConfig;
+import io.ccdstream.trainer.TrainerService;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.RegistrySerdes;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +67,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--query-port", defaultValue = "0", description = "REST query API port; 0 picks a free one.")
     int queryPort;
 
+    @Option(names = "--no-trainer", description = "Run without the trainer: labels stay at the global-view stage.")
+    boolean noTrainer;
+
+    @Option(names = "--config", paramLabel = "KEY=VALUE",
+        description = "Further trainer settings (ccd.trainer.*, see trainer/README.md); repeatable.")
+    Map<String, String> trainerSettings = new HashMap<>();
+
     @Mixin
     ModelOptions model;
 
@@ -70,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     SynthOptions synth;
 
     private final PrintStream out = System.out;
+    private TrainerService trainer;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -100,12 +112,17 @@ final class DemoCommand implements Callable<Integer> {
                  SynthIngest ingest = new SynthIngest(runtime.bootstrapServers(), serdes,
                      synth.scenes(), settings.classSet().id());
                  QueryServer queries = QueryServer.start("127.0.0.1", queryPort,
-                     pipeline.streams(Pipeline.Service.labeler).orElseThrow(), pipeline.checkpoints()::current)) {
+                     pipeline.streams(Pipeline.Service.labeler).orElseThrow(), pipeline.checkpoints()::current);
+                 TrainerService trainer = noTrainer ? null : Trainers.start(runtime.bootstrapServers(),
+                     runtime.registryUrl(), settings, dataDir.resolve("trainer"), trainerSettings())) {
                 out.printf("Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n",
                     config.deadLetterTopic());
-                out.printf("Queries          %s/labels/%s/{imageId}, %s/bias/%s, %s/checkpoints/%s%n%n",
+                out.printf("Queries          %s/labels/%s/{imageId}, %s/bias/%s, %s/checkpoints/%s%n",
                     queries.url(), settings.classSet().id(), queries.url(), settings.classSet().id(), queries.url(),
                     settings.classSet().id());
+                out.printf("Trainer          %s%n%n", trainer == null ? "off (--no-trainer)"
+                    : "checkpoints served at " + trainer.checkpointBaseUrl().map(Object::toString).orElse("(file store)"));
+                this.trainer = trainer;
                 return images > 0
                     ? bounded(pipeline, watcher, ingest, started)
                     : streaming(pipeline, watcher, ingest);
@@ -129,14 +146,17 @@ final class DemoCommand implements Callable<Integer> {
             CcdTopics.IMAGES.name());
         long deadline = sentAt + timeout.toNanos();
         int reported = -1;
-        while (System.nanoTime() < deadline && pipeline.isAlive()
-            && (labelled(watcher, sent) < images || watcher.deadLetterCount() < corruptImages)) {
+        long lastReport = 0;
+        while (System.nanoTime() < deadline && pipeline.isAlive() && (trainer == null || trainer.isAlive())
+            && (finished(watcher, sent) < images || watcher.deadLetterCount() < corruptImages)) {
             watcher.poll(Duration.ofMillis(500));
             int done = labelled(watcher, sent);
-            if (done / 10 != reported / 10) {
-                out.printf("  labels %d/%d, dead letters %d/%d%n", done, images, watcher.deadLetterCount(),
-                    corruptImages);
+            if (done / 10 != reported / 10 || System.nanoTime() - lastReport > 10_000_000_000L) {
+                out.printf("  labels %d/%d (refined %d), dead letters %d/%d%s%n", done, images, refined(watcher, sent),
+                    watcher.deadLetterCount(), corruptImages,
+                    trainer == null ? "" : "; trainer " + trainer.status().summary());
                 reported = done;
+                lastReport = System.nanoTime();
             }
         }
         return summary(pipeline, watcher, sent, started, sentAt);
@@ -146,12 +166,37 @@ final class DemoCommand implements Callable<Integer> {
         return (int) watcher.labels().keySet().stream().filter(sent::containsKey).count();
     }
 
+    private static int refined(OutputWatcher watcher, Map<String, SynthScene> sent) {
+        return (int) watcher.labels().entrySet().stream()
+            .filter(e -> sent.containsKey(e.getKey()) && e.getValue().getStage() == LabelStage.REFINED).count();
+    }
+
+    /** Images done: labelled, and refined too when the trainer runs. */
+    private int finished(OutputWatcher watcher, Map<String, SynthScene> sent) {
+        return trainer == null ? labelled(watcher, sent) : refined(watcher, sent);
+    }
+
+    private Map<String, Object> trainerSettings() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(TrainerConfig.HTTP_PORT, 0);
+        config.put(TrainerConfig.INPUT_SIZE, synth.imageSize);
+        if (images > 0) {
+            // a bounded run warms up on what it has, so that it ends refined
+            config.put(TrainerConfig.WARMUP_MIN_IMAGES, Math.min(images, 100));
+        }
+        config.putAll(trainerSettings);
+        return config;
+    }
+
     private int summary(Pipeline pipeline, OutputWatcher watcher, Map<String, SynthScene> sent, long started,
         long sentAt) {
         double seconds = (System.nanoTime() - sentAt) / 1e9;
         int done = labelled(watcher, sent);
-        out.printf("%nLabelled %d of %d images in %.1f s (%.1f images/s) into %s, Avro via the registry%n",
-            done, images, seconds, done / seconds, CcdTopics.LABELS.name());
+        out.printf("%nLabelled %d of %d images (%d refined) in %.1f s into %s, Avro via the registry%n",
+            done, images, refined(watcher, sent), seconds, CcdTopics.LABELS.name());
+        if (trainer != null) {
+            out.printf("Trainer: %s%n", trainer.status().summary());
+        }
         out.printf("Dead letters: %d %s%n", watcher.deadLetterCount(), watcher.deadLetterReasons());
         watcher.deadLetterMessages().forEach((where, why) -> out.printf("  %s  %s%n", where, why));
         out.println("\nSample labels (top 3 classes; ground truth in brackets):");
@@ -164,8 +209,13 @@ final class DemoCommand implements Callable<Integer> {
             out.println("A service failed: " + pipeline.failure().get());
             return 1;
         }
-        if (done < images || watcher.deadLetterCount() < corruptImages) {
-            out.printf("Timed out after %s waiting for %d labels%n", timeout, images - done);
+        if (trainer != null && trainer.failure().isPresent()) {
+            out.println("The trainer failed: " + trainer.failure().get());
+            return 1;
+        }
+        if (finished(watcher, sent) < images || watcher.deadLetterCount() < corruptImages) {
+            out.printf("Timed out after %s waiting for %d %s labels%n", timeout, images - finished(watcher, sent),
+                trainer == null ? "" : "refined");
             return 1;
         }
         return 0;

@@ -2,9 +2,12 @@ package io.ccdstream.cli;
 
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.pipeline.Pipeline;
+import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.query.QueryServer;
+import io.ccdstream.trainer.TrainerService;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,14 +18,17 @@ import picocli.CommandLine.Parameters;
 
 /** Runs services of the pipeline against an existing Kafka cluster and schema registry. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run pipeline services (scorer, bias, labeler) against an existing cluster until stopped.")
+    description = "Run pipeline services (scorer, bias, labeler, trainer) against an existing cluster until stopped.")
 final class RunCommand implements Callable<Integer> {
 
+    /** The services this command can run. */
+    enum Service { scorer, bias, labeler, trainer }
+
     @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "Services to run: ${COMPLETION-CANDIDATES}.")
-    List<Pipeline.Service> services;
+    List<Service> services;
 
     @Option(names = "--work-dir", defaultValue = "ccd-work",
-        description = "Where the bundled model is extracted (default ${DEFAULT-VALUE}).")
+        description = "Where the bundled model is extracted and the trainer keeps its data (default ${DEFAULT-VALUE}).")
     Path workDir;
 
     @Option(names = "--query-host", defaultValue = "127.0.0.1",
@@ -41,20 +47,32 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CcdStreamsConfig config = cluster.streamsConfig();
+        PipelineSettings settings = model.settings(workDir);
+        List<Pipeline.Service> streaming = services.stream().filter(s -> s != Service.trainer)
+            .map(s -> Pipeline.Service.valueOf(s.name())).distinct().toList();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.requestAndAwait(stop, stopped)));
-        try (Pipeline pipeline = Pipeline.start(config, model.settings(workDir), services);
+        try (Pipeline pipeline = Pipeline.start(config, settings, streaming);
+             TrainerService trainer = services.contains(Service.trainer) ? Trainers.start(config.bootstrapServers(),
+                 config.schemaRegistryUrl(), settings, workDir.resolve("trainer"), cluster.extra) : null;
              QueryServer queries = QueryServer.start(queryHost, queryPort,
                  pipeline.streams(Pipeline.Service.labeler).orElse(null),
-                 services.contains(Pipeline.Service.scorer) ? pipeline.checkpoints()::current : null)) {
-            System.out.printf("Running %s against %s (registry %s); queries at %s; stop with SIGTERM or Ctrl-C%n",
-                services, config.bootstrapServers(), config.schemaRegistryUrl(), queries.url());
-            while (!stop.get() && pipeline.isAlive()) {
+                 streaming.contains(Pipeline.Service.scorer) ? pipeline.checkpoints()::current : null)) {
+            System.out.printf("Running %s against %s (registry %s); queries at %s%s; stop with SIGTERM or Ctrl-C%n",
+                services, config.bootstrapServers(), config.schemaRegistryUrl(), queries.url(),
+                trainer == null ? "" : trainer.checkpointBaseUrl().map(u -> "; checkpoints at " + u).orElse(""));
+            long lastReport = 0;
+            while (!stop.get() && pipeline.isAlive() && (trainer == null || trainer.isAlive())) {
                 Thread.sleep(500);
+                if (trainer != null && System.currentTimeMillis() - lastReport > 30_000) {
+                    System.out.println("trainer: " + trainer.status().summary());
+                    lastReport = System.currentTimeMillis();
+                }
             }
-            if (pipeline.failure().isPresent()) {
-                System.err.println("ccd: a service failed: " + pipeline.failure().get());
+            Optional<Throwable> failure = pipeline.failure().or(() -> trainer == null ? Optional.empty() : trainer.failure());
+            if (failure.isPresent()) {
+                System.err.println("ccd: a service failed: " + failure.get());
                 return 1;
             }
             return 0;

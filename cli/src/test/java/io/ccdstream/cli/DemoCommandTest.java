@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
 
     @Test
-    void shouldLabelEveryImageDeadLetterTheCorruptOneAndExitZero(@TempDir Path dataDir) {
+    void shouldLabelAndRefineEveryImageDeadLetterTheCorruptOnesAndExitZero(@TempDir Path dataDir) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
         int exit;
@@ -26,9 +26,11 @@ class DemoCommandTest {
         String output = captured.toString(StandardCharsets.UTF_8);
 
         assertThat(exit).as(output).isZero();
-        assertThat(output).contains("Labelled 6 of 6 images")
+        // the trainer warms up on the 6 images, publishes v1, and the scorer refines every image with it
+        assertThat(output).contains("Labelled 6 of 6 images (6 refined)")
+            .contains("published v1 WARMUP")
             .contains("Dead letters: 2 {IMAGE_UNSUPPORTED_FORMAT=2}")
-            .contains("synth-1-000000       INITIAL");
+            .contains("synth-1-000000       REFINED");
         assertThat(dataDir.resolve("kafka")).isDirectory();
     }
 }
