@@ -38,7 +38,8 @@ final class OutputWatcher implements AutoCloseable {
         startAtEnd(deadLetters, deadLetterTopic);
     }
 
-    private static Map<String, Object> props(String bootstrapServers) {
+    /** Settings of a consumer that reads committed output and commits nothing. */
+    static Map<String, Object> props(String bootstrapServers) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -47,7 +48,8 @@ final class OutputWatcher implements AutoCloseable {
         return props;
     }
 
-    private static void startAtEnd(KafkaConsumer<?, ?> consumer, String topic) {
+    /** Assigns {@code consumer} every partition of {@code topic}, positioned at its end. */
+    static void startAtEnd(KafkaConsumer<?, ?> consumer, String topic) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
             .map(info -> new TopicPartition(topic, info.partition())).toList();
         consumer.assign(partitions);

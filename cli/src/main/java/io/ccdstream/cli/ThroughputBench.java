@@ -1,0 +1,355 @@
+package io.ccdstream.cli;
+
+import io.ccdstream.processors.ccd.Debias;
+import io.ccdstream.processors.ccd.Mix;
+import io.ccdstream.processors.classifier.Classifier;
+import io.ccdstream.processors.classifier.ClassifierConfig;
+import io.ccdstream.processors.classifier.ClassifierTrainer;
+import io.ccdstream.processors.classifier.ClassifierTrainerConfig;
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.clip.ClipModel;
+import io.ccdstream.processors.image.ImageDecoder;
+import io.ccdstream.processors.image.RgbImage;
+import io.ccdstream.processors.scoring.CcdImageScorer;
+import io.ccdstream.processors.scoring.ScoredImage;
+import io.ccdstream.processors.synth.SynthScene;
+import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.schemas.CheckpointMetrics;
+import io.ccdstream.schemas.CheckpointPhase;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.Scores;
+import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.streams.labeler.LabelMaker;
+import io.ccdstream.streams.pipeline.Pipeline;
+import io.ccdstream.streams.pipeline.PipelineSettings;
+import io.ccdstream.streams.scorer.CheckpointFetcher;
+import io.ccdstream.streams.scorer.CheckpointInstaller;
+import io.ccdstream.streams.scorer.ScorerSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Scorer, labeler and trainer through Kafka and called directly, side by side in one run on the
+ * same items at the same batch size: items/s, p50/p99 latency, and the kafka/direct ratio.
+ */
+@Command(name = "throughput", mixinStandardHelpOptions = true,
+    description = {"Scorer images/s and latency through Kafka (embedded broker, 1 partition, exactly_once_v2) "
+        + "and of the same model called directly on the same decoded images at the same batch size; the same "
+        + "for the labeler (records/s) and the trainer (steps/s, direct only). Global-only and with CAM crops.",
+        "Kafka latency: send to first read_committed output, with at most --in-flight items outstanding; "
+            + "direct latency: the call of the item's batch."})
+final class ThroughputBench implements Callable<Integer> {
+
+    private static final int TRAIN_BATCH = 16;
+    private static final Duration NO_BACKFILL = Duration.ofDays(1);
+
+    /** One measured path of one stage and mode. */
+    private record Row(String stage, String mode, String path, int batch, Timing timing, double clipPerItem) {
+    }
+
+    @Option(names = "--images", defaultValue = "256", description = "Images (and score records) measured per mode "
+        + "and path (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--in-flight", defaultValue = "0",
+        description = "Most items awaiting their Kafka output at a time; 0 means twice the batch size.")
+    int inFlight;
+
+    @Option(names = "--trainer-steps", defaultValue = "20", description = "Trainer steps measured per mode "
+        + "(default ${DEFAULT-VALUE}).")
+    int trainerSteps;
+
+    @Option(names = "--quick", description = "8 images, batches of at most 4, 2 trainer steps: checks the wiring; "
+        + "the figures mean little.")
+    boolean quick;
+
+    @Option(names = "--work-dir", description = "Model, broker and state directory; default a temporary one, "
+        + "deleted at the end.")
+    Path workDir;
+
+    @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for one Kafka run "
+        + "(default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    SynthOptions synth;
+
+    private final PrintStream out = System.out;
+    private final List<Row> rows = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (quick) {
+            images = Math.min(images, 8);
+            model.batchSize = Math.min(model.batchSize, 4);
+            trainerSteps = Math.min(trainerSteps, 2);
+        }
+        if (images < 1 || model.batchSize < 1 || trainerSteps < 1) {
+            throw new IllegalArgumentException("--images, --batch-size and --trainer-steps must be positive");
+        }
+        Path work = workDir != null ? workDir : Files.createTempDirectory("ccd-bench-");
+        try {
+            run(work);
+            return 0;
+        } finally {
+            if (workDir == null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private int batch() {
+        return model.batchSize;
+    }
+
+    private void run(Path work) throws Exception {
+        PipelineSettings settings = model.settings(work).withScorer(
+            new ScorerSettings(batch(), ScorerSettings.DEFAULTS.maxWait(), NO_BACKFILL));
+        List<SynthScene> scenes = IntStream.range(0, images).mapToObj(synth.scenes()::generate).toList();
+        Path file = work.resolve("classifier.ckpt");
+        try (Classifier classifier = Classifier.create(ClassifierConfig.builder()
+            .setClassNames(settings.classSet().classNames()).optInputSize(synth.imageSize).build())) {
+            Checkpoint checkpoint = checkpoint(settings.classSet().id(), classifier, file);
+            Map<String, Map<String, Scores>> scores;
+            try (EmbeddedRuntime runtime = EmbeddedRuntime.start(work, 0, 0, 1)) {
+                CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
+                    CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
+                    CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl(),
+                    CcdStreamsConfig.STATE_DIR, work.resolve("streams").toString()));
+                scores = scoreThroughKafka(config, settings, scenes, checkpoint, work);
+                List<ScoredImage> global = scoreDirectly(settings, decode(scenes), checkpoint, file);
+                labelThroughKafka(config, settings, scores);
+                labelDirectly(settings, scores);
+                train(classifier, decode(scenes), global);
+            }
+        }
+        print(settings);
+    }
+
+    private Map<String, Map<String, Scores>> scoreThroughKafka(CcdStreamsConfig config, PipelineSettings settings,
+        List<SynthScene> scenes, Checkpoint checkpoint, Path work) throws Exception {
+        RegistrySerdes serdes = RegistrySerdes.of(config);
+        String bootstrap = config.bootstrapServers();
+        Map<String, Map<String, Scores>> scores = new LinkedHashMap<>();
+        try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.scorer));
+             SynthIngest ingest = new SynthIngest(bootstrap, serdes, synth.scenes(), settings.classSet().id());
+             KafkaRoundTrip<Scores> trip = new KafkaRoundTrip<>(bootstrap, serdes, CcdTopics.SCORES)) {
+            scores.put("global", scoreRun(trip, ingest, scenes, "global"));
+            install(pipeline, settings.classSet(), checkpoint, work);
+            scores.put("CAM", scoreRun(trip, ingest, scenes, "CAM"));
+        }
+        return scores;
+    }
+
+    /** A warm-up batch, then every scene under fresh ids; the measured run becomes a row. */
+    private Map<String, Scores> scoreRun(KafkaRoundTrip<Scores> trip, SynthIngest ingest, List<SynthScene> scenes,
+        String mode) {
+        Function<String, Map<String, byte[]>> ids = prefix -> idsOf(scenes, prefix, SynthScene::png);
+        trip.run(List.copyOf(ids.apply("warm-" + mode).keySet()).subList(0, Math.min(batch(), scenes.size())),
+            window(), id -> ingest.send(id, ids.apply("warm-" + mode).get(id), "image/png", null), ingest::flush,
+            timeout);
+        Map<String, byte[]> pngs = ids.apply(mode);
+        KafkaRoundTrip.Result<Scores> result = trip.run(List.copyOf(pngs.keySet()), window(),
+            id -> ingest.send(id, pngs.get(id), "image/png", null), ingest::flush, timeout);
+        rows.add(new Row("scorer", mode, "kafka", batch(), result.timing(),
+            result.outputs().values().stream().mapToInt(Scores::getClipInferences).average().orElseThrow()));
+        return result.outputs();
+    }
+
+    private static <T, V> Map<String, V> idsOf(List<T> items, String prefix, Function<T, V> value) {
+        Map<String, V> byId = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            byId.put(prefix + "-" + i, value.apply(items.get(i)));
+        }
+        return byId;
+    }
+
+    private int window() {
+        return inFlight > 0 ? inFlight : 2 * batch();
+    }
+
+    private static Checkpoint checkpoint(String classSetId, Classifier classifier, Path file) throws IOException {
+        String sha256 = classifier.save(file);
+        return Checkpoint.newBuilder().setClassSetId(classSetId).setVersion(1).setPhase(CheckpointPhase.WARMUP)
+            .setArchitecture(String.valueOf(classifier.config().backbone())).setLocation(file.toUri().toString())
+            .setSha256(sha256).setSizeBytes(Files.size(file)).setCreatedAt(Instant.now())
+            .setMetrics(CheckpointMetrics.newBuilder().setTrainLabelMap(0).setLoss(0).setImagesSeen(0).setEpochs(0)
+                .build())
+            .build();
+    }
+
+    /** Installs the checkpoint into the running scorer the way its checkpoint follower would. */
+    private static void install(Pipeline pipeline, ClassSet classSet, Checkpoint checkpoint, Path work) {
+        CheckpointInstaller installer = new CheckpointInstaller(new CheckpointFetcher(work.resolve("checkpoint-cache"),
+            Duration.ofSeconds(60)), pipeline.checkpoints(), List.of(classSet));
+        installer.consider(checkpoint);
+        if (!pipeline.checkpoints().has(classSet.id())) {
+            throw new IllegalStateException("the scorer refused the benchmark checkpoint: " + installer.refusals());
+        }
+    }
+
+    private static List<RgbImage> decode(List<SynthScene> scenes) {
+        ImageDecoder decoder = ImageDecoder.builder().build();
+        return scenes.stream().map(scene -> decoder.decode(scene.png()).image()).toList();
+    }
+
+    /**
+     * Scores global-only, then with CAM crops from the checkpoint loaded as the scorer loads it;
+     * returns the global scores.
+     */
+    private List<ScoredImage> scoreDirectly(PipelineSettings settings, List<RgbImage> pixels, Checkpoint checkpoint,
+        Path file) throws Exception {
+        ClassSet classSet = settings.classSet();
+        try (ClipModel clip = ClipModel.load(settings.modelDir());
+             Classifier classifier = Classifier.load(file, checkpoint.getSha256(), classSet.classNames())) {
+            CcdImageScorer scorer = new CcdImageScorer(clip, settings.refinement());
+            List<ScoredImage> global = scoreDirectly("global", pixels, batch -> scorer.scoreGlobal(classSet, batch));
+            scoreDirectly("CAM", pixels, batch -> scorer.scoreRefined(classSet, batch, classifier));
+            return global;
+        }
+    }
+
+    private List<ScoredImage> scoreDirectly(String mode, List<RgbImage> pixels,
+        Function<List<RgbImage>, List<ScoredImage>> score) {
+        score.apply(pixels.subList(0, Math.min(batch(), pixels.size())));
+        List<ScoredImage> scored = new ArrayList<>();
+        Timing timing = Timing.ofBatches(pixels, batch(), batch -> scored.addAll(score.apply(batch)));
+        rows.add(new Row("scorer", mode, "direct", batch(), timing,
+            scored.stream().mapToInt(ScoredImage::clipInferences).average().orElseThrow()));
+        return scored;
+    }
+
+    /** Re-sends the scorer's records under fresh ids to a labeler-only pipeline. */
+    private void labelThroughKafka(CcdStreamsConfig config, PipelineSettings settings,
+        Map<String, Map<String, Scores>> scores) throws Exception {
+        RegistrySerdes serdes = RegistrySerdes.of(config);
+        String bootstrap = config.bootstrapServers();
+        try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.labeler));
+             KafkaProducer<ImageKey, Scores> producer = new KafkaProducer<>(
+                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                     ProducerConfig.LINGER_MS_CONFIG, 5),
+                 CcdTopics.SCORES.keySerde(serdes).serializer(), CcdTopics.SCORES.valueSerde(serdes).serializer());
+             KafkaRoundTrip<Label> trip = new KafkaRoundTrip<>(bootstrap, serdes, CcdTopics.LABELS)) {
+            for (var mode : scores.entrySet()) {
+                for (String prefix : List.of("warm-label-" + mode.getKey(), "label-" + mode.getKey())) {
+                    Map<String, Scores> records = idsOf(List.copyOf(mode.getValue().values()), prefix,
+                        s -> Scores.newBuilder(s).build());
+                    records.forEach((id, record) -> record.setImageId(id));
+                    KafkaRoundTrip.Result<Label> result = trip.run(List.copyOf(records.keySet()), window(),
+                        id -> producer.send(new ProducerRecord<>(CcdTopics.SCORES.name(),
+                            new ImageKey(records.get(id).getClassSetId(), id), records.get(id))),
+                        producer::flush, timeout);
+                    if (!prefix.startsWith("warm")) {
+                        rows.add(new Row("labeler", mode.getKey(), "kafka", 1, result.timing(), Double.NaN));
+                    }
+                }
+            }
+        }
+    }
+
+    private void labelDirectly(PipelineSettings settings, Map<String, Map<String, Scores>> scores) {
+        ClassSet classSet = settings.classSet();
+        LabelMaker labels = new LabelMaker(id -> id.equals(classSet.id()) ? Optional.of(classSet.classNames())
+            : Optional.empty(), new Debias(settings.floor()), new Mix(settings.alpha()));
+        for (var mode : scores.entrySet()) {
+            List<Map.Entry<String, Scores>> records = List.copyOf(mode.getValue().entrySet());
+            Timing timing = Timing.ofBatches(records, 1, batch -> batch.forEach(record -> labels.label(
+                new ImageKey(classSet.id(), record.getKey()), record.getValue(), null, Instant.now())));
+            rows.add(new Row("labeler", mode.getKey(), "direct", 1, timing, Double.NaN));
+        }
+    }
+
+    /** Optimiser steps on the first images with their global scores as targets: warm-up, then refine. */
+    private void train(Classifier classifier, List<RgbImage> pixels, List<ScoredImage> global) {
+        int size = Math.min(TRAIN_BATCH, pixels.size());
+        List<RgbImage> batch = pixels.subList(0, size);
+        float[][] targets = global.subList(0, size).stream().map(ScoredImage::global).toArray(float[][]::new);
+        try (ClassifierTrainer trainer = classifier.newTrainer(ClassifierTrainerConfig.builder()
+            .optBatchSize(size).build())) {
+            for (float beta : new float[] {0f, 1f}) {
+                trainer.trainStep(batch, targets, beta);
+                Timing timing = Timing.ofBatches(IntStream.range(0, trainerSteps).boxed().toList(), 1,
+                    step -> trainer.trainStep(batch, targets, beta));
+                rows.add(new Row("trainer", beta == 0 ? "warm-up (beta 0)" : "consistency (beta 1)", "direct", size,
+                    timing, Double.NaN));
+            }
+        }
+    }
+
+    private void print(PipelineSettings settings) {
+        out.printf("Throughput: CLIP model %s, %d classes, %d px SynthScenes images, %d cores; Kafka: 1 partition, "
+                + "exactly_once_v2, at most %d items in flight; direct: pre-decoded images%n",
+            settings.classSet().modelId(), settings.classSet().size(), synth.imageSize,
+            Runtime.getRuntime().availableProcessors(), window());
+        out.println("| stage | mode | path | batch | items | items/s | p50 ms | p99 ms | CLIP/image | kafka/direct |");
+        out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row row : rows.stream().sorted(rowOrder()).toList()) {
+            out.printf("| %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |%n", row.stage(), row.mode(),
+                row.path(), row.batch(), row.timing().count(), figure(row.timing().perSecond()),
+                figure(row.timing().percentileMs(0.5)), figure(row.timing().percentileMs(0.99)),
+                figure(row.clipPerItem()), ratio(row));
+        }
+        out.println("\nTrainer through Kafka (TrainerService) is not measured: only direct trainer steps/s.");
+    }
+
+    /** By stage, then mode as first measured, direct before kafka. */
+    private Comparator<Row> rowOrder() {
+        List<String> stages = List.of("scorer", "labeler", "trainer");
+        List<String> modes = rows.stream().map(Row::mode).distinct().toList();
+        return Comparator.comparingInt((Row row) -> stages.indexOf(row.stage()))
+            .thenComparingInt(row -> modes.indexOf(row.mode())).thenComparing(Row::path);
+    }
+
+    private String ratio(Row row) {
+        if (!row.path().equals("kafka")) {
+            return "-";
+        }
+        return rows.stream().filter(r -> r.path().equals("direct") && r.stage().equals(row.stage())
+                && r.mode().equals(row.mode()))
+            .findFirst().map(direct -> figure(row.timing().perSecond() / direct.timing().perSecond()))
+            .orElse("-");
+    }
+
+    /** About three significant digits without an exponent; NaN (not applicable) as a dash. */
+    private static String figure(double value) {
+        if (Double.isNaN(value)) {
+            return "-";
+        }
+        return value >= 100 ? String.format("%.0f", value) : value >= 1 ? String.format("%.2f", value)
+            : String.format("%.3g", value);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

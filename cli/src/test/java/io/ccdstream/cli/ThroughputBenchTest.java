@@ -1,0 +1,61 @@
+package io.ccdstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ThroughputBenchTest {
+
+    private static final int COLUMNS = 10;
+
+    @Test
+    void shouldPrintKafkaAndDirectFiguresOfEveryStageAndModeAsPositiveNumbers(@TempDir Path workDir) {
+        // Given / When
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = Ccd.commandLine().execute("bench", "throughput", "--quick", "--image-size", "64",
+                "--work-dir", workDir.toString(), "--timeout", "PT2M");
+        } finally {
+            System.setOut(original);
+        }
+        String output = captured.toString(StandardCharsets.UTF_8);
+
+        // Then: speed is not asserted, only that each figure was measured
+        assertThat(exit).as(output).isZero();
+        List<String[]> rows = output.lines().filter(line -> line.startsWith("| scorer") || line.startsWith("| labeler")
+            || line.startsWith("| trainer")).map(ThroughputBenchTest::cells).toList();
+        assertThat(rows).as(output).extracting(row -> row[0] + " " + row[1] + " " + row[2]).containsExactly(
+            "scorer global direct", "scorer global kafka", "scorer CAM direct", "scorer CAM kafka",
+            "labeler global direct", "labeler global kafka", "labeler CAM direct", "labeler CAM kafka",
+            "trainer warm-up (beta 0) direct", "trainer consistency (beta 1) direct");
+        for (String[] row : rows) {
+            assertThat(row).as(output).hasSize(COLUMNS);
+            for (int column = 3; column < 8; column++) {
+                assertPositiveFinite(row[column], output);
+            }
+        }
+        rows.stream().filter(row -> row[0].equals("scorer")).forEach(row -> assertPositiveFinite(row[8], output));
+        rows.stream().filter(row -> row[2].equals("kafka")).forEach(row -> assertPositiveFinite(row[9], output));
+        assertThat(output).contains("Trainer through Kafka (TrainerService) is not measured");
+    }
+
+    private static String[] cells(String line) {
+        return Arrays.stream(line.substring(1, line.length() - 1).split("\\|")).map(String::strip)
+            .toArray(String[]::new);
+    }
+
+    private static void assertPositiveFinite(String cell, String output) {
+        double value = Double.parseDouble(cell);
+        assertThat(Double.isFinite(value) && value > 0).as(cell + " in\n" + output).isTrue();
+    }
+}
