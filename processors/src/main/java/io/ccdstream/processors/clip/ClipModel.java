@@ -8,6 +8,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.translate.TranslateException;
 import io.ccdstream.processors.djl.DjlRuntime;
 import io.ccdstream.processors.image.RgbImage;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,9 @@ import java.util.function.Function;
 /**
  * A CLIP model behind domain methods: image and text embeddings, class-set embeddings and
  * zero-shot probabilities (ALGORITHM.md section 1). Loads a model directory (see {@link
- * ClipModelDescriptor}) offline with DJL's PyTorch engine ({@link DjlRuntime}).
+ * ClipModelDescriptor}) offline with DJL's PyTorch engine ({@link DjlRuntime}), whatever its
+ * {@link ClipModelFormat}: a TorchScript module, or the parameters of a {@link MiniClipBlock} that
+ * is rebuilt from the descriptor. Both are driven by the same translators.
  *
  * <pre>{@code
  * try (ClipModel clip = ClipModel.load(Path.of("models/clip"))) {
@@ -67,7 +71,7 @@ public final class ClipModel implements AutoCloseable {
     /**
      * Loads a model directory on the CPU with the default batch size.
      *
-     * @param modelDir a directory with {@code clip.json}, the TorchScript file and the tokenizer
+     * @param modelDir a directory with {@code clip.json}, the weights and the tokenizer
      * @return the loaded model
      * @throws ClipModelException if the directory is not a usable CLIP model
      */
@@ -263,7 +267,10 @@ public final class ClipModel implements AutoCloseable {
             ClipModelDescriptor descriptor = ClipModelDescriptor.read(modelDir);
             Path modelFile = requireFile(descriptor.modelFile(), "modelFile");
             Path tokenizerFile = requireFile(descriptor.tokenizerFile(), "tokenizerFile");
-            Model model = loadModule(descriptor, modelFile);
+            Model model = switch (descriptor.format()) {
+                case TORCHSCRIPT -> loadModule(descriptor, modelFile);
+                case DJL_MINI_CLIP -> loadMiniClip(descriptor, modelFile);
+            };
             HuggingFaceTokenizer tokenizer;
             try {
                 tokenizer = HuggingFaceTokenizer.newInstance(
@@ -296,14 +303,34 @@ public final class ClipModel implements AutoCloseable {
             return file;
         }
 
-        private Model loadModule(ClipModelDescriptor descriptor, Path modelFile) throws ClipModelException {
-            Model model;
+        private Model newModel(ClipModelDescriptor descriptor) throws ClipModelException {
             try {
                 DjlRuntime.pytorch();
-                model = Model.newInstance(descriptor.modelId(), device, DjlRuntime.PYTORCH);
+                return Model.newInstance(descriptor.modelId(), device, DjlRuntime.PYTORCH);
             } catch (EngineException e) {
                 throw new ClipModelException("the PyTorch engine could not start offline: " + e.getMessage(), e);
             }
+        }
+
+        /** Rebuilds the block from the descriptor's architecture and loads its DJL parameters. */
+        private Model loadMiniClip(ClipModelDescriptor descriptor, Path parameterFile) throws ClipModelException {
+            Model model = newModel(descriptor);
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(parameterFile)))) {
+                MiniClipBlock block = new MiniClipBlock(
+                        descriptor.architecture(), descriptor.embeddingDim(), descriptor.padTokenId());
+                model.setBlock(block);
+                block.loadParameters(model.getNDManager(), in);
+                block.checkParameterShapes(descriptor.imageSize(), descriptor.contextLength());
+                return model;
+            } catch (IOException | MalformedModelException | RuntimeException e) {
+                model.close();
+                throw new ClipModelException("cannot load mini-CLIP parameters " + parameterFile
+                        + " with the architecture in " + ClipModelDescriptor.FILE_NAME + ": " + rootMessage(e), e);
+            }
+        }
+
+        private Model loadModule(ClipModelDescriptor descriptor, Path modelFile) throws ClipModelException {
+            Model model = newModel(descriptor);
             try {
                 model.load(modelDir, descriptor.modelFile());
                 return model;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ccdstream.processors.image.ClipPreprocessor;
 import io.ccdstream.processors.image.ResizeMode;
 import java.io.IOException;
@@ -17,10 +19,19 @@ import java.util.Objects;
 /**
  * The descriptor of a CLIP model directory, read from its {@value #FILE_NAME}.
  *
- * <p>A CLIP model directory holds the descriptor, a TorchScript module ({@link #modelFile()}) with
- * the exported methods {@code encode_image(float32[N,3,S,S]) -> [N,D]} and {@code
- * encode_text(int64[N,L]) -> [N,D]}, and a HuggingFace {@code tokenizer.json} ({@link
- * #tokenizerFile()}). Example:
+ * <p>A CLIP model directory holds the descriptor, the weights ({@link #modelFile()}) and a
+ * HuggingFace {@code tokenizer.json} ({@link #tokenizerFile()}). The {@code format} field says how
+ * the weights are stored ({@link ClipModelFormat}):
+ *
+ * <ul>
+ *   <li>{@code torchscript-clip}: a TorchScript module with the exported methods {@code
+ *       encode_image(float32[N,3,S,S]) -> [N,D]} and {@code encode_text(int64[N,L]) -> [N,D]};
+ *   <li>{@code djl-mini-clip}: the DJL parameters of a {@link MiniClipBlock}, which is rebuilt
+ *       from the {@code architecture} object ({@link MiniClipArchitecture}), required for this
+ *       format and refused for the other.
+ * </ul>
+ *
+ * Example:
  *
  * <pre>{@code
  * {
@@ -36,7 +47,9 @@ import java.util.Objects;
  * }</pre>
  *
  * Required: {@code format}, {@code modelId}, {@code imageSize}, {@code embeddingDim}, {@code
- * contextLength}. Defaults: {@code formatVersion} 1, {@code modelFile} {@code model.pt}, {@code
+ * contextLength}, and {@code architecture} for {@code djl-mini-clip}. Defaults: {@code
+ * formatVersion} 1, {@code modelFile} {@code model.pt} ({@code mini-clip.params} for {@code
+ * djl-mini-clip}), {@code
  * tokenizerFile} {@code tokenizer.json}, {@code resizeMode} {@code SHORTER_SIDE_CENTER_CROP},
  * {@code mean}/{@code std} OpenAI CLIP's, {@code logitScale} 100, {@code padTokenId} 0, {@code
  * promptTemplate} {@value #DEFAULT_PROMPT_TEMPLATE}. Unknown fields are rejected so that a typo is
@@ -54,6 +67,8 @@ import java.util.Objects;
  * @param contextLength token sequence length
  * @param padTokenId token id used for padding
  * @param promptTemplate the default prompt, containing {@value #CLASS_PLACEHOLDER}
+ * @param format how the weights are stored
+ * @param architecture the block's shape for {@link ClipModelFormat#DJL_MINI_CLIP}, else null
  */
 public record ClipModelDescriptor(
         String modelId,
@@ -67,11 +82,13 @@ public record ClipModelDescriptor(
         float logitScale,
         int contextLength,
         long padTokenId,
-        String promptTemplate) {
+        String promptTemplate,
+        ClipModelFormat format,
+        MiniClipArchitecture architecture) {
 
     /** The descriptor's file name inside a model directory. */
     public static final String FILE_NAME = "clip.json";
-    /** The only {@code format} value understood. */
+    /** The {@code format} value of TorchScript model directories ({@link ClipModelFormat#TORCHSCRIPT}). */
     public static final String FORMAT = "torchscript-clip";
     /** The placeholder a prompt template must contain. */
     public static final String CLASS_PLACEHOLDER = "{class}";
@@ -85,8 +102,21 @@ public record ClipModelDescriptor(
     /** Copies the arrays; validation happens in {@link #parse(String, String)}. */
     public ClipModelDescriptor {
         Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(format, "format");
+        if ((format == ClipModelFormat.DJL_MINI_CLIP) != (architecture != null)) {
+            throw new IllegalArgumentException("an architecture goes with format " + ClipModelFormat.DJL_MINI_CLIP.id()
+                    + " and only with it");
+        }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /** A TorchScript descriptor ({@link ClipModelFormat#TORCHSCRIPT}, no architecture). */
+    public ClipModelDescriptor(String modelId, String modelFile, String tokenizerFile, int imageSize,
+            ResizeMode resizeMode, float[] mean, float[] std, int embeddingDim, float logitScale, int contextLength,
+            long padTokenId, String promptTemplate) {
+        this(modelId, modelFile, tokenizerFile, imageSize, resizeMode, mean, std, embeddingDim, logitScale,
+                contextLength, padTokenId, promptTemplate, ClipModelFormat.TORCHSCRIPT, null);
     }
 
     /** @return a copy of the per-channel mean */
@@ -109,6 +139,42 @@ public record ClipModelDescriptor(
                 .optStd(std)
                 .optResizeMode(resizeMode)
                 .build();
+    }
+
+    /**
+     * The descriptor as {@value #FILE_NAME} content, every field written out; {@link #parse(String,
+     * String)} reads it back to a descriptor with the same values.
+     *
+     * @return pretty-printed JSON
+     */
+    public String toJson() {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("format", format.id());
+        node.put("formatVersion", 1);
+        node.put("modelId", modelId);
+        node.put("modelFile", modelFile);
+        node.put("tokenizerFile", tokenizerFile);
+        node.put("imageSize", imageSize);
+        node.put("resizeMode", resizeMode.name());
+        ArrayNode meanNode = node.putArray("mean");
+        ArrayNode stdNode = node.putArray("std");
+        for (int c = 0; c < 3; c++) {
+            meanNode.add(mean[c]);
+            stdNode.add(std[c]);
+        }
+        node.put("embeddingDim", embeddingDim);
+        node.put("logitScale", logitScale);
+        node.put("contextLength", contextLength);
+        node.put("padTokenId", padTokenId);
+        node.put("promptTemplate", promptTemplate);
+        if (architecture != null) {
+            node.set("architecture", MAPPER.valueToTree(architecture));
+        }
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
     }
 
     /**
@@ -178,12 +244,21 @@ public record ClipModelDescriptor(
             Float logitScale,
             Integer contextLength,
             Long padTokenId,
-            String promptTemplate) {
+            String promptTemplate,
+            MiniClipArchitecture architecture) {
 
         List<String> problems() {
             List<String> problems = new ArrayList<>();
-            if (!FORMAT.equals(format)) {
-                problems.add("format must be \"" + FORMAT + "\", got " + quoted(format));
+            ClipModelFormat known = ClipModelFormat.byId(format).orElse(null);
+            if (known == null) {
+                problems.add("format must be " + String.join(" or ",
+                        ClipModelFormat.ids().stream().map(id -> "\"" + id + "\"").toList()) + ", got " + quoted(format));
+            } else if (known == ClipModelFormat.DJL_MINI_CLIP && architecture == null) {
+                problems.add("architecture is required for format " + quoted(format));
+            } else if (known == ClipModelFormat.DJL_MINI_CLIP && imageSize != null) {
+                problems.addAll(architecture.problems(imageSize));
+            } else if (known != ClipModelFormat.DJL_MINI_CLIP && architecture != null) {
+                problems.add("architecture is only allowed for format \"" + ClipModelFormat.DJL_MINI_CLIP.id() + "\"");
             }
             if (formatVersion != null && formatVersion != 1) {
                 problems.add("formatVersion " + formatVersion + " is not supported (only 1)");
@@ -218,9 +293,10 @@ public record ClipModelDescriptor(
         }
 
         ClipModelDescriptor toDescriptor() {
+            ClipModelFormat known = ClipModelFormat.byId(format).orElseThrow();
             return new ClipModelDescriptor(
                     modelId,
-                    modelFile == null ? "model.pt" : modelFile,
+                    modelFile == null ? known.defaultModelFile() : modelFile,
                     tokenizerFile == null ? "tokenizer.json" : tokenizerFile,
                     imageSize,
                     resizeMode == null ? ResizeMode.SHORTER_SIDE_CENTER_CROP : resizeMode,
@@ -230,7 +306,9 @@ public record ClipModelDescriptor(
                     logitScale == null ? 100f : logitScale,
                     contextLength,
                     padTokenId == null ? 0L : padTokenId,
-                    promptTemplate == null ? DEFAULT_PROMPT_TEMPLATE : promptTemplate);
+                    promptTemplate == null ? DEFAULT_PROMPT_TEMPLATE : promptTemplate,
+                    known,
+                    architecture);
         }
 
         private static void positive(String name, Integer value, List<String> problems) {

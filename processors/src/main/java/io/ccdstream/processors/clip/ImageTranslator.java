@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Translates a batch of images to L2-normalised CLIP image embeddings through the TorchScript
- * method {@value #METHOD}: the images are preprocessed ({@link ClipPreprocessor}) into one
+ * Translates a batch of images to L2-normalised CLIP image embeddings through the model's
+ * {@value #METHOD} (a TorchScript method, or the image encoder of a {@link MiniClipBlock}): the images are preprocessed ({@link ClipPreprocessor}) into one
  * {@code float32[N, 3, S, S]} tensor, the output {@code [N, D]} is normalised per row and copied to
  * {@code float[N][D]}. No batchifier: the batch is the input.
  */
 public final class ImageTranslator implements NoBatchifyTranslator<List<RgbImage>, float[][]> {
 
-    /** The TorchScript method called. */
+    /** The method the selector input names (a TorchScript method name). */
     public static final String METHOD = "encode_image";
 
     private final ClipPreprocessor preprocessor;

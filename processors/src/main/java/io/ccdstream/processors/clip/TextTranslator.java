@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Translates a batch of texts to L2-normalised CLIP text embeddings through the TorchScript method
- * {@value #METHOD}: texts are tokenised into one {@code int64[N, L]} tensor (special tokens added,
+ * Translates a batch of texts to L2-normalised CLIP text embeddings through the model's {@value
+ * #METHOD} (a TorchScript method, or the text encoder of a {@link MiniClipBlock}): texts are tokenised into one {@code int64[N, L]} tensor (special tokens added,
  * truncated and right-padded to the context length L, padding set to the descriptor's pad id), the
  * output {@code [N, D]} is normalised per row and copied to {@code float[N][D]}.
  *
@@ -22,7 +22,7 @@ import java.util.Objects;
  */
 public final class TextTranslator implements NoBatchifyTranslator<List<String>, float[][]> {
 
-    /** The TorchScript method called. */
+    /** The method the selector input names (a TorchScript method name). */
     public static final String METHOD = "encode_text";
 
     private final HuggingFaceTokenizer tokenizer;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 
-/** Tensor plumbing shared by the CLIP translators. */
+/** Tensor plumbing shared by the CLIP translators and the blocks they drive. */
 final class TorchScriptOutputs {
 
     /** DJL PyTorch calls the TorchScript method named after this prefix instead of forward. */
@@ -20,6 +20,18 @@ final class TorchScriptOutputs {
         NDArray marker = manager.create("");
         marker.setName(METHOD_PREFIX + method);
         return marker;
+    }
+
+    /**
+     * @return the method a translator's selector (the last input) names, or null when the inputs
+     *     carry no selector
+     */
+    static String selectedMethod(NDList inputs) {
+        if (inputs.isEmpty()) {
+            return null;
+        }
+        String name = inputs.get(inputs.size() - 1).getName();
+        return name != null && name.startsWith(METHOD_PREFIX) ? name.substring(METHOD_PREFIX.length()) : null;
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.List;
 public final class BundledModels {
 
     /** The model the embedded default uses. */
-    public static final String DEFAULT = "tiny-clip";
+    public static final String DEFAULT = "mini-clip";
 
     private static final String ROOT = "/io/ccdstream/processors/models/";
 
