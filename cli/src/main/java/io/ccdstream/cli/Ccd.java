@@ -1,5 +1,7 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.processors.miniclip.ReportMiniClip;
+import io.ccdstream.processors.miniclip.TrainMiniClip;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,6 +10,7 @@ import picocli.CommandLine.Command;
     description = "Labels a stream of images with multiple classes, without annotation, using "
         + "Classifier-guided CLIP Distillation on Kafka.",
     subcommands = {DemoCommand.class, RunCommand.class, TopicsCommand.class, IngestCommand.class, BenchCommand.class,
+        TrainMiniClip.class, ReportMiniClip.class,
         CommandLine.HelpCommand.class})
 public final class Ccd {
 

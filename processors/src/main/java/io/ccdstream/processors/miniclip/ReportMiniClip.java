@@ -40,6 +40,11 @@ public final class ReportMiniClip implements Callable<Integer> {
 
     private final PrintStream console;
 
+    /** A command printing to standard output, as the {@code ccd} command line creates it. */
+    public ReportMiniClip() {
+        this(System.out);
+    }
+
     ReportMiniClip(PrintStream console) {
         this.console = console;
     }

@@ -54,6 +54,11 @@ public final class TrainMiniClip implements Callable<Integer> {
 
     private final PrintStream console;
 
+    /** A command printing to standard output, as the {@code ccd} command line creates it. */
+    public TrainMiniClip() {
+        this(System.out);
+    }
+
     TrainMiniClip(PrintStream console) {
         this.console = console;
     }
