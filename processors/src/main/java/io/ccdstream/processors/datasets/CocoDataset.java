@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -87,13 +86,7 @@ final class CocoDataset implements Dataset {
 
     @Override
     public Set<Split> splits() {
-        Set<Split> present = EnumSet.noneOf(Split.class);
-        for (Split split : DEFINED) {
-            if (Files.isRegularFile(instancesFile(split))) {
-                present.add(split);
-            }
-        }
-        return Collections.unmodifiableSet(present);
+        return DatasetFiles.present(DEFINED, this::instancesFile);
     }
 
     @Override

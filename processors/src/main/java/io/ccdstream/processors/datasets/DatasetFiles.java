@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /** File checks and reads shared by the loaders, each failing with a {@link DatasetException} that names the file. */
 final class DatasetFiles {
@@ -45,5 +49,16 @@ final class DatasetFiles {
                 + " images listed in " + listing + " are missing, e.g. "
                 + missing.subList(0, Math.min(MISSING_SHOWN, missing.size())));
         }
+    }
+
+    /** The splits of {@code defined} whose defining file ({@code file}) is on disk. */
+    static Set<Split> present(Set<Split> defined, Function<Split, Path> file) {
+        Set<Split> present = EnumSet.noneOf(Split.class);
+        for (Split split : defined) {
+            if (Files.isRegularFile(file.apply(split))) {
+                present.add(split);
+            }
+        }
+        return Collections.unmodifiableSet(present);
     }
 }

@@ -3,7 +3,6 @@ package io.ccdstream.processors.datasets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -96,13 +95,7 @@ final class VocDataset implements Dataset {
 
     @Override
     public Set<Split> splits() {
-        Set<Split> present = EnumSet.noneOf(Split.class);
-        for (Split split : defined) {
-            if (Files.isRegularFile(listing(split))) {
-                present.add(split);
-            }
-        }
-        return Collections.unmodifiableSet(present);
+        return DatasetFiles.present(defined, this::listing);
     }
 
     @Override
