@@ -131,10 +131,12 @@ public final class TrainerConfig extends AbstractConfig {
         .define(BACKBONE, Type.STRING, "small-cnn", Importance.MEDIUM,
             "Classifier backbone: small-cnn, resnet50, resnet101, or torchscript:<file> (a traced backbone to fine-tune).")
         .define(SEED, Type.LONG, 0L, Importance.LOW, "Seed of the initial weights, augmentations and shuffling.")
-        .define(LABEL_BINARISATION, Type.STRING, LabelBinarisation.EQUALS_ONE.name(),
+        .define(LABEL_BINARISATION, Type.STRING, LabelBinarisation.AT_LEAST_HALF.name(),
             ValidString.in(LabelBinarisation.EQUALS_ONE.name(), LabelBinarisation.AT_LEAST_HALF.name()), Importance.LOW,
-            "Which pseudo-labels count as positive in the train-label mAP of early stopping: EQUALS_ONE (y == 1) or"
-                + " AT_LEAST_HALF (y >= 0.5).")
+            "Which pseudo-labels count as positive in the train-label mAP of early stopping: AT_LEAST_HALF (y >= 0.5,"
+                + " the default) or EQUALS_ONE (y == 1). ALGORITHM.md allows both; y == 1 needs a published bias to"
+                + " occur at all (a debiased score reaches 1 only when it is at least its class's bias), so before the"
+                + " bias service has enough images every class would have no positive and the criterion no signal.")
         .define(HTTP_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
             "Serve the checkpoint store over HTTP: GET /checkpoints/{classSetId}/{version} answers the checkpoint's bytes.")
         .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM,

@@ -69,8 +69,11 @@ public record TrainerStatus(State state, String detail, int trainingSetImages, i
     public String summary() {
         StringBuilder line = new StringBuilder(state.name());
         if (state == State.TRAINING && round != null) {
-            line.append(String.format(Locale.ROOT, " %s epoch %d/%d step %d/%d loss %.4f", round.phase(), round.epoch(),
-                round.maxEpochs(), round.step(), round.stepsPerEpoch(), round.lastLoss()));
+            line.append(String.format(Locale.ROOT, " %s epoch %d/%d step %d/%d", round.phase(), round.epoch(),
+                round.maxEpochs(), round.step(), round.stepsPerEpoch()));
+            if (!Double.isNaN(round.lastLoss())) {
+                line.append(String.format(Locale.ROOT, " loss %.4f", round.lastLoss()));
+            }
             if (!round.trainMaps().isEmpty()) {
                 line.append(" train-label mAP ").append(round.trainMaps().stream()
                     .map(m -> String.format(Locale.ROOT, "%.1f", m)).collect(Collectors.joining(", ", "[", "]")));
