@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * refined twice).
  *
  * <p>A failure while scoring a batch is retried image by image; an image that still fails goes to
- * the dead-letter topic with reason {@code MODEL_FAILURE} and its source coordinates.
+ * the dead-letter topic with reason {@code MODEL_FAILURE} and its source coordinates. If every
+ * image of the batch fails, the model is broken, not the images: the service stops.
  */
 final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object> {
 
@@ -161,24 +162,44 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         }
     }
 
-    /** Scores the batch; on failure image by image, dead-lettering (null result) those that still fail. */
+    /**
+     * Scores the batch; on failure image by image, dead-lettering (null result) those that still
+     * fail. When every image of a batch of several fails on its own too, the model (not the
+     * images) is broken: that stops the service instead of dead-lettering good images.
+     */
     private List<Scores> scoreOrSplit(List<Prepared> batch) {
         try {
             return engine.score(batch);
         } catch (RuntimeException batchFailure) {
-            if (batch.size() == 1) {
-                deadLetter(batch.get(0).key(), batch.get(0).pending(), "MODEL_FAILURE", batchFailure);
-                List<Scores> none = new ArrayList<>();
-                none.add(null);
-                return none;
+            if (batch.size() > 1) {
+                LOG.warn("Scoring a batch of {} failed; scoring its images one by one", batch.size(), batchFailure);
             }
-            LOG.warn("Scoring a batch of {} failed; scoring its images one by one", batch.size(), batchFailure);
             List<Scores> results = new ArrayList<>();
+            List<RuntimeException> failures = new ArrayList<>();
             for (Prepared image : batch) {
-                results.addAll(scoreOrSplit(List.of(image)));
+                try {
+                    results.add(batch.size() == 1 ? rethrow(batchFailure) : engine.score(List.of(image)).get(0));
+                    failures.add(null);
+                } catch (RuntimeException imageFailure) {
+                    results.add(null);
+                    failures.add(imageFailure);
+                }
+            }
+            if (batch.size() > 1 && results.stream().allMatch(java.util.Objects::isNull)) {
+                throw new IllegalStateException("the model failed on every image of a batch of " + batch.size()
+                    + ": not a problem of the images", batchFailure);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (failures.get(i) != null) {
+                    deadLetter(batch.get(i).key(), batch.get(i).pending(), "MODEL_FAILURE", failures.get(i));
+                }
             }
             return results;
         }
+    }
+
+    private static Scores rethrow(RuntimeException failure) {
+        throw failure;
     }
 
     private void deadLetter(ImageKey key, PendingImage pending, String reason, Exception exception) {

@@ -1,6 +1,7 @@
 package io.ccdstream.streams.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
@@ -170,5 +171,16 @@ class ScorerProcessorTest {
         assertThat(dead.record().headers().lastHeader("__streams.errors.offset").value())
             .isEqualTo("1".getBytes(StandardCharsets.UTF_8));
         assertThat(buffer.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldStopRatherThanDeadLetterAWholeBatchTheModelFailsOn() {
+        send("x", "model-fails");
+        send("y", "model-fails");
+
+        assertThatThrownBy(processor::flush).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("every image of a batch of 2");
+        assertThat(context.forwarded(ScorerTopology.DEAD_LETTER_SINK)).isEmpty();
+        assertThat(buffer.approximateNumEntries()).as("nothing lost: the images stay buffered").isEqualTo(2);
     }
 }
