@@ -18,12 +18,7 @@ final class ImageBatch {
      */
     static NDArray toTensor(NDManager manager, ClipPreprocessor preprocessor, List<RgbImage> images) {
         int size = preprocessor.imageSize();
-        int perImage = 3 * size * size;
-        float[] batch = new float[images.size() * perImage];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(preprocessor.toChw(images.get(i)), 0, batch, i * perImage, perImage);
-        }
-        return manager.create(batch, new Shape(images.size(), 3, size, size));
+        return manager.create(preprocessor.toNchw(images), new Shape(images.size(), 3, size, size));
     }
 
     /** Copies a {@code [N, C]} tensor into Java rows. */

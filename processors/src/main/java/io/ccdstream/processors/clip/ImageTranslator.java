@@ -40,14 +40,9 @@ public final class ImageTranslator implements NoBatchifyTranslator<List<RgbImage
             throw new TranslateException("Missing images: the batch is empty");
         }
         int size = preprocessor.imageSize();
-        int perImage = 3 * size * size;
-        float[] batch = new float[images.size() * perImage];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(preprocessor.toChw(images.get(i)), 0, batch, i * perImage, perImage);
-        }
         NDManager manager = ctx.getNDManager();
         return new NDList(
-                manager.create(batch, new Shape(images.size(), 3, size, size)),
+                manager.create(preprocessor.toNchw(images), new Shape(images.size(), 3, size, size)),
                 TorchScriptOutputs.methodSelector(manager, METHOD));
     }
 

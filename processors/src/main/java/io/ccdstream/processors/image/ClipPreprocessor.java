@@ -1,5 +1,6 @@
 package io.ccdstream.processors.image;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -65,6 +66,21 @@ public final class ClipPreprocessor {
         return scaledW == imageSize && scaledH == imageSize
                 ? scaled
                 : scaled.crop(left, top, imageSize, imageSize);
+    }
+
+    /**
+     * Resizes and normalises a batch into the model's input layout.
+     *
+     * @param images any images
+     * @return {@code float[N * 3 * size * size]}, NCHW, normalised
+     */
+    public float[] toNchw(List<RgbImage> images) {
+        int perImage = 3 * imageSize() * imageSize();
+        float[] batch = new float[images.size() * perImage];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(toChw(images.get(i)), 0, batch, i * perImage, perImage);
+        }
+        return batch;
     }
 
     /**
