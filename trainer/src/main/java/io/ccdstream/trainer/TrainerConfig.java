@@ -3,6 +3,7 @@ package io.ccdstream.trainer;
 import io.ccdstream.processors.classifier.Backbone;
 import io.ccdstream.processors.classifier.ClassifierConfig;
 import io.ccdstream.processors.classifier.ClassifierTrainerConfig;
+import io.ccdstream.processors.classifier.ColorJitter;
 import io.ccdstream.processors.clip.ClassSet;
 import io.ccdstream.processors.image.ImageLimits;
 import io.ccdstream.processors.metrics.LabelBinarisation;
@@ -47,6 +48,8 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String WARMUP_EPOCHS = "ccd.trainer.warmup.epochs";
     public static final String REFINE_MIN_REFINED_SHARE = "ccd.trainer.refine.min.refined.share";
     public static final String REFINE_MAX_EPOCHS = "ccd.trainer.refine.max.epochs";
+    public static final String REFINE_WAIT_FOR_CAM_LABELS = "ccd.trainer.refine.wait.for.cam.labels";
+    public static final String STRONG_VIEW_HUE = "ccd.trainer.strong.view.hue";
     public static final String CONTINUOUS_MIN_NEW_LABELS = "ccd.trainer.continuous.min.new.labels";
     public static final String CONTINUOUS_MAX_EPOCHS = "ccd.trainer.continuous.max.epochs";
     public static final String CONTINUOUS_REPLAY_RATIO = "ccd.trainer.continuous.replay.ratio";
@@ -72,6 +75,8 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String CLAIM_CHECK_ALLOWED_HOSTS = "ccd.trainer.claim.check.allowed.hosts";
     public static final String CLAIM_CHECK_MAX_BYTES = "ccd.trainer.claim.check.max.bytes";
     public static final String CLAIM_CHECK_TIMEOUT_MS = "ccd.trainer.claim.check.timeout.ms";
+    /** The strong view's jitter strengths (ALGORITHM.md section 5: 0.5 each). */
+    private static final double STRONG_VIEW_STRENGTH = 0.5;
     public static final String PASS_THROUGH_PREFIX = "kafka.";
 
     /** Publish checkpoint locations as URLs of the trainer's HTTP endpoint (no shared filesystem needed). */
@@ -105,6 +110,11 @@ public final class TrainerConfig extends AbstractConfig {
         .define(REFINE_MIN_REFINED_SHARE, Type.DOUBLE, 0.9, Range.between(0.0, 1.0), Importance.MEDIUM,
             "Share of the labelled training set that must carry REFINED labels made with the warm-up checkpoint"
                 + " (or a later one) before the refinement training starts.")
+        .define(REFINE_WAIT_FOR_CAM_LABELS, Type.BOOLEAN, true, Importance.LOW,
+            "Whether the refinement round waits for labels refined with the warm-up checkpoint's CAM crops (CCD)."
+                + " false: warm-up and refinement train on the labels as they are and the refinement starts right"
+                + " after the warm-up; for a scorer whose local views are a grid or none, whose labels never carry"
+                + " a checkpoint (the ablation rows of ccd bench quality).")
         .define(REFINE_MAX_EPOCHS, Type.INT, 10, Range.atLeast(1), Importance.MEDIUM,
             "Most epochs of the refinement training; the label-free early-stopping rule may stop earlier (section 5: 10).")
         .define(CONTINUOUS_MIN_NEW_LABELS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
@@ -120,6 +130,9 @@ public final class TrainerConfig extends AbstractConfig {
             "Images kept in the local training set; past it the oldest are evicted.")
         .define(CONSISTENCY_BETA, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.LOW,
             "Weight of the consistency loss after warm-up (section 5: 1; warm-up always uses 0).")
+        .define(STRONG_VIEW_HUE, Type.DOUBLE, STRONG_VIEW_STRENGTH, Range.between(0.0, 0.5),
+            Importance.LOW, "Hue jitter of the consistency loss's strong view (section 5: 0.5); brightness, contrast"
+                + " and saturation stay 0.5. Lower it for classes told apart by colour.")
         .define(LEARNING_RATE, Type.DOUBLE, DEMO_LEARNING_RATE, Range.atLeast(0.0), Importance.MEDIUM,
             "Adam learning rate of the backbone. Default 1e-3 for the demo's small CNN trained from scratch;"
                 + " the paper's value (pretrained ResNet) is 1e-5.")
@@ -246,7 +259,7 @@ public final class TrainerConfig extends AbstractConfig {
         return new TrainingSchedule(getInt(WARMUP_MIN_IMAGES), getInt(WARMUP_EPOCHS),
             getDouble(REFINE_MIN_REFINED_SHARE), getInt(REFINE_MAX_EPOCHS), getInt(CONTINUOUS_MIN_NEW_LABELS),
             getInt(CONTINUOUS_MAX_EPOCHS), getDouble(CONTINUOUS_REPLAY_RATIO), getDouble(CONTINUOUS_MIN_GAIN),
-            (float) getDouble(CONSISTENCY_BETA).doubleValue());
+            (float) getDouble(CONSISTENCY_BETA).doubleValue(), getBoolean(REFINE_WAIT_FOR_CAM_LABELS));
     }
 
     /** Images kept in the local training set. */
@@ -264,7 +277,10 @@ public final class TrainerConfig extends AbstractConfig {
     public ClassifierTrainerConfig optimiser() {
         return ClassifierTrainerConfig.builder().optLearningRate((float) getDouble(LEARNING_RATE).doubleValue())
             .optHeadLearningRateFactor((float) getDouble(HEAD_LEARNING_RATE_FACTOR).doubleValue())
-            .optBatchSize(getInt(BATCH_SIZE)).optSeed(getLong(SEED)).build();
+            .optBatchSize(getInt(BATCH_SIZE)).optSeed(getLong(SEED))
+            .optJitter(new ColorJitter((float) STRONG_VIEW_STRENGTH, (float) STRONG_VIEW_STRENGTH,
+                (float) STRONG_VIEW_STRENGTH, (float) getDouble(STRONG_VIEW_HUE).doubleValue()))
+            .build();
     }
 
     /** The classifier backbone named by {@value #BACKBONE}. */

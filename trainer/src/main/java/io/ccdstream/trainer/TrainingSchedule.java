@@ -32,9 +32,13 @@ import java.util.Random;
  * @param replayRatio            older images replayed per new image
  * @param continuousMinGain      train-label mAP gain (points) a continuous round must exceed
  * @param beta                   weight of the consistency loss after warm-up
+ * @param waitForCamLabels       whether refinement waits for labels refined with the warm-up checkpoint
+ *                               (CCD); if not, warm-up and refinement train on the labels as they are and
+ *                               the refinement follows the warm-up at once (grid or global-only labels)
  */
 record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinRefinedShare, int refineMaxEpochs,
-    int continuousMinNewLabels, int continuousMaxEpochs, double replayRatio, double continuousMinGain, float beta) {
+    int continuousMinNewLabels, int continuousMaxEpochs, double replayRatio, double continuousMinGain, float beta,
+    boolean waitForCamLabels) {
 
     /** The latest published checkpoint: its version and phase. */
     record Latest(long version, CheckpointPhase phase) {
@@ -64,6 +68,9 @@ record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinR
         if (latest.isEmpty()) {
             return trainable.size() + "/" + warmupMinImages + " labelled images for the warm-up";
         }
+        if (latest.get().phase() == CheckpointPhase.WARMUP && !waitForCamLabels) {
+            return "refinement on the labels as they are";
+        }
         if (latest.get().phase() == CheckpointPhase.WARMUP) {
             return refinedWith(latest.get().version(), trainable).size() + "/" + trainable.size()
                 + " labels refined with v" + latest.get().version() + " (" + Math.round(refineMinRefinedShare * 100)
@@ -77,12 +84,12 @@ record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinR
         if (trainable.size() < warmupMinImages) {
             return Optional.empty();
         }
-        return Optional.of(new TrainingRound(CheckpointPhase.WARMUP, 0, trainable, true, 0f, warmupEpochs, false,
-            Double.NEGATIVE_INFINITY, lastSeq));
+        return Optional.of(new TrainingRound(CheckpointPhase.WARMUP, 0, trainable, waitForCamLabels, 0f,
+            warmupEpochs, false, Double.NEGATIVE_INFINITY, lastSeq));
     }
 
     private Optional<TrainingRound> refine(long warmupVersion, List<TrainingExample> trainable, long lastSeq) {
-        List<TrainingExample> refined = refinedWith(warmupVersion, trainable);
+        List<TrainingExample> refined = waitForCamLabels ? refinedWith(warmupVersion, trainable) : trainable;
         if (refined.isEmpty() || refined.size() < refineMinRefinedShare * trainable.size()) {
             return Optional.empty();
         }

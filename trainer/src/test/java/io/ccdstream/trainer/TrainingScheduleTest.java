@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class TrainingScheduleTest {
 
-    private static final TrainingSchedule SCHEDULE = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 1f);
+    private static final TrainingSchedule SCHEDULE = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 1f, true);
     private static final Optional<TrainingSchedule.Latest> WARMED_UP =
         Optional.of(new TrainingSchedule.Latest(1, CheckpointPhase.WARMUP));
     private static final Optional<TrainingSchedule.Latest> REFINED =
@@ -45,6 +45,23 @@ class TrainingScheduleTest {
         assertThat(round.earlyStopping()).isTrue();
         assertThat(round.globalTargets()).isFalse();
         assertThat(round.mustImprove()).isFalse();
+    }
+
+    @Test
+    void shouldTrainOnTheLabelsAsTheyAreWhenNotWaitingForCamLabels() {
+        TrainingSchedule asTheyAre = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 0f, false);
+
+        TrainingRound warmup = asTheyAre.next(Optional.empty(), examples(4, 0), 4, 0, 0).orElseThrow();
+        assertThat(warmup.phase()).isEqualTo(CheckpointPhase.WARMUP);
+        assertThat(warmup.globalTargets()).isFalse();
+
+        TrainingRound round = asTheyAre.next(WARMED_UP, examples(4, 0), 4, 0, 0).orElseThrow();
+        assertThat(round.phase()).isEqualTo(CheckpointPhase.REFINE);
+        assertThat(round.examples()).hasSize(4);
+        assertThat(round.globalTargets()).isFalse();
+        assertThat(round.earlyStopping()).isTrue();
+        assertThat(round.beta()).isZero();
+        assertThat(asTheyAre.waitingFor(WARMED_UP, examples(4, 0), 0)).contains("as they are");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.ccdstream.processors.ccd.CamBoxer;
 import io.ccdstream.processors.ccd.ClassSelection;
 import io.ccdstream.processors.ccd.CropBox;
 import io.ccdstream.processors.ccd.CropResize;
+import io.ccdstream.processors.ccd.GridBaseline;
 import io.ccdstream.processors.ccd.LocalLabel;
 import io.ccdstream.processors.ccd.ViewGeometry;
 import io.ccdstream.processors.classifier.Classifier;
@@ -45,6 +46,30 @@ public final class CcdImageScorer {
         return scored;
     }
 
+    /** The settings this scorer was made with. */
+    public RefinementSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Global view plus the tiles of {@code grid} (the CDUL-style baseline, ALGORITHM.md section 7):
+     * every tile of every image of the batch is scored in one batched CLIP call; the local score is
+     * the per-class max over the image's tiles, and the tiles are reported as class-less boxes.
+     */
+    public List<ScoredImage> scoreGrid(ClassSet classSet, List<RgbImage> images, GridBaseline grid) {
+        float[][] global = clip.scoreImages(classSet, images);
+        List<List<CropBox>> tiles = new ArrayList<>(images.size());
+        List<RgbImage> crops = new ArrayList<>();
+        for (RgbImage image : images) {
+            List<CropBox> imageTiles = grid.tiles(image.width(), image.height());
+            tiles.add(imageTiles);
+            for (CropBox tile : imageTiles) {
+                crops.add(cropResize.apply(image, tile));
+            }
+        }
+        return assemble(classSet, global, tiles, clip.scoreImages(classSet, crops));
+    }
+
     /** Global view plus the classifier-guided crops. */
     public List<ScoredImage> scoreRefined(ClassSet classSet, List<RgbImage> images, Classifier classifier) {
         if (classifier.config().numClasses() != classSet.size()) {
@@ -66,9 +91,15 @@ public final class CcdImageScorer {
             }
         }
         float[][] cropScores = crops.isEmpty() ? new float[0][] : clip.scoreImages(classSet, crops);
-        List<ScoredImage> scored = new ArrayList<>(images.size());
+        return assemble(classSet, global, boxes, cropScores);
+    }
+
+    /** Per image: its global scores, the max over its boxes' scores (in batch order), 1 + boxes inferences. */
+    private static List<ScoredImage> assemble(ClassSet classSet, float[][] global, List<List<CropBox>> boxes,
+        float[][] cropScores) {
+        List<ScoredImage> scored = new ArrayList<>(global.length);
         int next = 0;
-        for (int i = 0; i < images.size(); i++) {
+        for (int i = 0; i < global.length; i++) {
             List<float[]> own = new ArrayList<>();
             for (int b = 0; b < boxes.get(i).size(); b++) {
                 own.add(cropScores[next++]);

@@ -7,6 +7,8 @@ import io.ccdstream.processors.ccd.CamBoxConfig;
 import io.ccdstream.processors.ccd.ClassSelection;
 import io.ccdstream.processors.ccd.CropBox;
 import io.ccdstream.processors.ccd.CropResize;
+import io.ccdstream.processors.ccd.GridBaseline;
+import io.ccdstream.processors.ccd.LocalLabel;
 import io.ccdstream.processors.classifier.Classifier;
 import io.ccdstream.processors.classifier.ClassifierConfig;
 import io.ccdstream.processors.clip.ClassSet;
@@ -94,5 +96,26 @@ class CcdImageScorerTest {
 
         assertThat(scored.local()).containsOnly(0f);
         assertThat(scored.clipInferences()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldScoreEveryTileOfTheGridAndTakeTheMaxPerImage() {
+        GridBaseline grid = GridBaseline.DEFAULT;
+        List<ScoredImage> scored = new CcdImageScorer(clip, RefinementSettings.DEFAULTS).scoreGrid(classSet, images,
+            grid);
+
+        CropResize resize = CropResize.of(clip.descriptor().imageSize());
+        for (int i = 0; i < images.size(); i++) {
+            ScoredImage s = scored.get(i);
+            RgbImage image = images.get(i);
+            assertThat(s.boxes()).containsExactlyElementsOf(grid.tiles(image.width(), image.height()));
+            assertThat(s.clipInferences()).isEqualTo(10);
+            List<float[]> tiles = new ArrayList<>();
+            for (CropBox tile : s.boxes()) {
+                tiles.add(clip.scoreImages(classSet, List.of(resize.apply(image, tile)))[0]);
+            }
+            assertThat(s.local()).containsExactly(LocalLabel.maxOver(tiles, CLASSES.size()), within(1e-5f));
+            assertThat(s.global()).containsExactly(clip.scoreImages(classSet, List.of(image))[0], within(1e-5f));
+        }
     }
 }

@@ -11,10 +11,12 @@ import io.ccdstream.streams.FloatLists;
 import io.ccdstream.streams.errors.PoisonRecordException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Turns raw scores and the current bias into a label (ALGORITHM.md sections 2 and 4.5): debias
- * global and local scores with the same bias and floor, mix them with alpha.
+ * global and local scores with the same bias and floor, mix them with alpha. A maker made
+ * {@link #withoutDebias without debiasing} mixes the raw probabilities and ignores the bias.
  */
 public final class LabelMaker {
 
@@ -25,8 +27,24 @@ public final class LabelMaker {
     /** A label maker for the class sets {@code classNames} knows. */
     public LabelMaker(ClassNames classNames, Debias debias, Mix mix) {
         this.classNames = classNames;
-        this.debias = debias;
+        this.debias = Objects.requireNonNull(debias, "debias");
         this.mix = mix;
+    }
+
+    private LabelMaker(ClassNames classNames, Mix mix) {
+        this.classNames = classNames;
+        this.debias = null;
+        this.mix = mix;
+    }
+
+    /** A label maker that mixes raw CLIP probabilities: no bias correction, no floor. */
+    public static LabelMaker withoutDebias(ClassNames classNames, Mix mix) {
+        return new LabelMaker(classNames, mix);
+    }
+
+    /** Whether labels are corrected for the class bias. */
+    public boolean debiases() {
+        return debias != null;
     }
 
     /**
@@ -40,17 +58,18 @@ public final class LabelMaker {
                 + " is not configured in the labeler"));
         float[] raw = FloatLists.toArray(scores.getGlobal());
         requireClasses(key, scores.getClassSetId(), raw.length, names.size());
+        Bias applied = debias == null ? null : bias;
         float[] biasVector = null;
-        if (bias != null) {
+        if (applied != null) {
             biasVector = FloatLists.toArray(bias.getBias());
             requireClasses(key, scores.getClassSetId(), biasVector.length, names.size());
         }
-        float[] global = debias.apply(raw, biasVector);
+        float[] global = correct(raw, biasVector);
         float[] local = null;
         if (scores.getLocal() != null) {
             float[] rawLocal = FloatLists.toArray(scores.getLocal());
             requireClasses(key, scores.getClassSetId(), rawLocal.length, names.size());
-            local = debias.apply(rawLocal, biasVector);
+            local = correct(rawLocal, biasVector);
         }
         return Label.newBuilder()
             .setImageId(scores.getImageId())
@@ -61,12 +80,16 @@ public final class LabelMaker {
             .setGlobal(FloatLists.toList(global))
             .setLocal(local == null ? null : FloatLists.toList(local))
             .setAlpha(mix.alpha())
-            .setBiasVersion(bias == null ? null : bias.getVersion())
+            .setBiasVersion(applied == null ? null : applied.getVersion())
             .setCheckpointVersion(scores.getCheckpointVersion())
             .setModelId(scores.getModelId())
             .setClipInferences(scores.getClipInferences())
             .setLabeledAt(now)
             .build();
+    }
+
+    private float[] correct(float[] probabilities, float[] biasVector) {
+        return debias == null ? probabilities.clone() : debias.apply(probabilities, biasVector);
     }
 
     private static void requireClasses(ImageKey key, String classSetId, int actual, int expected) {

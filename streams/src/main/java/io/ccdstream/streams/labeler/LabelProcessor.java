@@ -46,7 +46,9 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         this.scoresStore = context.getStateStore(LabelerTopology.SCORES_STORE);
         this.labelStore = context.getStateStore(LabelerTopology.LABEL_STORE);
         this.relabelledAgainst = context.getStateStore(LabelerTopology.RELABEL_STORE);
-        context.schedule(settings.relabelInterval(), PunctuationType.WALL_CLOCK_TIME, this::relabelIfBiasMoved);
+        if (maker.debiases()) {
+            context.schedule(settings.relabelInterval(), PunctuationType.WALL_CLOCK_TIME, this::relabelIfBiasMoved);
+        }
     }
 
     @Override

@@ -10,11 +10,25 @@ import java.time.Duration;
  * @param minBiasChange   largest per-class change of the bias that does not trigger a
  *                        recomputation; above it every label of the class set made with another
  *                        bias version is recomputed from its stored raw scores
+ * @param debias          whether labels are corrected for CLIP's class bias (ALGORITHM.md section 2);
+ *                        without, a label's global and local scores are the raw CLIP probabilities (no
+ *                        bias, no floor) and nothing is recomputed when the bias moves: the "no debias"
+ *                        rows of the ablation
  */
-public record LabelerSettings(Duration relabelInterval, float minBiasChange) {
+public record LabelerSettings(Duration relabelInterval, float minBiasChange, boolean debias) {
 
-    /** Check every 10 s; recompute when some class's bias moved by more than 0.05. */
+    /** Check every 10 s; recompute when some class's bias moved by more than 0.05; debias. */
     public static final LabelerSettings DEFAULTS = new LabelerSettings(Duration.ofSeconds(10), 0.05f);
+
+    /** Debiasing labels, with these relabelling rules. */
+    public LabelerSettings(Duration relabelInterval, float minBiasChange) {
+        this(relabelInterval, minBiasChange, true);
+    }
+
+    /** The same with debiasing on or off. */
+    public LabelerSettings withDebias(boolean on) {
+        return new LabelerSettings(relabelInterval, minBiasChange, on);
+    }
 
     /** Validates. */
     public LabelerSettings {

@@ -10,6 +10,7 @@ import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.RegistrySerdes;
 import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.bias.BiasTopology;
+import io.ccdstream.streams.labeler.ClassNames;
 import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.labeler.LabelerTopology;
 import io.ccdstream.streams.scorer.CcdScoringEngine;
@@ -56,9 +57,7 @@ public final class Pipeline implements AutoCloseable {
                     case bias -> StreamsRunner.start(BiasTopology.SERVICE,
                         BiasTopology.build(serdes, settings.bias()), config.streamsProperties(BiasTopology.SERVICE));
                     case labeler -> StreamsRunner.start(LabelerTopology.SERVICE,
-                        LabelerTopology.build(serdes, new LabelMaker(id -> id.equals(settings.classSet().id())
-                                ? Optional.of(settings.classSet().classNames()) : Optional.empty(),
-                            new Debias(settings.floor()), new Mix(settings.alpha())), settings.labeler()),
+                        LabelerTopology.build(serdes, labelMaker(settings), settings.labeler()),
                         config.streamsProperties(LabelerTopology.SERVICE));
                 });
             }
@@ -68,6 +67,14 @@ public final class Pipeline implements AutoCloseable {
             pipeline.close();
             throw e;
         }
+    }
+
+    private static LabelMaker labelMaker(PipelineSettings settings) {
+        ClassNames names = id -> id.equals(settings.classSet().id())
+            ? Optional.of(settings.classSet().classNames()) : Optional.empty();
+        Mix mix = new Mix(settings.alpha());
+        return settings.labeler().debias() ? new LabelMaker(names, new Debias(settings.floor()), mix)
+            : LabelMaker.withoutDebias(names, mix);
     }
 
     private StreamsRunner startScorer(CcdStreamsConfig config, PipelineSettings settings, RegistrySerdes serdes)

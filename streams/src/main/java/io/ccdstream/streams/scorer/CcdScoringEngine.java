@@ -1,12 +1,14 @@
 package io.ccdstream.streams.scorer;
 
 import io.ccdstream.processors.ccd.CropBox;
+import io.ccdstream.processors.ccd.GridBaseline;
 import io.ccdstream.processors.clip.ClassSet;
 import io.ccdstream.processors.image.DecodedImage;
 import io.ccdstream.processors.image.ImageDecoder;
 import io.ccdstream.processors.image.ImageInputException;
 import io.ccdstream.processors.image.RgbImage;
 import io.ccdstream.processors.scoring.CcdImageScorer;
+import io.ccdstream.processors.scoring.LocalViews;
 import io.ccdstream.processors.scoring.ScoredImage;
 import io.ccdstream.schemas.CamBox;
 import io.ccdstream.schemas.Checkpoint;
@@ -27,6 +29,8 @@ import java.util.stream.Collectors;
 /**
  * The scorer's models and rules: validates and decodes image records within limits, and scores
  * batches with CLIP, guided by the class set's current classifier checkpoint when there is one.
+ * With {@link LocalViews#GRID} every image gets the 3x3 grid baseline's tiles instead and checkpoints
+ * are ignored; with {@link LocalViews#NONE} the global view only.
  */
 public final class CcdScoringEngine implements ScoringEngine {
 
@@ -74,7 +78,7 @@ public final class CcdScoringEngine implements ScoringEngine {
 
     @Override
     public boolean canRefine(String classSetId) {
-        return checkpoints.has(classSetId);
+        return scorer.settings().localViews() == LocalViews.CAM && checkpoints.has(classSetId);
     }
 
     @Override
@@ -88,11 +92,17 @@ public final class CcdScoringEngine implements ScoringEngine {
             ClassSet classSet = classSets.get(classSetId);
             List<RgbImage> images = indexes.stream().map(i -> batch.get(i).pixels()).toList();
             checkpoints.withCheckpoint(classSetId, (event, classifier) -> {
-                List<ScoredImage> scored = classifier == null ? scorer.scoreGlobal(classSet, images)
-                    : scorer.scoreRefined(classSet, images, classifier);
+                LocalViews views = scorer.settings().localViews();
+                List<ScoredImage> scored = switch (views) {
+                    case CAM -> classifier == null ? scorer.scoreGlobal(classSet, images)
+                        : scorer.scoreRefined(classSet, images, classifier);
+                    case GRID -> scorer.scoreGrid(classSet, images, GridBaseline.DEFAULT);
+                    case NONE -> scorer.scoreGlobal(classSet, images);
+                };
+                Checkpoint used = views == LocalViews.CAM ? event : null;
                 for (int j = 0; j < indexes.size(); j++) {
                     Prepared prepared = batch.get(indexes.get(j));
-                    results[indexes.get(j)] = scores(prepared, scored.get(j), event);
+                    results[indexes.get(j)] = scores(prepared, scored.get(j), used);
                 }
                 return null;
             });

@@ -112,6 +112,37 @@ class LabelerTopologyTest {
     }
 
     @Test
+    void shouldMixRawProbabilitiesAndNeverRelabelWithoutDebiasing() {
+        driver.close();
+        ClassNames names = id -> Optional.of(List.of("cat", "dog", "car"));
+        driver = support.driver(LabelerTopology.build(support.serdes,
+            LabelMaker.withoutDebias(names, new Mix(0.4f)), SETTINGS.withDebias(false)), LabelerTopology.SERVICE);
+        TestInputTopic<ImageKey, Scores> in = driver.createInputTopic(CcdTopics.SCORES.name(),
+            CcdTopics.SCORES.keySerde(support.serdes).serializer(),
+            CcdTopics.SCORES.valueSerde(support.serdes).serializer());
+        TestInputTopic<ClassSetKey, Bias> biasIn = driver.createInputTopic(CcdTopics.BIAS.name(),
+            CcdTopics.BIAS.keySerde(support.serdes).serializer(),
+            CcdTopics.BIAS.valueSerde(support.serdes).serializer());
+        TestOutputTopic<ImageKey, Label> out = driver.createOutputTopic(CcdTopics.LABELS.name(),
+            CcdTopics.LABELS.keySerde(support.serdes).deserializer(),
+            CcdTopics.LABELS.valueSerde(support.serdes).deserializer());
+        biasIn.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(4, 0.5f, 0.5f, 0.9f));
+        Scores refined = TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f));
+        refined.setLocal(List.of(0.9f, 0.02f, 0.08f));
+        in.pipeInput(TestRecords.key("a"), refined);
+
+        Label label = out.readValue();
+        // neither bias nor floor: 0.4 * 0.01 + 0.6 * 0.9 = 0.544; 0.4 * 0.8 + 0.6 * 0.08 = 0.368
+        assertThat(label.getGlobal()).containsExactly(0.01f, 0.19f, 0.8f);
+        assertThat(label.getScores().get(0)).isCloseTo(0.544f, within(1e-6f));
+        assertThat(label.getScores().get(2)).isCloseTo(0.368f, within(1e-6f));
+        assertThat(label.getBiasVersion()).isNull();
+        biasIn.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(5, 0.2f, 0.2f, 0.2f));
+        driver.advanceWallClockTime(Duration.ofSeconds(30));
+        assertThat(out.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldRecomputeLabelsFromRawScoresWhenTheBiasMoves() {
         scores.pipeInput(TestRecords.key("a"), TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f)));
         scores.pipeInput(TestRecords.key("b"), TestRecords.scores("b", List.of(0.3f, 0.3f, 0.4f)));

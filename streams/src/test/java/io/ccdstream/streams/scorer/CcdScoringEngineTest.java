@@ -1,0 +1,122 @@
+package io.ccdstream.streams.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccdstream.processors.classifier.Classifier;
+import io.ccdstream.processors.classifier.ClassifierConfig;
+import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.processors.clip.ClipModel;
+import io.ccdstream.processors.image.ImageDecoder;
+import io.ccdstream.processors.models.BundledModels;
+import io.ccdstream.processors.scoring.CcdImageScorer;
+import io.ccdstream.processors.scoring.LocalViews;
+import io.ccdstream.processors.scoring.RefinementSettings;
+import io.ccdstream.processors.synth.SynthClass;
+import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.schemas.CheckpointMetrics;
+import io.ccdstream.schemas.CheckpointPhase;
+import io.ccdstream.schemas.Image;
+import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.PendingImage;
+import io.ccdstream.schemas.Scores;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scorer engine's three kinds of local views, with a checkpoint installed. */
+class CcdScoringEngineTest {
+
+    @TempDir
+    static Path dir;
+
+    private static ClipModel clip;
+    private static ClassSet classSet;
+    private static CheckpointHolder checkpoints;
+    private static List<Prepared> batch;
+
+    @BeforeAll
+    static void load() throws Exception {
+        clip = ClipModel.load(BundledModels.extract(BundledModels.DEFAULT, dir.resolve("models")));
+        classSet = clip.classSet(SynthClass.names());
+        checkpoints = new CheckpointHolder();
+        Checkpoint event = Checkpoint.newBuilder().setClassSetId(classSet.id()).setVersion(3)
+            .setPhase(CheckpointPhase.WARMUP).setArchitecture("small-cnn").setLocation("file:/unused")
+            .setSha256("0".repeat(64)).setSizeBytes(1).setCreatedAt(Instant.EPOCH)
+            .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0)).build();
+        checkpoints.install(new CheckpointHolder.Loaded(event, Classifier.create(ClassifierConfig.builder()
+            .setClassNames(SynthClass.names()).optInputSize(64).build())));
+        SynthScenes scenes = new SynthScenes(5, 96, 0);
+        ImageDecoder decoder = ImageDecoder.builder().build();
+        batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] png = scenes.generate(i).png();
+            ImageKey key = new ImageKey(classSet.id(), "img-" + i);
+            Image image = Image.newBuilder().setImageId(key.getImageId()).setClassSetId(classSet.id())
+                .setData(ByteBuffer.wrap(png)).setContentType("image/png").setByteSize(png.length).build();
+            batch.add(new Prepared(key, new PendingImage(image, "ccd.images", 0, (long) i, Instant.EPOCH),
+                decoder.decode(png).image()));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        checkpoints.close();
+        clip.close();
+    }
+
+    private static CcdScoringEngine engine(LocalViews views) {
+        return new CcdScoringEngine(new CcdImageScorer(clip, RefinementSettings.DEFAULTS.withLocalViews(views)),
+            clip.descriptor().modelId(), List.of(classSet), checkpoints, ImageBytes.inlineOnly(),
+            ImageDecoder.builder().build(), Clock.systemUTC());
+    }
+
+    @Test
+    void shouldRefineWithTheCheckpointsCamCropsByDefault() {
+        CcdScoringEngine engine = engine(LocalViews.CAM);
+
+        assertThat(engine.canRefine(classSet.id())).isTrue();
+        assertThat(engine.score(batch)).allSatisfy(s -> {
+            assertThat(s.getLocal()).isNotNull();
+            assertThat(s.getCheckpointVersion()).isEqualTo(3L);
+            assertThat(s.getClipInferences()).isEqualTo(1 + s.getBoxes().size());
+        });
+    }
+
+    @Test
+    void shouldScoreTheNineGridTilesOfEveryImageAndIgnoreTheCheckpoint() {
+        CcdScoringEngine engine = engine(LocalViews.GRID);
+
+        assertThat(engine.canRefine(classSet.id())).isFalse();
+        assertThat(engine.score(batch)).allSatisfy(s -> {
+            assertThat(s.getLocal()).hasSize(classSet.size());
+            assertThat(s.getBoxes()).hasSize(9).allSatisfy(b -> assertThat(b.getClassIndex()).isEqualTo(-1));
+            assertThat(s.getCheckpointVersion()).isNull();
+            assertThat(s.getClipInferences()).isEqualTo(10);
+        });
+    }
+
+    @Test
+    void shouldKeepTheGlobalViewOnlyWithoutLocalViews() {
+        CcdScoringEngine engine = engine(LocalViews.NONE);
+
+        assertThat(engine.canRefine(classSet.id())).isFalse();
+        List<Scores> scored = engine.score(batch);
+        List<Scores> refined = engine(LocalViews.CAM).score(batch);
+        for (int i = 0; i < scored.size(); i++) {
+            Scores s = scored.get(i);
+            assertThat(s.getLocal()).isNull();
+            assertThat(s.getBoxes()).isEmpty();
+            assertThat(s.getCheckpointVersion()).isNull();
+            assertThat(s.getClipInferences()).isEqualTo(1);
+            assertThat(s.getGlobal()).isEqualTo(refined.get(i).getGlobal());
+        }
+    }
+}

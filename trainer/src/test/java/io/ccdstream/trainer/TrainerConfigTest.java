@@ -1,0 +1,45 @@
+package io.ccdstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class TrainerConfigTest {
+
+    private static TrainerConfig config(Map<String, Object> extra) {
+        Map<String, Object> settings = new HashMap<>(Map.of(TrainerConfig.BOOTSTRAP_SERVERS, "localhost:9092",
+            TrainerConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081", TrainerConfig.CLASS_SET_ID, "cs",
+            TrainerConfig.CLASS_NAMES, List.of("cat", "dog")));
+        settings.putAll(extra);
+        return new TrainerConfig(settings);
+    }
+
+    @Test
+    void shouldWaitForCamLabelsAndJitterHueByHalfByDefault() {
+        TrainerConfig defaults = config(Map.of());
+
+        assertThat(defaults.schedule().waitForCamLabels()).isTrue();
+        assertThat(defaults.getDouble(TrainerConfig.STRONG_VIEW_HUE)).isEqualTo(0.5);
+        assertThat(defaults.optimiser().jitter()).isNotNull();
+    }
+
+    @Test
+    void shouldTakeTheAblationSettings() {
+        TrainerConfig asTheyAre = config(Map.of(TrainerConfig.REFINE_WAIT_FOR_CAM_LABELS, "false",
+            TrainerConfig.STRONG_VIEW_HUE, "0.05"));
+
+        assertThat(asTheyAre.schedule().waitForCamLabels()).isFalse();
+        assertThat(asTheyAre.getDouble(TrainerConfig.STRONG_VIEW_HUE)).isEqualTo(0.05);
+    }
+
+    @Test
+    void shouldRefuseAHueJitterAboveHalf() {
+        assertThatThrownBy(() -> config(Map.of(TrainerConfig.STRONG_VIEW_HUE, "0.6")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining(TrainerConfig.STRONG_VIEW_HUE);
+    }
+}
