@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that print figures measured on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the models and the pipeline.",
-    subcommands = {BenchCommand.Models.class, ThroughputBench.class})
+    subcommands = {BenchCommand.Models.class, ThroughputBench.class, QualityBench.class})
 final class BenchCommand {
 
     /** The models alone, no Kafka. */

@@ -1,6 +1,7 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.processors.synth.SynthScene;
+import io.ccdstream.processors.synth.SynthScenes;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.trainer.TrainerConfig;
@@ -109,8 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             RegistrySerdes serdes = RegistrySerdes.of(config);
             try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
                  OutputWatcher watcher = new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
-                 SynthIngest ingest = new SynthIngest(runtime.bootstrapServers(), serdes,
-                     synth.scenes(), settings.classSet().id());
+                 ImageIngest ingest = new ImageIngest(runtime.bootstrapServers(), serdes, settings.classSet().id());
                  QueryServer queries = QueryServer.start("127.0.0.1", queryPort,
                      pipeline.streams(Pipeline.Service.labeler).orElseThrow(), pipeline.checkpoints()::current);
                  TrainerService trainer = noTrainer ? null : Trainers.start(runtime.bootstrapServers(),
@@ -130,15 +130,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int bounded(Pipeline pipeline, OutputWatcher watcher, SynthIngest ingest, long started) {
+    private int bounded(Pipeline pipeline, OutputWatcher watcher, ImageIngest ingest, long started) {
+        SynthScenes scenes = synth.scenes();
         Map<String, SynthScene> sent = new LinkedHashMap<>();
         for (int i = 0; i < images; i++) {
-            SynthScene scene = ingest.send(i);
+            SynthScene scene = ingest.send(scenes.generate(i));
             sent.put(scene.id(), scene);
         }
         for (int i = 0; i < corruptImages; i++) {
             ingest.send("corrupt-" + synth.seed + "-" + i, "this is not a PNG".getBytes(StandardCharsets.UTF_8),
-                "image/png", null);
+                "image/png", null, ImageIngest.SYNTHSCENES);
         }
         ingest.flush();
         long sentAt = System.nanoTime();
@@ -234,7 +235,8 @@ final class DemoCommand implements Callable<Integer> {
         return text.toString().strip();
     }
 
-    private int streaming(Pipeline pipeline, OutputWatcher watcher, SynthIngest ingest) {
+    private int streaming(Pipeline pipeline, OutputWatcher watcher, ImageIngest ingest) {
+        SynthScenes scenes = synth.scenes();
         AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.requestAndAwait(stop, stopped)));
         out.printf("Streaming %.1f images/s; Ctrl-C stops%n", rate);
@@ -243,7 +245,7 @@ final class DemoCommand implements Callable<Integer> {
         long lastReport = System.nanoTime();
         while (!stop.get() && pipeline.isAlive()) {
             if (System.nanoTime() >= next) {
-                ingest.send(index++);
+                ingest.send(scenes.generate(index++));
                 next += (long) (1e9 / rate);
             }
             watcher.poll(Duration.ofMillis(100));

@@ -1,6 +1,7 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.processors.clip.ClipModelException;
+import io.ccdstream.processors.synth.SynthScenes;
 import io.ccdstream.streams.RegistrySerdes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,10 +41,10 @@ final class IngestCommand {
         public Integer call() throws ClipModelException {
             String classSetId = model.settings(workDir).classSet().id();
             RegistrySerdes serdes = RegistrySerdes.of(cluster.streamsConfig());
-            try (SynthIngest ingest = new SynthIngest(cluster.bootstrapServers, serdes,
-                synth.scenes(), classSetId)) {
+            SynthScenes scenes = synth.scenes();
+            try (ImageIngest ingest = new ImageIngest(cluster.bootstrapServers, serdes, classSetId)) {
                 for (long i = firstIndex; i < firstIndex + images; i++) {
-                    ingest.send(i);
+                    ingest.send(scenes.generate(i));
                 }
                 ingest.flush();
             }

@@ -43,7 +43,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -119,7 +118,7 @@ final class ThroughputBench implements Callable<Integer> {
             return 0;
         } finally {
             if (workDir == null) {
-                deleteTree(work);
+                WorkDirs.deleteTree(work);
             }
         }
     }
@@ -158,7 +157,7 @@ final class ThroughputBench implements Callable<Integer> {
         String bootstrap = config.bootstrapServers();
         Map<String, Map<String, Scores>> scores = new LinkedHashMap<>();
         try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.scorer));
-             SynthIngest ingest = new SynthIngest(bootstrap, serdes, synth.scenes(), settings.classSet().id());
+             ImageIngest ingest = new ImageIngest(bootstrap, serdes, settings.classSet().id());
              KafkaRoundTrip<Scores> trip = new KafkaRoundTrip<>(bootstrap, serdes, CcdTopics.SCORES)) {
             scores.put("global", scoreRun(trip, ingest, scenes, "global"));
             install(pipeline, settings.classSet(), checkpoint, work);
@@ -168,15 +167,15 @@ final class ThroughputBench implements Callable<Integer> {
     }
 
     /** A warm-up batch, then every scene under fresh ids; the measured run becomes a row. */
-    private Map<String, Scores> scoreRun(KafkaRoundTrip<Scores> trip, SynthIngest ingest, List<SynthScene> scenes,
+    private Map<String, Scores> scoreRun(KafkaRoundTrip<Scores> trip, ImageIngest ingest, List<SynthScene> scenes,
         String mode) {
         Function<String, Map<String, byte[]>> ids = prefix -> idsOf(scenes, prefix, SynthScene::png);
         trip.run(List.copyOf(ids.apply("warm-" + mode).keySet()).subList(0, Math.min(batch(), scenes.size())),
-            window(), id -> ingest.send(id, ids.apply("warm-" + mode).get(id), "image/png", null), ingest::flush,
+            window(), id -> ingest.send(id, ids.apply("warm-" + mode).get(id), "image/png", null, ImageIngest.SYNTHSCENES), ingest::flush,
             timeout);
         Map<String, byte[]> pngs = ids.apply(mode);
         KafkaRoundTrip.Result<Scores> result = trip.run(List.copyOf(pngs.keySet()), window(),
-            id -> ingest.send(id, pngs.get(id), "image/png", null), ingest::flush, timeout);
+            id -> ingest.send(id, pngs.get(id), "image/png", null, ImageIngest.SYNTHSCENES), ingest::flush, timeout);
         rows.add(new Row("scorer", mode, "kafka", batch(), result.timing(),
             result.outputs().values().stream().mapToInt(Scores::getClipInferences).average().orElseThrow()));
         return result.outputs();
@@ -343,13 +342,5 @@ final class ThroughputBench implements Callable<Integer> {
         }
         return value >= 100 ? String.format("%.0f", value) : value >= 1 ? String.format("%.2f", value)
             : String.format("%.3g", value);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -11,7 +11,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The bias service: {@code ccd.scores -> by class set -> window -> ccd.bias}. Scores are
+ * The bias service: {@code ccd.scores -> by class set -> window -> ccd.bias}. Each image counts
+ * once: the backfill's re-scores ({@code rescore}) are skipped. Scores are
  * repartitioned by class set so that one task sees every image of a class set; the window state
  * is a changelogged store, so the estimate survives restarts.
  */
@@ -31,6 +32,7 @@ public final class BiasTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_STORE),
             serdes.serde(ClassSetKey.class, true), serdes.serde(BiasWindowState.class, false)));
         builder.stream(CcdTopics.SCORES.name(), CcdTopics.SCORES.consumed(serdes))
+            .filterNot((imageKey, scores) -> scores.getRescore(), Named.as("first-score-only"))
             .selectKey((imageKey, scores) -> new ClassSetKey(scores.getClassSetId()), Named.as("by-class-set"))
             .repartition(Repartitioned.<ClassSetKey, io.ccdstream.schemas.Scores>as("scores-by-class-set")
                 .withKeySerde(serdes.serde(ClassSetKey.class, true))

@@ -50,4 +50,22 @@ public record PipelineSettings(Path modelDir, ClassSet classSet, float floor, fl
         return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler,
             other, refinement);
     }
+
+    /** The same with other refinement settings (e.g. other local views). */
+    public PipelineSettings withRefinement(RefinementSettings other) {
+        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler,
+            scorer, other);
+    }
+
+    /** The same with another weight of the global view. */
+    public PipelineSettings withAlpha(float other) {
+        return new PipelineSettings(modelDir, classSet, floor, other, claimChecks, bias, labeler,
+            scorer, refinement);
+    }
+
+    /** The same for another class set. */
+    public PipelineSettings withClassSet(ClassSet other) {
+        return new PipelineSettings(modelDir, other, floor, alpha, claimChecks, bias, labeler,
+            scorer, refinement);
+    }
 }

@@ -82,6 +82,11 @@ public final class CcdScoringEngine implements ScoringEngine {
     }
 
     @Override
+    public boolean refinesLater() {
+        return scorer.settings().localViews() == LocalViews.CAM;
+    }
+
+    @Override
     public List<Scores> score(List<Prepared> batch) {
         Map<String, List<Integer>> byClassSet = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {

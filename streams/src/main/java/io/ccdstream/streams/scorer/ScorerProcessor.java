@@ -147,9 +147,10 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             Prepared image = batch.get(i);
             Scores scores = results.get(i);
             if (scores != null) {
+                scores.setRescore(from == awaitingRefinement);
                 context.forward(new Record<>(image.key(), scores, image.pending().getTimestamp().toEpochMilli()),
                     ScorerTopology.SCORES_SINK);
-                if (scores.getLocal() == null) {
+                if (scores.getLocal() == null && engine.refinesLater()) {
                     awaitingRefinement.put(image.key(), image.pending());
                 } else if (from != awaitingRefinement) {
                     awaitingRefinement.delete(image.key());

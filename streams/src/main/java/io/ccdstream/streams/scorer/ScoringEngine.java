@@ -19,6 +19,12 @@ public interface ScoringEngine {
     boolean canRefine(String classSetId);
 
     /**
+     * Whether an image scored without local views will be refined once a checkpoint arrives, so
+     * the scorer keeps it for the backfill. False for an engine that never uses checkpoints.
+     */
+    boolean refinesLater();
+
+    /**
      * Scores a batch: refined where a checkpoint is loaded for the image's class set, global only
      * otherwise. Returns one result per input, in order.
      */

@@ -79,6 +79,18 @@ class BiasTopologyTest {
     }
 
     @Test
+    void shouldCountAnImageOnceAndSkipTheBackfillsRescores() {
+        score("a", 0.9f, 0.05f, 0.05f);
+        Scores rescore = TestRecords.scores("a", List.of(0.9f, 0.05f, 0.05f));
+        rescore.setRescore(true);
+        scores.pipeInput(TestRecords.key("a"), rescore);
+        assertThat(bias.isEmpty()).as("a re-score does not fill the bucket").isTrue();
+
+        score("b", 0.7f, 0.2f, 0.1f);
+        assertThat(bias.readValue().getBias().get(0)).isCloseTo(0.8f, within(1e-6f));
+    }
+
+    @Test
     void shouldNotPublishBeforeEnoughImagesPassTheEntropyFilter() {
         // one image is below minSamples (2): nothing is published, the window holds it
         score("a", 0.9f, 0.05f, 0.05f);

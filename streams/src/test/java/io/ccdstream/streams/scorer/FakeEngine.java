@@ -36,9 +36,17 @@ final class FakeEngine implements ScoringEngine {
         }
     }
 
+    /** False: the engine never refines, so nothing should wait for a backfill. */
+    boolean refinesLater = true;
+
     @Override
     public boolean canRefine(String classSetId) {
         return checkpointLoaded;
+    }
+
+    @Override
+    public boolean refinesLater() {
+        return refinesLater;
     }
 
     @Override

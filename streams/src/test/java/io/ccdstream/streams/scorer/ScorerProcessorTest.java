@@ -140,13 +140,26 @@ class ScorerProcessorTest {
 
         engine.checkpointLoaded = true;
         punctuator(SETTINGS.backfillInterval()).getPunctuator().punctuate(11_000);
-        assertThat(context.forwarded(ScorerTopology.SCORES_SINK)).allSatisfy(f ->
-            assertThat(((Scores) f.record().value()).getLocal()).isNotNull()).hasSize(2);
+        assertThat(context.forwarded(ScorerTopology.SCORES_SINK)).allSatisfy(f -> {
+            assertThat(((Scores) f.record().value()).getLocal()).isNotNull();
+            assertThat(((Scores) f.record().value()).getRescore()).as("the bias must not count it again").isTrue();
+        }).hasSize(2);
         assertThat(awaiting.approximateNumEntries()).isZero();
 
         context.resetForwards();
         punctuator(SETTINGS.backfillInterval()).getPunctuator().punctuate(12_000);
         assertThat(context.forwarded()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepNothingForBackfillWhenTheEngineNeverRefines() {
+        engine.refinesLater = false;
+        send("a", "fine");
+        processor.flush();
+
+        assertThat(awaiting.approximateNumEntries()).isZero();
+        assertThat(((Scores) context.forwarded(ScorerTopology.SCORES_SINK).get(0).record().value()).getRescore())
+            .isFalse();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
 import io.ccdstream.schemas.GroundTruth;
 import io.ccdstream.schemas.GroundTruthBox;
 import io.ccdstream.schemas.Image;
@@ -16,14 +15,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Produces SynthScenes images, inline, with their ground truth, into the images topic. */
-final class SynthIngest implements AutoCloseable {
+/** Produces images, inline, with their ground truth when known, into the images topic of one class set. */
+final class ImageIngest implements AutoCloseable {
+
+    /** The source of SynthScenes images. */
+    static final Map<String, String> SYNTHSCENES = Map.of("generator", "synthscenes");
 
     private final KafkaProducer<ImageKey, Image> producer;
-    private final SynthScenes scenes;
     private final String classSetId;
 
-    SynthIngest(String bootstrapServers, SerdeFactory serdes, SynthScenes scenes, String classSetId) {
+    ImageIngest(String bootstrapServers, SerdeFactory serdes, String classSetId) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -32,19 +33,22 @@ final class SynthIngest implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         this.producer = new KafkaProducer<>(props, CcdTopics.IMAGES.keySerde(serdes).serializer(),
             CcdTopics.IMAGES.valueSerde(serdes).serializer());
-        this.scenes = scenes;
         this.classSetId = classSetId;
     }
 
-    /** Sends scene {@code index} and returns it. */
-    SynthScene send(long index) {
-        SynthScene scene = scenes.generate(index);
-        send(scene.id(), scene.png(), "image/png", groundTruth(scene));
+    /** Sends a SynthScenes image with its ground truth and returns it. */
+    SynthScene send(SynthScene scene) {
+        send(scene.id(), scene.png(), "image/png", groundTruth(scene), SYNTHSCENES);
         return scene;
     }
 
-    /** Sends arbitrary image bytes, e.g. a corrupt file, under {@code imageId}. */
-    void send(String imageId, byte[] bytes, String contentType, GroundTruth groundTruth) {
+    /**
+     * Sends arbitrary image bytes, e.g. a corrupt file, under {@code imageId}.
+     *
+     * @param groundTruth the image's ground truth, or null
+     * @param source      where the image comes from, stored with it
+     */
+    void send(String imageId, byte[] bytes, String contentType, GroundTruth groundTruth, Map<String, String> source) {
         Image image = Image.newBuilder()
             .setImageId(imageId)
             .setClassSetId(classSetId)
@@ -52,7 +56,7 @@ final class SynthIngest implements AutoCloseable {
             .setContentType(contentType)
             .setByteSize(bytes.length)
             .setCaptureTime(Instant.now())
-            .setSource(Map.of("generator", "synthscenes"))
+            .setSource(source)
             .setGroundTruth(groundTruth)
             .build();
         producer.send(new ProducerRecord<>(CcdTopics.IMAGES.name(), new ImageKey(classSetId, imageId), image));
