@@ -21,6 +21,7 @@ import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.streams.FloatLists;
 import io.ccdstream.streams.RegistrySerdes;
 import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.pipeline.Pipeline;
@@ -28,6 +29,9 @@ import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointInstaller;
 import io.ccdstream.streams.scorer.ScorerSettings;
+import io.ccdstream.trainer.TrainerConfig;
+import io.ccdstream.trainer.TrainerService;
+import io.ccdstream.trainer.TrainerStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,11 +40,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,7 +64,8 @@ import picocli.CommandLine.Option;
 @Command(name = "throughput", mixinStandardHelpOptions = true,
     description = {"Scorer images/s and latency through Kafka (embedded broker, 1 partition, exactly_once_v2) "
         + "and of the same model called directly on the same decoded images at the same batch size; the same "
-        + "for the labeler (records/s) and the trainer (steps/s, direct only). Global-only and with CAM crops.",
+        + "for the labeler (records/s) and the trainer (steps/s: the trainer service fed through topics, and "
+        + "trainStep called directly). Global-only and with CAM crops.",
         "Kafka latency: send to first read_committed output, with at most --in-flight items outstanding; "
             + "direct latency: the call of the item's batch."})
 final class ThroughputBench implements Callable<Integer> {
@@ -136,17 +144,19 @@ final class ThroughputBench implements Callable<Integer> {
             .setClassNames(settings.classSet().classNames()).optInputSize(synth.imageSize).build())) {
             Checkpoint checkpoint = checkpoint(settings.classSet().id(), classifier, file);
             Map<String, Map<String, Scores>> scores;
+            List<ScoredImage> global;
             try (EmbeddedRuntime runtime = EmbeddedRuntime.start(work, 0, 0, 1)) {
                 CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
                     CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
                     CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl(),
                     CcdStreamsConfig.STATE_DIR, work.resolve("streams").toString()));
                 scores = scoreThroughKafka(config, settings, scenes, checkpoint, work);
-                List<ScoredImage> global = scoreDirectly(settings, decode(scenes), checkpoint, file);
+                global = scoreDirectly(settings, decode(scenes), checkpoint, file);
                 labelThroughKafka(config, settings, scores);
                 labelDirectly(settings, scores);
                 train(classifier, decode(scenes), global);
             }
+            trainThroughKafka(work.resolve("trainer-kafka"), settings, scenes, global);
         }
         print(settings);
     }
@@ -301,6 +311,100 @@ final class ThroughputBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * The trainer service on a broker of its own: the scenes and labels made from their global
+     * scores go in, then the warm-up round (beta 0) and the refinement round on the same labels
+     * (beta 1) run as the service runs them, reading the training set it stored from the topics.
+     * A step's latency is the time between the service reporting it and the step before; epoch
+     * boundaries (the train-label mAP pass) count towards the step after them.
+     */
+    private void trainThroughKafka(Path dir, PipelineSettings settings, List<SynthScene> scenes,
+        List<ScoredImage> global) throws Exception {
+        int stepsPerEpoch = (scenes.size() + TRAIN_BATCH - 1) / TRAIN_BATCH;
+        int epochs = Math.max(2, (trainerSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        ClassSet classSet = settings.classSet();
+        LabelMaker labels = new LabelMaker(id -> Optional.of(classSet.classNames()), new Debias(settings.floor()),
+            new Mix(settings.alpha()));
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dir, 0, 0, 1)) {
+            RegistrySerdes serdes = RegistrySerdes.of(new CcdStreamsConfig(Map.of(
+                CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
+                CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl())));
+            try (ImageIngest ingest = new ImageIngest(runtime.bootstrapServers(), serdes, classSet.id());
+                 KafkaProducer<ImageKey, Label> producer = new KafkaProducer<>(
+                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers(),
+                         ProducerConfig.ACKS_CONFIG, "all"),
+                     CcdTopics.LABELS.keySerde(serdes).serializer(), CcdTopics.LABELS.valueSerde(serdes).serializer())) {
+                for (int i = 0; i < scenes.size(); i++) {
+                    SynthScene scene = scenes.get(i);
+                    ingest.send(scene);
+                    ImageKey key = new ImageKey(classSet.id(), scene.id());
+                    Scores scores = Scores.newBuilder().setImageId(scene.id()).setClassSetId(classSet.id())
+                        .setModelId(classSet.modelId()).setImageWidth(synth.imageSize).setImageHeight(synth.imageSize)
+                        .setGlobal(FloatLists.toList(global.get(i).global())).setClipInferences(1)
+                        .setScoredAt(Instant.now()).build();
+                    producer.send(new ProducerRecord<>(CcdTopics.LABELS.name(), key,
+                        labels.label(key, scores, null, Instant.now())));
+                }
+                ingest.flush();
+                producer.flush();
+            }
+            Map<String, Object> trainerSettings = new HashMap<>();
+            trainerSettings.put(TrainerConfig.HTTP_PORT, 0);
+            trainerSettings.put(TrainerConfig.INPUT_SIZE, synth.imageSize);
+            trainerSettings.put(TrainerConfig.BATCH_SIZE, TRAIN_BATCH);
+            trainerSettings.put(TrainerConfig.WARMUP_MIN_IMAGES, scenes.size());
+            trainerSettings.put(TrainerConfig.WARMUP_EPOCHS, epochs);
+            trainerSettings.put(TrainerConfig.REFINE_WAIT_FOR_CAM_LABELS, false);
+            trainerSettings.put(TrainerConfig.REFINE_MAX_EPOCHS, epochs);
+            trainerSettings.put(TrainerConfig.CONSISTENCY_BETA, 1.0);
+            trainerSettings.put(TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, Integer.MAX_VALUE);
+            try (TrainerService trainer = Trainers.start(runtime.bootstrapServers(), runtime.registryUrl(), settings,
+                dir.resolve("trainer"), trainerSettings)) {
+                Map<CheckpointPhase, List<Long>> stepTimes = watchSteps(trainer);
+                stepTimes.forEach((phase, times) -> {
+                    long[] latencies = new long[times.size() - 1];
+                    for (int i = 1; i < times.size(); i++) {
+                        latencies[i - 1] = times.get(i) - times.get(i - 1);
+                    }
+                    rows.add(new Row("trainer", phase == CheckpointPhase.WARMUP ? "warm-up (beta 0)"
+                        : "consistency (beta 1)", "kafka", Math.min(TRAIN_BATCH, scenes.size()),
+                        new Timing(latencies, times.get(times.size() - 1) - times.get(0)), Double.NaN));
+                });
+            }
+        }
+    }
+
+    /** When each step of the warm-up and refinement rounds was reported, polling the service's status. */
+    private Map<CheckpointPhase, List<Long>> watchSteps(TrainerService trainer) {
+        Map<CheckpointPhase, List<Long>> times = new EnumMap<>(CheckpointPhase.class);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (true) {
+            TrainerStatus status = trainer.status();
+            TrainerStatus.Round round = status.round();
+            if (round != null && round.step() > 0) {
+                String key = round.phase() + "/" + round.epoch() + "/" + round.step();
+                if (!key.equals(last)) {
+                    times.computeIfAbsent(round.phase(), p -> new ArrayList<>()).add(System.nanoTime());
+                    last = key;
+                }
+            }
+            if (status.published() != null && status.published().phase() == CheckpointPhase.REFINE) {
+                break;
+            }
+            if (!trainer.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the trainer did not publish its refinement checkpoint within "
+                    + timeout + ": " + status.summary(), trainer.failure().orElse(null));
+            }
+            LockSupport.parkNanos(200_000);
+        }
+        times.values().removeIf(list -> list.size() < 2);
+        if (times.size() < 2) {
+            throw new IllegalStateException("too few trainer steps observed to time both rounds: " + times.keySet());
+        }
+        return times;
+    }
+
     private void print(PipelineSettings settings) {
         out.printf("Throughput: CLIP model %s, %d classes, %d px SynthScenes images, %d cores; Kafka: 1 partition, "
                 + "exactly_once_v2, at most %d items in flight; direct: pre-decoded images%n",
@@ -314,7 +418,9 @@ final class ThroughputBench implements Callable<Integer> {
                 figure(row.timing().percentileMs(0.5)), figure(row.timing().percentileMs(0.99)),
                 figure(row.clipPerItem()), ratio(row));
         }
-        out.println("\nTrainer through Kafka (TrainerService) is not measured: only direct trainer steps/s.");
+        out.println("\nTrainer kafka rows: the TrainerService fed through topics, a step timed from the one before it "
+            + "as the service reports them (epoch ends include its train-label mAP pass); direct rows: trainStep on "
+            + "one pre-decoded batch.");
     }
 
     /** By stage, then mode as first measured, direct before kafka. */

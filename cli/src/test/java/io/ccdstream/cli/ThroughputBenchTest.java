@@ -37,7 +37,8 @@ class ThroughputBenchTest {
         assertThat(rows).as(output).extracting(row -> row[0] + " " + row[1] + " " + row[2]).containsExactly(
             "scorer global direct", "scorer global kafka", "scorer CAM direct", "scorer CAM kafka",
             "labeler global direct", "labeler global kafka", "labeler CAM direct", "labeler CAM kafka",
-            "trainer warm-up (beta 0) direct", "trainer consistency (beta 1) direct");
+            "trainer warm-up (beta 0) direct", "trainer warm-up (beta 0) kafka", "trainer consistency (beta 1) direct",
+            "trainer consistency (beta 1) kafka");
         for (String[] row : rows) {
             assertThat(row).as(output).hasSize(COLUMNS);
             for (int column = 3; column < 8; column++) {
@@ -46,7 +47,7 @@ class ThroughputBenchTest {
         }
         rows.stream().filter(row -> row[0].equals("scorer")).forEach(row -> assertPositiveFinite(row[8], output));
         rows.stream().filter(row -> row[2].equals("kafka")).forEach(row -> assertPositiveFinite(row[9], output));
-        assertThat(output).contains("Trainer through Kafka (TrainerService) is not measured");
+        assertThat(output).contains("Trainer kafka rows: the TrainerService fed through topics");
     }
 
     private static String[] cells(String line) {
