@@ -1,5 +1,6 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.processors.scoring.LocalViews;
 import io.ccdstream.processors.synth.SynthScene;
 import io.ccdstream.processors.synth.SynthScenes;
 import io.ccdstream.schemas.Label;
@@ -172,9 +173,10 @@ final class DemoCommand implements Callable<Integer> {
             .filter(e -> sent.containsKey(e.getKey()) && e.getValue().getStage() == LabelStage.REFINED).count();
     }
 
-    /** Images done: labelled, and refined too when the trainer runs. */
+    /** Images done: labelled, and refined too when the trainer runs and local views refine labels. */
     private int finished(OutputWatcher watcher, Map<String, SynthScene> sent) {
-        return trainer == null ? labelled(watcher, sent) : refined(watcher, sent);
+        return trainer == null || model.localViews == LocalViews.NONE ? labelled(watcher, sent)
+            : refined(watcher, sent);
     }
 
     private Map<String, Object> trainerSettings() {

@@ -1,5 +1,7 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.processors.ccd.CamBoxConfig;
+import io.ccdstream.processors.ccd.ClassSelection;
 import io.ccdstream.processors.ccd.Debias;
 import io.ccdstream.processors.ccd.Mix;
 import io.ccdstream.processors.clip.ClassSet;
@@ -7,10 +9,9 @@ import io.ccdstream.processors.clip.ClipModelDescriptor;
 import io.ccdstream.processors.clip.ClipModelException;
 import io.ccdstream.processors.image.ImageLimits;
 import io.ccdstream.processors.models.BundledModels;
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.ccd.CamBoxConfig;
-import io.ccdstream.processors.ccd.ClassSelection;
+import io.ccdstream.processors.scoring.LocalViews;
 import io.ccdstream.processors.scoring.RefinementSettings;
+import io.ccdstream.processors.synth.SynthClass;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.scorer.ImageBytes;
@@ -68,6 +69,14 @@ final class ModelOptions {
         description = "Classifier score from which a class gets a CAM crop (default ${DEFAULT-VALUE}).")
     float selectionThreshold;
 
+    @Option(names = "--local-views", defaultValue = "CAM",
+        description = "Local views that refine the global score: CAM (the classifier's CAM crops, CCD), GRID (a 3x3 "
+            + "grid for every image, the CDUL baseline) or NONE (global view only) (default ${DEFAULT-VALUE}).")
+    LocalViews localViews;
+
+    @Option(names = "--no-debias", description = "Label with raw CLIP probabilities: no class-bias correction.")
+    boolean noDebias;
+
     @Option(names = "--allow-file-root", paramLabel = "DIR",
         description = "Directory that file: claim checks may point into; repeatable. Default: none.")
     List<Path> allowedFileRoots = new ArrayList<>();
@@ -79,6 +88,13 @@ final class ModelOptions {
     @Option(names = "--fetch-timeout", defaultValue = "PT10S",
         description = "Longest an http(s) claim-check fetch may take (default ${DEFAULT-VALUE}).")
     java.time.Duration fetchTimeout;
+
+    /** Refuses --local-views and --no-debias for a command that sets them itself. */
+    void refuseLabellingSwitches(String command) {
+        if (localViews != LocalViews.CAM || noDebias) {
+            throw new IllegalArgumentException("--local-views and --no-debias do not apply to " + command);
+        }
+    }
 
     /** The model directory: the given one, or the bundled model extracted under {@code workDir}. */
     Path modelDir(Path workDir) {
@@ -94,8 +110,9 @@ final class ModelOptions {
         return new PipelineSettings(dir, classSet, new Debias(floor).floor(), new Mix(alpha).alpha(),
             new ImageBytes(allowedFileRoots, allowedHosts, ImageLimits.DEFAULT_MAX_ENCODED_BYTES, fetchTimeout),
             new BiasSettings(biasWindow, biasBuckets, biasMinSamples, entropyThreshold),
-            new LabelerSettings(LabelerSettings.DEFAULTS.relabelInterval(), relabelMinChange),
+            new LabelerSettings(LabelerSettings.DEFAULTS.relabelInterval(), relabelMinChange, !noDebias),
             new ScorerSettings(batchSize, ScorerSettings.DEFAULTS.maxWait(), ScorerSettings.DEFAULTS.backfillInterval()),
-            new RefinementSettings(new ClassSelection.Fixed(selectionThreshold), CamBoxConfig.DEFAULTS, true));
+            new RefinementSettings(new ClassSelection.Fixed(selectionThreshold), CamBoxConfig.DEFAULTS, true,
+                localViews));
     }
 }

@@ -113,6 +113,7 @@ final class QualityBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.refuseLabellingSwitches("bench quality (each configuration sets them)");
         List<Ablation> configurations = rows == null || rows.isEmpty() ? List.of(Ablation.values())
             : rows.stream().map(Ablation::of).toList();
         if (quick) {

@@ -112,6 +112,7 @@ final class ThroughputBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model.refuseLabellingSwitches("bench throughput (it measures global-only and CAM crops)");
         if (quick) {
             images = Math.min(images, 8);
             model.batchSize = Math.min(model.batchSize, 4);

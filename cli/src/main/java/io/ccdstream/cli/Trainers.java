@@ -1,5 +1,6 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.processors.scoring.LocalViews;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.trainer.TrainerConfig;
 import io.ccdstream.trainer.TrainerService;
@@ -9,7 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Starts the trainer of a command's class set, with the same claim-check rules as its scorer. */
+/**
+ * Starts the trainer of a command's class set, with the same claim-check rules as its scorer and a
+ * schedule that matches its local views.
+ */
 final class Trainers {
 
     private Trainers() {
@@ -30,6 +34,8 @@ final class Trainers {
             .map(Path::toString).collect(Collectors.joining(",")));
         config.put(TrainerConfig.CLAIM_CHECK_ALLOWED_HOSTS, String.join(",", settings.claimChecks().allowedHosts()));
         config.put(TrainerConfig.CLAIM_CHECK_TIMEOUT_MS, settings.claimChecks().fetchTimeout().toMillis());
+        // without CAM crops no label is ever refined with a checkpoint: refine on the labels as they are
+        config.put(TrainerConfig.REFINE_WAIT_FOR_CAM_LABELS, settings.refinement().localViews() == LocalViews.CAM);
         overrides.forEach((key, value) -> {
             if (key.startsWith("ccd.trainer.") || key.startsWith(TrainerConfig.PASS_THROUGH_PREFIX)) {
                 config.put(key, value);

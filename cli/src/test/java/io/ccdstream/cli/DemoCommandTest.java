@@ -33,4 +33,23 @@ class DemoCommandTest {
             .contains("synth-1-000000       REFINED");
         assertThat(dataDir.resolve("kafka")).isDirectory();
     }
+
+    @Test
+    void shouldFinishOnGlobalLabelsWithoutLocalViews(@TempDir Path dataDir) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = Ccd.commandLine().execute("demo", "--images", "4", "--corrupt-images", "0", "--local-views", "NONE",
+                "--no-debias", "--image-size", "64", "--data-dir", dataDir.toString(), "--timeout", "PT2M");
+        } finally {
+            System.setOut(original);
+        }
+        String output = captured.toString(StandardCharsets.UTF_8);
+
+        // no local views: nothing is ever refined, so the demo ends once every image has its global label
+        assertThat(exit).as(output).isZero();
+        assertThat(output).contains("Labelled 4 of 4 images (0 refined)").contains("synth-1-000000       INITIAL");
+    }
 }
