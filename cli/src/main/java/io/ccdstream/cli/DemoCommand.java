@@ -104,10 +104,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Topics           %s%n", runtime.topics());
             out.printf("CLIP model       %s (%s)%n", settings.classSet().modelId(), settings.modelDir());
             out.printf("Class set        %s: %d classes%n", settings.classSet().id(), settings.classSet().size());
-            CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
-                CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
-                CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl(),
-                CcdStreamsConfig.STATE_DIR, dataDir.resolve("streams").toString()));
+            CcdStreamsConfig config = runtime.streamsConfig(dataDir.resolve("streams"));
             RegistrySerdes serdes = RegistrySerdes.of(config);
             try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
                  OutputWatcher watcher = new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());

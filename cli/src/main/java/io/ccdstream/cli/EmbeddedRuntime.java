@@ -6,6 +6,7 @@ import io.ccdstream.embedded.EnsureTopicsResult;
 import io.ccdstream.embedded.TopicAdmin;
 import io.ccdstream.registry.EmbeddedSchemaRegistry;
 import io.ccdstream.registry.EmbeddedSchemaRegistryConfig;
+import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.CcdTopics;
 import java.nio.file.Path;
 import java.util.Map;
@@ -55,6 +56,14 @@ final class EmbeddedRuntime implements AutoCloseable {
 
     String registryUrl() {
         return registry.url();
+    }
+
+    /** The settings of services on this runtime keeping their state under {@code stateDir}. */
+    CcdStreamsConfig streamsConfig(Path stateDir) {
+        return new CcdStreamsConfig(Map.of(
+            CcdStreamsConfig.BOOTSTRAP_SERVERS, bootstrapServers(),
+            CcdStreamsConfig.SCHEMA_REGISTRY_URL, registryUrl(),
+            CcdStreamsConfig.STATE_DIR, stateDir.toString()));
     }
 
     EnsureTopicsResult topics() {

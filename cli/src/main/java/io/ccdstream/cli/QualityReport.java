@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * What {@code ccd bench quality} measured, written as JSON and as Markdown.
@@ -118,33 +119,28 @@ record QualityReport(String command, String date, Machine machine, String images
         md.append("\nInitial (global-view) label mAP on the training images: ");
         md.append(String.join(", ", rows.stream().map(r -> String.format(Locale.ROOT, "%s %.1f", r.id(),
             r.initialLabelMap())).toList())).append(".\n");
-        md.append("\n## Per-class AP (final labels / held-out classifier)\n\n| class |");
-        rows.forEach(r -> md.append(' ').append(r.id()).append(" |"));
-        md.append("\n|---|");
-        rows.forEach(r -> md.append("---:|"));
-        md.append('\n');
-        for (int c = 0; c < classNames.size(); c++) {
-            md.append("| ").append(classNames.get(c)).append(" |");
-            for (Row row : rows) {
-                md.append(String.format(Locale.ROOT, " %.2f / %.2f |", row.trainLabelAp().get(c),
-                    row.heldOutAp().get(c)));
-            }
-            md.append('\n');
-        }
-        md.append("\n## Bias vectors (last published per row)\n\n| class |");
-        rows.forEach(r -> md.append(' ').append(r.id()).append(" |"));
-        md.append("\n|---|");
-        rows.forEach(r -> md.append("---:|"));
-        md.append('\n');
-        for (int c = 0; c < classNames.size(); c++) {
-            md.append("| ").append(classNames.get(c)).append(" |");
-            for (Row row : rows) {
-                md.append(row.bias() == null ? " - |" : String.format(Locale.ROOT, " %.3f |", row.bias().get(c)));
-            }
-            md.append('\n');
-        }
+        classTable(md, "Per-class AP (final labels / held-out classifier)", (row, c) -> String.format(Locale.ROOT,
+            "%.2f / %.2f", row.trainLabelAp().get(c), row.heldOutAp().get(c)));
+        classTable(md, "Bias vectors (last published per row)", (row, c) -> row.bias() == null ? "-"
+            : String.format(Locale.ROOT, "%.3f", row.bias().get(c)));
         md.append("\nRows without debias still run the bias service; their labels ignore its vector.\n");
         return md.toString();
+    }
+
+    /** A table with a line per class and a column per row, each cell given by {@code cell}. */
+    private void classTable(StringBuilder md, String title, BiFunction<Row, Integer, String> cell) {
+        md.append("\n## ").append(title).append("\n\n| class |");
+        rows.forEach(r -> md.append(' ').append(r.id()).append(" |"));
+        md.append("\n|---|");
+        rows.forEach(r -> md.append("---:|"));
+        md.append('\n');
+        for (int c = 0; c < classNames.size(); c++) {
+            md.append("| ").append(classNames.get(c)).append(" |");
+            for (Row row : rows) {
+                md.append(' ').append(cell.apply(row, c)).append(" |");
+            }
+            md.append('\n');
+        }
     }
 
     private static String mark(boolean on) {

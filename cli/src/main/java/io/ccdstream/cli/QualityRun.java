@@ -93,10 +93,7 @@ final class QualityRun {
         long started = System.nanoTime();
         PipelineSettings settings = settings(row);
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dir, 0, 0, PARTITIONS)) {
-            CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
-                CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
-                CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl(),
-                CcdStreamsConfig.STATE_DIR, dir.resolve("streams").toString()));
+            CcdStreamsConfig config = runtime.streamsConfig(dir.resolve("streams"));
             RegistrySerdes serdes = RegistrySerdes.of(config);
             try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
                  Outputs outputs = new Outputs(runtime.bootstrapServers(), serdes, config.deadLetterTopic());

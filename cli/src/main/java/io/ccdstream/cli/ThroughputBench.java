@@ -147,10 +147,7 @@ final class ThroughputBench implements Callable<Integer> {
             Map<String, Map<String, Scores>> scores;
             List<ScoredImage> global;
             try (EmbeddedRuntime runtime = EmbeddedRuntime.start(work, 0, 0, 1)) {
-                CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
-                    CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
-                    CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl(),
-                    CcdStreamsConfig.STATE_DIR, work.resolve("streams").toString()));
+                CcdStreamsConfig config = runtime.streamsConfig(work.resolve("streams"));
                 scores = scoreThroughKafka(config, settings, scenes, checkpoint, work);
                 global = scoreDirectly(settings, decode(scenes), checkpoint, file);
                 labelThroughKafka(config, settings, scores);

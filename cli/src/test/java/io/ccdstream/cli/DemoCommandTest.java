@@ -2,9 +2,6 @@ package io.ccdstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,17 +10,10 @@ class DemoCommandTest {
 
     @Test
     void shouldLabelAndRefineEveryImageDeadLetterTheCorruptOnesAndExitZero(@TempDir Path dataDir) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Ccd.commandLine().execute("demo", "--images", "6", "--corrupt-images", "2",
-                "--image-size", "64", "--data-dir", dataDir.toString(), "--timeout", "PT2M");
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
+        CommandRun run = CommandRun.of("demo", "--images", "6", "--corrupt-images", "2",
+            "--image-size", "64", "--data-dir", dataDir.toString(), "--timeout", "PT2M");
+        String output = run.output();
+        int exit = run.exit();
 
         assertThat(exit).as(output).isZero();
         // the trainer warms up on the 6 images, publishes v1, and the scorer refines every image with it
@@ -36,17 +26,10 @@ class DemoCommandTest {
 
     @Test
     void shouldFinishOnGlobalLabelsWithoutLocalViews(@TempDir Path dataDir) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Ccd.commandLine().execute("demo", "--images", "4", "--corrupt-images", "0", "--local-views", "NONE",
-                "--no-debias", "--image-size", "64", "--data-dir", dataDir.toString(), "--timeout", "PT2M");
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
+        CommandRun run = CommandRun.of("demo", "--images", "4", "--corrupt-images", "0", "--local-views", "NONE",
+            "--no-debias", "--image-size", "64", "--data-dir", dataDir.toString(), "--timeout", "PT2M");
+        String output = run.output();
+        int exit = run.exit();
 
         // no local views: nothing is ever refined, so the demo ends once every image has its global label
         assertThat(exit).as(output).isZero();

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +25,7 @@ class QualityBenchTest {
     @Test
     void shouldRunEveryConfigurationAndReportFiguresInRange(@TempDir Path dir) throws Exception {
         // When
-        Run run = run("bench", "quality", "--quick", "--work-dir", dir.resolve("work").toString(),
+        CommandRun run = CommandRun.of("bench", "quality", "--quick", "--work-dir", dir.resolve("work").toString(),
             "--out", dir.resolve("out").toString(), "--row-timeout", "PT5M");
 
         // Then
@@ -93,7 +90,7 @@ class QualityBenchTest {
         assertThat(root.resolve("VOC2012")).isDirectory();
 
         // When
-        Run run = run("bench", "quality", "--dataset", "voc2012", "--root", root.toString(), "--rows", "ccd,grid",
+        CommandRun run = CommandRun.of("bench", "quality", "--dataset", "voc2012", "--root", root.toString(), "--rows", "ccd,grid",
             "--classifier-input", "32", "--config", "ccd.trainer.refine.max.epochs=1", "--work-dir",
             dir.resolve("work").toString(), "--out", dir.resolve("out").toString(), "--row-timeout", "PT3M");
 
@@ -113,35 +110,15 @@ class QualityBenchTest {
 
     @Test
     void shouldRefuseADatasetWithoutItsRootAndAnUnknownConfiguration(@TempDir Path dir) {
-        Run noRoot = run("bench", "quality", "--dataset", "voc2012", "--work-dir", dir.resolve("a").toString(),
+        CommandRun noRoot = CommandRun.of("bench", "quality", "--dataset", "voc2012", "--work-dir", dir.resolve("a").toString(),
             "--out", dir.resolve("out").toString());
         assertThat(noRoot.exit()).isNotZero();
         assertThat(noRoot.output()).contains("--root");
 
-        Run unknown = run("bench", "quality", "--rows", "ccd,nonsense", "--work-dir", dir.resolve("b").toString(),
+        CommandRun unknown = CommandRun.of("bench", "quality", "--rows", "ccd,nonsense", "--work-dir", dir.resolve("b").toString(),
             "--out", dir.resolve("out").toString());
         assertThat(unknown.exit()).isNotZero();
         assertThat(unknown.output()).contains("unknown configuration 'nonsense'").contains("update-debias");
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setOut(both);
-        System.setErr(both);
-        int exit;
-        try {
-            exit = Ccd.commandLine().execute(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(exit, captured.toString(StandardCharsets.UTF_8));
     }
 
     private static JsonNode row(List<JsonNode> rows, String id) {

@@ -2,9 +2,6 @@ package io.ccdstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,17 +15,10 @@ class ThroughputBenchTest {
     @Test
     void shouldPrintKafkaAndDirectFiguresOfEveryStageAndModeAsPositiveNumbers(@TempDir Path workDir) {
         // Given / When
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Ccd.commandLine().execute("bench", "throughput", "--quick", "--image-size", "64",
-                "--work-dir", workDir.toString(), "--timeout", "PT2M");
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
+        CommandRun run = CommandRun.of("bench", "throughput", "--quick", "--image-size", "64",
+            "--work-dir", workDir.toString(), "--timeout", "PT2M");
+        String output = run.output();
+        int exit = run.exit();
 
         // Then: speed is not asserted, only that each figure was measured
         assertThat(exit).as(output).isZero();
