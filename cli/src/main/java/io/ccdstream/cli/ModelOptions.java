@@ -69,6 +69,11 @@ final class ModelOptions {
         description = "Classifier score from which a class gets a CAM crop (default ${DEFAULT-VALUE}).")
     float selectionThreshold;
 
+    @Option(names = "--selection-mean-classes", split = ",", paramLabel = "LOW,HIGH",
+        description = "Instead of a fixed threshold, calibrate it per scoring batch so that the mean number of "
+            + "classes with a CAM crop per image lies in [LOW, HIGH] (the released script: 4,6).")
+    List<Double> selectionMeanClasses;
+
     @Option(names = "--local-views", defaultValue = "CAM",
         description = "Local views that refine the global score: CAM (the classifier's CAM crops, CCD), GRID (a 3x3 "
             + "grid for every image, the CDUL baseline) or NONE (global view only) (default ${DEFAULT-VALUE}).")
@@ -88,6 +93,17 @@ final class ModelOptions {
     @Option(names = "--fetch-timeout", defaultValue = "PT10S",
         description = "Longest an http(s) claim-check fetch may take (default ${DEFAULT-VALUE}).")
     java.time.Duration fetchTimeout;
+
+    /** The class selection: calibrated when a target mean is given, else the fixed threshold. */
+    ClassSelection selection() {
+        if (selectionMeanClasses == null || selectionMeanClasses.isEmpty()) {
+            return new ClassSelection.Fixed(selectionThreshold);
+        }
+        if (selectionMeanClasses.size() != 2) {
+            throw new IllegalArgumentException("--selection-mean-classes takes LOW,HIGH, got " + selectionMeanClasses);
+        }
+        return new ClassSelection.Calibrated(selectionMeanClasses.get(0), selectionMeanClasses.get(1));
+    }
 
     /** Refuses --local-views and --no-debias for a command that sets them itself. */
     void refuseLabellingSwitches(String command) {
@@ -112,7 +128,6 @@ final class ModelOptions {
             new BiasSettings(biasWindow, biasBuckets, biasMinSamples, entropyThreshold),
             new LabelerSettings(LabelerSettings.DEFAULTS.relabelInterval(), relabelMinChange, !noDebias),
             new ScorerSettings(batchSize, ScorerSettings.DEFAULTS.maxWait(), ScorerSettings.DEFAULTS.backfillInterval()),
-            new RefinementSettings(new ClassSelection.Fixed(selectionThreshold), CamBoxConfig.DEFAULTS, true,
-                localViews));
+            new RefinementSettings(selection(), CamBoxConfig.DEFAULTS, true, localViews));
     }
 }

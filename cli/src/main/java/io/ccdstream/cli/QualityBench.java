@@ -1,5 +1,6 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.processors.ccd.ClassSelection;
 import io.ccdstream.processors.clip.ClassSet;
 import io.ccdstream.processors.clip.ClipModelDescriptor;
 import io.ccdstream.processors.datasets.Dataset;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
         + "grid). Each row runs broker, registry, scorer, bias, labeler and trainer on the training images, then "
         + "evaluates the trainer's refinement checkpoint on held-out images.",
         "Prints and writes (quality.json, quality.md under --out) the mAP of the training labels, the held-out "
-            + "classifier mAP and the mean CLIP inferences per image, per-class AP and the bias vectors.",
+            + "classifier mAP and the mean CLIP inferences per image, per-class AP and the bias vectors. The bias window covers the training images.",
         "Default: SynthScenes with the bundled CLIP model. With --dataset voc2007|voc2012|coco2014 --root DIR "
             + "--clip-model DIR it runs on a dataset on disk."})
 final class QualityBench implements Callable<Integer> {
@@ -149,15 +150,15 @@ final class QualityBench implements Callable<Integer> {
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long started = System.nanoTime();
         PipelineSettings settings = model.settings(work);
+        if (model.classes != null && !model.classes.isEmpty()) {
+            throw new IllegalArgumentException("--classes does not apply to bench quality: the images name their classes");
+        }
         BenchImages images;
         if (synth) {
             images = BenchImages.synthScenes(seed, imageSize, trainImages, heldOutImages);
         } else {
             if (root == null) {
                 throw new IllegalArgumentException("--dataset " + dataset + " needs --root DIR");
-            }
-            if (model.classes != null && !model.classes.isEmpty()) {
-                throw new IllegalArgumentException("--classes does not apply to --dataset: the dataset names its classes");
             }
             Dataset data = Datasets.open(dataset, root);
             boolean voc2007 = data.name().equals("voc2007");
@@ -193,9 +194,22 @@ final class QualityBench implements Callable<Integer> {
         }
         Map<String, String> sharedText = new LinkedHashMap<>();
         shared.forEach((k, v) -> sharedText.put(k, String.valueOf(v)));
+        String labelling = String.format(Locale.ROOT, "crop selection %s, alpha %.2f (grid row %.2f), floor %.3f, bias "
+                + "window = the %d training images, entropy threshold %.1f", selection(settings),
+            settings.alpha(), Ablation.GRID_ALPHA, settings.floor(), images.train().size(),
+            settings.bias().entropyThreshold());
         return new QualityReport(commandLine(), date.toString(), QualityReport.Machine.current(), images.name(),
             settings.classSet().modelId(), settings.classSet().classNames(), images.train().size(),
-            images.heldOut().size(), sharedText, results, (System.nanoTime() - started) / 1e9);
+            images.heldOut().size(), labelling, sharedText, results, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static String selection(PipelineSettings settings) {
+        ClassSelection selection = settings.refinement().selection();
+        if (selection instanceof ClassSelection.Calibrated calibrated) {
+            return String.format(Locale.ROOT, "calibrated to %.1f-%.1f classes per image", calibrated.targetLow(),
+                calibrated.targetHigh());
+        }
+        return "threshold " + ((ClassSelection.Fixed) selection).threshold();
     }
 
     private String commandLine() {

@@ -21,12 +21,13 @@ import java.util.function.BiFunction;
  * @param classNames      the classes, in the order of every per-class list
  * @param trainImages     images sent through the pipeline per row
  * @param heldOutImages   images the classifiers are evaluated on
+ * @param labelling       the labelling settings every row shares
  * @param trainerSettings the trainer settings every row shares (row-specific ones are in the rows)
  * @param rows            one per configuration, in the order run
  * @param seconds         running time of the whole benchmark
  */
 record QualityReport(String command, String date, Machine machine, String images, String clipModel,
-    List<String> classNames, int trainImages, int heldOutImages, Map<String, String> trainerSettings,
+    List<String> classNames, int trainImages, int heldOutImages, String labelling, Map<String, String> trainerSettings,
     List<Row> rows, double seconds) {
 
     /**
@@ -105,6 +106,7 @@ record QualityReport(String command, String date, Machine machine, String images
         md.append("- Images: ").append(images).append(": ").append(trainImages).append(" training images through the ")
             .append("pipeline, ").append(heldOutImages).append(" held-out images\n");
         md.append("- CLIP model: ").append(clipModel).append("; ").append(classNames.size()).append(" classes\n");
+        md.append("- Labelling: ").append(labelling).append('\n');
         md.append("- Trainer: ").append(trainerSettings).append('\n');
         md.append(String.format(Locale.ROOT, "- Running time: %.0f s%n%n", seconds));
         md.append("| configuration | label update | debias | consistency | CLIP inferences / image "
