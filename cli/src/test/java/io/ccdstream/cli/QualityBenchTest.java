@@ -36,6 +36,8 @@ class QualityBenchTest {
         assertThat(report.get("machine").get("cores").asInt()).isPositive();
         assertThat(report.get("classNames")).hasSize(CLASSES);
         assertThat(report.get("trainImages").asInt()).isEqualTo(TRAIN);
+        assertThat(report.get("labelling").asText()).startsWith("crop selection threshold 0.5")
+            .contains("bias window = the 24 training images");
         assertThat(report.get("seconds").asDouble()).isPositive();
         List<JsonNode> rows = new ArrayList<>();
         report.get("rows").forEach(rows::add);
