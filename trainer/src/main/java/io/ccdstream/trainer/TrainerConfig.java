@@ -7,6 +7,7 @@ import io.ccdstream.processors.classifier.ColorJitter;
 import io.ccdstream.processors.clip.ClassSet;
 import io.ccdstream.processors.image.ImageLimits;
 import io.ccdstream.processors.metrics.LabelBinarisation;
+import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.scorer.ImageBytes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String REFINE_MAX_EPOCHS = "ccd.trainer.refine.max.epochs";
     public static final String REFINE_WAIT_FOR_CAM_LABELS = "ccd.trainer.refine.wait.for.cam.labels";
     public static final String STRONG_VIEW_HUE = "ccd.trainer.strong.view.hue";
+    public static final String DEAD_LETTER_TOPIC = "ccd.trainer.dlq.topic";
     public static final String CONTINUOUS_MIN_NEW_LABELS = "ccd.trainer.continuous.min.new.labels";
     public static final String CONTINUOUS_MAX_EPOCHS = "ccd.trainer.continuous.max.epochs";
     public static final String CONTINUOUS_REPLAY_RATIO = "ccd.trainer.continuous.replay.ratio";
@@ -150,6 +152,9 @@ public final class TrainerConfig extends AbstractConfig {
                 + " the default) or EQUALS_ONE (y == 1). ALGORITHM.md allows both; y == 1 needs a published bias to"
                 + " occur at all (a debiased score reaches 1 only when it is at least its class's bias), so before the"
                 + " bias service has enough images every class would have no positive and the criterion no signal.")
+        .define(DEAD_LETTER_TOPIC, Type.STRING, CcdTopics.DEAD_LETTERS, new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM, "Where input records the trainer cannot use go, with the reason and their topic,"
+                + " partition and offset in the headers (processor 'trainer').")
         .define(HTTP_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
             "Serve the checkpoint store over HTTP: GET /checkpoints/{classSetId}/{version} answers the checkpoint's bytes.")
         .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM,
@@ -308,6 +313,11 @@ public final class TrainerConfig extends AbstractConfig {
     /** Which pseudo-labels are positives of the train-label mAP. */
     public LabelBinarisation binarisation() {
         return LabelBinarisation.valueOf(getString(LABEL_BINARISATION));
+    }
+
+    /** The dead-letter topic of records the trainer cannot use. */
+    public String deadLetterTopic() {
+        return getString(DEAD_LETTER_TOPIC);
     }
 
     /** Whether the checkpoint endpoint runs. */

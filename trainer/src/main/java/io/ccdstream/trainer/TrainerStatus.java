@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * @param detail            a human-readable line: what it waits for, or the failure
  * @param trainingSetImages images (or labels awaiting their image) in the local training set
  * @param labelledImages    images of the training set with both pixels and a label
- * @param skippedRecords    input records skipped (undecodable, unreadable image, other class names)
+ * @param skippedRecords    input records skipped and dead-lettered (undecodable, unreadable image, other
+ *                          class names)
  * @param round             the round in progress or last finished; null before the first
  * @param published         the latest published checkpoint; null before the first
  */

@@ -7,6 +7,7 @@ import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.SerdeFactory;
+import io.ccdstream.streams.errors.DeadLetters;
 import io.ccdstream.streams.errors.PoisonRecordException;
 import io.ccdstream.streams.scorer.ImageBytes;
 import io.ccdstream.trainer.avro.TrainingImage;
@@ -21,9 +22,13 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * rebalancing; one trainer per class set, which its transactional id enforces) and uses the group only
  * to keep its offsets. Offsets are committed after the training set is flushed: a restart reads again
  * what was not made durable. A record that cannot be used (undecodable, unreadable image, other class
- * names) is logged, counted and skipped; the scorer dead-letters such images already.
+ * names) is counted, logged and sent to the dead-letter topic with the reason, its coordinates and
+ * processor {@value #PROCESSOR} (an image the scorer also refused is dead-lettered by both).
  */
 final class TrainingInput implements AutoCloseable {
 
@@ -54,7 +60,12 @@ final class TrainingInput implements AutoCloseable {
     private final List<String> classNames;
     private final ImageBytes claimChecks;
     private final ImageDecoder decoder = ImageDecoder.builder().build();
+    /** The processor header of the trainer's dead letters. */
+    static final String PROCESSOR = "trainer";
+
     private final AtomicLong skipped = new AtomicLong();
+    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final String deadLetterTopic;
 
     TrainingInput(TrainerConfig config, SerdeFactory serdes, TrainingSet trainingSet) {
         this.keys = CcdTopics.LABELS.keySerde(serdes).deserializer();
@@ -71,6 +82,12 @@ final class TrainingInput implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> producerProps = new HashMap<>(config.clientSettings());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        this.deadLetters = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        this.deadLetterTopic = config.deadLetterTopic();
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(CcdTopics.LABELS.name(), CcdTopics.IMAGES.name())) {
             consumer.partitionsFor(topic, config.startupTimeout())
@@ -89,9 +106,14 @@ final class TrainingInput implements AutoCloseable {
         return count;
     }
 
-    /** Makes the training set durable, then commits the offsets of what it holds. */
+    /**
+     * Makes the training set durable and the dead letters acknowledged, then commits the offsets of
+     * what it holds: a crash before the commit replays the records, so nothing is lost (a dead
+     * letter may then be written twice).
+     */
     void commit() throws IOException {
         trainingSet.flush();
+        deadLetters.flush();
         consumer.commitSync();
     }
 
@@ -105,7 +127,7 @@ final class TrainingInput implements AutoCloseable {
         try {
             key = keys.deserialize(record.topic(), record.key());
         } catch (SerializationException e) {
-            skip(record, "undecodable key: " + e.getMessage());
+            deadLetter(record, "DESERIALIZATION", e);
             return;
         }
         if (key == null || !classSetId.equals(key.getClassSetId())) {
@@ -127,13 +149,14 @@ final class TrainingInput implements AutoCloseable {
         try {
             label = labels.deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            skip(record, "undecodable label: " + e.getMessage());
+            deadLetter(record, "DESERIALIZATION", e);
             return;
         }
         if (!label.getClassNames().equals(classNames) || label.getScores().size() != classNames.size()
             || label.getGlobal().size() != classNames.size()) {
-            skip(record, "label of image " + key.getImageId() + " is for classes " + label.getClassNames()
-                + ", the trainer trains " + classNames);
+            deadLetter(record, "CLASS_NAMES_MISMATCH", new IllegalArgumentException("label of image "
+                + key.getImageId() + " has classes " + label.getClassNames() + " and " + label.getScores().size()
+                + " scores; the trainer of class set " + classSetId + " trains " + classNames));
             return;
         }
         trainingSet.putLabel(key.getImageId(), StoredLabel.of(label));
@@ -147,8 +170,12 @@ final class TrainingInput implements AutoCloseable {
             byte[] encoded = claimChecks.of(claim(images.deserialize(record.topic(), record.value())));
             decoder.decode(encoded);
             trainingSet.putImage(key.getImageId(), encoded);
-        } catch (SerializationException | PoisonRecordException | ImageInputException e) {
-            skip(record, "image " + key.getImageId() + ": " + e.getMessage());
+        } catch (SerializationException e) {
+            deadLetter(record, "DESERIALIZATION", e);
+        } catch (PoisonRecordException e) {
+            deadLetter(record, e.reason(), e);
+        } catch (ImageInputException e) {
+            deadLetter(record, "IMAGE_" + e.reason().name(), e);
         }
     }
 
@@ -159,9 +186,14 @@ final class TrainingInput implements AutoCloseable {
             .setByteSize(image.getByteSize()).build();
     }
 
-    private void skip(ConsumerRecord<?, ?> record, String reason) {
+    /** Skips {@code record}, counting it and sending it to the dead-letter topic with why and where from. */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Exception cause) {
         skipped.incrementAndGet();
-        LOG.warn("Skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        LOG.warn("Dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), reason,
+            cause.getMessage());
+        deadLetters.send(new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(),
+            DeadLetters.headers(record.headers(), reason, cause, record.topic(), record.partition(), record.offset(),
+                PROCESSOR)));
     }
 
     /** Interrupts a poll in progress (from another thread). */
@@ -171,6 +203,7 @@ final class TrainingInput implements AutoCloseable {
 
     @Override
     public void close() {
+        deadLetters.close(Duration.ofSeconds(5));
         consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
 }
