@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +30,7 @@ final class OutputWatcher implements AutoCloseable {
     private final Map<String, Label> latest = new LinkedHashMap<>();
     private final Map<String, Integer> deadLetterReasons = new TreeMap<>();
     private final Map<String, String> deadLetterMessages = new LinkedHashMap<>();
+    private final Map<String, Set<String>> deadLetterProcessors = new HashMap<>();
 
     OutputWatcher(String bootstrapServers, SerdeFactory serdes, String deadLetterTopic) {
         this.labels = new KafkaConsumer<>(props(bootstrapServers), CcdTopics.LABELS.keySerde(serdes).deserializer(),
@@ -64,11 +67,15 @@ final class OutputWatcher implements AutoCloseable {
         }
         for (ConsumerRecord<byte[], byte[]> record : deadLetters.poll(timeout.dividedBy(2))) {
             String reason = String.valueOf(DeadLetters.header(record.headers(), DeadLetters.REASON));
-            deadLetterReasons.merge(reason, 1, Integer::sum);
-            deadLetterMessages.put(DeadLetters.header(record.headers(), DeadLetters.TOPIC) + "-"
-                + DeadLetters.header(record.headers(), DeadLetters.PARTITION) + "@"
-                + DeadLetters.header(record.headers(), DeadLetters.OFFSET),
-                reason + ": " + DeadLetters.header(record.headers(), DeadLetters.MESSAGE));
+            String where = DeadLetters.source(record.headers());
+            String processor = DeadLetters.header(record.headers(), DeadLetters.PROCESSOR);
+            if (!deadLetterMessages.containsKey(where)) {
+                // one source record refused by several services (scorer and trainer) counts once
+                deadLetterReasons.merge(reason, 1, Integer::sum);
+                deadLetterMessages.put(where, reason + ": " + DeadLetters.header(record.headers(), DeadLetters.MESSAGE));
+            }
+            deadLetterProcessors.computeIfAbsent(where, w -> new TreeSet<>())
+                .add(processor == null ? "deserialization" : processor);
         }
     }
 
@@ -82,11 +89,15 @@ final class OutputWatcher implements AutoCloseable {
         return deadLetterReasons;
     }
 
-    /** Dead letters by source coordinates, with reason and message. */
+    /** Dead-lettered source records by coordinates, with reason, message and the processors that refused them. */
     Map<String, String> deadLetterMessages() {
-        return deadLetterMessages;
+        Map<String, String> described = new LinkedHashMap<>();
+        deadLetterMessages.forEach((where, why) -> described.put(where, why + " (by "
+            + String.join(", ", deadLetterProcessors.getOrDefault(where, Set.of())) + ")"));
+        return described;
     }
 
+    /** Source records dead-lettered, each once however many services refused it. */
     int deadLetterCount() {
         return deadLetterReasons.values().stream().mapToInt(Integer::intValue).sum();
     }

@@ -17,6 +17,7 @@ import io.ccdstream.streams.CcdTopics;
 import io.ccdstream.streams.FloatLists;
 import io.ccdstream.streams.RegistrySerdes;
 import io.ccdstream.streams.bias.BiasSettings;
+import io.ccdstream.streams.errors.DeadLetters;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
@@ -30,10 +31,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -232,6 +235,7 @@ final class QualityRun {
         private final Map<String, Label> labels = new HashMap<>();
         private final List<Checkpoint> checkpoints = new ArrayList<>();
         private Bias bias;
+        private final Set<String> deadLetterSources = new HashSet<>();
         private int deadLetters;
         private long lastChange = System.nanoTime();
 
@@ -264,7 +268,11 @@ final class QualityRun {
             for (ConsumerRecord<ClassSetKey, Checkpoint> record : checkpointConsumer.poll(each)) {
                 checkpoints.add(record.value());
             }
-            deadLetters += deadLetterConsumer.poll(each).count();
+            for (ConsumerRecord<byte[], byte[]> record : deadLetterConsumer.poll(each)) {
+                // a source record refused by the scorer and by the trainer counts once
+                deadLetterSources.add(DeadLetters.source(record.headers()));
+            }
+            deadLetters = deadLetterSources.size();
         }
 
         boolean quietFor(Duration quiet) {

@@ -62,6 +62,11 @@ public final class DeadLetters {
         return headers;
     }
 
+    /** Where a dead letter's record came from, {@code topic-partition@offset}, from its headers. */
+    public static String source(Headers headers) {
+        return header(headers, TOPIC) + "-" + header(headers, PARTITION) + "@" + header(headers, OFFSET);
+    }
+
     /** The value of a header as text, or null. */
     public static String header(Headers headers, String name) {
         var header = headers.lastHeader(name);
