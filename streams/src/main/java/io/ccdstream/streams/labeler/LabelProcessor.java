@@ -22,9 +22,16 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * Labels each image from its raw scores and the current bias of its class set (read from the
  * global bias table, so no repartition), keeps the raw scores and the label per image, and,
  * when a class set's bias has moved by more than {@link LabelerSettings#minBiasChange()} since
- * the last recomputation, recomputes that class set's labels from the stored raw scores.
+ * the last recomputation started, recomputes that class set's labels from the stored raw scores, a
+ * bounded batch per check, resuming from a cursor kept in a changelogged store (so a restart goes
+ * on where it stopped, and a large store never fills one transaction).
  */
 final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Label> {
+
+    /** A cursor's image id meaning "from the start of the store" (no image id is empty). */
+    private static final String FROM_START = "";
+    /** Entries scanned per check at most, as a multiple of the batch, so that a check stays short. */
+    private static final int SCAN_FACTOR = 20;
 
     private final LabelMaker maker;
     private final LabelerSettings settings;
@@ -33,6 +40,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
     private KeyValueStore<ImageKey, Scores> scoresStore;
     private KeyValueStore<ImageKey, Label> labelStore;
     private KeyValueStore<ClassSetKey, Bias> relabelledAgainst;
+    private KeyValueStore<ClassSetKey, ImageKey> cursors;
 
     LabelProcessor(LabelMaker maker, LabelerSettings settings) {
         this.maker = maker;
@@ -46,6 +54,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         this.scoresStore = context.getStateStore(LabelerTopology.SCORES_STORE);
         this.labelStore = context.getStateStore(LabelerTopology.LABEL_STORE);
         this.relabelledAgainst = context.getStateStore(LabelerTopology.RELABEL_STORE);
+        this.cursors = context.getStateStore(LabelerTopology.RELABEL_CURSOR_STORE);
         if (maker.debiases()) {
             context.schedule(settings.relabelInterval(), PunctuationType.WALL_CLOCK_TIME, this::relabelIfBiasMoved);
         }
@@ -65,20 +74,26 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         return bias == null ? null : bias.value();
     }
 
-    /** Recomputes the labels of every class set whose bias moved enough; package-private for tests. */
+    /**
+     * Starts a recomputation for every class set whose bias moved enough since the last one started,
+     * and goes on with those in progress, at most {@link LabelerSettings#relabelBatch()} labels each;
+     * package-private for tests.
+     */
     void relabelIfBiasMoved(long wallClockMs) {
-        List<Bias> moved = new ArrayList<>();
+        List<Bias> current = new ArrayList<>();
         try (KeyValueIterator<ClassSetKey, ValueAndTimestamp<Bias>> all = biasTable.all()) {
-            all.forEachRemaining(entry -> {
-                Bias current = entry.value.value();
-                if (movedSinceLastRelabel(entry.key, current)) {
-                    moved.add(current);
-                }
-            });
+            all.forEachRemaining(entry -> current.add(entry.value.value()));
         }
-        for (Bias bias : moved) {
-            relabel(bias, wallClockMs);
-            relabelledAgainst.put(new ClassSetKey(bias.getClassSetId()), bias);
+        for (Bias bias : current) {
+            ClassSetKey key = new ClassSetKey(bias.getClassSetId());
+            if (movedSinceLastRelabel(key, bias)) {
+                relabelledAgainst.put(key, bias);
+                cursors.put(key, new ImageKey(bias.getClassSetId(), FROM_START));
+            }
+            ImageKey cursor = cursors.get(key);
+            if (cursor != null) {
+                relabelFrom(key, cursor, bias, wallClockMs);
+            }
         }
     }
 
@@ -93,22 +108,39 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         return change > settings.minBiasChange();
     }
 
-    private void relabel(Bias bias, long wallClockMs) {
+    /**
+     * Recomputes with {@code bias} up to a batch of the class set's labels made with another bias
+     * version, scanning the label store from {@code cursor}; keeps where it stopped, or forgets the
+     * cursor once the store's end is reached.
+     */
+    private void relabelFrom(ClassSetKey key, ImageKey cursor, Bias bias, long wallClockMs) {
         List<KeyValue<ImageKey, Label>> stale = new ArrayList<>();
-        try (KeyValueIterator<ImageKey, Label> labels = labelStore.all()) {
-            labels.forEachRemaining(entry -> {
+        int scanBudget = SCAN_FACTOR * settings.relabelBatch();
+        ImageKey last = null;
+        boolean exhausted;
+        try (KeyValueIterator<ImageKey, Label> labels = cursor.getImageId().equals(FROM_START) ? labelStore.all()
+            : labelStore.range(cursor, null)) {
+            while (labels.hasNext() && stale.size() < settings.relabelBatch() && scanBudget-- > 0) {
+                KeyValue<ImageKey, Label> entry = labels.next();
+                last = entry.key;
                 Label label = entry.value;
-                if (label.getClassSetId().equals(bias.getClassSetId())
+                if (!entry.key.equals(cursor) && label.getClassSetId().equals(bias.getClassSetId())
                     && !Long.valueOf(bias.getVersion()).equals(label.getBiasVersion())) {
                     stale.add(entry);
                 }
-            });
+            }
+            exhausted = !labels.hasNext();
         }
         for (KeyValue<ImageKey, Label> entry : stale) {
             Scores scores = scoresStore.get(entry.key);
             Label label = maker.label(entry.key, scores, bias, Instant.ofEpochMilli(wallClockMs));
             labelStore.put(entry.key, label);
             context.forward(new Record<>(entry.key, label, wallClockMs));
+        }
+        if (exhausted) {
+            cursors.delete(key);
+        } else if (last != null) {
+            cursors.put(key, last);
         }
     }
 

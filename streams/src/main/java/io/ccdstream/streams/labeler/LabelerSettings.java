@@ -14,10 +14,15 @@ import java.time.Duration;
  *                        without, a label's global and local scores are the raw CLIP probabilities (no
  *                        bias, no floor) and nothing is recomputed when the bias moves: the "no debias"
  *                        rows of the ablation
+ * @param relabelBatch    most labels recomputed per check; a larger recomputation goes on at the next
+ *                        checks from where it stopped (the position is kept in a changelogged store)
  */
-public record LabelerSettings(Duration relabelInterval, float minBiasChange, boolean debias) {
+public record LabelerSettings(Duration relabelInterval, float minBiasChange, boolean debias, int relabelBatch) {
 
-    /** Check every 10 s; recompute when some class's bias moved by more than 0.05; debias. */
+    /** Labels recomputed per check by default. */
+    public static final int DEFAULT_RELABEL_BATCH = 1000;
+
+    /** Check every 10 s; recompute when some class's bias moved by more than 0.05, 1000 labels a check; debias. */
     public static final LabelerSettings DEFAULTS = new LabelerSettings(Duration.ofSeconds(10), 0.05f);
 
     /** Debiasing labels, with these relabelling rules. */
@@ -25,9 +30,14 @@ public record LabelerSettings(Duration relabelInterval, float minBiasChange, boo
         this(relabelInterval, minBiasChange, true);
     }
 
+    /** These relabelling rules, 1000 labels a check. */
+    public LabelerSettings(Duration relabelInterval, float minBiasChange, boolean debias) {
+        this(relabelInterval, minBiasChange, debias, DEFAULT_RELABEL_BATCH);
+    }
+
     /** The same with debiasing on or off. */
     public LabelerSettings withDebias(boolean on) {
-        return new LabelerSettings(relabelInterval, minBiasChange, on);
+        return new LabelerSettings(relabelInterval, minBiasChange, on, relabelBatch);
     }
 
     /** Validates. */
@@ -37,6 +47,9 @@ public record LabelerSettings(Duration relabelInterval, float minBiasChange, boo
         }
         if (!(minBiasChange >= 0)) {
             throw new IllegalArgumentException("minBiasChange must not be negative, got " + minBiasChange);
+        }
+        if (relabelBatch < 1) {
+            throw new IllegalArgumentException("relabelBatch must be positive, got " + relabelBatch);
         }
     }
 }

@@ -32,6 +32,8 @@ public final class LabelerTopology {
     public static final String LABEL_STORE = "labels-by-image";
     /** Per class set, the bias the labels were last recomputed against. */
     public static final String RELABEL_STORE = "relabelled-against";
+    /** Store of where each class set's recomputation in progress stopped. */
+    public static final String RELABEL_CURSOR_STORE = "relabel-cursor";
 
     private LabelerTopology() {
     }
@@ -48,9 +50,11 @@ public final class LabelerTopology {
             serdes.serde(ImageKey.class, true), serdes.serde(Label.class, false)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELABEL_STORE),
             serdes.serde(ClassSetKey.class, true), serdes.serde(Bias.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELABEL_CURSOR_STORE),
+            serdes.serde(ClassSetKey.class, true), serdes.serde(ImageKey.class, false)));
         builder.stream(CcdTopics.SCORES.name(), CcdTopics.SCORES.consumed(serdes))
             .process(() -> new LabelProcessor(maker, settings), Named.as("label"),
-                SCORES_STORE, LABEL_STORE, RELABEL_STORE)
+                SCORES_STORE, LABEL_STORE, RELABEL_STORE, RELABEL_CURSOR_STORE)
             .to(CcdTopics.LABELS.name(), CcdTopics.LABELS.produced(serdes));
         return builder.build();
     }

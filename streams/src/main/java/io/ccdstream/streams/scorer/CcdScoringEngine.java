@@ -61,6 +61,10 @@ public final class CcdScoringEngine implements ScoringEngine {
 
     @Override
     public RgbImage prepare(ImageKey key, Image image) {
+        if (image.getImageId().isEmpty()) {
+            throw new PoisonRecordException("EMPTY_IMAGE_ID", "an image of class set " + image.getClassSetId()
+                + " has an empty image id");
+        }
         if (key == null || !key.getImageId().equals(image.getImageId())
             || !key.getClassSetId().equals(image.getClassSetId())) {
             throw new PoisonRecordException("KEY_MISMATCH", "key " + key + " does not match image "

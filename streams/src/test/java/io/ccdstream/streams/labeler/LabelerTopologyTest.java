@@ -17,6 +17,7 @@ import io.ccdstream.streams.TopologyTestSupport;
 import io.ccdstream.streams.errors.DeadLetters;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -44,8 +45,15 @@ class LabelerTopologyTest {
         support = new TopologyTestSupport();
         ClassNames names = id -> id.equals(TestRecords.CLASS_SET) ? Optional.of(List.of("cat", "dog", "car"))
             : Optional.empty();
-        driver = support.driver(LabelerTopology.build(support.serdes,
-            new LabelMaker(names, new Debias(0.05f), new Mix(0.4f)), SETTINGS), LabelerTopology.SERVICE);
+        start(new LabelMaker(names, new Debias(0.05f), new Mix(0.4f)), SETTINGS);
+    }
+
+    /** (Re)starts the driver on a labeler with {@code maker} and {@code settings}. */
+    private void start(LabelMaker maker, LabelerSettings settings) {
+        if (driver != null) {
+            driver.close();
+        }
+        driver = support.driver(LabelerTopology.build(support.serdes, maker, settings), LabelerTopology.SERVICE);
         scores = driver.createInputTopic(CcdTopics.SCORES.name(),
             CcdTopics.SCORES.keySerde(support.serdes).serializer(),
             CcdTopics.SCORES.valueSerde(support.serdes).serializer());
@@ -113,33 +121,22 @@ class LabelerTopologyTest {
 
     @Test
     void shouldMixRawProbabilitiesAndNeverRelabelWithoutDebiasing() {
-        driver.close();
         ClassNames names = id -> Optional.of(List.of("cat", "dog", "car"));
-        driver = support.driver(LabelerTopology.build(support.serdes,
-            LabelMaker.withoutDebias(names, new Mix(0.4f)), SETTINGS.withDebias(false)), LabelerTopology.SERVICE);
-        TestInputTopic<ImageKey, Scores> in = driver.createInputTopic(CcdTopics.SCORES.name(),
-            CcdTopics.SCORES.keySerde(support.serdes).serializer(),
-            CcdTopics.SCORES.valueSerde(support.serdes).serializer());
-        TestInputTopic<ClassSetKey, Bias> biasIn = driver.createInputTopic(CcdTopics.BIAS.name(),
-            CcdTopics.BIAS.keySerde(support.serdes).serializer(),
-            CcdTopics.BIAS.valueSerde(support.serdes).serializer());
-        TestOutputTopic<ImageKey, Label> out = driver.createOutputTopic(CcdTopics.LABELS.name(),
-            CcdTopics.LABELS.keySerde(support.serdes).deserializer(),
-            CcdTopics.LABELS.valueSerde(support.serdes).deserializer());
-        biasIn.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(4, 0.5f, 0.5f, 0.9f));
+        start(LabelMaker.withoutDebias(names, new Mix(0.4f)), SETTINGS.withDebias(false));
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(4, 0.5f, 0.5f, 0.9f));
         Scores refined = TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f));
         refined.setLocal(List.of(0.9f, 0.02f, 0.08f));
-        in.pipeInput(TestRecords.key("a"), refined);
+        scores.pipeInput(TestRecords.key("a"), refined);
 
-        Label label = out.readValue();
+        Label label = labels.readValue();
         // neither bias nor floor: 0.4 * 0.01 + 0.6 * 0.9 = 0.544; 0.4 * 0.8 + 0.6 * 0.08 = 0.368
         assertThat(label.getGlobal()).containsExactly(0.01f, 0.19f, 0.8f);
         assertThat(label.getScores().get(0)).isCloseTo(0.544f, within(1e-6f));
         assertThat(label.getScores().get(2)).isCloseTo(0.368f, within(1e-6f));
         assertThat(label.getBiasVersion()).isNull();
-        biasIn.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(5, 0.2f, 0.2f, 0.2f));
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(5, 0.2f, 0.2f, 0.2f));
         driver.advanceWallClockTime(Duration.ofSeconds(30));
-        assertThat(out.isEmpty()).isTrue();
+        assertThat(labels.isEmpty()).isTrue();
     }
 
     @Test
@@ -179,5 +176,45 @@ class LabelerTopologyTest {
         assertThat(DeadLetters.header(deadLetters.readRecord().headers(), DeadLetters.REASON))
             .isEqualTo("UNKNOWN_CLASS_SET");
         assertThat(labels.readKeyValuesToList()).extracting(kv -> kv.key.getImageId()).containsExactly("b");
+    }
+
+    @Test
+    void shouldRecomputeALargeClassSetABatchPerCheckAndRestartWhenTheBiasMovesAgain() {
+        ClassNames names = id -> Optional.of(List.of("cat", "dog", "car"));
+        start(new LabelMaker(names, new Debias(0.05f), new Mix(0.4f)),
+            new LabelerSettings(Duration.ofSeconds(5), 0.05f, true, 2));
+        for (String id : List.of("a", "b", "c", "d", "e")) {
+            scores.pipeInput(TestRecords.key(id), TestRecords.scores(id, List.of(0.2f, 0.3f, 0.5f)));
+        }
+        labels.readRecordsToList();
+
+        // a move: two labels per check, from where the last check stopped
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(2, 0.5f, 0.5f, 0.8f));
+        List<Integer> perCheck = new ArrayList<>();
+        List<String> relabelled = new ArrayList<>();
+        for (int check = 0; check < 4; check++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(6));
+            List<Label> recomputed = labels.readValuesToList();
+            perCheck.add(recomputed.size());
+            recomputed.forEach(l -> relabelled.add(l.getImageId()));
+            assertThat(recomputed).allSatisfy(l -> assertThat(l.getBiasVersion()).isEqualTo(2L));
+        }
+        assertThat(perCheck).containsExactly(2, 2, 1, 0);
+        assertThat(relabelled).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
+        KeyValueStore<ClassSetKey, ImageKey> cursors = driver.getKeyValueStore(LabelerTopology.RELABEL_CURSOR_STORE);
+        assertThat(cursors.get(new ClassSetKey(TestRecords.CLASS_SET))).as("the pass is over").isNull();
+
+        // another move in the middle of a pass starts over with the newest bias
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(3, 0.9f, 0.9f, 0.9f));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        assertThat(labels.readValuesToList()).hasSize(2);
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(4, 0.3f, 0.3f, 0.3f));
+        List<Label> afterRestart = new ArrayList<>();
+        for (int check = 0; check < 3; check++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(6));
+            afterRestart.addAll(labels.readValuesToList());
+        }
+        assertThat(afterRestart).extracting(Label::getImageId).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
+        assertThat(afterRestart).allSatisfy(l -> assertThat(l.getBiasVersion()).isEqualTo(4L));
     }
 }
