@@ -107,7 +107,7 @@ final class QualityRun {
                 }
                 ingest.flush();
                 awaitOutputs(row, "labels", outputs, pipeline, null,
-                    () -> outputs.labels.size() + outputs.deadLetters >= images.train().size()
+                    () -> outputs.labels.size() + outputs.deadLetters() >= images.train().size()
                         && outputs.quietFor(SETTLE));
                 try (TrainerService trainer = Trainers.start(runtime.bootstrapServers(), runtime.registryUrl(),
                     settings, dir.resolve("trainer"), trainerSettings(row, outputs.labels.size()))) {
@@ -130,7 +130,6 @@ final class QualityRun {
         settings.putAll(trainerSettings);
         settings.put(TrainerConfig.WARMUP_MIN_IMAGES, Math.max(labelled, 1));
         settings.put(TrainerConfig.REFINE_MIN_REFINED_SHARE, 1.0);
-        settings.put(TrainerConfig.REFINE_WAIT_FOR_CAM_LABELS, row.labelUpdate());
         settings.put(TrainerConfig.CONSISTENCY_BETA, (double) row.beta());
         return settings;
     }
@@ -161,7 +160,7 @@ final class QualityRun {
     private String progress(Outputs outputs, TrainerService trainer) {
         long refined = outputs.labels.values().stream().filter(l -> l.getStage() == LabelStage.REFINED).count();
         return String.format(Locale.ROOT, "labels %d/%d (refined %d), dead letters %d%s", outputs.labels.size(),
-            images.train().size(), refined, outputs.deadLetters,
+            images.train().size(), refined, outputs.deadLetters(),
             trainer == null ? "" : "; trainer " + trainer.status().summary());
     }
 
@@ -214,7 +213,7 @@ final class QualityRun {
         MeanAveragePrecision trained = MeanAveragePrecision.of(finals.toArray(float[][]::new), positives);
         Bias bias = outputs.bias;
         return new QualityReport.Row(row.id(), row.title(), row.labelUpdate(), row.debias(), row.beta(),
-            row.localViews().name(), labels.size(), outputs.deadLetters, initial.map(), trained.map(), heldOut.map(),
+            row.localViews().name(), labels.size(), outputs.deadLetters(), initial.map(), trained.map(), heldOut.map(),
             labels.isEmpty() ? 0 : (double) inferences / labels.size(), refine.getVersion(),
             refine.getMetrics().getEpochs(), refine.getMetrics().getTrainLabelMap(), boxed(trained.perClass()),
             boxed(heldOut.perClass()), bias == null ? null : List.copyOf(bias.getBias()),
@@ -236,7 +235,6 @@ final class QualityRun {
         private final List<Checkpoint> checkpoints = new ArrayList<>();
         private Bias bias;
         private final Set<String> deadLetterSources = new HashSet<>();
-        private int deadLetters;
         private long lastChange = System.nanoTime();
 
         Outputs(String bootstrapServers, RegistrySerdes serdes, String deadLetterTopic) {
@@ -272,7 +270,11 @@ final class QualityRun {
                 // a source record refused by the scorer and by the trainer counts once
                 deadLetterSources.add(DeadLetters.source(record.headers()));
             }
-            deadLetters = deadLetterSources.size();
+        }
+
+        /** Source records dead-lettered, each once however many services refused it. */
+        int deadLetters() {
+            return deadLetterSources.size();
         }
 
         boolean quietFor(Duration quiet) {

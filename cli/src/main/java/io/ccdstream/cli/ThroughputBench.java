@@ -1,7 +1,5 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.processors.ccd.Debias;
-import io.ccdstream.processors.ccd.Mix;
 import io.ccdstream.processors.classifier.Classifier;
 import io.ccdstream.processors.classifier.ClassifierConfig;
 import io.ccdstream.processors.classifier.ClassifierTrainer;
@@ -45,7 +43,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -179,8 +176,8 @@ final class ThroughputBench implements Callable<Integer> {
         String mode) {
         Function<String, Map<String, byte[]>> ids = prefix -> idsOf(scenes, prefix, SynthScene::png);
         trip.run(List.copyOf(ids.apply("warm-" + mode).keySet()).subList(0, Math.min(batch(), scenes.size())),
-            window(), id -> ingest.send(id, ids.apply("warm-" + mode).get(id), "image/png", null, ImageIngest.SYNTHSCENES), ingest::flush,
-            timeout);
+            window(), id -> ingest.send(id, ids.apply("warm-" + mode).get(id), "image/png", null,
+                ImageIngest.SYNTHSCENES), ingest::flush, timeout);
         Map<String, byte[]> pngs = ids.apply(mode);
         KafkaRoundTrip.Result<Scores> result = trip.run(List.copyOf(pngs.keySet()), window(),
             id -> ingest.send(id, pngs.get(id), "image/png", null, ImageIngest.SYNTHSCENES), ingest::flush, timeout);
@@ -282,8 +279,7 @@ final class ThroughputBench implements Callable<Integer> {
 
     private void labelDirectly(PipelineSettings settings, Map<String, Map<String, Scores>> scores) {
         ClassSet classSet = settings.classSet();
-        LabelMaker labels = new LabelMaker(id -> id.equals(classSet.id()) ? Optional.of(classSet.classNames())
-            : Optional.empty(), new Debias(settings.floor()), new Mix(settings.alpha()));
+        LabelMaker labels = Pipeline.labelMaker(settings);
         for (var mode : scores.entrySet()) {
             List<Map.Entry<String, Scores>> records = List.copyOf(mode.getValue().entrySet());
             Timing timing = Timing.ofBatches(records, 1, batch -> batch.forEach(record -> labels.label(
@@ -321,12 +317,9 @@ final class ThroughputBench implements Callable<Integer> {
         int stepsPerEpoch = (scenes.size() + TRAIN_BATCH - 1) / TRAIN_BATCH;
         int epochs = Math.max(2, (trainerSteps + stepsPerEpoch - 1) / stepsPerEpoch);
         ClassSet classSet = settings.classSet();
-        LabelMaker labels = new LabelMaker(id -> Optional.of(classSet.classNames()), new Debias(settings.floor()),
-            new Mix(settings.alpha()));
+        LabelMaker labels = Pipeline.labelMaker(settings);
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dir, 0, 0, 1)) {
-            RegistrySerdes serdes = RegistrySerdes.of(new CcdStreamsConfig(Map.of(
-                CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
-                CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl())));
+            RegistrySerdes serdes = RegistrySerdes.of(runtime.streamsConfig(dir.resolve("streams")));
             try (ImageIngest ingest = new ImageIngest(runtime.bootstrapServers(), serdes, classSet.id());
                  KafkaProducer<ImageKey, Label> producer = new KafkaProducer<>(
                      Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers(),

@@ -3,9 +3,11 @@ package io.ccdstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ccdstream.processors.classifier.ColorJitter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,7 @@ class TrainerConfigTest {
 
         assertThat(defaults.schedule().waitForCamLabels()).isTrue();
         assertThat(defaults.getDouble(TrainerConfig.STRONG_VIEW_HUE)).isEqualTo(0.5);
-        assertThat(defaults.optimiser().jitter()).isNotNull();
+        assertThat(maxHue(defaults)).as("hue drawn in [-0.5, 0.5]").isGreaterThan(0.4f).isLessThanOrEqualTo(0.5f);
     }
 
     @Test
@@ -35,6 +37,18 @@ class TrainerConfigTest {
 
         assertThat(asTheyAre.schedule().waitForCamLabels()).isFalse();
         assertThat(asTheyAre.getDouble(TrainerConfig.STRONG_VIEW_HUE)).isEqualTo(0.05);
+        assertThat(maxHue(asTheyAre)).as("the strong view's hue shift").isPositive().isLessThanOrEqualTo(0.05f);
+    }
+
+    /** The largest hue shift of 1000 draws of the optimiser's strong-view jitter. */
+    private static float maxHue(TrainerConfig config) {
+        ColorJitter jitter = config.optimiser().jitter();
+        Random random = new Random(7);
+        float max = 0;
+        for (int i = 0; i < 1000; i++) {
+            max = Math.max(max, Math.abs(jitter.draw(random).hue()));
+        }
+        return max;
     }
 
     @Test

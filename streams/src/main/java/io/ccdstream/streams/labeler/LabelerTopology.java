@@ -30,7 +30,7 @@ public final class LabelerTopology {
     public static final String SCORES_STORE = "scores-by-image";
     /** Latest label per image, for interactive queries. */
     public static final String LABEL_STORE = "labels-by-image";
-    /** Per class set, the bias the labels were last recomputed against. */
+    /** Per class set, the bias whose move started the latest recomputation of its labels. */
     public static final String RELABEL_STORE = "relabelled-against";
     /** Store of where each class set's recomputation in progress stopped. */
     public static final String RELABEL_CURSOR_STORE = "relabel-cursor";

@@ -69,7 +69,8 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private static LabelMaker labelMaker(PipelineSettings settings) {
+    /** The labeler's rules for {@code settings}: its class set, floor, alpha, with or without debiasing. */
+    public static LabelMaker labelMaker(PipelineSettings settings) {
         ClassNames names = id -> id.equals(settings.classSet().id())
             ? Optional.of(settings.classSet().classNames()) : Optional.empty();
         Mix mix = new Mix(settings.alpha());

@@ -82,7 +82,7 @@ public final class CcdScoringEngine implements ScoringEngine {
 
     @Override
     public boolean canRefine(String classSetId) {
-        return scorer.settings().localViews() == LocalViews.CAM && checkpoints.has(classSetId);
+        return refinesLater() && checkpoints.has(classSetId);
     }
 
     @Override
