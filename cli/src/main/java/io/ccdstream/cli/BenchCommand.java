@@ -1,11 +1,11 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.processors.bench.ClassifierBenchmark;
-import io.ccdstream.processors.bench.ClipBenchmark;
-import io.ccdstream.processors.classifier.Classifier;
-import io.ccdstream.processors.classifier.ClassifierConfig;
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.clip.ClipModel;
+import io.ccdstream.bench.ClassifierBenchmark;
+import io.ccdstream.bench.ClipBenchmark;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierConfig;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.models.clip.ClipModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,5 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.processors.miniclip.ReportMiniClip;
-import io.ccdstream.processors.miniclip.TrainMiniClip;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Labels a stream of images with multiple classes, without annotation, using "
         + "Classifier-guided CLIP Distillation on Kafka.",
     subcommands = {DemoCommand.class, RunCommand.class, TopicsCommand.class, IngestCommand.class, BenchCommand.class,
-        TrainMiniClip.class, ReportMiniClip.class,
+        DevCommand.class,
         CommandLine.HelpCommand.class})
 public final class Ccd {
 

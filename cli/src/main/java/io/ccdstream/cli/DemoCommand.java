@@ -1,15 +1,20 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.processors.scoring.LocalViews;
-import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.embedded.EmbeddedRuntime;
+import io.ccdstream.topics.ImageProducer;
+import io.ccdstream.topics.OutputWatcher;
+import io.ccdstream.trainer.Trainers;
+import io.ccdstream.models.scoring.LocalViews;
+import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.trainer.TrainerConfig;
 import io.ccdstream.trainer.TrainerService;
 import io.ccdstream.streams.CcdStreamsConfig;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.query.QueryServer;
 import io.ccdstream.streams.pipeline.PipelineSettings;
@@ -84,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private TrainerService trainer;
+    private String classSetId;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -104,15 +110,15 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Topics           %s%n", runtime.topics());
             out.printf("CLIP model       %s (%s)%n", settings.classSet().modelId(), settings.modelDir());
             out.printf("Class set        %s: %d classes%n", settings.classSet().id(), settings.classSet().size());
-            CcdStreamsConfig config = runtime.streamsConfig(dataDir.resolve("streams"));
-            RegistrySerdes serdes = RegistrySerdes.of(config);
+            CcdStreamsConfig config = CcdStreamsConfig.of(runtime.bootstrapServers(), runtime.registryUrl(), dataDir.resolve("streams"));
+            RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
             try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
                  OutputWatcher watcher = new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
-                 ImageIngest ingest = new ImageIngest(runtime.bootstrapServers(), serdes, settings.classSet().id());
+                 ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes);
                  QueryServer queries = QueryServer.start("127.0.0.1", queryPort,
                      pipeline.streams(Pipeline.Service.labeler).orElseThrow(), pipeline.checkpoints()::current);
                  TrainerService trainer = noTrainer ? null : Trainers.start(runtime.bootstrapServers(),
-                     runtime.registryUrl(), settings, dataDir.resolve("trainer"), trainerSettings())) {
+                     runtime.registryUrl(), settings.classSet(), settings.claimChecks(), settings.refinesWithCam(), dataDir.resolve("trainer"), trainerSettings())) {
                 out.printf("Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n",
                     config.deadLetterTopic());
                 out.printf("Queries          %s/labels/%s/{imageId}, %s/bias/%s, %s/checkpoints/%s%n",
@@ -121,6 +127,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf("Trainer          %s%n%n", trainer == null ? "off (--no-trainer)"
                     : "checkpoints served at " + trainer.checkpointBaseUrl().map(Object::toString).orElse("(file store)"));
                 this.trainer = trainer;
+                this.classSetId = settings.classSet().id();
                 return images > 0
                     ? bounded(pipeline, watcher, ingest, started)
                     : streaming(pipeline, watcher, ingest);
@@ -128,16 +135,17 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int bounded(Pipeline pipeline, OutputWatcher watcher, ImageIngest ingest, long started) {
+    private int bounded(Pipeline pipeline, OutputWatcher watcher, ImageProducer ingest, long started) {
         SynthScenes scenes = synth.scenes();
         Map<String, SynthScene> sent = new LinkedHashMap<>();
         for (int i = 0; i < images; i++) {
-            SynthScene scene = ingest.send(scenes.generate(i));
+            SynthScene scene = scenes.generate(i);
+            ingest.send(ImageRecords.synth(scene, classSetId));
             sent.put(scene.id(), scene);
         }
         for (int i = 0; i < corruptImages; i++) {
-            ingest.send("corrupt-" + synth.seed + "-" + i, "this is not a PNG".getBytes(StandardCharsets.UTF_8),
-                "image/png", null, ImageIngest.SYNTHSCENES);
+            ingest.send(ImageRecords.inline(classSetId, "corrupt-" + synth.seed + "-" + i,
+                "this is not a PNG".getBytes(StandardCharsets.UTF_8), "image/png", null, ImageRecords.SYNTHSCENES));
         }
         ingest.flush();
         long sentAt = System.nanoTime();
@@ -234,7 +242,7 @@ final class DemoCommand implements Callable<Integer> {
         return text.toString().strip();
     }
 
-    private int streaming(Pipeline pipeline, OutputWatcher watcher, ImageIngest ingest) {
+    private int streaming(Pipeline pipeline, OutputWatcher watcher, ImageProducer ingest) {
         SynthScenes scenes = synth.scenes();
         AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.requestAndAwait(stop, stopped)));
@@ -244,7 +252,7 @@ final class DemoCommand implements Callable<Integer> {
         long lastReport = System.nanoTime();
         while (!stop.get() && pipeline.isAlive()) {
             if (System.nanoTime() >= next) {
-                ingest.send(scenes.generate(index++));
+                ingest.send(ImageRecords.synth(scenes.generate(index++), classSetId));
                 next += (long) (1e9 / rate);
             }
             watcher.poll(Duration.ofMillis(100));

@@ -1,8 +1,10 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.processors.clip.ClipModelException;
-import io.ccdstream.processors.synth.SynthScenes;
-import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.topics.ImageProducer;
+import io.ccdstream.models.clip.ClipModelException;
+import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.topics.RegistrySerdes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,11 +42,11 @@ final class IngestCommand {
         @Override
         public Integer call() throws ClipModelException {
             String classSetId = model.settings(workDir).classSet().id();
-            RegistrySerdes serdes = RegistrySerdes.of(cluster.streamsConfig());
+            RegistrySerdes serdes = new RegistrySerdes(cluster.streamsConfig().serdeSettings());
             SynthScenes scenes = synth.scenes();
-            try (ImageIngest ingest = new ImageIngest(cluster.bootstrapServers, serdes, classSetId)) {
+            try (ImageProducer ingest = new ImageProducer(cluster.bootstrapServers, serdes)) {
                 for (long i = firstIndex; i < firstIndex + images; i++) {
-                    ingest.send(scenes.generate(i));
+                    ingest.send(ImageRecords.synth(scenes.generate(i), classSetId));
                 }
                 ingest.flush();
             }

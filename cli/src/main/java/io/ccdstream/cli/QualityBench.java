@@ -1,11 +1,16 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.processors.ccd.ClassSelection;
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.clip.ClipModelDescriptor;
-import io.ccdstream.processors.datasets.Dataset;
-import io.ccdstream.processors.datasets.Datasets;
-import io.ccdstream.processors.datasets.Split;
+import io.ccdstream.bench.Ablation;
+import io.ccdstream.bench.BenchImages;
+import io.ccdstream.bench.QualityReport;
+import io.ccdstream.bench.QualityRun;
+import io.ccdstream.bench.WorkDirs;
+import io.ccdstream.method.ccd.ClassSelection;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModelDescriptor;
+import io.ccdstream.data.datasets.Dataset;
+import io.ccdstream.data.datasets.Datasets;
+import io.ccdstream.data.datasets.Split;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.trainer.TrainerConfig;
 import java.io.PrintStream;

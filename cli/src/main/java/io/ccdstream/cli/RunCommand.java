@@ -1,5 +1,6 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.trainer.Trainers;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
@@ -55,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.requestAndAwait(stop, stopped)));
         try (Pipeline pipeline = Pipeline.start(config, settings, streaming);
              TrainerService trainer = services.contains(Service.trainer) ? Trainers.start(config.bootstrapServers(),
-                 config.schemaRegistryUrl(), settings, workDir.resolve("trainer"), cluster.extra) : null;
+                 config.schemaRegistryUrl(), settings.classSet(), settings.claimChecks(), settings.refinesWithCam(), workDir.resolve("trainer"), cluster.extra) : null;
              QueryServer queries = QueryServer.start(queryHost, queryPort,
                  pipeline.streams(Pipeline.Service.labeler).orElse(null),
                  streaming.contains(Pipeline.Service.scorer) ? pipeline.checkpoints()::current : null)) {

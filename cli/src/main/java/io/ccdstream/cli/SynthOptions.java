@@ -1,13 +1,10 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.data.synth.SynthScenes;
 import picocli.CommandLine.Option;
 
 /** Which SynthScenes images a command generates. */
 final class SynthOptions {
-
-    /** Share of generated images with no object. */
-    static final double NONE_SHARE = 0.05;
 
     @Option(names = "--seed", defaultValue = "1", description = "SynthScenes seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -18,6 +15,6 @@ final class SynthOptions {
 
     /** The generator these options describe. */
     SynthScenes scenes() {
-        return new SynthScenes(seed, imageSize, NONE_SHARE);
+        return new SynthScenes(seed, imageSize, SynthScenes.DEFAULT_NONE_SHARE);
     }
 }

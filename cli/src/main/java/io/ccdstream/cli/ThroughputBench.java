@@ -1,16 +1,23 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.processors.classifier.Classifier;
-import io.ccdstream.processors.classifier.ClassifierConfig;
-import io.ccdstream.processors.classifier.ClassifierTrainer;
-import io.ccdstream.processors.classifier.ClassifierTrainerConfig;
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.clip.ClipModel;
-import io.ccdstream.processors.image.ImageDecoder;
-import io.ccdstream.processors.image.RgbImage;
-import io.ccdstream.processors.scoring.CcdImageScorer;
-import io.ccdstream.processors.scoring.ScoredImage;
-import io.ccdstream.processors.synth.SynthScene;
+import io.ccdstream.bench.KafkaRoundTrip;
+import io.ccdstream.bench.Timing;
+import io.ccdstream.bench.WorkDirs;
+import io.ccdstream.embedded.EmbeddedRuntime;
+import io.ccdstream.topics.ImageProducer;
+import io.ccdstream.trainer.Trainers;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierConfig;
+import io.ccdstream.models.classifier.ClassifierTrainer;
+import io.ccdstream.models.classifier.ClassifierTrainerConfig;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModel;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.models.scoring.CcdImageScorer;
+import io.ccdstream.models.scoring.ScoredImage;
+import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointMetrics;
 import io.ccdstream.schemas.CheckpointPhase;
@@ -18,9 +25,9 @@ import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.CcdStreamsConfig;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.FloatLists;
-import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.FloatLists;
+import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
@@ -144,7 +151,7 @@ final class ThroughputBench implements Callable<Integer> {
             Map<String, Map<String, Scores>> scores;
             List<ScoredImage> global;
             try (EmbeddedRuntime runtime = EmbeddedRuntime.start(work, 0, 0, 1)) {
-                CcdStreamsConfig config = runtime.streamsConfig(work.resolve("streams"));
+                CcdStreamsConfig config = CcdStreamsConfig.of(runtime.bootstrapServers(), runtime.registryUrl(), work.resolve("streams"));
                 scores = scoreThroughKafka(config, settings, scenes, checkpoint, work);
                 global = scoreDirectly(settings, decode(scenes), checkpoint, file);
                 labelThroughKafka(config, settings, scores);
@@ -158,29 +165,31 @@ final class ThroughputBench implements Callable<Integer> {
 
     private Map<String, Map<String, Scores>> scoreThroughKafka(CcdStreamsConfig config, PipelineSettings settings,
         List<SynthScene> scenes, Checkpoint checkpoint, Path work) throws Exception {
-        RegistrySerdes serdes = RegistrySerdes.of(config);
+        RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
         String bootstrap = config.bootstrapServers();
         Map<String, Map<String, Scores>> scores = new LinkedHashMap<>();
         try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.scorer));
-             ImageIngest ingest = new ImageIngest(bootstrap, serdes, settings.classSet().id());
+             ImageProducer ingest = new ImageProducer(bootstrap, serdes);
              KafkaRoundTrip<Scores> trip = new KafkaRoundTrip<>(bootstrap, serdes, CcdTopics.SCORES)) {
-            scores.put("global", scoreRun(trip, ingest, scenes, "global"));
+            scores.put("global", scoreRun(trip, ingest, settings.classSet().id(), scenes, "global"));
             install(pipeline, settings.classSet(), checkpoint, work);
-            scores.put("CAM", scoreRun(trip, ingest, scenes, "CAM"));
+            scores.put("CAM", scoreRun(trip, ingest, settings.classSet().id(), scenes, "CAM"));
         }
         return scores;
     }
 
     /** A warm-up batch, then every scene under fresh ids; the measured run becomes a row. */
-    private Map<String, Scores> scoreRun(KafkaRoundTrip<Scores> trip, ImageIngest ingest, List<SynthScene> scenes,
+    private Map<String, Scores> scoreRun(KafkaRoundTrip<Scores> trip, ImageProducer ingest, String classSetId,
+        List<SynthScene> scenes,
         String mode) {
         Function<String, Map<String, byte[]>> ids = prefix -> idsOf(scenes, prefix, SynthScene::png);
         trip.run(List.copyOf(ids.apply("warm-" + mode).keySet()).subList(0, Math.min(batch(), scenes.size())),
-            window(), id -> ingest.send(id, ids.apply("warm-" + mode).get(id), "image/png", null,
-                ImageIngest.SYNTHSCENES), ingest::flush, timeout);
+            window(), id -> ingest.send(ImageRecords.inline(classSetId, id, ids.apply("warm-" + mode).get(id), "image/png",
+                null, ImageRecords.SYNTHSCENES)), ingest::flush, timeout);
         Map<String, byte[]> pngs = ids.apply(mode);
         KafkaRoundTrip.Result<Scores> result = trip.run(List.copyOf(pngs.keySet()), window(),
-            id -> ingest.send(id, pngs.get(id), "image/png", null, ImageIngest.SYNTHSCENES), ingest::flush, timeout);
+            id -> ingest.send(ImageRecords.inline(classSetId, id, pngs.get(id), "image/png", null,
+                ImageRecords.SYNTHSCENES)), ingest::flush, timeout);
         rows.add(new Row("scorer", mode, "kafka", batch(), result.timing(),
             result.outputs().values().stream().mapToInt(Scores::getClipInferences).average().orElseThrow()));
         return result.outputs();
@@ -252,7 +261,7 @@ final class ThroughputBench implements Callable<Integer> {
     /** Re-sends the scorer's records under fresh ids to a labeler-only pipeline. */
     private void labelThroughKafka(CcdStreamsConfig config, PipelineSettings settings,
         Map<String, Map<String, Scores>> scores) throws Exception {
-        RegistrySerdes serdes = RegistrySerdes.of(config);
+        RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
         String bootstrap = config.bootstrapServers();
         try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.labeler));
              KafkaProducer<ImageKey, Scores> producer = new KafkaProducer<>(
@@ -319,15 +328,15 @@ final class ThroughputBench implements Callable<Integer> {
         ClassSet classSet = settings.classSet();
         LabelMaker labels = Pipeline.labelMaker(settings);
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dir, 0, 0, 1)) {
-            RegistrySerdes serdes = RegistrySerdes.of(runtime.streamsConfig(dir.resolve("streams")));
-            try (ImageIngest ingest = new ImageIngest(runtime.bootstrapServers(), serdes, classSet.id());
+            RegistrySerdes serdes = new RegistrySerdes(CcdStreamsConfig.of(runtime.bootstrapServers(), runtime.registryUrl(), dir.resolve("streams")).serdeSettings());
+            try (ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes);
                  KafkaProducer<ImageKey, Label> producer = new KafkaProducer<>(
                      Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers(),
                          ProducerConfig.ACKS_CONFIG, "all"),
                      CcdTopics.LABELS.keySerde(serdes).serializer(), CcdTopics.LABELS.valueSerde(serdes).serializer())) {
                 for (int i = 0; i < scenes.size(); i++) {
                     SynthScene scene = scenes.get(i);
-                    ingest.send(scene);
+                    ingest.send(ImageRecords.synth(scene, classSet.id()));
                     ImageKey key = new ImageKey(classSet.id(), scene.id());
                     Scores scores = Scores.newBuilder().setImageId(scene.id()).setClassSetId(classSet.id())
                         .setModelId(classSet.modelId()).setImageWidth(synth.imageSize).setImageHeight(synth.imageSize)
@@ -349,7 +358,7 @@ final class ThroughputBench implements Callable<Integer> {
             trainerSettings.put(TrainerConfig.REFINE_MAX_EPOCHS, epochs);
             trainerSettings.put(TrainerConfig.CONSISTENCY_BETA, 1.0);
             trainerSettings.put(TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, Integer.MAX_VALUE);
-            try (TrainerService trainer = Trainers.start(runtime.bootstrapServers(), runtime.registryUrl(), settings,
+            try (TrainerService trainer = Trainers.start(runtime.bootstrapServers(), runtime.registryUrl(), settings.classSet(), settings.claimChecks(), settings.refinesWithCam(),
                 dir.resolve("trainer"), trainerSettings)) {
                 Map<CheckpointPhase, List<Long>> stepTimes = watchSteps(trainer);
                 stepTimes.forEach((phase, times) -> {

@@ -2,7 +2,7 @@ package io.ccdstream.cli;
 
 import io.ccdstream.embedded.EnsureTopicsResult;
 import io.ccdstream.embedded.TopicAdmin;
-import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.topics.CcdTopics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.topics.CcdTopics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.embedded.EmbeddedRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccdstream.registry.SchemaRegistryClient;
@@ -9,8 +10,8 @@ import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.streams.CcdStreamsConfig;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.RegistrySerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,9 +68,9 @@ class EmbeddedRuntimeRestartTest {
     }
 
     private static RegistrySerdes serdes(EmbeddedRuntime runtime) {
-        return RegistrySerdes.of(new CcdStreamsConfig(Map.of(
+        return new RegistrySerdes(new CcdStreamsConfig(Map.of(
             CcdStreamsConfig.BOOTSTRAP_SERVERS, runtime.bootstrapServers(),
-            CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl())));
+            CcdStreamsConfig.SCHEMA_REGISTRY_URL, runtime.registryUrl())).serdeSettings());
     }
 
     private static Label label(int i) {

@@ -88,7 +88,7 @@ class QualityBenchTest {
     @Test
     void shouldRunOnAVocLayoutDatasetWithItsClassNames(@TempDir Path dir) throws Exception {
         // Given: the VOC 2012 fixture of the dataset loaders (3 train, 2 val images)
-        Path root = Path.of("..", "processors", "src", "test", "resources", "datasets", "VOCdevkit");
+        Path root = Path.of("..", "data", "src", "test", "resources", "datasets", "VOCdevkit");
         assertThat(root.resolve("VOC2012")).isDirectory();
 
         // When

@@ -1,5 +1,6 @@
 package io.ccdstream.embedded;
 
+import io.ccdstream.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package io.ccdstream.embedded;
 
+import io.ccdstream.topics.TopicSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

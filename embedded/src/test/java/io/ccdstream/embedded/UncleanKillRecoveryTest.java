@@ -1,5 +1,6 @@
 package io.ccdstream.embedded;
 
+import io.ccdstream.topics.TopicSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

@@ -1,5 +1,6 @@
 package io.ccdstream.streams;
 
+import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.errors.DeadLetterHandler;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -57,6 +58,12 @@ public final class CcdStreamsConfig extends AbstractConfig {
     /** Parses and validates {@code settings}. */
     public CcdStreamsConfig(Map<String, ?> settings) {
         super(DEFINITION, settings);
+    }
+
+    /** The settings of services on the cluster at {@code bootstrapServers} keeping their state under {@code stateDir}. */
+    public static CcdStreamsConfig of(String bootstrapServers, String registryUrl, Path stateDir) {
+        return new CcdStreamsConfig(Map.of(BOOTSTRAP_SERVERS, bootstrapServers, SCHEMA_REGISTRY_URL, registryUrl,
+            STATE_DIR, stateDir.toString()));
     }
 
     /** The definition, for documentation. */

@@ -1,5 +1,6 @@
 package io.ccdstream.streams;
 
+import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.registry.EmbeddedSchemaRegistry;
 import java.util.Map;
 import java.util.Properties;
@@ -14,7 +15,7 @@ public final class TopologyTestSupport implements AutoCloseable {
     public final CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
         CcdStreamsConfig.BOOTSTRAP_SERVERS, "unused:9092",
         CcdStreamsConfig.SCHEMA_REGISTRY_URL, registry.url()));
-    public final RegistrySerdes serdes = RegistrySerdes.of(config);
+    public final RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
 
     /** A driver running {@code topology} as {@code service}. */
     public TopologyTestDriver driver(Topology topology, String service) {

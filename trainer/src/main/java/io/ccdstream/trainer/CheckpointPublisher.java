@@ -2,8 +2,8 @@ package io.ccdstream.trainer;
 
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.ClassSetKey;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.SerdeFactory;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.SerdeFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

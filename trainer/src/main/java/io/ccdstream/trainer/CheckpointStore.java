@@ -1,7 +1,7 @@
 package io.ccdstream.trainer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ccdstream.streams.scorer.CheckpointFetcher;
+import io.ccdstream.topics.Checksums;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +121,7 @@ final class CheckpointStore {
             throw new IOException("checkpoint version " + version + " of class set " + classSetId
                 + " is not above the highest version written, " + highestVersionSeen);
         }
-        String sha256 = CheckpointFetcher.sha256(candidate);
+        String sha256 = Checksums.sha256(candidate);
         if (!sha256.equals(metadata.sha256()) || Files.size(candidate) != metadata.sizeBytes()) {
             throw new IOException("candidate " + candidate + " has SHA-256 " + sha256 + " and " + Files.size(candidate)
                 + " bytes, expected " + metadata.sha256() + " and " + metadata.sizeBytes());

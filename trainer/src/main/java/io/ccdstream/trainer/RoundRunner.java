@@ -1,14 +1,14 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.processors.ccd.EarlyStopping;
-import io.ccdstream.processors.classifier.Classifier;
-import io.ccdstream.processors.classifier.ClassifierTrainer;
-import io.ccdstream.processors.classifier.ClassifierTrainerConfig;
-import io.ccdstream.processors.image.ImageDecoder;
-import io.ccdstream.processors.image.ImageInputException;
-import io.ccdstream.processors.image.RgbImage;
-import io.ccdstream.processors.metrics.LabelBinarisation;
-import io.ccdstream.processors.metrics.MeanAveragePrecision;
+import io.ccdstream.method.ccd.EarlyStopping;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierTrainer;
+import io.ccdstream.models.classifier.ClassifierTrainerConfig;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.method.image.ImageInputException;
+import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.method.metrics.LabelBinarisation;
+import io.ccdstream.method.metrics.MeanAveragePrecision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

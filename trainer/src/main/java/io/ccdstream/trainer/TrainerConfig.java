@@ -1,14 +1,14 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.processors.classifier.Backbone;
-import io.ccdstream.processors.classifier.ClassifierConfig;
-import io.ccdstream.processors.classifier.ClassifierTrainerConfig;
-import io.ccdstream.processors.classifier.ColorJitter;
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.image.ImageLimits;
-import io.ccdstream.processors.metrics.LabelBinarisation;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.scorer.ImageBytes;
+import io.ccdstream.models.classifier.Backbone;
+import io.ccdstream.models.classifier.ClassifierConfig;
+import io.ccdstream.models.classifier.ClassifierTrainerConfig;
+import io.ccdstream.models.classifier.ColorJitter;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.method.image.ImageLimits;
+import io.ccdstream.method.metrics.LabelBinarisation;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.ImageBytes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

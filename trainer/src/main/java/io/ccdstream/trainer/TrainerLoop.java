@@ -1,7 +1,7 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.processors.classifier.Classifier;
-import io.ccdstream.processors.classifier.ClassifierException;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierException;
 import io.ccdstream.schemas.Checkpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.topics.RegistrySerdes;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

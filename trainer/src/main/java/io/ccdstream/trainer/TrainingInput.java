@@ -1,15 +1,15 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.processors.image.ImageDecoder;
-import io.ccdstream.processors.image.ImageInputException;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.method.image.ImageInputException;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.SerdeFactory;
-import io.ccdstream.streams.errors.DeadLetters;
-import io.ccdstream.streams.errors.PoisonRecordException;
-import io.ccdstream.streams.scorer.ImageBytes;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.SerdeFactory;
+import io.ccdstream.topics.DeadLetters;
+import io.ccdstream.topics.PoisonRecordException;
+import io.ccdstream.topics.ImageBytes;
 import io.ccdstream.trainer.avro.TrainingImage;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,13 +1,14 @@
 package io.ccdstream.trainer;
 
+import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointPhase;
 import io.ccdstream.schemas.ClassSetKey;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.scorer.CheckpointFetcher;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.Checksums;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class CheckpointReconciliationTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = new TestCluster(clusterDir, 1);
+        cluster = TestCluster.start(clusterDir, 1);
     }
 
     @AfterAll
@@ -57,7 +58,7 @@ class CheckpointReconciliationTest {
             List<Checkpoint> published = published("unannounced", 2);
             assertThat(published).extracting(Checkpoint::getVersion).containsExactly(1L, 2L);
             Checkpoint announced = published.get(1);
-            assertThat(announced.getSha256()).isEqualTo(v2.sha256()).isEqualTo(CheckpointFetcher.sha256(store.file(2)));
+            assertThat(announced.getSha256()).isEqualTo(v2.sha256()).isEqualTo(Checksums.sha256(store.file(2)));
             assertThat(announced.getLocation()).isEqualTo("http://trainer.test:8095/checkpoints/unannounced/2");
             assertThat(trainer.status().published().version()).isEqualTo(2);
         }
@@ -72,7 +73,7 @@ class CheckpointReconciliationTest {
             v1.event("http://old-host:8095/checkpoints/moved/1")));
 
         // When the trainer starts with another advertised URL
-        Map<String, Object> settings = cluster.trainerSettings(dataDir, Map.of(TrainerConfig.CLASS_SET_ID, "moved",
+        Map<String, Object> settings = TrainerTestSettings.of(cluster, dataDir, Map.of(TrainerConfig.CLASS_SET_ID, "moved",
             TrainerConfig.CLASS_NAMES, List.of("cat", "dog"), TrainerConfig.WARMUP_MIN_IMAGES, 1_000_000,
             TrainerConfig.HTTP_ADVERTISED_URL, "http://new-host:9000"));
         try (TrainerService trainer = TrainerService.start(new TrainerConfig(settings))) {
@@ -95,7 +96,7 @@ class CheckpointReconciliationTest {
             add(CheckpointStore.open(dataDir.resolve("elsewhere"), "numbering"), "numbering", 5, CheckpointPhase.REFINE,
                 "w5").event("http://other-host/checkpoints/numbering/5")));
 
-        try (CheckpointPublisher publisher = new CheckpointPublisher(config, cluster.serdes)) {
+        try (CheckpointPublisher publisher = new CheckpointPublisher(config, cluster.serdes())) {
             TrainerLoop.Reconciled reconciled = TrainerLoop.reconcile(CheckpointStore.open(storeDir("numbering"),
                 "numbering"), publisher, "numbering", s -> "file:/x", progress());
 
@@ -110,8 +111,8 @@ class CheckpointReconciliationTest {
         TrainerConfig config = config("fencing");
         CheckpointStore store = CheckpointStore.open(storeDir("fencing"), "fencing");
         StoredCheckpoint v1 = add(store, "fencing", 1, CheckpointPhase.WARMUP, "weights one");
-        try (CheckpointPublisher zombie = new CheckpointPublisher(config, cluster.serdes);
-             CheckpointPublisher successor = new CheckpointPublisher(config, cluster.serdes)) {
+        try (CheckpointPublisher zombie = new CheckpointPublisher(config, cluster.serdes());
+             CheckpointPublisher successor = new CheckpointPublisher(config, cluster.serdes())) {
             successor.publish(v1.event("file:/v1"));
 
             assertThatThrownBy(() -> zombie.publish(v1.event("file:/zombie")))
@@ -125,7 +126,7 @@ class CheckpointReconciliationTest {
     }
 
     private TrainerConfig config(String classSetId) {
-        return new TrainerConfig(cluster.trainerSettings(dataDir, Map.of(
+        return new TrainerConfig(TrainerTestSettings.of(cluster, dataDir, Map.of(
             TrainerConfig.CLASS_SET_ID, classSetId,
             TrainerConfig.CLASS_NAMES, List.of("cat", "dog"),
             TrainerConfig.WARMUP_MIN_IMAGES, 1_000_000,
@@ -136,7 +137,7 @@ class CheckpointReconciliationTest {
         String content) throws IOException {
         Path candidate = Files.writeString(store.candidateFile(), content);
         return store.add(candidate, new StoredCheckpoint(classSetId, version, phase,
-            "small-cnn", CheckpointFetcher.sha256(candidate), Files.size(candidate), 1_700_000_000_000L, 50.0, 0.3, 100,
+            "small-cnn", Checksums.sha256(candidate), Files.size(candidate), 1_700_000_000_000L, 50.0, 0.3, 100,
             2));
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.schemas.CheckpointPhase;
-import io.ccdstream.streams.scorer.CheckpointFetcher;
+import io.ccdstream.topics.Checksums;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class CheckpointStoreTest {
         StoredCheckpoint stored = store.add(candidate(store, "weights one"), metadata(store, 1, "weights one"));
 
         assertThat(Files.readString(store.file(1))).isEqualTo("weights one");
-        assertThat(CheckpointFetcher.sha256(store.file(1))).isEqualTo(stored.sha256());
+        assertThat(Checksums.sha256(store.file(1))).isEqualTo(stored.sha256());
         assertThat(store.get(1)).contains(stored);
         assertThat(Files.exists(store.candidateFile())).isFalse();
     }
@@ -73,7 +73,7 @@ class CheckpointStoreTest {
     private static StoredCheckpoint metadata(CheckpointStore store, long version, String content) throws IOException {
         Path scratch = Files.createTempFile("sha", ".bin");
         Files.writeString(scratch, content);
-        String sha = CheckpointFetcher.sha256(scratch);
+        String sha = Checksums.sha256(scratch);
         Files.delete(scratch);
         return new StoredCheckpoint("cs", version, CheckpointPhase.WARMUP, "small-cnn", sha, content.length(),
             1_700_000_000_000L, 12.5, 0.4, 100, 2);

@@ -1,11 +1,9 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.schemas.GroundTruth;
-import io.ccdstream.schemas.GroundTruthBox;
+import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /** SynthScenes images as records of the images topic, and their ground truth for evaluation only. */
@@ -20,11 +18,7 @@ final class SynthImages {
 
     /** An inline image record that carries the scene's ground truth, as a dataset producer would. */
     static Image record(SynthScene scene, String classSetId) {
-        List<GroundTruthBox> boxes = scene.objects().stream()
-            .map(o -> new GroundTruthBox(o.className(), o.x0(), o.y0(), o.x1(), o.y1())).toList();
-        return Image.newBuilder().setImageId(scene.id()).setClassSetId(classSetId)
-            .setData(ByteBuffer.wrap(scene.png())).setContentType("image/png").setByteSize(scene.png().length)
-            .setGroundTruth(new GroundTruth(scene.labels(), boxes)).build();
+        return ImageRecords.synth(scene, classSetId);
     }
 
     /** Which classes the scene shows, in class order. */

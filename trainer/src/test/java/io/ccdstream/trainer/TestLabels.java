@@ -1,6 +1,6 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.processors.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;

@@ -3,7 +3,7 @@ package io.ccdstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ccdstream.processors.classifier.ColorJitter;
+import io.ccdstream.models.classifier.ColorJitter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,18 +1,19 @@
 package io.ccdstream.trainer;
 
+import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointPhase;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.scorer.CheckpointFetcher;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.Checksums;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +50,10 @@ class TrainerCrashIntegrationTest {
 
     @Test
     void shouldResumeFromItsLastCheckpointAfterAKillMidEpochWithoutReusingAVersion() throws Exception {
-        try (TestCluster cluster = new TestCluster(dataDir, 2)) {
+        try (TestCluster cluster = TestCluster.start(dataDir, 2)) {
             Path trainerDir = dataDir.resolve("trainer");
             // a deployment's fixed port, kept across the restart
-            Map<String, Object> settings = cluster.trainerSettings(trainerDir, Map.of(
+            Map<String, Object> settings = TrainerTestSettings.of(cluster, trainerDir, Map.of(
                 TrainerConfig.HTTP_PORT, freePort(),
                 TrainerConfig.CLASS_SET_ID, CLASS_SET,
                 TrainerConfig.CLASS_NAMES, String.join(",", CLASSES),
@@ -99,7 +100,7 @@ class TrainerCrashIntegrationTest {
                 for (Checkpoint checkpoint : published) {
                     Path file = trainerDir.resolve("checkpoints").resolve(CLASS_SET)
                         .resolve("v" + checkpoint.getVersion() + ".ckpt");
-                    assertThat(CheckpointFetcher.sha256(file)).isEqualTo(checkpoint.getSha256());
+                    assertThat(Checksums.sha256(file)).isEqualTo(checkpoint.getSha256());
                 }
                 try (Stream<Path> files = Files.list(trainerDir.resolve("checkpoints").resolve(CLASS_SET))) {
                     assertThat(files.map(f -> f.getFileName().toString()))
@@ -145,7 +146,7 @@ class TrainerCrashIntegrationTest {
 
     private long committedOffsets(TestCluster cluster, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            cluster.broker.bootstrapServers()))) {
+            cluster.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("ccd-trainer-" + CLASS_SET)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))

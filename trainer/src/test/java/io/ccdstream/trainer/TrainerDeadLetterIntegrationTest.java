@@ -1,15 +1,16 @@
 package io.ccdstream.trainer;
 
+import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.errors.DeadLetters;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,8 +48,8 @@ class TrainerDeadLetterIntegrationTest {
         SynthScene corrupt = scenes.generate(1);
         SynthScene otherClasses = scenes.generate(2);
         SynthScene notAvro = scenes.generate(3);
-        try (TestCluster cluster = new TestCluster(dataDir, 1);
-             TrainerService trainer = TrainerService.start(new TrainerConfig(cluster.trainerSettings(
+        try (TestCluster cluster = TestCluster.start(dataDir, 1);
+             TrainerService trainer = TrainerService.start(new TrainerConfig(TrainerTestSettings.of(cluster, 
                  dataDir.resolve("trainer"), Map.of(TrainerConfig.CLASS_SET_ID, CLASS_SET,
                      TrainerConfig.CLASS_NAMES, CLASSES, TrainerConfig.WARMUP_MIN_IMAGES, 100))))) {
             // Given a good image and label, a corrupt image, a label for other classes and a label that is not Avro
@@ -62,10 +63,10 @@ class TrainerDeadLetterIntegrationTest {
             labels.put(TestLabels.key(otherClasses, CLASS_SET),
                 TestLabels.initial(otherClasses, CLASS_SET, CLASSES.subList(0, 3)));
             cluster.send(CcdTopics.LABELS, labels);
-            byte[] key = CcdTopics.LABELS.keySerde(cluster.serdes).serializer()
+            byte[] key = CcdTopics.LABELS.keySerde(cluster.serdes()).serializer()
                 .serialize(CcdTopics.LABELS.name(), TestLabels.key(notAvro, CLASS_SET));
             try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.broker.bootstrapServers()),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
                 raw.send(new ProducerRecord<>(CcdTopics.LABELS.name(), key, junk)).get();
             }
@@ -94,7 +95,7 @@ class TrainerDeadLetterIntegrationTest {
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(TestCluster cluster, int count) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();

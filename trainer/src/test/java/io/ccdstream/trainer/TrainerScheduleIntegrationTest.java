@@ -1,16 +1,17 @@
 package io.ccdstream.trainer;
 
+import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointPhase;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
-import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.topics.CcdTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,8 +37,8 @@ class TrainerScheduleIntegrationTest {
 
     @Test
     void shouldFineTuneOnNewLabelsWithReplayAndPublishAContinuousVersion() throws Exception {
-        try (TestCluster cluster = new TestCluster(dataDir, 1);
-             TrainerService trainer = TrainerService.start(new TrainerConfig(cluster.trainerSettings(
+        try (TestCluster cluster = TestCluster.start(dataDir, 1);
+             TrainerService trainer = TrainerService.start(new TrainerConfig(TrainerTestSettings.of(cluster, 
                  dataDir.resolve("trainer"), Map.of(
                      TrainerConfig.CLASS_SET_ID, CLASS_SET,
                      TrainerConfig.CLASS_NAMES, CLASSES,

@@ -1,14 +1,14 @@
 package io.ccdstream.streams.bias;
 
-import io.ccdstream.processors.ccd.BiasAggregate;
-import io.ccdstream.processors.ccd.BiasWindow;
+import io.ccdstream.method.ccd.BiasAggregate;
+import io.ccdstream.method.ccd.BiasWindow;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.BiasBucket;
 import io.ccdstream.schemas.BiasWindowState;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.streams.FloatLists;
-import io.ccdstream.streams.errors.PoisonRecordException;
+import io.ccdstream.topics.FloatLists;
+import io.ccdstream.topics.PoisonRecordException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

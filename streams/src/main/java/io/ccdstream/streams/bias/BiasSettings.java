@@ -1,6 +1,6 @@
 package io.ccdstream.streams.bias;
 
-import io.ccdstream.processors.ccd.BiasAggregate;
+import io.ccdstream.method.ccd.BiasAggregate;
 
 /**
  * How the bias service windows the raw global scores of each class set.

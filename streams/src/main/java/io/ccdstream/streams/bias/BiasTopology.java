@@ -2,8 +2,9 @@ package io.ccdstream.streams.bias;
 
 import io.ccdstream.schemas.BiasWindowState;
 import io.ccdstream.schemas.ClassSetKey;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.SerdeFactory;
+import io.ccdstream.streams.Topics;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.SerdeFactory;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Named;
@@ -31,14 +32,14 @@ public final class BiasTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_STORE),
             serdes.serde(ClassSetKey.class, true), serdes.serde(BiasWindowState.class, false)));
-        builder.stream(CcdTopics.SCORES.name(), CcdTopics.SCORES.consumed(serdes))
+        builder.stream(CcdTopics.SCORES.name(), Topics.consumed(CcdTopics.SCORES, serdes))
             .filterNot((imageKey, scores) -> scores.getRescore(), Named.as("first-score-only"))
             .selectKey((imageKey, scores) -> new ClassSetKey(scores.getClassSetId()), Named.as("by-class-set"))
             .repartition(Repartitioned.<ClassSetKey, io.ccdstream.schemas.Scores>as("scores-by-class-set")
                 .withKeySerde(serdes.serde(ClassSetKey.class, true))
                 .withValueSerde(CcdTopics.SCORES.valueSerde(serdes)))
             .process(() -> new BiasProcessor(settings), Named.as("bias-window"), WINDOW_STORE)
-            .to(CcdTopics.BIAS.name(), CcdTopics.BIAS.produced(serdes));
+            .to(CcdTopics.BIAS.name(), Topics.produced(CcdTopics.BIAS, serdes));
         return builder.build();
     }
 }

@@ -1,5 +1,10 @@
 package io.ccdstream.streams.errors;
 
+import io.ccdstream.topics.PoisonRecordException;
+import io.ccdstream.topics.DeadLetters;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -53,7 +58,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
         }
         LOG.warn("Skipping undecodable record from {}-{}@{}: {}", context.topic(), context.partition(),
             context.offset(), exception.getMessage());
-        return DeserializationExceptionHandler.Response.resume(DeadLetters.record(dlqTopic, DESERIALIZATION,
+        return DeserializationExceptionHandler.Response.resume(deadLetter(dlqTopic, DESERIALIZATION,
             context, record.key(), record.value(), exception));
     }
 
@@ -68,8 +73,16 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
         }
         LOG.warn("Skipping poison record from {}-{}@{} ({}): {}", context.topic(), context.partition(),
             context.offset(), poison.reason(), poison.getMessage());
-        return ProcessingExceptionHandler.Response.resume(DeadLetters.record(dlqTopic, poison.reason(), context,
+        return ProcessingExceptionHandler.Response.resume(deadLetter(dlqTopic, poison.reason(), context,
             context.sourceRawKey(), context.sourceRawValue(), poison));
+    }
+
+    /** One dead-letter record for the record of {@code context}. */
+    private static List<ProducerRecord<byte[], byte[]>> deadLetter(String dlqTopic, String reason,
+        ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
+        Headers headers = DeadLetters.headers(context.headers(), reason, exception, context.topic(),
+            context.partition(), context.offset(), context.processorNodeId());
+        return List.of(new ProducerRecord<>(dlqTopic, null, key, value, headers));
     }
 
     private static PoisonRecordException poisonCause(Throwable exception) {

@@ -1,14 +1,14 @@
 package io.ccdstream.streams.labeler;
 
-import io.ccdstream.processors.ccd.Debias;
-import io.ccdstream.processors.ccd.Mix;
+import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.Mix;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.streams.FloatLists;
-import io.ccdstream.streams.errors.PoisonRecordException;
+import io.ccdstream.topics.FloatLists;
+import io.ccdstream.topics.PoisonRecordException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

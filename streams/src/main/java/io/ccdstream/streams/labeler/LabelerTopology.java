@@ -5,8 +5,9 @@ import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.SerdeFactory;
+import io.ccdstream.streams.Topics;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.SerdeFactory;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -41,7 +42,7 @@ public final class LabelerTopology {
     /** Builds the topology; side-effect free. */
     public static Topology build(SerdeFactory serdes, LabelMaker maker, LabelerSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.globalTable(CcdTopics.BIAS.name(), CcdTopics.BIAS.consumed(serdes),
+        builder.globalTable(CcdTopics.BIAS.name(), Topics.consumed(CcdTopics.BIAS, serdes),
             Materialized.<ClassSetKey, Bias, KeyValueStore<Bytes, byte[]>>as(BIAS_STORE)
                 .withKeySerde(CcdTopics.BIAS.keySerde(serdes)).withValueSerde(CcdTopics.BIAS.valueSerde(serdes)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORES_STORE),
@@ -52,10 +53,10 @@ public final class LabelerTopology {
             serdes.serde(ClassSetKey.class, true), serdes.serde(Bias.class, false)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELABEL_CURSOR_STORE),
             serdes.serde(ClassSetKey.class, true), serdes.serde(ImageKey.class, false)));
-        builder.stream(CcdTopics.SCORES.name(), CcdTopics.SCORES.consumed(serdes))
+        builder.stream(CcdTopics.SCORES.name(), Topics.consumed(CcdTopics.SCORES, serdes))
             .process(() -> new LabelProcessor(maker, settings), Named.as("label"),
                 SCORES_STORE, LABEL_STORE, RELABEL_STORE, RELABEL_CURSOR_STORE)
-            .to(CcdTopics.LABELS.name(), CcdTopics.LABELS.produced(serdes));
+            .to(CcdTopics.LABELS.name(), Topics.produced(CcdTopics.LABELS, serdes));
         return builder.build();
     }
 }

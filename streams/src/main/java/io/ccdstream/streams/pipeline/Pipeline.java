@@ -1,13 +1,13 @@
 package io.ccdstream.streams.pipeline;
 
-import io.ccdstream.processors.ccd.Debias;
-import io.ccdstream.processors.ccd.Mix;
-import io.ccdstream.processors.clip.ClipModel;
-import io.ccdstream.processors.clip.ClipModelException;
-import io.ccdstream.processors.image.ImageDecoder;
-import io.ccdstream.processors.scoring.CcdImageScorer;
+import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.Mix;
+import io.ccdstream.models.clip.ClipModel;
+import io.ccdstream.models.clip.ClipModelException;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.models.scoring.CcdImageScorer;
 import io.ccdstream.streams.CcdStreamsConfig;
-import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.bias.BiasTopology;
 import io.ccdstream.streams.labeler.ClassNames;
@@ -50,7 +50,7 @@ public final class Pipeline implements AutoCloseable {
         throws ClipModelException, InterruptedException {
         Pipeline pipeline = new Pipeline();
         try {
-            RegistrySerdes serdes = RegistrySerdes.of(config);
+            RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
             for (Service service : services) {
                 pipeline.runners.put(service, switch (service) {
                     case scorer -> pipeline.startScorer(config, settings, serdes);

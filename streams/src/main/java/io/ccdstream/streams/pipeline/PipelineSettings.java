@@ -1,12 +1,13 @@
 package io.ccdstream.streams.pipeline;
 
-import io.ccdstream.processors.ccd.Debias;
-import io.ccdstream.processors.ccd.Mix;
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.scoring.RefinementSettings;
+import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.Mix;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.scoring.LocalViews;
+import io.ccdstream.models.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
-import io.ccdstream.streams.scorer.ImageBytes;
+import io.ccdstream.topics.ImageBytes;
 import io.ccdstream.streams.scorer.ScorerSettings;
 import java.nio.file.Path;
 
@@ -31,6 +32,11 @@ public record PipelineSettings(Path modelDir, ClassSet classSet, float floor, fl
     public static PipelineSettings defaults(Path modelDir, ClassSet classSet) {
         return new PipelineSettings(modelDir, classSet, Debias.DEFAULT_FLOOR, Mix.DEFAULT_ALPHA, ImageBytes.inlineOnly(),
             BiasSettings.DEFAULTS, LabelerSettings.DEFAULTS, ScorerSettings.DEFAULTS, RefinementSettings.DEFAULTS);
+    }
+
+    /** Whether the scorer refines with the classifier's CAM crops (CCD), so that labels wait for a checkpoint. */
+    public boolean refinesWithCam() {
+        return refinement.localViews() == LocalViews.CAM;
     }
 
     /** The same with other bias settings. */

@@ -1,6 +1,7 @@
 package io.ccdstream.streams.scorer;
 
 import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.topics.Checksums;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,10 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 
 /**
  * Copies a checkpoint announced on the checkpoints topic into a local cache directory and checks
@@ -89,26 +87,10 @@ public final class CheckpointFetcher {
     }
 
     private static void verify(Checkpoint checkpoint, Path file) throws IOException {
-        String actual = sha256(file);
+        String actual = Checksums.sha256(file);
         if (!actual.equalsIgnoreCase(checkpoint.getSha256())) {
             throw new IOException("checkpoint v" + checkpoint.getVersion() + " has SHA-256 " + actual
                 + ", the event announced " + checkpoint.getSha256());
-        }
-    }
-
-    /** Lower-case hex SHA-256 of a file. */
-    public static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[1 << 16];
-                for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                    digest.update(buffer, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
         }
     }
 }

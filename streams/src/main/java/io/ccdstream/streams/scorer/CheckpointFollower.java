@@ -1,10 +1,10 @@
 package io.ccdstream.streams.scorer;
 
-import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.ClassSetKey;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.SerdeFactory;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.SerdeFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

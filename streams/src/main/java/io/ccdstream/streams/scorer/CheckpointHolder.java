@@ -1,6 +1,6 @@
 package io.ccdstream.streams.scorer;
 
-import io.ccdstream.processors.classifier.Classifier;
+import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.schemas.Checkpoint;
 import java.util.Map;
 import java.util.Optional;

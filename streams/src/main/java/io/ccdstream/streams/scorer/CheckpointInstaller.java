@@ -1,7 +1,7 @@
 package io.ccdstream.streams.scorer;
 
-import io.ccdstream.processors.classifier.Classifier;
-import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.schemas.Checkpoint;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.ccdstream.streams.scorer;
 
-import io.ccdstream.processors.image.RgbImage;
+import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
 

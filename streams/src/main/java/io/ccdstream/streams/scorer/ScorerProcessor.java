@@ -1,12 +1,12 @@
 package io.ccdstream.streams.scorer;
 
-import io.ccdstream.processors.image.RgbImage;
+import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.streams.errors.DeadLetters;
-import io.ccdstream.streams.errors.PoisonRecordException;
+import io.ccdstream.topics.DeadLetters;
+import io.ccdstream.topics.PoisonRecordException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,8 +2,8 @@ package io.ccdstream.streams.scorer;
 
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.SerdeFactory;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.SerdeFactory;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;

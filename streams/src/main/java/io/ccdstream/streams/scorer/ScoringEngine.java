@@ -11,9 +11,9 @@ public interface ScoringEngine {
     /**
      * Validates and decodes one image record.
      *
-     * @throws io.ccdstream.streams.errors.PoisonRecordException when the record cannot be scored
+     * @throws io.ccdstream.topics.PoisonRecordException when the record cannot be scored
      */
-    io.ccdstream.processors.image.RgbImage prepare(ImageKey key, Image image);
+    io.ccdstream.method.image.RgbImage prepare(ImageKey key, Image image);
 
     /** Whether images of {@code classSetId} can get their CAM-crop refinement now (a checkpoint is loaded). */
     boolean canRefine(String classSetId);

@@ -8,7 +8,7 @@ import io.ccdstream.schemas.BiasWindowState;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.ccdstream.streams.errors;
 
+import io.ccdstream.topics.DeadLetters;
+import io.ccdstream.topics.PoisonRecordException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

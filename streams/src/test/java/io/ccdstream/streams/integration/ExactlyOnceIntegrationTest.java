@@ -1,16 +1,17 @@
 package io.ccdstream.streams.integration;
 
+import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.clip.ClipModelDescriptor;
-import io.ccdstream.processors.models.BundledModels;
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModelDescriptor;
+import io.ccdstream.models.BundledModels;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
-import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import java.io.BufferedReader;
@@ -41,14 +42,14 @@ class ExactlyOnceIntegrationTest {
     @TempDir
     Path dataDir;
 
-    private EmbeddedCluster cluster;
+    private TestCluster cluster;
     private Path modelDir;
     private ClassSet classSet;
     private final SynthScenes scenes = new SynthScenes(33, 64, 0.05);
 
     @BeforeEach
     void start() throws Exception {
-        cluster = new EmbeddedCluster(dataDir, 4);
+        cluster = TestCluster.start(dataDir, 4);
         modelDir = BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models"));
         ClipModelDescriptor descriptor = ClipModelDescriptor.read(modelDir);
         classSet = ClassSet.of(descriptor.modelId(), SynthClass.names(), List.of(descriptor.promptTemplate()));
@@ -61,7 +62,7 @@ class ExactlyOnceIntegrationTest {
 
     private void send(int from, int to) {
         try (KafkaProducer<ImageKey, Image> producer = cluster.producer(
-            CcdTopics.IMAGES.keySerde(cluster.serdes).serializer(), CcdTopics.IMAGES.valueSerde(cluster.serdes).serializer())) {
+            CcdTopics.IMAGES.keySerde(cluster.serdes()).serializer(), CcdTopics.IMAGES.valueSerde(cluster.serdes()).serializer())) {
             for (int i = from; i < to; i++) {
                 SynthScene scene = scenes.generate(i);
                 producer.send(new ProducerRecord<>(CcdTopics.IMAGES.name(), new ImageKey(classSet.id(), scene.id()),
@@ -75,12 +76,12 @@ class ExactlyOnceIntegrationTest {
     /** How many times each image id appears in the committed scores, after waiting for {@code expected} ids. */
     private Map<String, Integer> committedScores(int expected, Duration timeout) {
         Map<String, Integer> counts = new HashMap<>();
-        cluster.readUntil(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes).deserializer(),
-            CcdTopics.SCORES.valueSerde(cluster.serdes).deserializer(),
+        cluster.read(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
+            CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
             r -> counts.merge(r.key().getImageId(), 1, Integer::sum), () -> counts.size() >= expected, timeout);
         // a little longer, so that a duplicate written late would be seen
-        cluster.readUntil(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes).deserializer(),
-            CcdTopics.SCORES.valueSerde(cluster.serdes).deserializer(), r -> { }, () -> false, Duration.ofSeconds(1));
+        cluster.read(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
+            CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(), r -> { }, () -> false, Duration.ofSeconds(1));
         return counts;
     }
 
@@ -97,10 +98,10 @@ class ExactlyOnceIntegrationTest {
     @Test
     void shouldScoreEveryImageExactlyOnceWithTwoInstancesSharingThePartitions() throws Exception {
         PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
-        try (Pipeline first = Pipeline.start(cluster.config("instance-1"), settings, List.of(Pipeline.Service.scorer))) {
+        try (Pipeline first = Pipeline.start(StreamsTestConfig.of(cluster, "instance-1"), settings, List.of(Pipeline.Service.scorer))) {
             send(0, 150);
             // a second instance joins while the first is working: the partitions are shared out
-            try (Pipeline second = Pipeline.start(cluster.config("instance-2"), settings, List.of(Pipeline.Service.scorer))) {
+            try (Pipeline second = Pipeline.start(StreamsTestConfig.of(cluster, "instance-2"), settings, List.of(Pipeline.Service.scorer))) {
                 send(150, 300);
                 Map<String, Integer> counts = committedScores(300, Duration.ofMinutes(2));
 
@@ -132,8 +133,8 @@ class ExactlyOnceIntegrationTest {
         // restart on the same state directory, in this JVM
         PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
         try (Pipeline restarted = Pipeline.start(new io.ccdstream.streams.CcdStreamsConfig(Map.of(
-                io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.broker.bootstrapServers(),
-                io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registry.url(),
+                io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
+                io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl(),
                 io.ccdstream.streams.CcdStreamsConfig.STATE_DIR, stateDir.toString())),
             settings, List.of(Pipeline.Service.scorer))) {
             Map<String, Integer> counts = committedScores(400, Duration.ofMinutes(3));
@@ -146,7 +147,7 @@ class ExactlyOnceIntegrationTest {
     private Process startChild(Path stateDir) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx1g", "-cp", System.getProperty("java.class.path"), ScorerChildMain.class.getName(),
-            cluster.broker.bootstrapServers(), cluster.registry.url(), stateDir.toString(), modelDir.toString());
+            cluster.bootstrapServers(), cluster.registryUrl(), stateDir.toString(), modelDir.toString());
         builder.redirectErrorStream(true);
         Process child = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));

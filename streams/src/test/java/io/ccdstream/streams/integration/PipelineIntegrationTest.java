@@ -1,26 +1,27 @@
 package io.ccdstream.streams.integration;
 
+import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.processors.ccd.Debias;
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.clip.ClipModel;
-import io.ccdstream.processors.image.ImageDecoder;
-import io.ccdstream.processors.models.BundledModels;
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModel;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.models.BundledModels;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.registry.EmbeddedSchemaRegistry;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.RegistrySerdes;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.errors.DeadLetterHandler;
-import io.ccdstream.streams.errors.DeadLetters;
+import io.ccdstream.topics.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class PipelineIntegrationTest {
     @TempDir
     static Path dataDir;
 
-    private static EmbeddedCluster cluster;
+    private static TestCluster cluster;
     private static ClipModel model;
     private static ClassSet classSet;
     private static RegistrySerdes serdes;
@@ -59,12 +60,12 @@ class PipelineIntegrationTest {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        cluster = new EmbeddedCluster(dataDir, 2);
-        serdes = cluster.serdes;
+        cluster = TestCluster.start(dataDir, 2);
+        serdes = cluster.serdes();
         Path modelDir = BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models"));
         model = ClipModel.load(modelDir);
         classSet = model.classSet(SynthClass.names());
-        pipeline = Pipeline.start(cluster.config("pipeline"), PipelineSettings.defaults(modelDir, classSet),
+        pipeline = Pipeline.start(StreamsTestConfig.of(cluster, "pipeline"), PipelineSettings.defaults(modelDir, classSet),
             List.of(Pipeline.Service.scorer, Pipeline.Service.labeler));
     }
 
@@ -160,7 +161,7 @@ class PipelineIntegrationTest {
 
     private static Map<String, Object> consumerProps() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,23 +1,24 @@
 package io.ccdstream.streams.integration;
 
+import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.ccdstream.processors.ccd.Debias;
-import io.ccdstream.processors.ccd.Mix;
-import io.ccdstream.processors.classifier.Classifier;
-import io.ccdstream.processors.classifier.ClassifierConfig;
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.clip.ClipModel;
-import io.ccdstream.processors.image.ImageDecoder;
-import io.ccdstream.processors.image.RgbImage;
-import io.ccdstream.processors.models.BundledModels;
-import io.ccdstream.processors.scoring.CcdImageScorer;
-import io.ccdstream.processors.scoring.RefinementSettings;
-import io.ccdstream.processors.scoring.ScoredImage;
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.synth.SynthScene;
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.Mix;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierConfig;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModel;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.models.BundledModels;
+import io.ccdstream.models.scoring.CcdImageScorer;
+import io.ccdstream.models.scoring.RefinementSettings;
+import io.ccdstream.models.scoring.ScoredImage;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointMetrics;
@@ -28,8 +29,8 @@ import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.streams.CcdTopics;
-import io.ccdstream.streams.FloatLists;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.FloatLists;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.labeler.LabelerSettings;
@@ -68,7 +69,7 @@ class RefinementIntegrationTest {
 
     @Test
     void shouldRefineEveryImageOnceACheckpointIsPublishedAsTheProcessorsWould() throws Exception {
-        try (EmbeddedCluster cluster = new EmbeddedCluster(dataDir, 4);
+        try (TestCluster cluster = TestCluster.start(dataDir, 4);
              ClipModel clip = ClipModel.load(BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models")))) {
             ClassSet classSet = clip.classSet(SynthClass.names());
             PipelineSettings settings = PipelineSettings.defaults(dataDir.resolve("models").resolve(BundledModels.DEFAULT),
@@ -78,12 +79,12 @@ class RefinementIntegrationTest {
             SynthScenes scenes = new SynthScenes(21, 64, 0.05);
             Map<String, RgbImage> pixels = new HashMap<>();
 
-            try (Pipeline pipeline = Pipeline.start(cluster.config("p1"), settings, List.of(Pipeline.Service.values()));
+            try (Pipeline pipeline = Pipeline.start(StreamsTestConfig.of(cluster, "p1"), settings, List.of(Pipeline.Service.values()));
                  QueryServer queries = QueryServer.start("127.0.0.1", 0,
                      pipeline.streams(Pipeline.Service.labeler).orElseThrow(), pipeline.checkpoints()::current)) {
                 // Given images labelled from the global view only
                 try (KafkaProducer<ImageKey, Image> producer = cluster.producer(
-                    CcdTopics.IMAGES.keySerde(cluster.serdes).serializer(), CcdTopics.IMAGES.valueSerde(cluster.serdes).serializer())) {
+                    CcdTopics.IMAGES.keySerde(cluster.serdes()).serializer(), CcdTopics.IMAGES.valueSerde(cluster.serdes()).serializer())) {
                     for (int i = 0; i < IMAGES; i++) {
                         SynthScene scene = scenes.generate(i);
                         pixels.put(scene.id(), ImageDecoder.builder().build().decode(scene.png()).image());
@@ -103,8 +104,8 @@ class RefinementIntegrationTest {
                     .optInputSize(64).optSeed(5).build());
                 String sha = classifier.save(file);
                 try (KafkaProducer<ClassSetKey, Checkpoint> producer = cluster.producer(
-                    CcdTopics.CHECKPOINTS.keySerde(cluster.serdes).serializer(),
-                    CcdTopics.CHECKPOINTS.valueSerde(cluster.serdes).serializer())) {
+                    CcdTopics.CHECKPOINTS.keySerde(cluster.serdes()).serializer(),
+                    CcdTopics.CHECKPOINTS.valueSerde(cluster.serdes()).serializer())) {
                     producer.send(new ProducerRecord<>(CcdTopics.CHECKPOINTS.name(), new ClassSetKey(classSet.id()),
                         Checkpoint.newBuilder().setClassSetId(classSet.id()).setVersion(1).setPhase(CheckpointPhase.WARMUP)
                             .setArchitecture("small-cnn").setLocation(file.toUri().toString()).setSha256(sha)
@@ -156,18 +157,18 @@ class RefinementIntegrationTest {
         return response.body();
     }
 
-    private static Map<String, Label> latestLabels(EmbeddedCluster cluster, java.util.function.Predicate<Label> wanted) {
+    private static Map<String, Label> latestLabels(TestCluster cluster, java.util.function.Predicate<Label> wanted) {
         Map<String, Label> latest = new HashMap<>();
-        cluster.readUntil(CcdTopics.LABELS.name(), CcdTopics.LABELS.keySerde(cluster.serdes).deserializer(),
-            CcdTopics.LABELS.valueSerde(cluster.serdes).deserializer(), r -> latest.put(r.key().getImageId(), r.value()),
+        cluster.read(CcdTopics.LABELS.name(), CcdTopics.LABELS.keySerde(cluster.serdes()).deserializer(),
+            CcdTopics.LABELS.valueSerde(cluster.serdes()).deserializer(), r -> latest.put(r.key().getImageId(), r.value()),
             () -> latest.size() == IMAGES && latest.values().stream().allMatch(wanted), Duration.ofMinutes(3));
         return latest;
     }
 
-    private static Map<String, Scores> latestRefinedScores(EmbeddedCluster cluster) {
+    private static Map<String, Scores> latestRefinedScores(TestCluster cluster) {
         Map<String, Scores> latest = new HashMap<>();
-        cluster.readUntil(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes).deserializer(),
-            CcdTopics.SCORES.valueSerde(cluster.serdes).deserializer(), r -> {
+        cluster.read(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
+            CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(), r -> {
                 if (r.value().getLocal() != null) {
                     latest.put(r.key().getImageId(), r.value());
                 }
@@ -175,10 +176,10 @@ class RefinementIntegrationTest {
         return latest;
     }
 
-    private static Map<Long, Bias> biasVersions(EmbeddedCluster cluster) {
+    private static Map<Long, Bias> biasVersions(TestCluster cluster) {
         Map<Long, Bias> versions = new HashMap<>();
-        cluster.readUntil(CcdTopics.BIAS.name(), CcdTopics.BIAS.keySerde(cluster.serdes).deserializer(),
-            CcdTopics.BIAS.valueSerde(cluster.serdes).deserializer(), r -> versions.put(r.value().getVersion(), r.value()),
+        cluster.read(CcdTopics.BIAS.name(), CcdTopics.BIAS.keySerde(cluster.serdes()).deserializer(),
+            CcdTopics.BIAS.valueSerde(cluster.serdes()).deserializer(), r -> versions.put(r.value().getVersion(), r.value()),
             () -> false, Duration.ofSeconds(3));
         return versions;
     }

@@ -1,8 +1,8 @@
 package io.ccdstream.streams.integration;
 
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.clip.ClipModelDescriptor;
-import io.ccdstream.processors.synth.SynthClass;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModelDescriptor;
+import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;

@@ -1,18 +1,19 @@
 package io.ccdstream.streams.scorer;
 
+import io.ccdstream.topics.ImageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.processors.classifier.Classifier;
-import io.ccdstream.processors.classifier.ClassifierConfig;
-import io.ccdstream.processors.clip.ClassSet;
-import io.ccdstream.processors.clip.ClipModel;
-import io.ccdstream.processors.image.ImageDecoder;
-import io.ccdstream.processors.models.BundledModels;
-import io.ccdstream.processors.scoring.CcdImageScorer;
-import io.ccdstream.processors.scoring.LocalViews;
-import io.ccdstream.processors.scoring.RefinementSettings;
-import io.ccdstream.processors.synth.SynthClass;
-import io.ccdstream.processors.synth.SynthScenes;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierConfig;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModel;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.models.BundledModels;
+import io.ccdstream.models.scoring.CcdImageScorer;
+import io.ccdstream.models.scoring.LocalViews;
+import io.ccdstream.models.scoring.RefinementSettings;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointMetrics;
 import io.ccdstream.schemas.CheckpointPhase;

@@ -2,9 +2,9 @@ package io.ccdstream.streams.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.processors.classifier.Classifier;
-import io.ccdstream.processors.classifier.ClassifierConfig;
-import io.ccdstream.processors.clip.ClassSet;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierConfig;
+import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointMetrics;
 import io.ccdstream.schemas.CheckpointPhase;

@@ -1,11 +1,11 @@
 package io.ccdstream.streams.scorer;
 
-import io.ccdstream.processors.image.RgbImage;
+import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.TestRecords;
-import io.ccdstream.streams.errors.PoisonRecordException;
+import io.ccdstream.topics.PoisonRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

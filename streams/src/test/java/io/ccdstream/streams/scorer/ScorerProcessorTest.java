@@ -7,7 +7,7 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.streams.CcdTopics;
+import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
 import java.nio.charset.StandardCharsets;

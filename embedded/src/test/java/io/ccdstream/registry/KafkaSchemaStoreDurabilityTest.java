@@ -1,0 +1,106 @@
+package io.ccdstream.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccdstream.embedded.EmbeddedKafkaBroker;
+import io.ccdstream.embedded.EmbeddedKafkaConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Kafka-backed registry on the embedded broker keeps ids, versions and settings across restarts of both. */
+class KafkaSchemaStoreDurabilityTest {
+
+    private static final Schema IMAGE_V1 = new Schema.Parser().parse("""
+        {"type":"record","name":"Image","namespace":"t","fields":[{"name":"id","type":"string"}]}""");
+    private static final Schema IMAGE_V2 = new Schema.Parser().parse("""
+        {"type":"record","name":"Image","namespace":"t","fields":[{"name":"id","type":"string"},
+         {"name":"width","type":"int","default":0}]}""");
+    private static final Schema OTHER = new Schema.Parser().parse("""
+        {"type":"record","name":"Other","namespace":"t","fields":[{"name":"n","type":"long"}]}""");
+
+    @TempDir
+    Path dataDir;
+
+    private record Snapshot(int image1, int image2, int other, int copy) { }
+
+    private EmbeddedKafkaBroker startBroker() {
+        return EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
+    }
+
+    private static EmbeddedSchemaRegistry startRegistry(final EmbeddedKafkaBroker broker) {
+        return EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistryConfig(Map.of(
+            EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())));
+    }
+
+    private static SchemaRegistryClient clientOf(final EmbeddedSchemaRegistry registry) {
+        return SchemaRegistryClient.create(Map.of("schema.registry.url", registry.url()));
+    }
+
+    @Test
+    void shouldKeepIdsVersionsAndSettingsAcrossRestartOfRegistryAndBroker() throws Exception {
+        final Snapshot before;
+        try (EmbeddedKafkaBroker broker = startBroker(); EmbeddedSchemaRegistry registry = startRegistry(broker)) {
+            before = registerEverything(clientOf(registry));
+            assertStoreTopicIsCompactedWithOnePartition(broker);
+        }
+
+        try (EmbeddedKafkaBroker broker = startBroker(); EmbeddedSchemaRegistry registry = startRegistry(broker)) {
+            final SchemaRegistryClient client = clientOf(registry);
+
+            assertThat(client.listSubjects()).containsExactly("copy-value", "images-value", "others-value");
+            assertThat(client.getVersion("images-value", 1)).isEqualTo(
+                new RegisteredSchema("images-value", 1, before.image1(), IMAGE_V1));
+            assertThat(client.getLatest("images-value")).isEqualTo(
+                new RegisteredSchema("images-value", 2, before.image2(), IMAGE_V2));
+            assertThat(client.getLatest("others-value").id()).isEqualTo(before.other());
+            assertThat(client.getLatest("copy-value").id()).isEqualTo(before.image1());
+            assertThat(client.getById(before.other())).isEqualTo(OTHER);
+            assertThat(client.getConfig()).isEqualTo(CompatibilityLevel.FULL);
+            assertThat(client.getConfig("others-value")).isEqualTo(CompatibilityLevel.NONE);
+            assertThat(client.register("images-value", IMAGE_V2)).as("idempotent after restart").isEqualTo(before.image2());
+
+            final Schema fresh = new Schema.Parser().parse("""
+                {"type":"record","name":"Fresh","namespace":"t","fields":[]}""");
+            assertThat(client.register("others-value", fresh)).as("ids are never reused")
+                .isEqualTo(before.other() + 1);
+            assertThat(client.listVersions("others-value")).containsExactly(1, 2);
+        }
+    }
+
+    private static Snapshot registerEverything(final SchemaRegistryClient client) {
+        final int image1 = client.register("images-value", IMAGE_V1);
+        final int image2 = client.register("images-value", IMAGE_V2);
+        final int other = client.register("others-value", OTHER);
+        final int copy = client.register("copy-value", IMAGE_V1);
+        client.updateConfig(CompatibilityLevel.FULL);
+        client.updateConfig("others-value", CompatibilityLevel.FORWARD);
+        client.updateConfig("others-value", CompatibilityLevel.NONE);
+        assertThat(List.of(image1, image2, other)).doesNotHaveDuplicates();
+        assertThat(copy).isEqualTo(image1);
+        return new Snapshot(image1, image2, other, copy);
+    }
+
+    private static void assertStoreTopicIsCompactedWithOnePartition(final EmbeddedKafkaBroker broker) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            final TopicDescription topic = admin.describeTopics(Set.of("_schemas")).allTopicNames()
+                .get(30, TimeUnit.SECONDS).get("_schemas");
+            final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "_schemas");
+            final Config config = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+
+            assertThat(topic.partitions()).hasSize(1);
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.ccdstream.topics;
+
+import io.ccdstream.schemas.Image;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.PoisonRecordException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Gets the encoded bytes of an image record: inline bytes, or a claim check — a {@code file:} URI
+ * under one of the allowed roots, or an {@code http(s):} URL on one of the allowed hosts — read
+ * within a size limit and, over HTTP, a time limit. Anything else is refused with a reason.
+ *
+ * @param allowedFileRoots directories whose files a claim check may name; empty refuses file URIs
+ * @param allowedHosts     host names (or host:port) that claim-check URLs may point to; empty refuses http(s)
+ * @param maxFetchBytes    largest claim-checked image accepted
+ * @param fetchTimeout     longest an HTTP fetch may take, connection included
+ */
+public record ImageBytes(List<Path> allowedFileRoots, List<String> allowedHosts, long maxFetchBytes,
+    Duration fetchTimeout) {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** Freezes and normalises the allow-lists. */
+    public ImageBytes {
+        allowedFileRoots = allowedFileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** Inline images only. */
+    public static ImageBytes inlineOnly() {
+        return new ImageBytes(List.of(), List.of(), 0, Duration.ofSeconds(1));
+    }
+
+    /** The encoded image of {@code image}. */
+    public byte[] of(Image image) {
+        ByteBuffer data = image.getData();
+        String uri = image.getUri();
+        if ((data == null) == (uri == null)) {
+            throw new PoisonRecordException("INVALID_IMAGE_RECORD", "image " + image.getImageId()
+                + " must carry exactly one of data and uri, it has " + (data == null ? "neither" : "both"));
+        }
+        if (data != null) {
+            if (data.remaining() > CcdTopics.MAX_INLINE_IMAGE_BYTES) {
+                throw new PoisonRecordException("IMAGE_TOO_LARGE", "inline image " + image.getImageId() + " has "
+                    + data.remaining() + " bytes, more than the " + CcdTopics.MAX_INLINE_IMAGE_BYTES
+                    + " allowed inline: send it by claim check");
+            }
+            byte[] bytes = new byte[data.remaining()];
+            data.duplicate().get(bytes);
+            return bytes;
+        }
+        return fetch(image.getImageId(), uri);
+    }
+
+    private byte[] fetch(String imageId, String uriText) {
+        URI uri;
+        try {
+            uri = URI.create(uriText);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonRecordException("INVALID_URI", "image " + imageId + ": not a URI: " + uriText, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "file" -> fetchFile(imageId, uri);
+            case "http", "https" -> fetchHttp(imageId, uri);
+            default -> throw new PoisonRecordException("UNSUPPORTED_URI", "image " + imageId + ": scheme of " + uriText
+                + " is not supported (file: under an allowed root, http(s): on an allowed host)");
+        };
+    }
+
+    private byte[] fetchFile(String imageId, URI uri) {
+        Path path = Path.of(uri).toAbsolutePath().normalize();
+        if (allowedFileRoots.stream().noneMatch(path::startsWith)) {
+            throw new PoisonRecordException("URI_NOT_ALLOWED", "image " + imageId + ": " + path
+                + " is not under an allowed root " + allowedFileRoots);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return readAtMost(imageId, uri, in);
+        } catch (IOException e) {
+            throw new PoisonRecordException("IMAGE_UNREADABLE", "image " + imageId + ": cannot read " + path, e);
+        }
+    }
+
+    private byte[] fetchHttp(String imageId, URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        String hostPort = uri.getPort() < 0 ? host : host + ":" + uri.getPort();
+        if (!allowedHosts.contains(host) && !allowedHosts.contains(hostPort)) {
+            throw new PoisonRecordException("URI_NOT_ALLOWED", "image " + imageId + ": host " + hostPort
+                + " is not on the allowed list " + allowedHosts);
+        }
+        try {
+            HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(fetchTimeout).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new PoisonRecordException("IMAGE_UNREADABLE", "image " + imageId + ": GET " + uri
+                        + " answered " + response.statusCode());
+                }
+                return readAtMost(imageId, uri, in);
+            }
+        } catch (IOException e) {
+            throw new PoisonRecordException("IMAGE_UNREADABLE", "image " + imageId + ": cannot fetch " + uri, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fetching " + uri, e);
+        }
+    }
+
+    private byte[] readAtMost(String imageId, URI uri, InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFetchBytes + 1));
+        if (bytes.length > maxFetchBytes) {
+            throw new PoisonRecordException("IMAGE_TOO_LARGE", "image " + imageId + ": " + uri
+                + " is larger than " + maxFetchBytes + " bytes");
+        }
+        return bytes;
+    }
+}

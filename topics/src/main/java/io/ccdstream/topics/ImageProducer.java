@@ -1,0 +1,82 @@
+package io.ccdstream.topics;
+
+import io.ccdstream.schemas.Image;
+import io.ccdstream.schemas.ImageKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Produces image records into {@link CcdTopics#IMAGES}. Every send is confirmed: {@link #flush()}
+ * waits for each acknowledgement and fails when any send failed, so nothing is reported sent that
+ * was not.
+ */
+public final class ImageProducer implements AutoCloseable {
+
+    private final KafkaProducer<ImageKey, Image> producer;
+    private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+
+    /**
+     * A producer for the cluster at {@code bootstrapServers}.
+     *
+     * @param overrides further producer settings (security settings, ...), applied last
+     */
+    public ImageProducer(String bootstrapServers, SerdeFactory serdes, Map<String, ?> overrides) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.putAll(overrides);
+        this.producer = new KafkaProducer<>(props, CcdTopics.IMAGES.keySerde(serdes).serializer(),
+            CcdTopics.IMAGES.valueSerde(serdes).serializer());
+    }
+
+    /** A producer with the default settings. */
+    public ImageProducer(String bootstrapServers, SerdeFactory serdes) {
+        this(bootstrapServers, serdes, Map.of());
+    }
+
+    /** Sends {@code image} keyed by its class set and id; {@link #flush()} confirms it. */
+    public Future<RecordMetadata> send(Image image) {
+        Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(CcdTopics.IMAGES.name(),
+            new ImageKey(image.getClassSetId(), image.getImageId()), image));
+        pending.add(sent);
+        return sent;
+    }
+
+    /**
+     * Waits for every image sent so far to be acknowledged.
+     *
+     * @throws IllegalStateException naming the first failure, when any send failed
+     */
+    public void flush() {
+        producer.flush();
+        List<Future<RecordMetadata>> waiting = new ArrayList<>(pending);
+        pending.clear();
+        for (Future<RecordMetadata> sent : waiting) {
+            try {
+                sent.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("an image was not acknowledged: " + e.getCause().getMessage(),
+                    e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for acknowledgements", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

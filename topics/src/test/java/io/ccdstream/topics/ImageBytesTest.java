@@ -1,0 +1,122 @@
+package io.ccdstream.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.ccdstream.schemas.Image;
+import io.ccdstream.topics.PoisonRecordException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageBytesTest {
+
+    @TempDir
+    Path dir;
+
+    private HttpServer server;
+    private String host;
+
+    @BeforeEach
+    void serve() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/small.png", exchange -> {
+            exchange.sendResponseHeaders(200, 5);
+            exchange.getResponseBody().write(new byte[] {1, 2, 3, 4, 5});
+            exchange.close();
+        });
+        server.createContext("/big.png", exchange -> {
+            exchange.sendResponseHeaders(200, 100);
+            exchange.getResponseBody().write(new byte[100]);
+            exchange.close();
+        });
+        server.createContext("/slow.png", exchange -> {
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, 1);
+            exchange.getResponseBody().write(new byte[1]);
+            exchange.close();
+        });
+        server.start();
+        host = "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private static Image byUri(String uri) {
+        return Image.newBuilder().setImageId("i").setClassSetId("cs").setUri(uri).setContentType("image/png")
+            .setByteSize(5).build();
+    }
+
+    private ImageBytes bytes() {
+        return new ImageBytes(List.of(dir), List.of(host), 50, Duration.ofMillis(500));
+    }
+
+    private static String reasonOf(Runnable call) {
+        try {
+            call.run();
+        } catch (PoisonRecordException e) {
+            return e.reason();
+        }
+        throw new AssertionError("not refused");
+    }
+
+    @Test
+    void shouldFetchFromAnAllowedHost() {
+        assertThat(bytes().of(byUri("http://" + host + "/small.png"))).containsExactly(1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void shouldRefuseHostsNotOnTheAllowList() {
+        assertThat(reasonOf(() -> bytes().of(byUri("http://example.invalid/x.png")))).isEqualTo("URI_NOT_ALLOWED");
+    }
+
+    @Test
+    void shouldRefuseImagesOverTheSizeLimit() {
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/big.png")))).isEqualTo("IMAGE_TOO_LARGE");
+    }
+
+    @Test
+    void shouldGiveUpOnASlowServerAfterTheTimeout() {
+        long start = System.nanoTime();
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/slow.png")))).isEqualTo("IMAGE_UNREADABLE");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void shouldReportAMissingResource() {
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/none.png")))).isEqualTo("IMAGE_UNREADABLE");
+    }
+
+    @Test
+    void shouldReadFilesUnderAnAllowedRootOnly() throws Exception {
+        Path inside = Files.write(dir.resolve("a.png"), new byte[] {9, 8});
+        assertThat(bytes().of(byUri(inside.toUri().toString()))).containsExactly(9, 8);
+        assertThat(reasonOf(() -> bytes().of(byUri(dir.resolve("../escape.png").toUri().toString()))))
+            .isEqualTo("URI_NOT_ALLOWED");
+    }
+
+    @Test
+    void shouldRefuseOtherSchemesAndBothOrNeitherSource() {
+        assertThat(reasonOf(() -> bytes().of(byUri("ftp://h/x.png")))).isEqualTo("UNSUPPORTED_URI");
+        Image both = byUri("http://" + host + "/small.png");
+        both.setData(ByteBuffer.wrap(new byte[1]));
+        assertThat(reasonOf(() -> bytes().of(both))).isEqualTo("INVALID_IMAGE_RECORD");
+        assertThatThrownBy(() -> ImageBytes.inlineOnly().of(byUri("file:///etc/passwd")))
+            .isInstanceOf(PoisonRecordException.class).hasMessageContaining("not under an allowed root");
+    }
+}
