@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs export_clip.export on a small random CLIP-like model (patch embedding, argmax EOT pooling,
 as OpenAI CLIP) and writes the result, with reference outputs, as a Java test fixture:
-processors/src/test/resources/models/exported-clip/. Needs only torch (Debian: python3-torch,
+models/src/test/resources/models/exported-clip/. Needs only torch (Debian: python3-torch,
 run with /usr/bin/python3). The Java test ExportedClipTest loads the directory.
 """
 import json
@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_clip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURE = os.path.join(HERE, "..", "processors", "src", "test", "resources", "models")
+FIXTURE = os.path.join(HERE, "..", "models", "src", "test", "resources", "models")
 TOKENIZER = os.path.join(FIXTURE, "tiny-clip", "tokenizer.json")
 
 

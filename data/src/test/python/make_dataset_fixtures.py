@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Writes the miniature PASCAL VOC and COCO 2014 trees under processors/src/test/resources/datasets/.
+"""Writes the miniature PASCAL VOC and COCO 2014 trees under data/src/test/resources/datasets/.
 
-The Java loaders (io.ccdstream.processors.datasets) are tested on these trees; they mirror the
+The Java loaders (io.ccdstream.data.datasets) are tested on these trees; they mirror the
 real layouts file for file, only with a handful of images:
 
   VOCdevkit/VOC2012/  train (3 images), val (2), trainval (5): Annotations/*.xml,
@@ -16,7 +16,7 @@ difficult, -1 if it has none; lines are "id -1", "id  0" or "id  1" like the dev
 
 Every image is the same 48x32 JPEG (made once with Java ImageIO, embedded below), so all
 annotation sizes are 48x32. Standard library only:
-    python3 processors/src/test/python/make_dataset_fixtures.py [output-dir]
+    python3 data/src/test/python/make_dataset_fixtures.py [output-dir]
 """
 
 import base64

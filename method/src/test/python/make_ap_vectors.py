@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Writes AP/mAP test vectors to processors/src/test/resources/metrics/ap_vectors.json.
+"""Writes AP/mAP test vectors to method/src/test/resources/metrics/ap_vectors.json.
 
-The Java metrics (io.ccdstream.processors.metrics) must match scikit-learn's
+The Java metrics (io.ccdstream.method.metrics) must match scikit-learn's
 average_precision_score per class, with the project's rule that a class without any positive
 scores 0 (scikit-learn warns instead), and mAP = mean of the per-class APs * 100.
 
 Run with Debian's scikit-learn (apt-get install python3-sklearn):
-    /usr/bin/python3 processors/src/test/python/make_ap_vectors.py [output-file]
+    /usr/bin/python3 method/src/test/python/make_ap_vectors.py [output-file]
 
 Every case is a score matrix [image][class] and a label matrix of the same shape. Labels may be
 soft pseudo-labels; "binarisation" says how they become positives before AP:
@@ -129,7 +129,7 @@ def cases(rng):
 def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_OUT
     document = {
-        "generator": "processors/src/test/python/make_ap_vectors.py",
+        "generator": "method/src/test/python/make_ap_vectors.py",
         "seed": SEED,
         "sklearn": sklearn.__version__,
         "numpy": np.__version__,

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Builds the classifier test fixtures in processors/src/test/resources/classifier/.
+"""Builds the classifier test fixtures in models/src/test/resources/classifier/.
 
   tiny-backbone.pt   a traced TorchScript backbone, random weights from a fixed seed, mapping
                      images float32[N, 3, 32, 32] to a feature map [N, 16, 8, 8]
@@ -11,7 +11,7 @@
                      the expected pixels are round(255 * value)
 
 Run with Debian's torch and torchvision (apt-get install python3-torch python3-torchvision):
-    /usr/bin/python3 processors/src/test/python/make_classifier_fixtures.py [output-dir]
+    /usr/bin/python3 models/src/test/python/make_classifier_fixtures.py [output-dir]
 """
 
 import json

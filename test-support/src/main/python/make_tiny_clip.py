@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Builds the tiny CLIP-shaped test fixture in processors/src/test/resources/models/tiny-clip/.
+"""Builds the tiny CLIP-shaped test fixture in test-support/src/main/resources/models/tiny-clip/.
 
 The fixture is a model directory in the project's format (see README.md written beside it):
 
@@ -11,7 +11,7 @@ The fixture is a model directory in the project's format (see README.md written 
   expected.json   test vectors computed here: token ids, normalised embeddings, probabilities
 
 Run with Debian's torch (apt-get install python3-torch):
-    /usr/bin/python3 processors/src/test/python/make_tiny_clip.py [output-dir]
+    /usr/bin/python3 test-support/src/main/python/make_tiny_clip.py [output-dir]
 
 Only torch and the standard library are used; the tokenizer is re-implemented below (lowercase,
 split on \\w+|[^\\w\\s]+, word lookup, [SOS] ... [EOS], truncate and pad to the context length)
@@ -39,7 +39,7 @@ TEMPLATE = "a photo of the {class}"
 SPECIAL = ["[PAD]", "[UNK]", "[SOS]", "[EOS]"]
 PAD_ID, UNK_ID, SOS_ID, EOS_ID = 0, 1, 2, 3
 WORDS = ["a", "photo", "of", "the", "picture", "small", "big"]
-# The 20 SynthScenes class names (io.ccdstream.processors.synth.SynthClass).
+# The 20 SynthScenes class names (io.ccdstream.data.synth.SynthClass).
 CLASSES = ["tomato", "lime", "ball", "coin", "tyre", "box", "window", "book", "tent", "tree",
            "sail", "kite", "gem", "starfish", "badge", "medkit", "sign", "nut", "honeycomb", "cookie"]
 VOCAB = {token: i for i, token in enumerate(SPECIAL + WORDS + CLASSES)}

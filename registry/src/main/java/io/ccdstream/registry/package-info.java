@@ -6,6 +6,6 @@
  * ({@link io.ccdstream.registry.AvroSerdeConfig}), and an in-process registry server
  * ({@link io.ccdstream.registry.EmbeddedSchemaRegistry}) whose state survives restarts in a
  * compacted Kafka topic. Interoperability with Confluent's JavaScript client is tested in
- * {@code ConfluentJsClientInteropTest}.
+ * {@code ConfluentJsClientInteropIT}.
  */
 package io.ccdstream.registry;

@@ -1,7 +1,12 @@
 package io.ccdstream.testsupport;
 
-import java.net.URISyntaxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * The tiny-clip test model: a CLIP-shaped TorchScript module with random weights and its Python
@@ -10,15 +15,39 @@ import java.nio.file.Path;
  */
 public final class TinyClip {
 
-    private TinyClip() {
+    private static final String ROOT = "/models/tiny-clip/";
+    private static final List<String> FILES =
+            List.of("clip.json", "model.pt", "tokenizer.json", "expected.json", "README.md");
+
+    private static Path dir;
+
+    private TinyClip() {}
+
+    /**
+     * The model directory (clip.json, model.pt, tokenizer.json, expected.json). libtorch loads from
+     * files, so the fixture is copied out of the test-support jar once per JVM.
+     */
+    public static synchronized Path modelDir() {
+        if (dir == null) {
+            dir = extract();
+        }
+        return dir;
     }
 
-    /** The model directory (clip.json, model.pt, tokenizer.json, expected.json). */
-    public static Path modelDir() {
+    private static Path extract() {
         try {
-            return Path.of(TinyClip.class.getResource("/models/tiny-clip/clip.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            Path target = Files.createTempDirectory("tiny-clip");
+            for (String file : FILES) {
+                try (InputStream in = TinyClip.class.getResourceAsStream(ROOT + file)) {
+                    if (in == null) {
+                        throw new IllegalStateException("no " + ROOT + file + " in the classpath");
+                    }
+                    Files.copy(in, target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the tiny-clip fixture", e);
         }
     }
 }

@@ -3,7 +3,7 @@ package io.ccdstream.topics;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Converts between Avro's {@code array<float>} lists and the float arrays of the processors. */
+/** Converts between Avro's {@code array<float>} lists and the float arrays of the method and the models. */
 public final class FloatLists {
 
     private FloatLists() {

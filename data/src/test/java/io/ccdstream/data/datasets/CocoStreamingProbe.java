@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Loads a COCO root's train split and prints {@code images=N boxes=M}; run by {@link
- * CocoStreamingTest} in a JVM whose heap is smaller than the instances file.
+ * CocoStreamingIT} in a JVM whose heap is smaller than the instances file.
  */
 public final class CocoStreamingProbe {
 

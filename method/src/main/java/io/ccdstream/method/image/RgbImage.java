@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * An immutable 8-bit-per-channel RGB image, row-major, one packed {@code 0xRRGGBB} int per pixel.
  *
- * <p>This is the one pixel value the processors exchange: decoders produce it, preprocessing and
+ * <p>This is the one pixel value the method and the models exchange: decoders produce it, preprocessing and
  * cropping consume it. It carries no colour profile; values are treated as sRGB.
  */
 public final class RgbImage {

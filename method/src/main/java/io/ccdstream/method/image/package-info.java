@@ -5,6 +5,6 @@
  * floats ({@link io.ccdstream.method.image.ClipPreprocessor}).
  *
  * <p>Nothing in this package depends on DJL: these are plain Java values, usable by the stream
- * processors, the trainer and the tests alike.
+ * models, the trainer and the tests alike.
  */
 package io.ccdstream.method.image;

@@ -3,7 +3,7 @@ package io.ccdstream.models.djl;
 import ai.djl.engine.Engine;
 
 /**
- * The one place where the processors start DJL: it keeps DJL offline and returns the PyTorch
+ * The one place where the project starts DJL: it keeps DJL offline and returns the PyTorch
  * engine backed by the native library that ships on the classpath.
  *
  * <p>Offline means: unless the user decided otherwise (system property {@value #OFFLINE_PROPERTY}
@@ -19,7 +19,7 @@ public final class DjlRuntime {
     /** DJL's offline switch (DJL reads it in {@code ai.djl.util.Utils.isOfflineMode()}). */
     public static final String OFFLINE_PROPERTY = "ai.djl.offline";
 
-    /** The engine name the processors use. */
+    /** The engine name the models use. */
     public static final String PYTORCH = "PyTorch";
 
     private DjlRuntime() {}

@@ -145,7 +145,7 @@ class ScorerTopologyTest {
     @Test
     void shouldSkipNonAvroValueAndContinue() {
         // TopologyTestDriver does not forward deserialization dead letters: their content is checked in
-        // DeadLetterHandlerTest and on a real broker in PipelineIntegrationTest
+        // DeadLetterHandlerTest and on a real broker in PipelineIT
         byte[] key = CcdTopics.IMAGES.keySerde(support.serdes).serializer()
             .serialize(CcdTopics.IMAGES.name(), TestRecords.key("x"));
         rawImages.pipeInput(key, "{\"json\":true}".getBytes(StandardCharsets.UTF_8));

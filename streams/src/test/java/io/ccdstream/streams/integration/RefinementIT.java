@@ -58,9 +58,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole labelling pipeline on the in-process broker: a few hundred images are labelled from
  * the global view, a classifier checkpoint is published, and every image ends with a REFINED
- * label whose numbers equal an offline recomputation by the processors on the same inputs.
+ * label whose numbers equal an offline recomputation by the method and models on the same inputs.
  */
-class RefinementIntegrationTest {
+class RefinementIT {
 
     private static final int IMAGES = 240;
 
@@ -118,7 +118,7 @@ class RefinementIntegrationTest {
                 assertThat(refined).hasSize(IMAGES);
                 assertThat(refined.values()).allSatisfy(l -> assertThat(l.getCheckpointVersion()).isEqualTo(1L));
 
-                // and its numbers are those of the processors on the same inputs
+                // and its numbers are those of the method and models on the same inputs
                 Map<String, Scores> scores = latestRefinedScores(cluster);
                 Map<Long, Bias> biases = biasVersions(cluster);
                 CcdImageScorer offline = new CcdImageScorer(clip, RefinementSettings.DEFAULTS);

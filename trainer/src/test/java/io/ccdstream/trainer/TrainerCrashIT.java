@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A trainer killed uncleanly in the middle of an epoch resumes from its last checkpoint and its
  * committed offsets, and never publishes a version twice.
  */
-class TrainerCrashIntegrationTest {
+class TrainerCrashIT {
 
     private static final int IMAGES = 120;
     private static final String CLASS_SET = "crash-test";

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The scorer and labeler on the in-process broker with the embedded registry and the bundled
  * CLIP model: good images end as Avro labels, bad ones as dead letters, and the stream goes on.
  */
-class PipelineIntegrationTest {
+class PipelineIT {
 
     private static final int GOOD_IMAGES = 12;
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Maven's generate-test-resources phase runs {@code npm ci} there first.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConfluentJsClientInteropTest {
+class ConfluentJsClientInteropIT {
 
     private static final long NODE_TIMEOUT_SECONDS = 120;
 

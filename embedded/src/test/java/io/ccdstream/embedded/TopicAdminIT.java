@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TopicAdminTest {
+class TopicAdminIT {
 
     @TempDir
     static Path dataDir;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Kills a broker process with SIGKILL and restarts on its directory in this JVM. */
-class UncleanKillRecoveryTest {
+class UncleanKillRecoveryIT {
 
     private static final int RECORDS = 200;
     private static final String TOPIC = "survivors";

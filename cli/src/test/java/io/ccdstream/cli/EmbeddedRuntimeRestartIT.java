@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Broker and registry stopped and started again on the same directory keep topics, records and schema ids. */
-class EmbeddedRuntimeRestartTest {
+class EmbeddedRuntimeRestartIT {
 
     @Test
     void shouldKeepTopicsRecordsAndSchemaIdsAcrossARestart(@TempDir Path dataDir) throws Exception {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions, and across an unclean kill of the scorer mid-batch, every image appears exactly once
  * in the read_committed scores topic.
  */
-class ExactlyOnceIntegrationTest {
+class ExactlyOnceIT {
 
     @TempDir
     Path dataDir;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole schedule on labels a test writes: warm-up, refinement once the labels are refined, then a
  * continuous round on new labels plus replayed ones.
  */
-class TrainerScheduleIntegrationTest {
+class TrainerScheduleIT {
 
     private static final String CLASS_SET = "schedule-test";
     private static final List<String> CLASSES = SynthClass.names();

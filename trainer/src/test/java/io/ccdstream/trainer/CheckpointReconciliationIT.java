@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** At start the trainer brings its checkpoint store and the checkpoints topic into agreement. */
-class CheckpointReconciliationTest {
+class CheckpointReconciliationIT {
 
     @TempDir
     static Path clusterDir;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Here a 50,000-annotation file of about the same bytes per annotation is loaded in-process
  * against a time budget, and in a child JVM whose heap is smaller than the file.
  */
-class CocoStreamingTest {
+class CocoStreamingIT {
 
     private static final int IMAGES = 2_000;
     private static final int ANNOTATIONS = 50_000;

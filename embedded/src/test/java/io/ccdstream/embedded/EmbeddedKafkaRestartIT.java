@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Stops and starts brokers on one data directory. */
-class EmbeddedKafkaRestartTest {
+class EmbeddedKafkaRestartIT {
 
     private static final int RECORDS = 50;
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * report has the table's shape with every figure a real number in range. The figures themselves
  * (24 images) are not asserted.
  */
-class QualityBenchTest {
+class QualityBenchIT {
 
     private static final int CLASSES = 20;
     private static final int TRAIN = 24;
@@ -74,7 +74,7 @@ class QualityBenchTest {
 
         String markdown = Files.readString(dir.resolve("out/quality.md"));
         List<String[]> table = markdown.lines().filter(l -> l.startsWith("| ") && l.contains("|")
-            && !l.startsWith("| configuration") && !l.startsWith("| class")).limit(6).map(QualityBenchTest::cells)
+            && !l.startsWith("| configuration") && !l.startsWith("| class")).limit(6).map(QualityBenchIT::cells)
             .toList();
         assertThat(table).extracting(cells -> cells[0]).containsExactly("global labels only", "+ label update",
             "+ label update + debias", "+ label update + consistency", "all three (CCD)", "CDUL 3x3 grid");

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Records the trainer cannot use go to the dead-letter topic with the reason; good ones are still taken. */
-class TrainerDeadLetterIntegrationTest {
+class TrainerDeadLetterIT {
 
     private static final String CLASS_SET = "dlq-test";
     private static final List<String> CLASSES = SynthClass.names();

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ThroughputBenchTest {
+class ThroughputBenchIT {
 
     private static final int COLUMNS = 10;
 
@@ -23,7 +23,7 @@ class ThroughputBenchTest {
         // Then: speed is not asserted, only that each figure was measured
         assertThat(exit).as(output).isZero();
         List<String[]> rows = output.lines().filter(line -> line.startsWith("| scorer") || line.startsWith("| labeler")
-            || line.startsWith("| trainer")).map(ThroughputBenchTest::cells).toList();
+            || line.startsWith("| trainer")).map(ThroughputBenchIT::cells).toList();
         assertThat(rows).as(output).extracting(row -> row[0] + " " + row[1] + " " + row[2]).containsExactly(
             "scorer global direct", "scorer global kafka", "scorer CAM direct", "scorer CAM kafka",
             "labeler global direct", "labeler global kafka", "labeler CAM direct", "labeler CAM kafka",

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every image with the warm-up checkpoint (fetched over HTTP), the trainer retrains on the refined
  * labels and publishes the REFINE checkpoint, which the scorer installs.
  */
-class TrainerPipelineIntegrationTest {
+class TrainerPipelineIT {
 
     private static final int IMAGES = 160;
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Kafka-backed registry on the embedded broker keeps ids, versions and settings across restarts of both. */
-class KafkaSchemaStoreDurabilityTest {
+class KafkaSchemaStoreDurabilityIT {
 
     private static final Schema IMAGE_V1 = new Schema.Parser().parse("""
         {"type":"record","name":"Image","namespace":"t","fields":[{"name":"id","type":"string"}]}""");
