@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -33,24 +36,26 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  */
 final class CheckpointPublisher implements AutoCloseable {
 
-    private final KafkaProducer<ClassSetKey, Checkpoint> producer;
-    private final Map<String, Object> consumerSettings;
-    private final SerdeFactory serdes;
+    private final Producer<ClassSetKey, Checkpoint> producer;
+    private final Supplier<Consumer<ClassSetKey, Checkpoint>> consumers;
     private final Duration timeout;
     private final String transactionalId;
 
     CheckpointPublisher(TrainerConfig config, SerdeFactory serdes) {
-        this.serdes = serdes;
-        this.transactionalId = config.transactionalId();
-        this.timeout = config.startupTimeout();
-        Map<String, Object> props = new HashMap<>(config.clientSettings());
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        this.producer = new KafkaProducer<>(props, CcdTopics.CHECKPOINTS.keySerde(serdes).serializer(),
-            CcdTopics.CHECKPOINTS.valueSerde(serdes).serializer());
-        this.consumerSettings = new HashMap<>(config.clientSettings());
+        this(producer(config, serdes), () -> consumer(config, serdes), config.transactionalId(),
+            config.startupTimeout());
+    }
+
+    /**
+     * A publisher on {@code producer} (transactional, not yet initialised) that reads the topic
+     * back with consumers from {@code consumers}.
+     */
+    CheckpointPublisher(Producer<ClassSetKey, Checkpoint> producer,
+        Supplier<Consumer<ClassSetKey, Checkpoint>> consumers, String transactionalId, Duration timeout) {
+        this.producer = producer;
+        this.consumers = consumers;
+        this.transactionalId = transactionalId;
+        this.timeout = timeout;
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
@@ -59,17 +64,31 @@ final class CheckpointPublisher implements AutoCloseable {
         }
     }
 
+    private static Producer<ClassSetKey, Checkpoint> producer(TrainerConfig config, SerdeFactory serdes) {
+        Map<String, Object> props = new HashMap<>(config.clientSettings());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.startupTimeout().toMillis());
+        return new KafkaProducer<>(props, CcdTopics.CHECKPOINTS.keySerde(serdes).serializer(),
+            CcdTopics.CHECKPOINTS.valueSerde(serdes).serializer());
+    }
+
+    private static Consumer<ClassSetKey, Checkpoint> consumer(TrainerConfig config, SerdeFactory serdes) {
+        Map<String, Object> props = new HashMap<>(config.clientSettings());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ccd-trainer-reconcile-" + UUID.randomUUID());
+        return new KafkaConsumer<>(props, CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
+            CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
+    }
+
     /**
      * The announcement of the highest version for {@code classSetId} on the topic now (committed
      * records only), if any.
      */
     Optional<Checkpoint> latest(String classSetId) {
-        Map<String, Object> props = new HashMap<>(consumerSettings);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ccd-trainer-reconcile-" + UUID.randomUUID());
-        try (KafkaConsumer<ClassSetKey, Checkpoint> consumer = new KafkaConsumer<>(props,
-            CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(), CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer())) {
+        try (Consumer<ClassSetKey, Checkpoint> consumer = consumers.get()) {
             List<TopicPartition> partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), timeout).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
@@ -79,7 +98,7 @@ final class CheckpointPublisher implements AutoCloseable {
         }
     }
 
-    private Optional<Checkpoint> readToEnd(KafkaConsumer<ClassSetKey, Checkpoint> consumer,
+    private Optional<Checkpoint> readToEnd(Consumer<ClassSetKey, Checkpoint> consumer,
         Map<TopicPartition, Long> end, String classSetId) {
         Checkpoint latest = null;
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -98,7 +117,7 @@ final class CheckpointPublisher implements AutoCloseable {
         return Optional.ofNullable(latest);
     }
 
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+    private static boolean reached(Consumer<?, ?> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 

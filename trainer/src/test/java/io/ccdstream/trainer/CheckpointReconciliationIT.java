@@ -22,7 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** At start the trainer brings its checkpoint store and the checkpoints topic into agreement. */
+/**
+ * At start the trainer brings its checkpoint store and the checkpoints topic into agreement, on a real
+ * broker: the whole service's start, and transactional fencing (the reconciliation rules alone are
+ * unit-tested in {@link CheckpointReconciliationTest}).
+ */
 class CheckpointReconciliationIT {
 
     @TempDir
@@ -83,27 +87,6 @@ class CheckpointReconciliationIT {
             assertThat(again.getSha256()).isEqualTo(v1.sha256());
             assertThat(again.getLocation()).isEqualTo("http://new-host:9000/checkpoints/moved/1");
         }
-    }
-
-    @Test
-    void shouldNumberTheNextVersionAboveEveryPublishedAndHalfWrittenVersion() throws Exception {
-        TrainerConfig config = config("numbering");
-        CheckpointStore store = CheckpointStore.open(storeDir("numbering"), "numbering");
-        add(store, "numbering", 1, CheckpointPhase.WARMUP, "weights one");
-        Files.writeString(store.file(6), "a file renamed into place just before a crash, without its sidecar");
-        // v5 was published by a trainer whose store this host does not have
-        cluster.send(CcdTopics.CHECKPOINTS, Map.of(new ClassSetKey("numbering"),
-            add(CheckpointStore.open(dataDir.resolve("elsewhere"), "numbering"), "numbering", 5, CheckpointPhase.REFINE,
-                "w5").event("http://other-host/checkpoints/numbering/5")));
-
-        try (CheckpointPublisher publisher = new CheckpointPublisher(config, cluster.serdes())) {
-            TrainerLoop.Reconciled reconciled = TrainerLoop.reconcile(CheckpointStore.open(storeDir("numbering"),
-                "numbering"), publisher, "numbering", s -> "file:/x", progress());
-
-            assertThat(reconciled.nextVersion()).isEqualTo(7);
-            assertThat(reconciled.latest()).contains(new TrainingSchedule.Latest(5, CheckpointPhase.REFINE));
-        }
-        assertThat(published("numbering", 1)).extracting(Checkpoint::getVersion).containsExactly(5L);
     }
 
     @Test
