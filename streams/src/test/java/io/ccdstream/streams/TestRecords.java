@@ -1,8 +1,10 @@
 package io.ccdstream.streams;
 
+import io.ccdstream.data.ImageRecords;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Scores;
+import java.util.Map;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -20,8 +22,7 @@ public final class TestRecords {
     }
 
     public static Image inlineImage(String imageId, byte[] bytes) {
-        return Image.newBuilder().setImageId(imageId).setClassSetId(CLASS_SET)
-            .setData(ByteBuffer.wrap(bytes)).setContentType("image/png").setByteSize(bytes.length).build();
+        return ImageRecords.inline(CLASS_SET, imageId, bytes, "image/png", null, Map.of());
     }
 
     public static Scores scores(String imageId, List<Float> global) {

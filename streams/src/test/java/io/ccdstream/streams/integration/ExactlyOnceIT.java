@@ -1,5 +1,6 @@
 package io.ccdstream.streams.integration;
 
+import io.ccdstream.data.ImageRecords;
 import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,9 +67,7 @@ class ExactlyOnceIT {
             for (int i = from; i < to; i++) {
                 SynthScene scene = scenes.generate(i);
                 producer.send(new ProducerRecord<>(CcdTopics.IMAGES.name(), new ImageKey(classSet.id(), scene.id()),
-                    Image.newBuilder().setImageId(scene.id()).setClassSetId(classSet.id())
-                        .setData(ByteBuffer.wrap(scene.png())).setContentType("image/png")
-                        .setByteSize(scene.png().length).build()));
+                    ImageRecords.synth(scene, classSet.id())));
             }
         }
     }

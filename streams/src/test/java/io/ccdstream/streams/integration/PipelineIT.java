@@ -1,5 +1,6 @@
 package io.ccdstream.streams.integration;
 
+import io.ccdstream.data.ImageRecords;
 import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,8 +156,7 @@ class PipelineIT {
     }
 
     private Image image(String imageId, byte[] bytes) {
-        return Image.newBuilder().setImageId(imageId).setClassSetId(classSet.id()).setData(ByteBuffer.wrap(bytes))
-            .setContentType("image/png").setByteSize(bytes.length).build();
+        return ImageRecords.inline(classSet.id(), imageId, bytes, "image/png", null, Map.of());
     }
 
     private static Map<String, Object> consumerProps() {

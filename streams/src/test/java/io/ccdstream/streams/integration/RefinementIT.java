@@ -1,5 +1,6 @@
 package io.ccdstream.streams.integration;
 
+import io.ccdstream.data.ImageRecords;
 import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -89,9 +90,7 @@ class RefinementIT {
                         SynthScene scene = scenes.generate(i);
                         pixels.put(scene.id(), ImageDecoder.builder().build().decode(scene.png()).image());
                         producer.send(new ProducerRecord<>(CcdTopics.IMAGES.name(), new ImageKey(classSet.id(), scene.id()),
-                            Image.newBuilder().setImageId(scene.id()).setClassSetId(classSet.id())
-                                .setData(ByteBuffer.wrap(scene.png())).setContentType("image/png")
-                                .setByteSize(scene.png().length).build()));
+                            ImageRecords.synth(scene, classSet.id())));
                     }
                 }
                 Map<String, Label> labels = latestLabels(cluster, l -> true);

@@ -1,5 +1,6 @@
 package io.ccdstream.streams.scorer;
 
+import io.ccdstream.data.ImageRecords;
 import io.ccdstream.topics.ImageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +22,7 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
+import java.util.Map;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,8 +62,7 @@ class CcdScoringEngineTest {
         for (int i = 0; i < 3; i++) {
             byte[] png = scenes.generate(i).png();
             ImageKey key = new ImageKey(classSet.id(), "img-" + i);
-            Image image = Image.newBuilder().setImageId(key.getImageId()).setClassSetId(classSet.id())
-                .setData(ByteBuffer.wrap(png)).setContentType("image/png").setByteSize(png.length).build();
+            Image image = ImageRecords.inline(classSet.id(), key.getImageId(), png, "image/png", null, Map.of());
             batch.add(new Prepared(key, new PendingImage(image, "ccd.images", 0, (long) i, Instant.EPOCH),
                 decoder.decode(png).image()));
         }
