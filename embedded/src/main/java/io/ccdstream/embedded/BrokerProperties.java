@@ -41,18 +41,18 @@ final class BrokerProperties {
      * @param controllerPort the resolved controller port
      * @return the broker configs, ready for {@code kafka.server.KafkaConfig}
      */
-    static Map<String, String> of(final EmbeddedKafkaConfig config, final int port, final int controllerPort) {
-        final Map<String, String> props = new LinkedHashMap<>(identity(config, port, controllerPort));
+    static Map<String, String> of(EmbeddedKafkaConfig config, int port, int controllerPort) {
+        Map<String, String> props = new LinkedHashMap<>(identity(config, port, controllerPort));
         props.putAll(DEFAULTS);
         props.putAll(config.brokerProperties());
         return props;
     }
 
-    private static Map<String, String> identity(final EmbeddedKafkaConfig config, final int port,
-                                                final int controllerPort) {
-        final String host = config.host();
-        final String dir = config.dataDir().toString();
-        final Map<String, String> props = new LinkedHashMap<>();
+    private static Map<String, String> identity(EmbeddedKafkaConfig config, int port,
+                                                int controllerPort) {
+        String host = config.host();
+        String dir = config.dataDir().toString();
+        Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
         // A static voter set (kraft.version 0) keeps no endpoint in the metadata log, so a restart on other ports works.
@@ -69,7 +69,7 @@ final class BrokerProperties {
     }
 
     private static Map<String, String> defaults() {
-        final Map<String, String> props = new LinkedHashMap<>();
+        Map<String, String> props = new LinkedHashMap<>();
         // One replica: every internal topic must accept replication factor and min ISR 1.
         props.put("offsets.topic.replication.factor", "1");
         props.put("offsets.topic.num.partitions", "10");

@@ -22,7 +22,7 @@ final class DataDirLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirLock(final FileChannel channel, final FileLock lock) {
+    private DataDirLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
         this.lock = lock;
     }
@@ -34,10 +34,10 @@ final class DataDirLock implements AutoCloseable {
      * @return the held lock
      * @throws EmbeddedKafkaException if another broker, in this or another process, holds the lock
      */
-    static DataDirLock acquire(final Path dataDir) {
-        final FileChannel channel = open(dataDir);
+    static DataDirLock acquire(Path dataDir) {
+        FileChannel channel = open(dataDir);
         try {
-            final FileLock lock = channel.tryLock();
+            FileLock lock = channel.tryLock();
             if (lock != null) {
                 return new DataDirLock(channel, lock);
             }
@@ -49,7 +49,7 @@ final class DataDirLock implements AutoCloseable {
                 + " broker (in this or another process); stop it or choose another directory");
     }
 
-    private static FileChannel open(final Path dataDir) {
+    private static FileChannel open(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
             return FileChannel.open(dataDir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -58,7 +58,7 @@ final class DataDirLock implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(final FileChannel channel) {
+    private static void closeQuietly(FileChannel channel) {
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -54,8 +54,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final String bootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(final KafkaRaftServer server, final DataDirLock lock,
-                                final EmbeddedKafkaConfig config, final String clusterId, final int port) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, DataDirLock lock,
+                                EmbeddedKafkaConfig config, String clusterId, int port) {
         this.server = server;
         this.lock = lock;
         this.config = config;
@@ -71,8 +71,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws EmbeddedKafkaException if the storage cannot be prepared, a port cannot be bound, or the broker is
      *                                not ready within {@link EmbeddedKafkaConfig#startupTimeout()}
      */
-    public static EmbeddedKafkaBroker start(final EmbeddedKafkaConfig config) {
-        final DataDirLock lock = DataDirLock.acquire(config.dataDir());
+    public static EmbeddedKafkaBroker start(EmbeddedKafkaConfig config) {
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {
             return startWithRetries(config, lock, StorageFormatter.formatIfNeeded(config.dataDir()));
         } catch (RuntimeException e) {
@@ -81,9 +81,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startWithRetries(final EmbeddedKafkaConfig config, final DataDirLock lock,
-                                                        final String clusterId) {
-        final boolean portsPicked = config.port() == 0 && config.controllerPort() == 0;
+    private static EmbeddedKafkaBroker startWithRetries(EmbeddedKafkaConfig config, DataDirLock lock,
+                                                        String clusterId) {
+        boolean portsPicked = config.port() == 0 && config.controllerPort() == 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(config, lock, clusterId);
@@ -97,12 +97,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startOnce(final EmbeddedKafkaConfig config, final DataDirLock lock,
-                                                 final String clusterId) {
-        final Ports ports = Ports.resolve(config);
-        final KafkaRaftServer server = startServer(BrokerProperties.of(config, ports.client(), ports.controller()),
+    private static EmbeddedKafkaBroker startOnce(EmbeddedKafkaConfig config, DataDirLock lock,
+                                                 String clusterId) {
+        Ports ports = Ports.resolve(config);
+        KafkaRaftServer server = startServer(BrokerProperties.of(config, ports.client(), ports.controller()),
                 config);
-        final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, lock, config, clusterId, ports.client());
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, lock, config, clusterId, ports.client());
         try {
             broker.awaitReady(config.startupTimeout());
         } catch (RuntimeException e) {
@@ -113,7 +113,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    private static boolean isBindFailure(final Throwable failure) {
+    private static boolean isBindFailure(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException) {
                 return true;
@@ -124,7 +124,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** The two listener ports: given ones as they are, picked ones free and distinct from the other. */
     private record Ports(int client, int controller) {
-        static Ports resolve(final EmbeddedKafkaConfig config) {
+        static Ports resolve(EmbeddedKafkaConfig config) {
             int client = FreePorts.resolve(config.host(), config.port());
             int controller = FreePorts.resolve(config.host(), config.controllerPort());
             while (client == controller) {
@@ -139,8 +139,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static KafkaRaftServer startServer(final Map<String, String> props, final EmbeddedKafkaConfig config) {
-        final KafkaRaftServer server;
+    private static KafkaRaftServer startServer(Map<String, String> props, EmbeddedKafkaConfig config) {
+        KafkaRaftServer server;
         try {
             server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         } catch (RuntimeException e) {
@@ -159,8 +159,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaException startFailure(final Map<String, String> props,
-                                                       final EmbeddedKafkaConfig config, final RuntimeException e) {
+    private static EmbeddedKafkaException startFailure(Map<String, String> props,
+                                                       EmbeddedKafkaConfig config, RuntimeException e) {
         return new EmbeddedKafkaException("Cannot start the embedded Kafka broker on " + props.get("listeners")
                 + " with data in " + config.dataDir() + ": " + e.getMessage(), e);
     }
@@ -172,8 +172,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param timeout the longest time to wait
      * @throws EmbeddedKafkaException if the broker is not ready in time or the wait is interrupted
      */
-    public void awaitReady(final Duration timeout) {
-        final long deadline = System.nanoTime() + timeout.toNanos();
+    public void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(adminConfig(timeout))) {
             while (!hasAliveBroker(admin, deadline)) {
                 if (System.nanoTime() >= deadline) {
@@ -188,16 +188,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> adminConfig(final Duration timeout) {
-        final int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    private Map<String, Object> adminConfig(Duration timeout) {
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         return Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 5_000));
     }
 
-    private static boolean hasAliveBroker(final Admin admin, final long deadline) throws InterruptedException {
-        final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    private static boolean hasAliveBroker(Admin admin, long deadline) throws InterruptedException {
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remainingMs <= 0) {
             return false;
         }
@@ -250,7 +250,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void shutdown(final KafkaRaftServer server) {
+    private static void shutdown(KafkaRaftServer server) {
         server.shutdown();
         server.awaitShutdown();
     }

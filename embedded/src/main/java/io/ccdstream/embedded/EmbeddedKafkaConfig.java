@@ -100,13 +100,13 @@ public record EmbeddedKafkaConfig(
         return new Builder();
     }
 
-    private static void requirePort(final String name, final int value) {
+    private static void requirePort(String name, int value) {
         if (value < 0 || value > 65_535) {
             throw new IllegalArgumentException(name + " must be in [0, 65535] (0 = pick a free port), got " + value);
         }
     }
 
-    private static void rejectReservedKeys(final Map<String, String> properties) {
+    private static void rejectReservedKeys(Map<String, String> properties) {
         for (String key : properties.keySet()) {
             if (RESERVED_KEYS.contains(key)) {
                 throw new IllegalArgumentException("Broker property '" + key + "' is managed by the embedded broker;"
@@ -133,7 +133,7 @@ public record EmbeddedKafkaConfig(
          * @param dataDir the directory; created if missing
          * @return this builder
          */
-        public Builder setDataDir(final Path dataDir) {
+        public Builder setDataDir(Path dataDir) {
             this.dataDir = dataDir;
             return this;
         }
@@ -144,7 +144,7 @@ public record EmbeddedKafkaConfig(
          * @param host a host name or IP address
          * @return this builder
          */
-        public Builder optHost(final String host) {
+        public Builder optHost(String host) {
             this.host = host;
             return this;
         }
@@ -155,7 +155,7 @@ public record EmbeddedKafkaConfig(
          * @param port the port, 0 for a free one
          * @return this builder
          */
-        public Builder optPort(final int port) {
+        public Builder optPort(int port) {
             this.port = port;
             return this;
         }
@@ -166,7 +166,7 @@ public record EmbeddedKafkaConfig(
          * @param controllerPort the port, 0 for a free one
          * @return this builder
          */
-        public Builder optControllerPort(final int controllerPort) {
+        public Builder optControllerPort(int controllerPort) {
             this.controllerPort = controllerPort;
             return this;
         }
@@ -178,7 +178,7 @@ public record EmbeddedKafkaConfig(
          * @param value its value
          * @return this builder
          */
-        public Builder optBrokerProperty(final String key, final String value) {
+        public Builder optBrokerProperty(String key, String value) {
             brokerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
@@ -189,7 +189,7 @@ public record EmbeddedKafkaConfig(
          * @param properties Kafka broker configs
          * @return this builder
          */
-        public Builder optBrokerProperties(final Map<String, String> properties) {
+        public Builder optBrokerProperties(Map<String, String> properties) {
             properties.forEach(this::optBrokerProperty);
             return this;
         }
@@ -200,7 +200,7 @@ public record EmbeddedKafkaConfig(
          * @param startupTimeout a positive duration
          * @return this builder
          */
-        public Builder optStartupTimeout(final Duration startupTimeout) {
+        public Builder optStartupTimeout(Duration startupTimeout) {
             this.startupTimeout = startupTimeout;
             return this;
         }

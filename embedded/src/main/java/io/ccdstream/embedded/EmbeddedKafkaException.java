@@ -8,7 +8,7 @@ public class EmbeddedKafkaException extends RuntimeException {
      *
      * @param message what failed, with the directory or address involved
      */
-    public EmbeddedKafkaException(final String message) {
+    public EmbeddedKafkaException(String message) {
         super(message);
     }
 
@@ -18,7 +18,7 @@ public class EmbeddedKafkaException extends RuntimeException {
      * @param message what failed, with the directory or address involved
      * @param cause   the underlying failure
      */
-    public EmbeddedKafkaException(final String message, final Throwable cause) {
+    public EmbeddedKafkaException(String message, Throwable cause) {
         super(message, cause);
     }
 }

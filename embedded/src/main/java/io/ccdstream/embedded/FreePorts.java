@@ -19,7 +19,7 @@ final class FreePorts {
      * @param requested a port, or 0 for any free one
      * @return a port number
      */
-    static int resolve(final String host, final int requested) {
+    static int resolve(String host, int requested) {
         if (requested != 0) {
             return requested;
         }

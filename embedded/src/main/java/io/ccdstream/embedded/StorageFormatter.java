@@ -34,13 +34,13 @@ final class StorageFormatter {
      * @param dataDir the broker's log and metadata directory
      * @return the cluster id, new or read from {@code meta.properties}
      */
-    static String formatIfNeeded(final Path dataDir) {
-        final Optional<String> existing = readClusterId(dataDir);
+    static String formatIfNeeded(Path dataDir) {
+        Optional<String> existing = readClusterId(dataDir);
         if (existing.isPresent()) {
             LOG.info("Reusing KRaft storage in {} (cluster id {})", dataDir, existing.get());
             return existing.get();
         }
-        final String clusterId = Uuid.randomUuid().toString();
+        String clusterId = Uuid.randomUuid().toString();
         format(dataDir, clusterId);
         LOG.info("Formatted KRaft storage in {} with cluster id {}", dataDir, clusterId);
         return clusterId;
@@ -52,8 +52,8 @@ final class StorageFormatter {
      * @param dataDir the broker's log and metadata directory
      * @return the cluster id, or empty when the directory is not formatted yet
      */
-    static Optional<String> readClusterId(final Path dataDir) {
-        final MetaPropertiesEnsemble ensemble = load(dataDir);
+    static Optional<String> readClusterId(Path dataDir) {
+        MetaPropertiesEnsemble ensemble = load(dataDir);
         if (!ensemble.errorLogDirs().isEmpty()) {
             throw new EmbeddedKafkaException("Cannot read " + MetaPropertiesEnsemble.META_PROPERTIES_NAME + " in "
                     + dataDir + ": check that the directory is readable and the file is not corrupt");
@@ -61,8 +61,8 @@ final class StorageFormatter {
         return ensemble.clusterId();
     }
 
-    private static MetaPropertiesEnsemble load(final Path dataDir) {
-        final String dir = dataDir.toString();
+    private static MetaPropertiesEnsemble load(Path dataDir) {
+        String dir = dataDir.toString();
         try {
             Files.createDirectories(dataDir);
             return new MetaPropertiesEnsemble.Loader().addLogDirs(List.of(dir)).addMetadataLogDir(dir).load();
@@ -71,9 +71,9 @@ final class StorageFormatter {
         }
     }
 
-    private static void format(final Path dataDir, final String clusterId) {
-        final ByteArrayOutputStream output = new ByteArrayOutputStream();
-        final String dir = dataDir.toString();
+    private static void format(Path dataDir, String clusterId) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        String dir = dataDir.toString();
         try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
             new Formatter()
                     .setPrintStream(printStream)

@@ -65,8 +65,8 @@ public final class TopicAdmin {
      * @throws TopicAdminException      if a topic cannot be created, described or reconfigured
      * @throws IllegalArgumentException if two specs share a name
      */
-    public static EnsureTopicsResult ensureTopics(final String bootstrapServers, final List<TopicSpec> specs) {
-        final int timeoutMs = (int) OPERATION_TIMEOUT.toMillis();
+    public static EnsureTopicsResult ensureTopics(String bootstrapServers, List<TopicSpec> specs) {
+        int timeoutMs = (int) OPERATION_TIMEOUT.toMillis();
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs))) {
@@ -84,19 +84,19 @@ public final class TopicAdmin {
      * @throws TopicAdminException      if a topic cannot be created, described or reconfigured
      * @throws IllegalArgumentException if two specs share a name
      */
-    public static EnsureTopicsResult ensureTopics(final Admin admin, final List<TopicSpec> specs) {
-        final Map<String, TopicSpec> byName = indexByName(specs);
-        final List<String> created = new ArrayList<>();
-        final List<TopicSpec> existing = createMissing(admin, byName.values(), created);
+    public static EnsureTopicsResult ensureTopics(Admin admin, List<TopicSpec> specs) {
+        Map<String, TopicSpec> byName = indexByName(specs);
+        List<String> created = new ArrayList<>();
+        List<TopicSpec> existing = createMissing(admin, byName.values(), created);
         if (existing.isEmpty()) {
             return new EnsureTopicsResult(created, List.of(), List.of());
         }
         warnOnLayoutMismatch(admin, existing);
-        final List<String> reconfigured = new ArrayList<>();
-        final List<String> unchanged = new ArrayList<>();
-        final Map<String, Config> actual = describeConfigs(admin, existing);
+        List<String> reconfigured = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        Map<String, Config> actual = describeConfigs(admin, existing);
         for (TopicSpec spec : existing) {
-            final Map<String, String> differences = differences(spec, actual.get(spec.name()));
+            Map<String, String> differences = differences(spec, actual.get(spec.name()));
             if (differences.isEmpty()) {
                 unchanged.add(spec.name());
             } else {
@@ -107,16 +107,16 @@ public final class TopicAdmin {
         return new EnsureTopicsResult(created, reconfigured, unchanged);
     }
 
-    private static Map<String, TopicSpec> indexByName(final List<TopicSpec> specs) {
+    private static Map<String, TopicSpec> indexByName(List<TopicSpec> specs) {
         return specs.stream().collect(Collectors.toMap(TopicSpec::name, Function.identity(), (a, b) -> {
             throw new IllegalArgumentException("Topic '" + a.name() + "' is specified twice");
         }, LinkedHashMap::new));
     }
 
-    private static List<TopicSpec> createMissing(final Admin admin, final Collection<TopicSpec> specs,
-                                                 final List<String> created) {
-        final CreateTopicsResult result = admin.createTopics(specs.stream().map(TopicSpec::toNewTopic).toList());
-        final List<TopicSpec> existing = new ArrayList<>();
+    private static List<TopicSpec> createMissing(Admin admin, Collection<TopicSpec> specs,
+                                                 List<String> created) {
+        CreateTopicsResult result = admin.createTopics(specs.stream().map(TopicSpec::toNewTopic).toList());
+        List<TopicSpec> existing = new ArrayList<>();
         for (TopicSpec spec : specs) {
             try {
                 await(result.values().get(spec.name()), spec.name(), "create");
@@ -133,13 +133,13 @@ public final class TopicAdmin {
         return existing;
     }
 
-    private static void warnOnLayoutMismatch(final Admin admin, final List<TopicSpec> specs) {
-        final Map<String, KafkaFuture<TopicDescription>> descriptions =
+    private static void warnOnLayoutMismatch(Admin admin, List<TopicSpec> specs) {
+        Map<String, KafkaFuture<TopicDescription>> descriptions =
                 admin.describeTopics(specs.stream().map(TopicSpec::name).toList()).topicNameValues();
         for (TopicSpec spec : specs) {
-            final TopicDescription description = await(descriptions.get(spec.name()), spec.name(), "describe");
-            final int partitions = description.partitions().size();
-            final int replicas = description.partitions().get(0).replicas().size();
+            TopicDescription description = await(descriptions.get(spec.name()), spec.name(), "describe");
+            int partitions = description.partitions().size();
+            int replicas = description.partitions().get(0).replicas().size();
             if (partitions != spec.partitions() || replicas != spec.replicationFactor()) {
                 LOG.warn("Topic '{}' has {} partitions and replication factor {}, the spec asks for {} and {};"
                         + " left unchanged (change it by hand if intended)",
@@ -148,21 +148,21 @@ public final class TopicAdmin {
         }
     }
 
-    private static Map<String, Config> describeConfigs(final Admin admin, final List<TopicSpec> specs) {
-        final Map<ConfigResource, KafkaFuture<Config>> futures = admin.describeConfigs(
+    private static Map<String, Config> describeConfigs(Admin admin, List<TopicSpec> specs) {
+        Map<ConfigResource, KafkaFuture<Config>> futures = admin.describeConfigs(
                 specs.stream().map(spec -> topicResource(spec.name())).toList()).values();
-        final Map<String, Config> configs = new LinkedHashMap<>();
+        Map<String, Config> configs = new LinkedHashMap<>();
         futures.forEach((resource, future) ->
                 configs.put(resource.name(), await(future, resource.name(), "describe the configs of")));
         return configs;
     }
 
     /** The spec's configs whose current values differ; list values are compared without spaces. */
-    private static Map<String, String> differences(final TopicSpec spec, final Config actual) {
-        final Map<String, String> differences = new LinkedHashMap<>();
+    private static Map<String, String> differences(TopicSpec spec, Config actual) {
+        Map<String, String> differences = new LinkedHashMap<>();
         spec.configs().forEach((key, wanted) -> {
-            final ConfigEntry entry = actual.get(key);
-            final String current = entry == null ? null : entry.value();
+            ConfigEntry entry = actual.get(key);
+            String current = entry == null ? null : entry.value();
             if (current == null || !normalize(current).equals(normalize(wanted))) {
                 LOG.warn("Topic '{}' has {}={}, the spec asks for {}; updating it", spec.name(), key, current, wanted);
                 differences.put(key, wanted);
@@ -171,24 +171,24 @@ public final class TopicAdmin {
         return differences;
     }
 
-    private static String normalize(final String value) {
+    private static String normalize(String value) {
         return value.replaceAll("\\s*,\\s*", ",").strip();
     }
 
-    private static void alterConfigs(final Admin admin, final String topic, final Map<String, String> configs) {
-        final List<AlterConfigOp> ops = configs.entrySet().stream()
+    private static void alterConfigs(Admin admin, String topic, Map<String, String> configs) {
+        List<AlterConfigOp> ops = configs.entrySet().stream()
                 .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
                 .toList();
-        final ConfigResource resource = topicResource(topic);
+        ConfigResource resource = topicResource(topic);
         await(admin.incrementalAlterConfigs(Map.of(resource, ops)).values().get(resource), topic,
                 "update the configs " + configs + " of");
     }
 
-    private static ConfigResource topicResource(final String topic) {
+    private static ConfigResource topicResource(String topic) {
         return new ConfigResource(ConfigResource.Type.TOPIC, topic);
     }
 
-    private static <T> T await(final KafkaFuture<T> future, final String topic, final String action) {
+    private static <T> T await(KafkaFuture<T> future, String topic, String action) {
         try {
             return future.get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

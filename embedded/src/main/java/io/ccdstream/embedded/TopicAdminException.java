@@ -13,7 +13,7 @@ public class TopicAdminException extends RuntimeException {
      * @param message what failed
      * @param cause   the underlying failure
      */
-    public TopicAdminException(final String topic, final String message, final Throwable cause) {
+    public TopicAdminException(String topic, String message, Throwable cause) {
         super(message, cause);
         this.topic = topic;
     }

@@ -22,14 +22,14 @@ public final class ChildBrokerMain {
     private ChildBrokerMain() {
     }
 
-    public static void main(final String[] args) throws Exception {
+    public static void main(String[] args) throws Exception {
         exitWhenParentGoes();
-        final Path dataDir = Path.of(args[0]);
-        final int port = Integer.parseInt(args[1]);
-        final String topic = args[2];
-        final int count = Integer.parseInt(args[3]);
+        Path dataDir = Path.of(args[0]);
+        int port = Integer.parseInt(args[1]);
+        String topic = args[2];
+        int count = Integer.parseInt(args[3]);
         // Deliberately never closed: the test kills this JVM.
-        final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
                 EmbeddedKafkaConfig.builder().setDataDir(dataDir).optPort(port).build());
         System.out.println(BOOTSTRAP_LINE + broker.bootstrapServers());
         TopicAdmin.ensureTopics(broker.bootstrapServers(), List.of(new TopicSpec(topic, 1, (short) 1, Map.of())));
@@ -41,7 +41,7 @@ public final class ChildBrokerMain {
     }
 
     private static void exitWhenParentGoes() {
-        final Thread watcher = new Thread(() -> {
+        Thread watcher = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {
                     // keep reading until the parent closes the pipe

@@ -60,7 +60,7 @@ class EmbeddedKafkaBrokerIT {
     void shouldShowCommittedButNotAbortedTransactionsToReadCommittedConsumer() {
         // Given
         TopicAdmin.ensureTopics(broker.bootstrapServers(), List.of(new TopicSpec("tx", 1, (short) 1, Map.of())));
-        final Map<String, Object> config = new HashMap<>(TestClients.producerConfig(broker.bootstrapServers()));
+        Map<String, Object> config = new HashMap<>(TestClients.producerConfig(broker.bootstrapServers()));
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-test-tx");
         // When
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
@@ -82,9 +82,9 @@ class EmbeddedKafkaBrokerIT {
     void shouldAcceptTwoMebibyteRecordByDefault() {
         // Given: the images topic allows 2 MiB records; the broker default must not be the tighter limit
         TopicAdmin.ensureTopics(broker.bootstrapServers(), List.of(new TopicSpec("big", 1, (short) 1, Map.of())));
-        final Map<String, Object> config = new HashMap<>(TestClients.producerConfig(broker.bootstrapServers()));
+        Map<String, Object> config = new HashMap<>(TestClients.producerConfig(broker.bootstrapServers()));
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 3 * 1024 * 1024);
-        final String payload = "x".repeat(2 * 1024 * 1024);
+        String payload = "x".repeat(2 * 1024 * 1024);
         // When / Then
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
             assertThatCode(() -> producer.send(new ProducerRecord<>("big", payload))

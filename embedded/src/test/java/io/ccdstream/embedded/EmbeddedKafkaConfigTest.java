@@ -16,7 +16,7 @@ class EmbeddedKafkaConfigTest {
 
     @Test
     void shouldDefaultToLoopbackAndFreePorts() {
-        final EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder().setDataDir(DIR).build();
+        EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder().setDataDir(DIR).build();
 
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isZero();
@@ -72,12 +72,12 @@ class EmbeddedKafkaConfigTest {
 
     @Test
     void shouldLetBrokerPropertiesOverrideDefaults() {
-        final EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder().setDataDir(DIR)
+        EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder().setDataDir(DIR)
                 .optBrokerProperty("message.max.bytes", "123456")
                 .optBrokerProperties(Map.of("log.retention.hours", "1"))
                 .build();
 
-        final Map<String, String> props = BrokerProperties.of(config, 1111, 2222);
+        Map<String, String> props = BrokerProperties.of(config, 1111, 2222);
 
         assertThat(props)
                 .containsEntry("message.max.bytes", "123456")
@@ -89,7 +89,7 @@ class EmbeddedKafkaConfigTest {
 
     @Test
     void shouldUseOnlyConfigNamesTheBrokerKnows() {
-        final Map<String, String> props = BrokerProperties.of(
+        Map<String, String> props = BrokerProperties.of(
                 EmbeddedKafkaConfig.builder().setDataDir(DIR).build(), 1111, 2222);
 
         // A misspelt key would be ignored by Kafka with a mere warning.
@@ -101,7 +101,7 @@ class EmbeddedKafkaConfigTest {
 
     @Test
     void shouldAllowTwoMebibyteImagesAndSmallCleanerBuffer() {
-        final Map<String, String> props = BrokerProperties.of(
+        Map<String, String> props = BrokerProperties.of(
                 EmbeddedKafkaConfig.builder().setDataDir(DIR).build(), 1111, 2222);
 
         assertThat(Integer.parseInt(props.get("message.max.bytes"))).isGreaterThan(2 * 1024 * 1024);

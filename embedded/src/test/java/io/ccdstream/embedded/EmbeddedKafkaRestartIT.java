@@ -28,9 +28,9 @@ class EmbeddedKafkaRestartIT {
     @Test
     void shouldKeepTopicAndRecordsAcrossCleanRestart() {
         // Given
-        final EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder().setDataDir(dataDir).build();
-        final List<String> written = TestClients.values("record", RECORDS);
-        final String clusterId;
+        EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder().setDataDir(dataDir).build();
+        List<String> written = TestClients.values("record", RECORDS);
+        String clusterId;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config)) {
             clusterId = broker.clusterId();
             TopicAdmin.ensureTopics(broker.bootstrapServers(),
@@ -41,7 +41,7 @@ class EmbeddedKafkaRestartIT {
         try (EmbeddedKafkaBroker restarted = EmbeddedKafkaBroker.start(config)) {
             // Then
             assertThat(restarted.clusterId()).isEqualTo(clusterId);
-            final EnsureTopicsResult again = TopicAdmin.ensureTopics(restarted.bootstrapServers(),
+            EnsureTopicsResult again = TopicAdmin.ensureTopics(restarted.bootstrapServers(),
                     List.of(new TopicSpec("durable", 1, (short) 1, Map.of("cleanup.policy", "compact"))));
             assertThat(again.unchanged()).containsExactly("durable");
             assertThat(TestClients.consumeAll(restarted.bootstrapServers(), "durable", RECORDS, "read_uncommitted"))
@@ -54,7 +54,7 @@ class EmbeddedKafkaRestartIT {
         try (ServerSocket taken = new ServerSocket()) {
             // Given
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            final EmbeddedKafkaConfig clashing = EmbeddedKafkaConfig.builder().setDataDir(dataDir)
+            EmbeddedKafkaConfig clashing = EmbeddedKafkaConfig.builder().setDataDir(dataDir)
                     .optPort(taken.getLocalPort()).build();
             // When / Then
             assertThatThrownBy(() -> EmbeddedKafkaBroker.start(clashing))
@@ -93,9 +93,9 @@ class EmbeddedKafkaRestartIT {
     @Test
     void shouldReleasePortOnCloseAndIgnoreSecondClose() throws IOException {
         // Given
-        final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
                 EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
-        final int port = Integer.parseInt(broker.bootstrapServers().substring(broker.bootstrapServers().lastIndexOf(':') + 1));
+        int port = Integer.parseInt(broker.bootstrapServers().substring(broker.bootstrapServers().lastIndexOf(':') + 1));
         broker.close();
         // When / Then
         assertThatCode(broker::close).doesNotThrowAnyException();

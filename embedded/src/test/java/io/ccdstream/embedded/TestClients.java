@@ -26,7 +26,7 @@ final class TestClients {
     private TestClients() {
     }
 
-    static Map<String, Object> producerConfig(final String bootstrapServers) {
+    static Map<String, Object> producerConfig(String bootstrapServers) {
         return Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -38,7 +38,7 @@ final class TestClients {
     }
 
     /** Sends each value (keyed by itself) and waits for every acknowledgement. */
-    static void produce(final String bootstrapServers, final String topic, final List<String> values) {
+    static void produce(String bootstrapServers, String topic, List<String> values) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(bootstrapServers))) {
             for (String value : values) {
                 producer.send(new ProducerRecord<>(topic, value, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -55,16 +55,16 @@ final class TestClients {
      * Reads the topic from the beginning until {@code expected} records arrived or {@link #TIMEOUT} passed, then
      * keeps polling briefly so that extra records would show up too.
      */
-    static List<String> consumeAll(final String bootstrapServers, final String topic, final int expected,
-                                   final String isolationLevel) {
+    static List<String> consumeAll(String bootstrapServers, String topic, int expected,
+                                   String isolationLevel) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers,
                 isolationLevel))) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            final List<String> values = new ArrayList<>();
-            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (values.size() < expected && System.nanoTime() < deadline) {
                 pollInto(consumer, values, Duration.ofMillis(200));
             }
@@ -73,14 +73,14 @@ final class TestClients {
         }
     }
 
-    private static void pollInto(final KafkaConsumer<String, String> consumer, final List<String> values,
-                                 final Duration timeout) {
+    private static void pollInto(KafkaConsumer<String, String> consumer, List<String> values,
+                                 Duration timeout) {
         for (ConsumerRecord<String, String> record : consumer.poll(timeout)) {
             values.add(record.value());
         }
     }
 
-    private static Map<String, Object> consumerConfig(final String bootstrapServers, final String isolationLevel) {
+    private static Map<String, Object> consumerConfig(String bootstrapServers, String isolationLevel) {
         return Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -89,8 +89,8 @@ final class TestClients {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     }
 
-    static List<String> values(final String prefix, final int count) {
-        final List<String> values = new ArrayList<>(count);
+    static List<String> values(String prefix, int count) {
+        List<String> values = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             values.add(prefix + "-" + i);
         }

@@ -43,10 +43,10 @@ class TopicAdminIT {
     @Test
     void shouldCreateCompactedAndLargeMessageTopicsWithTheirConfigs() throws Exception {
         // Given
-        final TopicSpec compacted = new TopicSpec("compacted", 3, (short) 1, Map.of("cleanup.policy", "compact"));
-        final TopicSpec large = new TopicSpec("large", 2, (short) 1, Map.of("max.message.bytes", "2097152"));
+        TopicSpec compacted = new TopicSpec("compacted", 3, (short) 1, Map.of("cleanup.policy", "compact"));
+        TopicSpec large = new TopicSpec("large", 2, (short) 1, Map.of("max.message.bytes", "2097152"));
         // When
-        final EnsureTopicsResult result = TopicAdmin.ensureTopics(broker.bootstrapServers(), List.of(compacted, large));
+        EnsureTopicsResult result = TopicAdmin.ensureTopics(broker.bootstrapServers(), List.of(compacted, large));
         // Then
         assertThat(result.created()).containsExactly("compacted", "large");
         assertThat(describeConfig("compacted").get("cleanup.policy").value()).isEqualTo("compact");
@@ -57,10 +57,10 @@ class TopicAdminIT {
 
     @Test
     void shouldLeaveMatchingExistingTopicUnchanged() {
-        final List<TopicSpec> specs = List.of(new TopicSpec("stable", 1, (short) 1, Map.of("retention.ms", "60000")));
+        List<TopicSpec> specs = List.of(new TopicSpec("stable", 1, (short) 1, Map.of("retention.ms", "60000")));
         TopicAdmin.ensureTopics(admin, specs);
 
-        final EnsureTopicsResult again = TopicAdmin.ensureTopics(admin, specs);
+        EnsureTopicsResult again = TopicAdmin.ensureTopics(admin, specs);
 
         assertThat(again.created()).isEmpty();
         assertThat(again.reconfigured()).isEmpty();
@@ -72,7 +72,7 @@ class TopicAdminIT {
         // Given: created elsewhere with the broker defaults (delete policy)
         admin.createTopics(List.of(new NewTopic("drifted", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         // When
-        final EnsureTopicsResult result = TopicAdmin.ensureTopics(admin,
+        EnsureTopicsResult result = TopicAdmin.ensureTopics(admin,
                 List.of(new TopicSpec("drifted", 1, (short) 1, Map.of("cleanup.policy", "compact"))));
         // Then
         assertThat(result.reconfigured()).containsExactly("drifted");
@@ -81,7 +81,7 @@ class TopicAdminIT {
 
     @Test
     void shouldNameTopicWhenCreationFails() {
-        final TopicSpec invalid = new TopicSpec("bad-config", 1, (short) 1, Map.of("cleanup.policy", "shred"));
+        TopicSpec invalid = new TopicSpec("bad-config", 1, (short) 1, Map.of("cleanup.policy", "shred"));
 
         assertThatThrownBy(() -> TopicAdmin.ensureTopics(admin, List.of(invalid)))
                 .isInstanceOf(TopicAdminException.class)
@@ -91,7 +91,7 @@ class TopicAdminIT {
 
     @Test
     void shouldNameTopicWhenReplicationFactorExceedsBrokerCount() {
-        final TopicSpec tooManyReplicas = new TopicSpec("replicated", 1, (short) 3, Map.of());
+        TopicSpec tooManyReplicas = new TopicSpec("replicated", 1, (short) 3, Map.of());
 
         assertThatThrownBy(() -> TopicAdmin.ensureTopics(admin, List.of(tooManyReplicas)))
                 .isInstanceOf(TopicAdminException.class)
@@ -100,7 +100,7 @@ class TopicAdminIT {
 
     @Test
     void shouldRejectTwoSpecsWithSameName() {
-        final TopicSpec spec = new TopicSpec("twice", 1, (short) 1, Map.of());
+        TopicSpec spec = new TopicSpec("twice", 1, (short) 1, Map.of());
 
         assertThatThrownBy(() -> TopicAdmin.ensureTopics(admin, List.of(spec, spec)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -114,12 +114,12 @@ class TopicAdminIT {
                 .hasMessageContaining("'empty'");
     }
 
-    private static Config describeConfig(final String topic) throws Exception {
-        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    private static Config describeConfig(String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
     }
 
-    private static TopicDescription describeTopic(final String topic) throws Exception {
+    private static TopicDescription describeTopic(String topic) throws Exception {
         return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
     }
 }

@@ -31,9 +31,9 @@ class UncleanKillRecoveryIT {
     @Test
     void shouldRecoverAcknowledgedRecordsAfterBrokerProcessIsKilled() throws Exception {
         // Given: a broker in another JVM acknowledged every record
-        final Process child = launchChild();
+        Process child = launchChild();
         try {
-            final ChildOutput output = new ChildOutput(child);
+            ChildOutput output = new ChildOutput(child);
             output.awaitLineStartingWith(ChildBrokerMain.ACKED_LINE, CHILD_TIMEOUT);
             // When
             child.destroyForcibly();
@@ -61,7 +61,7 @@ class UncleanKillRecoveryIT {
     }
 
     private Process launchChild() throws IOException {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), ChildBrokerMain.class.getName(),
                 dataDir.toString(), "0", TOPIC, Integer.toString(RECORDS))
@@ -75,13 +75,13 @@ class UncleanKillRecoveryIT {
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final StringBuilder transcript = new StringBuilder();
 
-        ChildOutput(final Process process) {
-            final Thread drainer = new Thread(() -> drain(process), "child-broker-output");
+        ChildOutput(Process process) {
+            Thread drainer = new Thread(() -> drain(process), "child-broker-output");
             drainer.setDaemon(true);
             drainer.start();
         }
 
-        private void drain(final Process process) {
+        private void drain(Process process) {
             try (BufferedReader reader = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -94,10 +94,10 @@ class UncleanKillRecoveryIT {
             }
         }
 
-        String awaitLineStartingWith(final String prefix, final Duration timeout) throws InterruptedException {
-            final long deadline = System.nanoTime() + timeout.toNanos();
+        String awaitLineStartingWith(String prefix, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
-                final String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                 if (line == null || EOF.equals(line)) {
                     throw new AssertionError("Child broker never printed '" + prefix.strip() + "' ("
                             + (line == null ? "timed out after " + timeout : "it exited") + "); output:\n"

@@ -39,25 +39,25 @@ class KafkaSchemaStoreDurabilityIT {
         return EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
     }
 
-    private static EmbeddedSchemaRegistry startRegistry(final EmbeddedKafkaBroker broker) {
+    private static EmbeddedSchemaRegistry startRegistry(EmbeddedKafkaBroker broker) {
         return EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistryConfig(Map.of(
             EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())));
     }
 
-    private static SchemaRegistryClient clientOf(final EmbeddedSchemaRegistry registry) {
+    private static SchemaRegistryClient clientOf(EmbeddedSchemaRegistry registry) {
         return SchemaRegistryClient.create(Map.of("schema.registry.url", registry.url()));
     }
 
     @Test
     void shouldKeepIdsVersionsAndSettingsAcrossRestartOfRegistryAndBroker() throws Exception {
-        final Snapshot before;
+        Snapshot before;
         try (EmbeddedKafkaBroker broker = startBroker(); EmbeddedSchemaRegistry registry = startRegistry(broker)) {
             before = registerEverything(clientOf(registry));
             assertStoreTopicIsCompactedWithOnePartition(broker);
         }
 
         try (EmbeddedKafkaBroker broker = startBroker(); EmbeddedSchemaRegistry registry = startRegistry(broker)) {
-            final SchemaRegistryClient client = clientOf(registry);
+            SchemaRegistryClient client = clientOf(registry);
 
             assertThat(client.listSubjects()).containsExactly("copy-value", "images-value", "others-value");
             assertThat(client.getVersion("images-value", 1)).isEqualTo(
@@ -71,7 +71,7 @@ class KafkaSchemaStoreDurabilityIT {
             assertThat(client.getConfig("others-value")).isEqualTo(CompatibilityLevel.NONE);
             assertThat(client.register("images-value", IMAGE_V2)).as("idempotent after restart").isEqualTo(before.image2());
 
-            final Schema fresh = new Schema.Parser().parse("""
+            Schema fresh = new Schema.Parser().parse("""
                 {"type":"record","name":"Fresh","namespace":"t","fields":[]}""");
             assertThat(client.register("others-value", fresh)).as("ids are never reused")
                 .isEqualTo(before.other() + 1);
@@ -79,11 +79,11 @@ class KafkaSchemaStoreDurabilityIT {
         }
     }
 
-    private static Snapshot registerEverything(final SchemaRegistryClient client) {
-        final int image1 = client.register("images-value", IMAGE_V1);
-        final int image2 = client.register("images-value", IMAGE_V2);
-        final int other = client.register("others-value", OTHER);
-        final int copy = client.register("copy-value", IMAGE_V1);
+    private static Snapshot registerEverything(SchemaRegistryClient client) {
+        int image1 = client.register("images-value", IMAGE_V1);
+        int image2 = client.register("images-value", IMAGE_V2);
+        int other = client.register("others-value", OTHER);
+        int copy = client.register("copy-value", IMAGE_V1);
         client.updateConfig(CompatibilityLevel.FULL);
         client.updateConfig("others-value", CompatibilityLevel.FORWARD);
         client.updateConfig("others-value", CompatibilityLevel.NONE);
@@ -92,12 +92,12 @@ class KafkaSchemaStoreDurabilityIT {
         return new Snapshot(image1, image2, other, copy);
     }
 
-    private static void assertStoreTopicIsCompactedWithOnePartition(final EmbeddedKafkaBroker broker) throws Exception {
+    private static void assertStoreTopicIsCompactedWithOnePartition(EmbeddedKafkaBroker broker) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            final TopicDescription topic = admin.describeTopics(Set.of("_schemas")).allTopicNames()
+            TopicDescription topic = admin.describeTopics(Set.of("_schemas")).allTopicNames()
                 .get(30, TimeUnit.SECONDS).get("_schemas");
-            final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "_schemas");
-            final Config config = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "_schemas");
+            Config config = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
 
             assertThat(topic.partitions()).hasSize(1);
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);

@@ -55,7 +55,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     /**
      * @param client the registry client to share, or null to build one from the configuration
      */
-    public AvroDeserializer(final SchemaRegistryClient client) {
+    public AvroDeserializer(SchemaRegistryClient client) {
         this(client, null);
     }
 
@@ -66,7 +66,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
      * @param client     the registry client to share, or null to build one from the configuration
      * @param readerType a generated {@link SpecificRecord} class, or null for the configured behaviour
      */
-    public AvroDeserializer(final SchemaRegistryClient client, final Class<T> readerType) {
+    public AvroDeserializer(SchemaRegistryClient client, Class<T> readerType) {
         if (readerType != null && !SpecificRecord.class.isAssignableFrom(readerType)) {
             throw new IllegalArgumentException(readerType.getName() + " is not a generated Avro SpecificRecord class");
         }
@@ -83,8 +83,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
      * @param isKey   whether this deserializes keys
      */
     @Override
-    public void configure(final Map<String, ?> configs, final boolean isKey) {
-        final AvroSerdeConfig config = new AvroSerdeConfig(configs);
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        AvroSerdeConfig config = new AvroSerdeConfig(configs);
         this.isKey = isKey;
         this.specificReader = config.specificAvroReader();
         if (client == null) {
@@ -93,21 +93,21 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         configured = true;
     }
 
-    void useClient(final SchemaRegistryClient shared) {
+    void useClient(SchemaRegistryClient shared) {
         this.client = shared;
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public T deserialize(final String topic, final byte[] data) {
+    public T deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
         }
         if (!configured) {
             throw new IllegalStateException("AvroDeserializer used before configure()");
         }
-        final int schemaId = WireFormat.schemaId(data, topic, isKey);
-        final DatumReader<Object> reader = readerFor(schemaId, topic);
+        int schemaId = WireFormat.schemaId(data, topic, isKey);
+        DatumReader<Object> reader = readerFor(schemaId, topic);
         try {
             return (T) reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
                 data.length - WireFormat.HEADER_SIZE, null));
@@ -117,18 +117,18 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         }
     }
 
-    private DatumReader<Object> readerFor(final int schemaId, final String topic) {
-        final DatumReader<Object> cached = readers.get(schemaId);
+    private DatumReader<Object> readerFor(int schemaId, String topic) {
+        DatumReader<Object> cached = readers.get(schemaId);
         if (cached != null) {
             return cached;
         }
-        final Schema writer = writerSchema(schemaId, topic);
-        final DatumReader<Object> reader = newReader(writer, topic);
-        final DatumReader<Object> raced = readers.putIfAbsent(schemaId, reader);
+        Schema writer = writerSchema(schemaId, topic);
+        DatumReader<Object> reader = newReader(writer, topic);
+        DatumReader<Object> raced = readers.putIfAbsent(schemaId, reader);
         return raced == null ? reader : raced;
     }
 
-    private Schema writerSchema(final int schemaId, final String topic) {
+    private Schema writerSchema(int schemaId, String topic) {
         try {
             return client.getById(schemaId);
         } catch (SchemaRegistryException e) {
@@ -140,12 +140,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         }
     }
 
-    private DatumReader<Object> newReader(final Schema writer, final String topic) {
+    private DatumReader<Object> newReader(Schema writer, String topic) {
         if (readerType != null) {
             return new SpecificDatumReader<>(writer, specificData.getSchema(readerType), specificData);
         }
         if (specificReader && writer.getType() == Schema.Type.RECORD) {
-            final Class<?> generated = specificData.getClass(writer);
+            Class<?> generated = specificData.getClass(writer);
             if (generated == null) {
                 throw new SerializationException("specific.avro.reader is set but no generated class "
                     + writer.getFullName() + " is on the class path, for " + part() + " from topic " + topic);
@@ -159,11 +159,11 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         return isKey ? "key" : "value";
     }
 
-    private static ClassLoader loaderFor(final Class<?> readerType) {
+    private static ClassLoader loaderFor(Class<?> readerType) {
         if (readerType != null) {
             return readerType.getClassLoader();
         }
-        final ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : AvroDeserializer.class.getClassLoader();
     }
 }

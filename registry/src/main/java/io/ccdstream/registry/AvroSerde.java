@@ -32,11 +32,11 @@ public class AvroSerde<T> implements Serde<T> {
     /**
      * @param client the registry client to share, or null to build one from the configuration
      */
-    public AvroSerde(final SchemaRegistryClient client) {
+    public AvroSerde(SchemaRegistryClient client) {
         this(client, null);
     }
 
-    private AvroSerde(final SchemaRegistryClient client, final Class<T> readerType) {
+    private AvroSerde(SchemaRegistryClient client, Class<T> readerType) {
         this.serializer = new AvroSerializer<>(client);
         this.deserializer = new AvroDeserializer<>(client, readerType);
         this.hasClient = client != null;
@@ -51,8 +51,8 @@ public class AvroSerde<T> implements Serde<T> {
      * @param <T>    the record type
      * @return the serde, ready to use
      */
-    public static <T extends SpecificRecord> AvroSerde<T> specific(final Class<T> type, final Map<String, ?> config,
-                                                                   final boolean isKey) {
+    public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> type, Map<String, ?> config,
+                                                                   boolean isKey) {
         return specific(type, null, config, isKey);
     }
 
@@ -66,10 +66,10 @@ public class AvroSerde<T> implements Serde<T> {
      * @param <T>    the record type
      * @return the serde, ready to use
      */
-    public static <T extends SpecificRecord> AvroSerde<T> specific(final Class<T> type,
-                                                                   final SchemaRegistryClient client,
-                                                                   final Map<String, ?> config, final boolean isKey) {
-        final AvroSerde<T> serde = new AvroSerde<>(client, type);
+    public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> type,
+                                                                   SchemaRegistryClient client,
+                                                                   Map<String, ?> config, boolean isKey) {
+        AvroSerde<T> serde = new AvroSerde<>(client, type);
         serde.configure(config, isKey);
         return serde;
     }
@@ -82,17 +82,17 @@ public class AvroSerde<T> implements Serde<T> {
      * @param isKey  whether the serde is for keys or values
      * @return the serde, ready to use
      */
-    public static AvroSerde<GenericRecord> generic(final SchemaRegistryClient client, final Map<String, ?> config,
-                                                   final boolean isKey) {
-        final AvroSerde<GenericRecord> serde = new AvroSerde<>(client, null);
+    public static AvroSerde<GenericRecord> generic(SchemaRegistryClient client, Map<String, ?> config,
+                                                   boolean isKey) {
+        AvroSerde<GenericRecord> serde = new AvroSerde<>(client, null);
         serde.configure(config, isKey);
         return serde;
     }
 
     @Override
-    public void configure(final Map<String, ?> configs, final boolean isKey) {
+    public void configure(Map<String, ?> configs, boolean isKey) {
         if (!hasClient) {
-            final SchemaRegistryClient client = new SchemaRegistryClient(new AvroSerdeConfig(configs));
+            SchemaRegistryClient client = new SchemaRegistryClient(new AvroSerdeConfig(configs));
             serializer.useClient(client);
             deserializer.useClient(client);
             hasClient = true;

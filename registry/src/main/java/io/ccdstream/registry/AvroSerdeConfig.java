@@ -40,7 +40,7 @@ public class AvroSerdeConfig extends SchemaRegistryClientConfig {
      * @param props the settings; {@code schema.registry.url} is required
      * @throws org.apache.kafka.common.config.ConfigException when a setting is missing or invalid
      */
-    public AvroSerdeConfig(final Map<?, ?> props) {
+    public AvroSerdeConfig(Map<?, ?> props) {
         super(CONFIG, props);
     }
 

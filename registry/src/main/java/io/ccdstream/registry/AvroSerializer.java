@@ -61,7 +61,7 @@ public class AvroSerializer<T> implements Serializer<T> {
     /**
      * @param client the registry client to share, or null to build one from the configuration
      */
-    public AvroSerializer(final SchemaRegistryClient client) {
+    public AvroSerializer(SchemaRegistryClient client) {
         this.client = client;
     }
 
@@ -70,7 +70,7 @@ public class AvroSerializer<T> implements Serializer<T> {
      * @param isKey   whether this serializes keys (subject {@code <topic>-key})
      */
     @Override
-    public void configure(final Map<String, ?> configs, final boolean isKey) {
+    public void configure(Map<String, ?> configs, boolean isKey) {
         this.config = new AvroSerdeConfig(configs);
         this.isKey = isKey;
         if (client == null) {
@@ -78,26 +78,26 @@ public class AvroSerializer<T> implements Serializer<T> {
         }
     }
 
-    void useClient(final SchemaRegistryClient shared) {
+    void useClient(SchemaRegistryClient shared) {
         this.client = shared;
     }
 
     @Override
-    public byte[] serialize(final String topic, final T data) {
+    public byte[] serialize(String topic, T data) {
         if (data == null) {
             return null;
         }
         if (config == null) {
             throw new IllegalStateException("AvroSerializer used before configure()");
         }
-        final Schema schema = schemaOf(data, topic);
-        final String subject = TopicNameStrategy.subjectName(topic, isKey);
-        final Target target = target(subject, schema);
-        final Object datum = target.schema().equals(schema) ? data : convert(data, schema, target, subject);
+        Schema schema = schemaOf(data, topic);
+        String subject = TopicNameStrategy.subjectName(topic, isKey);
+        Target target = target(subject, schema);
+        Object datum = target.schema().equals(schema) ? data : convert(data, schema, target, subject);
         return encode(target.id(), writerFor(target.schema(), datum), datum);
     }
 
-    private Schema schemaOf(final T data, final String topic) {
+    private Schema schemaOf(T data, String topic) {
         if (data instanceof GenericContainer container) {
             return container.getSchema();
         }
@@ -105,14 +105,14 @@ public class AvroSerializer<T> implements Serializer<T> {
             + data.getClass().getName() + " for " + part() + " of topic " + topic);
     }
 
-    private Target target(final String subject, final Schema schema) {
+    private Target target(String subject, Schema schema) {
         try {
             if (config.autoRegisterSchemas()) {
                 return new Target(client.register(subject, schema), schema);
             }
             if (config.useLatestVersion()) {
                 return latest.computeIfAbsent(subject, s -> {
-                    final RegisteredSchema found = client.getLatest(s);
+                    RegisteredSchema found = client.getLatest(s);
                     return new Target(found.id(), found.schema());
                 });
             }
@@ -127,14 +127,14 @@ public class AvroSerializer<T> implements Serializer<T> {
         }
     }
 
-    private Object convert(final Object data, final Schema schema, final Target target, final String subject) {
-        final SchemaCompatibility.SchemaPairCompatibility compatibility =
+    private Object convert(Object data, Schema schema, Target target, String subject) {
+        SchemaCompatibility.SchemaPairCompatibility compatibility =
             SchemaCompatibility.checkReaderWriterCompatibility(target.schema(), schema);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw new SerializationException("Record schema " + schema.getFullName() + " cannot be written as the latest"
                 + " schema (id " + target.id() + ") of subject " + subject + ": " + compatibility.getDescription());
         }
-        final byte[] own = encode(-1, writerFor(schema, data), data);
+        byte[] own = encode(-1, writerFor(schema, data), data);
         try {
             return new GenericDatumReader<>(schema, target.schema(), GenericData.get()).read(null,
                 DecoderFactory.get().binaryDecoder(own, WireFormat.HEADER_SIZE, own.length - WireFormat.HEADER_SIZE,
@@ -144,17 +144,17 @@ public class AvroSerializer<T> implements Serializer<T> {
         }
     }
 
-    private DatumWriter<Object> writerFor(final Schema schema, final Object datum) {
+    private DatumWriter<Object> writerFor(Schema schema, Object datum) {
         return writers.computeIfAbsent(new WriterKey(schema, datum.getClass()), key -> datum instanceof SpecificRecord
             ? new SpecificDatumWriter<>(key.schema(), SpecificData.getForClass(key.type()))
             : new GenericDatumWriter<>(key.schema(), GenericData.get()));
     }
 
-    private byte[] encode(final int schemaId, final DatumWriter<Object> writer, final Object datum) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    private byte[] encode(int schemaId, DatumWriter<Object> writer, Object datum) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         out.writeBytes(WireFormat.header(schemaId));
         try {
-            final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
             writer.write(datum, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {

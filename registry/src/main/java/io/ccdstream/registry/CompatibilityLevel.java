@@ -30,7 +30,7 @@ public enum CompatibilityLevel {
     private final boolean forward;
     private final boolean transitive;
 
-    CompatibilityLevel(final boolean backward, final boolean forward, final boolean transitive) {
+    CompatibilityLevel(boolean backward, boolean forward, boolean transitive) {
         this.backward = backward;
         this.forward = forward;
         this.transitive = transitive;
@@ -57,7 +57,7 @@ public enum CompatibilityLevel {
      * @param name a level name such as {@code "backward"} or {@code "FULL_TRANSITIVE"}; may be null
      * @return the level, or empty when the name is null or not a level
      */
-    public static Optional<CompatibilityLevel> parse(final String name) {
+    public static Optional<CompatibilityLevel> parse(String name) {
         if (name == null) {
             return Optional.empty();
         }

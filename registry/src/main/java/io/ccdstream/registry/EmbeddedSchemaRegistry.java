@@ -42,14 +42,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final RegistryHttpHandler handler;
     private final String url;
 
-    private EmbeddedSchemaRegistry(final EmbeddedSchemaRegistryConfig config, final SchemaStore store)
+    private EmbeddedSchemaRegistry(EmbeddedSchemaRegistryConfig config, SchemaStore store)
         throws IOException {
         this.store = store;
         this.handler = new RegistryHttpHandler(new RegistryService(store, config.defaultCompatibilityLevel()));
-        final URI listener = config.listener();
+        URI listener = config.listener();
         this.server = HttpServer.create(new InetSocketAddress(listener.getHost(), listener.getPort()), 0);
         this.executor = Executors.newFixedThreadPool(4, runnable -> {
-            final Thread thread = new Thread(runnable, "schema-registry-http-" + THREADS.incrementAndGet());
+            Thread thread = new Thread(runnable, "schema-registry-http-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -68,7 +68,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @throws SchemaRegistryException when the Kafka store cannot be read
      * @throws UncheckedIOException    when the listener cannot be bound
      */
-    public static EmbeddedSchemaRegistry start(final EmbeddedSchemaRegistryConfig config) {
+    public static EmbeddedSchemaRegistry start(EmbeddedSchemaRegistryConfig config) {
         if (config.bootstrapServers().isEmpty()) {
             LOG.warn("Schema registry keeps its schemas in memory: set {} to keep them across restarts",
                 EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG);
@@ -84,9 +84,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @param store  where state is read from and written to
      * @return the running registry; its state is loaded before this returns
      */
-    public static EmbeddedSchemaRegistry start(final EmbeddedSchemaRegistryConfig config, final SchemaStore store) {
+    public static EmbeddedSchemaRegistry start(EmbeddedSchemaRegistryConfig config, SchemaStore store) {
         try {
-            final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(config, store);
+            EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(config, store);
             LOG.info("Schema registry serving at {}", registry.url());
             return registry;
         } catch (IOException e) {
@@ -131,7 +131,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         LOG.info("Schema registry at {} stopped", url);
     }
 
-    private static String hostForUrl(final String host) {
+    private static String hostForUrl(String host) {
         if ("0.0.0.0".equals(host)) {
             return "127.0.0.1";
         }

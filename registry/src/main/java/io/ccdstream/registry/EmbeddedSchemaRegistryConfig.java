@@ -72,7 +72,7 @@ public class EmbeddedSchemaRegistryConfig extends AbstractConfig {
      * @param props the settings; all have defaults
      * @throws ConfigException when a setting is invalid
      */
-    public EmbeddedSchemaRegistryConfig(final Map<?, ?> props) {
+    public EmbeddedSchemaRegistryConfig(Map<?, ?> props) {
         super(CONFIG, props, false);
         listener();
     }
@@ -84,9 +84,9 @@ public class EmbeddedSchemaRegistryConfig extends AbstractConfig {
 
     /** @return the listener URL, checked to be {@code http://host:port} */
     public URI listener() {
-        final String value = getString(LISTENERS_CONFIG).trim();
+        String value = getString(LISTENERS_CONFIG).trim();
         try {
-            final URI uri = URI.create(value);
+            URI uri = URI.create(value);
             if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
                 throw new IllegalArgumentException("expected http://host:port");
             }
@@ -127,8 +127,8 @@ public class EmbeddedSchemaRegistryConfig extends AbstractConfig {
     }
 
     private static String[] levelNames() {
-        final CompatibilityLevel[] levels = CompatibilityLevel.values();
-        final String[] names = new String[levels.length];
+        CompatibilityLevel[] levels = CompatibilityLevel.values();
+        String[] names = new String[levels.length];
         for (int i = 0; i < levels.length; i++) {
             names[i] = levels[i].name();
         }

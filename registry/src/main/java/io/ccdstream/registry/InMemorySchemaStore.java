@@ -17,7 +17,7 @@ public final class InMemorySchemaStore implements SchemaStore {
     }
 
     @Override
-    public synchronized void append(final StoreRecord record) {
+    public synchronized void append(StoreRecord record) {
         records.add(record);
     }
 

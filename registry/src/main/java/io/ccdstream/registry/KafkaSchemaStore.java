@@ -51,7 +51,7 @@ public final class KafkaSchemaStore implements SchemaStore {
     /**
      * @param config the bootstrap servers, topic and timeouts ({@code kafkastore.*})
      */
-    public KafkaSchemaStore(final EmbeddedSchemaRegistryConfig config) {
+    public KafkaSchemaStore(EmbeddedSchemaRegistryConfig config) {
         if (config.bootstrapServers().isEmpty()) {
             throw new IllegalArgumentException(EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG
                 + " must be set for a Kafka-backed schema store");
@@ -63,7 +63,7 @@ public final class KafkaSchemaStore implements SchemaStore {
 
     @Override
     public List<StoreRecord> load() {
-        final Instant deadline = Instant.now().plus(config.initTimeout());
+        Instant deadline = Instant.now().plus(config.initTimeout());
         try {
             ensureTopic(deadline);
             return readToEnd(deadline);
@@ -76,8 +76,8 @@ public final class KafkaSchemaStore implements SchemaStore {
     }
 
     @Override
-    public void append(final StoreRecord record) {
-        final ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(config.topic(), 0,
+    public void append(StoreRecord record) {
+        ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(config.topic(), 0,
             StoreRecordCodec.key(record), StoreRecordCodec.value(record));
         try {
             producer.send(message).get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -94,10 +94,10 @@ public final class KafkaSchemaStore implements SchemaStore {
         producer.close(config.writeTimeout());
     }
 
-    private void ensureTopic(final Instant deadline) throws ExecutionException, InterruptedException,
+    private void ensureTopic(Instant deadline) throws ExecutionException, InterruptedException,
         TimeoutException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            final Optional<TopicDescription> existing = describe(admin, deadline);
+            Optional<TopicDescription> existing = describe(admin, deadline);
             if (existing.isPresent()) {
                 checkLayout(existing.get());
                 return;
@@ -106,7 +106,7 @@ public final class KafkaSchemaStore implements SchemaStore {
         }
     }
 
-    private Optional<TopicDescription> describe(final Admin admin, final Instant deadline)
+    private Optional<TopicDescription> describe(Admin admin, Instant deadline)
         throws ExecutionException, InterruptedException, TimeoutException {
         try {
             return Optional.of(admin.describeTopics(Set.of(config.topic())).allTopicNames()
@@ -119,18 +119,18 @@ public final class KafkaSchemaStore implements SchemaStore {
         }
     }
 
-    private void checkLayout(final TopicDescription topic) {
+    private void checkLayout(TopicDescription topic) {
         if (topic.partitions().size() != 1) {
             throw new IllegalStateException("Schema store topic " + config.topic() + " has "
                 + topic.partitions().size() + " partitions; it must have exactly 1 so that records stay ordered");
         }
     }
 
-    private void create(final Admin admin, final Instant deadline)
+    private void create(Admin admin, Instant deadline)
         throws ExecutionException, InterruptedException, TimeoutException {
-        final int brokers = admin.describeCluster().nodes().get(remaining(deadline), TimeUnit.MILLISECONDS).size();
-        final short replication = (short) Math.max(1, Math.min(config.replicationFactor(), brokers));
-        final NewTopic topic = new NewTopic(config.topic(), 1, replication)
+        int brokers = admin.describeCluster().nodes().get(remaining(deadline), TimeUnit.MILLISECONDS).size();
+        short replication = (short) Math.max(1, Math.min(config.replicationFactor(), brokers));
+        NewTopic topic = new NewTopic(config.topic(), 1, replication)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try {
             admin.createTopics(List.of(topic)).all().get(remaining(deadline), TimeUnit.MILLISECONDS);
@@ -143,13 +143,13 @@ public final class KafkaSchemaStore implements SchemaStore {
         }
     }
 
-    private List<StoreRecord> readToEnd(final Instant deadline) {
-        final List<StoreRecord> records = new ArrayList<>();
+    private List<StoreRecord> readToEnd(Instant deadline) {
+        List<StoreRecord> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(),
             new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            final long end = consumer.endOffsets(List.of(partition), Duration.ofMillis(remaining(deadline)))
+            long end = consumer.endOffsets(List.of(partition), Duration.ofMillis(remaining(deadline)))
                 .get(partition);
             while (consumer.position(partition, Duration.ofMillis(remaining(deadline))) < end) {
                 consumer.poll(Duration.ofMillis(Math.min(500, remaining(deadline))))
@@ -160,7 +160,7 @@ public final class KafkaSchemaStore implements SchemaStore {
         return records;
     }
 
-    private Optional<StoreRecord> decode(final ConsumerRecord<byte[], byte[]> message) {
+    private Optional<StoreRecord> decode(ConsumerRecord<byte[], byte[]> message) {
         try {
             return StoreRecordCodec.decode(message.key(), message.value());
         } catch (IOException | RuntimeException e) {
@@ -170,7 +170,7 @@ public final class KafkaSchemaStore implements SchemaStore {
     }
 
     private Map<String, Object> producerProps() {
-        final int timeoutMs = (int) Math.max(config.writeTimeout().toMillis(), 1_000);
+        int timeoutMs = (int) Math.max(config.writeTimeout().toMillis(), 1_000);
         return Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all",
@@ -189,16 +189,16 @@ public final class KafkaSchemaStore implements SchemaStore {
             ConsumerConfig.CLIENT_ID_CONFIG, "schema-registry-store-reader");
     }
 
-    private static long remaining(final Instant deadline) {
-        final long millis = Duration.between(Instant.now(), deadline).toMillis();
+    private static long remaining(Instant deadline) {
+        long millis = Duration.between(Instant.now(), deadline).toMillis();
         if (millis <= 0) {
             throw new org.apache.kafka.common.errors.TimeoutException("schema store start-up timed out");
         }
         return millis;
     }
 
-    private static SchemaRegistryException storeError(final String message, final Exception cause) {
-        final Throwable root = cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause;
+    private static SchemaRegistryException storeError(String message, Exception cause) {
+        Throwable root = cause instanceof ExecutionException && cause.getCause() != null ? cause.getCause() : cause;
         return new SchemaRegistryException(500, SchemaRegistryException.STORE_ERROR, message + ": " + root, root);
     }
 }

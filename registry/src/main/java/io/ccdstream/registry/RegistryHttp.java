@@ -38,7 +38,7 @@ final class RegistryHttp {
     private final Duration requestTimeout;
     private final AtomicInteger preferred = new AtomicInteger();
 
-    RegistryHttp(final SchemaRegistryClientConfig config) {
+    RegistryHttp(SchemaRegistryClientConfig config) {
         this.endpoints = endpoints(config);
         this.http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.HTTP_CONNECT_TIMEOUT_MS_CONFIG)))
@@ -47,7 +47,7 @@ final class RegistryHttp {
     }
 
     /** @return the path segment for a subject, percent-encoded */
-    static String segment(final String value) {
+    static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -55,26 +55,26 @@ final class RegistryHttp {
         return json;
     }
 
-    JsonNode get(final String path) {
+    JsonNode get(String path) {
         return send("GET", path, null);
     }
 
-    JsonNode post(final String path, final Object body) {
+    JsonNode post(String path, Object body) {
         return send("POST", path, body);
     }
 
-    JsonNode put(final String path, final Object body) {
+    JsonNode put(String path, Object body) {
         return send("PUT", path, body);
     }
 
-    private JsonNode send(final String method, final String path, final Object body) {
-        final String payload = body == null ? null : toJson(body);
-        final int first = preferred.get();
+    private JsonNode send(String method, String path, Object body) {
+        String payload = body == null ? null : toJson(body);
+        int first = preferred.get();
         IOException last = null;
         for (int i = 0; i < endpoints.size(); i++) {
-            final int index = (first + i) % endpoints.size();
+            int index = (first + i) % endpoints.size();
             try {
-                final JsonNode result = sendTo(endpoints.get(index), method, path, payload);
+                JsonNode result = sendTo(endpoints.get(index), method, path, payload);
                 preferred.set(index);
                 return result;
             } catch (IOException e) {
@@ -88,9 +88,9 @@ final class RegistryHttp {
                 + method + " " + path + ": " + last, last);
     }
 
-    private JsonNode sendTo(final Endpoint endpoint, final String method, final String path, final String payload)
+    private JsonNode sendTo(Endpoint endpoint, String method, String path, String payload)
         throws IOException {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(resolve(endpoint.base(), path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(endpoint.base(), path))
             .timeout(requestTimeout)
             .header("Accept", CONTENT_TYPE)
             .method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
@@ -101,7 +101,7 @@ final class RegistryHttp {
         if (endpoint.authorization() != null) {
             request.header("Authorization", endpoint.authorization());
         }
-        final HttpResponse<String> response;
+        HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
@@ -112,17 +112,17 @@ final class RegistryHttp {
         return parse(method, path, response);
     }
 
-    private JsonNode parse(final String method, final String path, final HttpResponse<String> response) {
-        final String body = response.body();
+    private JsonNode parse(String method, String path, HttpResponse<String> response) {
+        String body = response.body();
         if (response.statusCode() / 100 == 2) {
             return body == null || body.isBlank() ? MissingNode.getInstance() : readTree(body, method, path);
         }
         throw errorFrom(response.statusCode(), body, method + " " + path);
     }
 
-    private SchemaRegistryException errorFrom(final int status, final String body, final String request) {
+    private SchemaRegistryException errorFrom(int status, String body, String request) {
         try {
-            final JsonNode error = json.readTree(body);
+            JsonNode error = json.readTree(body);
             if (error != null && error.has("error_code")) {
                 return new SchemaRegistryException(status, error.path("error_code").asInt(status),
                     error.path("message").asText(""));
@@ -133,7 +133,7 @@ final class RegistryHttp {
         return new SchemaRegistryException(status, status, "HTTP " + status + " for " + request + ": " + body);
     }
 
-    private JsonNode readTree(final String body, final String method, final String path) {
+    private JsonNode readTree(String body, String method, String path) {
         try {
             return json.readTree(body);
         } catch (IOException e) {
@@ -141,7 +141,7 @@ final class RegistryHttp {
         }
     }
 
-    private String toJson(final Object body) {
+    private String toJson(Object body) {
         try {
             return json.writeValueAsString(body);
         } catch (IOException e) {
@@ -149,15 +149,15 @@ final class RegistryHttp {
         }
     }
 
-    private static URI resolve(final URI base, final String path) {
-        final String prefix = base.toString().replaceAll("/+$", "");
+    private static URI resolve(URI base, String path) {
+        String prefix = base.toString().replaceAll("/+$", "");
         return URI.create(prefix + path);
     }
 
-    private static List<Endpoint> endpoints(final SchemaRegistryClientConfig config) {
-        final List<Endpoint> result = new ArrayList<>();
+    private static List<Endpoint> endpoints(SchemaRegistryClientConfig config) {
+        List<Endpoint> result = new ArrayList<>();
         for (URI url : config.urls()) {
-            final String userInfo = switch (config.credentialsSource()) {
+            String userInfo = switch (config.credentialsSource()) {
                 case SchemaRegistryClientConfig.USER_INFO_SOURCE -> config.userInfo();
                 case SchemaRegistryClientConfig.URL_SOURCE -> url.getRawUserInfo() == null ? null
                     : URLDecoder.decode(url.getRawUserInfo(), StandardCharsets.UTF_8);
@@ -168,16 +168,16 @@ final class RegistryHttp {
         return List.copyOf(result);
     }
 
-    private static URI withoutUserInfo(final URI url) {
+    private static URI withoutUserInfo(URI url) {
         if (url.getRawUserInfo() == null) {
             return url;
         }
-        final String port = url.getPort() < 0 ? "" : ":" + url.getPort();
-        final String path = url.getRawPath() == null ? "" : url.getRawPath();
+        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
         return URI.create(url.getScheme() + "://" + url.getHost() + port + path);
     }
 
-    private static String basicAuth(final String userInfo) {
+    private static String basicAuth(String userInfo) {
         if (userInfo == null) {
             return null;
         }

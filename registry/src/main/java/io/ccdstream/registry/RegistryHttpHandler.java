@@ -32,7 +32,7 @@ final class RegistryHttpHandler implements HttpHandler {
     private record Response(int status, byte[] body) { }
 
     private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
-        String segment(final int index) {
+        String segment(int index) {
             return path.get(index);
         }
     }
@@ -41,7 +41,7 @@ final class RegistryHttpHandler implements HttpHandler {
     private final RegistryService service;
     private final AtomicLong requests = new AtomicLong();
 
-    RegistryHttpHandler(final RegistryService service) {
+    RegistryHttpHandler(RegistryService service) {
         this.service = service;
     }
 
@@ -50,19 +50,19 @@ final class RegistryHttpHandler implements HttpHandler {
     }
 
     @Override
-    public void handle(final HttpExchange exchange) throws IOException {
+    public void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         try (exchange) {
-            final Response response = respond(exchange);
+            Response response = respond(exchange);
             exchange.getResponseHeaders().set("Content-Type", RegistryHttp.CONTENT_TYPE);
             exchange.sendResponseHeaders(response.status(), response.body().length);
             exchange.getResponseBody().write(response.body());
         }
     }
 
-    private Response respond(final HttpExchange exchange) {
+    private Response respond(HttpExchange exchange) {
         try {
-            final Request request = new Request(exchange.getRequestMethod(),
+            Request request = new Request(exchange.getRequestMethod(),
                 segments(exchange.getRequestURI().getRawPath()), query(exchange.getRequestURI().getRawQuery()), exchange);
             return route(request);
         } catch (SchemaRegistryException e) {
@@ -73,8 +73,8 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private Response route(final Request request) {
-        final List<String> path = request.path();
+    private Response route(Request request) {
+        List<String> path = request.path();
         if (path.isEmpty()) {
             return only(request, "GET", () -> ok(json.createObjectNode()));
         }
@@ -87,15 +87,15 @@ final class RegistryHttpHandler implements HttpHandler {
         };
     }
 
-    private Response schemas(final Request request) {
-        final List<String> path = request.path();
+    private Response schemas(Request request) {
+        List<String> path = request.path();
         if (path.size() == 2 && "types".equals(path.get(1))) {
             return only(request, "GET", () -> ok(json.createArrayNode().add("AVRO")));
         }
         if (path.size() < 3 || !"ids".equals(path.get(1))) {
             throw notFound();
         }
-        final int id = schemaId(request.segment(2));
+        int id = schemaId(request.segment(2));
         if (path.size() == 3) {
             return only(request, "GET", () -> ok(json.createObjectNode().put("schema", service.schema(id).toString())));
         }
@@ -109,12 +109,12 @@ final class RegistryHttpHandler implements HttpHandler {
         throw notFound();
     }
 
-    private Response subjects(final Request request) {
-        final List<String> path = request.path();
+    private Response subjects(Request request) {
+        List<String> path = request.path();
         if (path.size() == 1) {
             return only(request, "GET", () -> ok(json.valueToTree(service.subjects())));
         }
-        final String subject = request.segment(1);
+        String subject = request.segment(1);
         if (path.size() == 2) {
             return only(request, "POST", () -> ok(version(service.lookup(subject, submission(request)))));
         }
@@ -128,7 +128,7 @@ final class RegistryHttpHandler implements HttpHandler {
                 default -> throw methodNotAllowed();
             };
         }
-        final int version = versionNumber(request.segment(3));
+        int version = versionNumber(request.segment(3));
         if (path.size() == 4) {
             return only(request, "GET", () -> ok(version(service.version(subject, version))));
         }
@@ -139,17 +139,17 @@ final class RegistryHttpHandler implements HttpHandler {
             service.version(subject, version).canonical().getBytes(StandardCharsets.UTF_8)));
     }
 
-    private Response compatibility(final Request request) {
-        final List<String> path = request.path();
-        final boolean versionsPath = path.size() >= 4 && "subjects".equals(path.get(1)) && "versions".equals(path.get(3));
+    private Response compatibility(Request request) {
+        List<String> path = request.path();
+        boolean versionsPath = path.size() >= 4 && "subjects".equals(path.get(1)) && "versions".equals(path.get(3));
         if (!versionsPath || path.size() > 5) {
             throw notFound();
         }
-        final int version = path.size() == 5 ? versionNumber(request.segment(4)) : RegistryService.LATEST;
+        int version = path.size() == 5 ? versionNumber(request.segment(4)) : RegistryService.LATEST;
         return only(request, "POST", () -> {
-            final RegistryService.CompatibilityCheck check =
+            RegistryService.CompatibilityCheck check =
                 service.checkCompatibility(request.segment(2), version, submission(request));
-            final ObjectNode body = json.createObjectNode().put("is_compatible", check.compatible());
+            ObjectNode body = json.createObjectNode().put("is_compatible", check.compatible());
             if (Boolean.parseBoolean(request.query().get("verbose"))) {
                 body.set("messages", json.valueToTree(check.messages()));
             }
@@ -157,17 +157,17 @@ final class RegistryHttpHandler implements HttpHandler {
         });
     }
 
-    private Response config(final Request request) {
-        final List<String> path = request.path();
+    private Response config(Request request) {
+        List<String> path = request.path();
         if (path.size() > 2) {
             throw notFound();
         }
-        final String subject = path.size() == 2 ? request.segment(1) : null;
+        String subject = path.size() == 2 ? request.segment(1) : null;
         return switch (request.method()) {
             case "GET" -> ok(json.createObjectNode().put("compatibilityLevel", (subject == null ? service.globalLevel()
                 : service.subjectLevel(subject, Boolean.parseBoolean(request.query().get("defaultToGlobal")))).name()));
             case "PUT" -> {
-                final CompatibilityLevel level = requestedLevel(body(request));
+                CompatibilityLevel level = requestedLevel(body(request));
                 service.setLevel(subject, level);
                 yield ok(json.createObjectNode().put("compatibility", level.name()));
             }
@@ -175,28 +175,28 @@ final class RegistryHttpHandler implements HttpHandler {
         };
     }
 
-    private ObjectNode version(final RegistryState.Version version) {
+    private ObjectNode version(RegistryState.Version version) {
         return json.createObjectNode().put("subject", version.subject()).put("version", version.version())
             .put("id", version.id()).put("schema", version.canonical());
     }
 
-    private ArrayNode subjectVersions(final List<RegistryState.Version> versions) {
-        final ArrayNode array = json.createArrayNode();
+    private ArrayNode subjectVersions(List<RegistryState.Version> versions) {
+        ArrayNode array = json.createArrayNode();
         versions.forEach(v -> array.addObject().put("subject", v.subject()).put("version", v.version()));
         return array;
     }
 
-    private RegistryService.Submission submission(final Request request) {
-        final JsonNode body = body(request);
-        final JsonNode schema = body.path("schema");
-        final JsonNode type = body.path("schemaType");
-        final JsonNode references = body.path("references");
+    private RegistryService.Submission submission(Request request) {
+        JsonNode body = body(request);
+        JsonNode schema = body.path("schema");
+        JsonNode type = body.path("schemaType");
+        JsonNode references = body.path("references");
         return new RegistryService.Submission(schema.isTextual() ? schema.asText() : null,
             type.isTextual() ? type.asText() : null, references.isArray() ? references.size() : 0);
     }
 
-    private JsonNode body(final Request request) {
-        final byte[] bytes;
+    private JsonNode body(Request request) {
+        byte[] bytes;
         try {
             bytes = request.exchange().getRequestBody().readAllBytes();
         } catch (IOException e) {
@@ -214,19 +214,19 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private static CompatibilityLevel requestedLevel(final JsonNode body) {
+    private static CompatibilityLevel requestedLevel(JsonNode body) {
         return CompatibilityLevel.parse(body.path("compatibility").asText(null)).orElseThrow(() ->
             new SchemaRegistryException(422, SchemaRegistryException.INVALID_COMPATIBILITY_LEVEL,
                 "Invalid compatibility level. Valid values are none, backward, forward, full,"
                     + " backward_transitive, forward_transitive, and full_transitive"));
     }
 
-    private static int versionNumber(final String text) {
+    private static int versionNumber(String text) {
         if ("latest".equals(text)) {
             return RegistryService.LATEST;
         }
         try {
-            final int version = Integer.parseInt(text);
+            int version = Integer.parseInt(text);
             if (version >= 1 || version == RegistryService.LATEST) {
                 return version;
             }
@@ -237,7 +237,7 @@ final class RegistryHttpHandler implements HttpHandler {
             + text + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
     }
 
-    private static int schemaId(final String text) {
+    private static int schemaId(String text) {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
@@ -245,15 +245,15 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private static Response only(final Request request, final String method,
-                                 final Supplier<Response> action) {
+    private static Response only(Request request, String method,
+                                 Supplier<Response> action) {
         if (!method.equals(request.method())) {
             throw methodNotAllowed();
         }
         return action.get();
     }
 
-    private Response ok(final JsonNode body) {
+    private Response ok(JsonNode body) {
         try {
             return new Response(200, json.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
@@ -261,7 +261,7 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private Response error(final int status, final int errorCode, final String message) {
+    private Response error(int status, int errorCode, String message) {
         try {
             return new Response(status, json.writeValueAsBytes(
                 json.createObjectNode().put("error_code", errorCode).put("message", message)));
@@ -278,8 +278,8 @@ final class RegistryHttpHandler implements HttpHandler {
         return new SchemaRegistryException(405, 405, "HTTP 405 Method Not Allowed");
     }
 
-    private static List<String> segments(final String rawPath) {
-        final List<String> segments = new ArrayList<>();
+    private static List<String> segments(String rawPath) {
+        List<String> segments = new ArrayList<>();
         for (String raw : rawPath.split("/")) {
             if (raw.isEmpty()) {
                 continue;
@@ -293,15 +293,15 @@ final class RegistryHttpHandler implements HttpHandler {
         return segments;
     }
 
-    private static Map<String, String> query(final String rawQuery) {
-        final Map<String, String> params = new HashMap<>();
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> params = new HashMap<>();
         if (rawQuery == null) {
             return params;
         }
         for (String pair : rawQuery.split("&")) {
-            final int eq = pair.indexOf('=');
-            final String name = eq < 0 ? pair : pair.substring(0, eq);
-            final String value = eq < 0 ? "" : pair.substring(eq + 1);
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
             params.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
         }
         return params;

@@ -36,13 +36,13 @@ final class RegistryService {
     private final SchemaStore store;
     private final CompatibilityLevel defaultLevel;
 
-    RegistryService(final SchemaStore store, final CompatibilityLevel defaultLevel) {
+    RegistryService(SchemaStore store, CompatibilityLevel defaultLevel) {
         this.store = store;
         this.defaultLevel = defaultLevel;
         replay(store.load());
     }
 
-    private void replay(final List<StoreRecord> records) {
+    private void replay(List<StoreRecord> records) {
         for (StoreRecord record : records) {
             try {
                 state.apply(record);
@@ -53,22 +53,22 @@ final class RegistryService {
     }
 
     /** Registers a schema under a subject; idempotent for a schema the subject already holds. */
-    int register(final String subject, final Submission submission) {
-        final Schema schema = parse(submission);
-        final String canonical = schema.toString();
+    int register(String subject, Submission submission) {
+        Schema schema = parse(submission);
+        String canonical = schema.toString();
         lock.writeLock().lock();
         try {
-            final var existing = state.versionOf(subject, canonical);
+            var existing = state.versionOf(subject, canonical);
             if (existing.isPresent()) {
                 return existing.get().id();
             }
-            final List<String> problems = incompatibilities(schema, state.versions(subject), levelOf(subject));
+            List<String> problems = incompatibilities(schema, state.versions(subject), levelOf(subject));
             if (!problems.isEmpty()) {
                 throw new SchemaRegistryException(409, SchemaRegistryException.INCOMPATIBLE_SCHEMA,
                     "Schema being registered is incompatible with an earlier schema for subject \"" + subject
                         + "\", details: " + problems);
             }
-            final StoreRecord.SchemaVersion record = new StoreRecord.SchemaVersion(subject,
+            StoreRecord.SchemaVersion record = new StoreRecord.SchemaVersion(subject,
                 nextVersion(subject), state.idFor(canonical), canonical, false);
             store.append(record);
             state.apply(record);
@@ -80,8 +80,8 @@ final class RegistryService {
     }
 
     /** Finds the version of a subject that holds a schema. */
-    RegistryState.Version lookup(final String subject, final Submission submission) {
-        final String canonical = parse(submission).toString();
+    RegistryState.Version lookup(String subject, Submission submission) {
+        String canonical = parse(submission).toString();
         return read(() -> {
             requireSubject(subject);
             return state.versionOf(subject, canonical)
@@ -89,11 +89,11 @@ final class RegistryService {
         });
     }
 
-    Schema schema(final int id) {
+    Schema schema(int id) {
         return read(() -> state.schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound("Schema " + id)));
     }
 
-    List<RegistryState.Version> versionsWithId(final int id) {
+    List<RegistryState.Version> versionsWithId(int id) {
         return read(() -> {
             state.schema(id).orElseThrow(() -> SchemaRegistryException.schemaNotFound("Schema " + id));
             return state.versionsWithId(id);
@@ -104,14 +104,14 @@ final class RegistryService {
         return read(state::subjects);
     }
 
-    List<Integer> versions(final String subject) {
+    List<Integer> versions(String subject) {
         return read(() -> requireSubject(subject).stream().map(RegistryState.Version::version).toList());
     }
 
     /** @param version a version number, or {@link #LATEST} */
-    RegistryState.Version version(final String subject, final int version) {
+    RegistryState.Version version(String subject, int version) {
         return read(() -> {
-            final List<RegistryState.Version> versions = requireSubject(subject);
+            List<RegistryState.Version> versions = requireSubject(subject);
             if (version == LATEST) {
                 return versions.get(versions.size() - 1);
             }
@@ -123,18 +123,18 @@ final class RegistryService {
      * Checks a schema against one version, or for {@link #LATEST} against what registration
      * would check under the subject's level. A subject without versions accepts anything.
      */
-    CompatibilityCheck checkCompatibility(final String subject, final int version, final Submission submission) {
-        final Schema schema = parse(submission);
+    CompatibilityCheck checkCompatibility(String subject, int version, Submission submission) {
+        Schema schema = parse(submission);
         return read(() -> {
-            final List<RegistryState.Version> versions = state.versions(subject);
+            List<RegistryState.Version> versions = state.versions(subject);
             if (version == LATEST && versions.isEmpty()) {
                 return new CompatibilityCheck(true, List.of());
             }
-            final CompatibilityLevel level = levelOf(subject);
-            final List<RegistryState.Version> against = version == LATEST ? versions
+            CompatibilityLevel level = levelOf(subject);
+            List<RegistryState.Version> against = version == LATEST ? versions
                 : List.of(version(subject, version));
-            final CompatibilityLevel effective = version == LATEST ? level : nonTransitive(level);
-            final List<String> problems = incompatibilities(schema, against, effective);
+            CompatibilityLevel effective = version == LATEST ? level : nonTransitive(level);
+            List<String> problems = incompatibilities(schema, against, effective);
             return new CompatibilityCheck(problems.isEmpty(), problems);
         });
     }
@@ -146,7 +146,7 @@ final class RegistryService {
     /**
      * @param defaultToGlobal whether a subject without its own level reports the global one
      */
-    CompatibilityLevel subjectLevel(final String subject, final boolean defaultToGlobal) {
+    CompatibilityLevel subjectLevel(String subject, boolean defaultToGlobal) {
         return read(() -> state.subjectLevel(subject).orElseGet(() -> {
             if (defaultToGlobal) {
                 return state.globalLevel().orElse(defaultLevel);
@@ -158,10 +158,10 @@ final class RegistryService {
     }
 
     /** @param subject the subject, or null for the global level */
-    void setLevel(final String subject, final CompatibilityLevel level) {
+    void setLevel(String subject, CompatibilityLevel level) {
         lock.writeLock().lock();
         try {
-            final StoreRecord.Compatibility record = new StoreRecord.Compatibility(subject, level);
+            StoreRecord.Compatibility record = new StoreRecord.Compatibility(subject, level);
             store.append(record);
             state.apply(record);
         } finally {
@@ -169,24 +169,24 @@ final class RegistryService {
         }
     }
 
-    private CompatibilityLevel levelOf(final String subject) {
+    private CompatibilityLevel levelOf(String subject) {
         return state.subjectLevel(subject).orElseGet(() -> state.globalLevel().orElse(defaultLevel));
     }
 
-    private int nextVersion(final String subject) {
-        final List<RegistryState.Version> versions = state.versions(subject);
+    private int nextVersion(String subject) {
+        List<RegistryState.Version> versions = state.versions(subject);
         return versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
     }
 
-    private List<RegistryState.Version> requireSubject(final String subject) {
-        final List<RegistryState.Version> versions = state.versions(subject);
+    private List<RegistryState.Version> requireSubject(String subject) {
+        List<RegistryState.Version> versions = state.versions(subject);
         if (versions.isEmpty()) {
             throw SchemaRegistryException.subjectNotFound(subject);
         }
         return versions;
     }
 
-    private <T> T read(final Supplier<T> query) {
+    private <T> T read(Supplier<T> query) {
         lock.readLock().lock();
         try {
             return query.get();
@@ -195,7 +195,7 @@ final class RegistryService {
         }
     }
 
-    private static CompatibilityLevel nonTransitive(final CompatibilityLevel level) {
+    private static CompatibilityLevel nonTransitive(CompatibilityLevel level) {
         return switch (level) {
             case BACKWARD_TRANSITIVE -> CompatibilityLevel.BACKWARD;
             case FORWARD_TRANSITIVE -> CompatibilityLevel.FORWARD;
@@ -205,14 +205,14 @@ final class RegistryService {
     }
 
     /** @param previous the versions to check against, oldest first */
-    static List<String> incompatibilities(final Schema candidate, final List<RegistryState.Version> previous,
-                                          final CompatibilityLevel level) {
+    static List<String> incompatibilities(Schema candidate, List<RegistryState.Version> previous,
+                                          CompatibilityLevel level) {
         if (level == CompatibilityLevel.NONE || previous.isEmpty()) {
             return List.of();
         }
-        final List<RegistryState.Version> against = level.transitive() ? previous
+        List<RegistryState.Version> against = level.transitive() ? previous
             : List.of(previous.get(previous.size() - 1));
-        final List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (RegistryState.Version old : against) {
             if (level.backward()) {
                 describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, old.schema()),
@@ -226,7 +226,7 @@ final class RegistryService {
         return problems;
     }
 
-    private static void describe(final SchemaPairCompatibility result, final String what, final List<String> into) {
+    private static void describe(SchemaPairCompatibility result, String what, List<String> into) {
         if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             return;
         }
@@ -238,8 +238,8 @@ final class RegistryService {
         }
     }
 
-    private static Schema parse(final Submission submission) {
-        final String type = submission.schemaType() == null ? "AVRO" : submission.schemaType();
+    private static Schema parse(Submission submission) {
+        String type = submission.schemaType() == null ? "AVRO" : submission.schemaType();
         if (!"AVRO".equalsIgnoreCase(type)) {
             throw SchemaRegistryException.invalidSchema("Invalid schema: schemaType " + type
                 + " is not supported by this registry, which serves AVRO schemas only");

@@ -26,7 +26,7 @@ final class RegistryState {
     private CompatibilityLevel globalLevel;
     private int maxId;
 
-    void apply(final StoreRecord record) {
+    void apply(StoreRecord record) {
         if (record instanceof StoreRecord.SchemaVersion version) {
             applyVersion(version);
         } else if (record instanceof StoreRecord.Compatibility config) {
@@ -34,16 +34,16 @@ final class RegistryState {
         }
     }
 
-    private void applyVersion(final StoreRecord.SchemaVersion record) {
+    private void applyVersion(StoreRecord.SchemaVersion record) {
         if (record.deleted()) {
-            final NavigableMap<Integer, Version> versions = subjects.get(record.subject());
+            NavigableMap<Integer, Version> versions = subjects.get(record.subject());
             if (versions != null) {
                 versions.remove(record.version());
             }
             return;
         }
-        final Schema schema = new Schema.Parser().parse(record.schema());
-        final String canonical = schema.toString();
+        Schema schema = new Schema.Parser().parse(record.schema());
+        String canonical = schema.toString();
         subjects.computeIfAbsent(record.subject(), s -> new TreeMap<>())
             .put(record.version(), new Version(record.subject(), record.version(), record.id(), canonical, schema));
         schemasById.putIfAbsent(record.id(), schema);
@@ -51,7 +51,7 @@ final class RegistryState {
         maxId = Math.max(maxId, record.id());
     }
 
-    private void applyLevel(final StoreRecord.Compatibility record) {
+    private void applyLevel(StoreRecord.Compatibility record) {
         if (record.subject() == null) {
             globalLevel = record.level();
         } else if (record.level() == null) {
@@ -62,21 +62,21 @@ final class RegistryState {
     }
 
     /** @return the live versions of a subject, oldest first; empty when it has none */
-    List<Version> versions(final String subject) {
-        final NavigableMap<Integer, Version> versions = subjects.get(subject);
+    List<Version> versions(String subject) {
+        NavigableMap<Integer, Version> versions = subjects.get(subject);
         return versions == null ? List.of() : List.copyOf(versions.values());
     }
 
-    Optional<Version> version(final String subject, final int version) {
+    Optional<Version> version(String subject, int version) {
         return Optional.ofNullable(subjects.getOrDefault(subject, new TreeMap<>()).get(version));
     }
 
-    Optional<Version> versionOf(final String subject, final String canonical) {
+    Optional<Version> versionOf(String subject, String canonical) {
         return versions(subject).stream().filter(v -> v.canonical().equals(canonical)).findFirst();
     }
 
     List<String> subjects() {
-        final List<String> live = new ArrayList<>();
+        List<String> live = new ArrayList<>();
         subjects.forEach((subject, versions) -> {
             if (!versions.isEmpty()) {
                 live.add(subject);
@@ -85,19 +85,19 @@ final class RegistryState {
         return List.copyOf(new TreeSet<>(live));
     }
 
-    Optional<Schema> schema(final int id) {
+    Optional<Schema> schema(int id) {
         return Optional.ofNullable(schemasById.get(id));
     }
 
     /** @return every live version holding the schema with this id, by subject */
-    List<Version> versionsWithId(final int id) {
-        final List<Version> found = new ArrayList<>();
+    List<Version> versionsWithId(int id) {
+        List<Version> found = new ArrayList<>();
         subjects().forEach(subject -> versions(subject).stream().filter(v -> v.id() == id).forEach(found::add));
         return found;
     }
 
     /** @return the id a schema already has, or the next free id */
-    int idFor(final String canonical) {
+    int idFor(String canonical) {
         return idsByCanonical.getOrDefault(canonical, maxId + 1);
     }
 
@@ -105,7 +105,7 @@ final class RegistryState {
         return Optional.ofNullable(globalLevel);
     }
 
-    Optional<CompatibilityLevel> subjectLevel(final String subject) {
+    Optional<CompatibilityLevel> subjectLevel(String subject) {
         return Optional.ofNullable(subjectLevels.get(subject));
     }
 }

@@ -33,7 +33,7 @@ public final class SchemaRegistryClient {
     /**
      * @param config the registry URLs, credentials and timeouts
      */
-    public SchemaRegistryClient(final SchemaRegistryClientConfig config) {
+    public SchemaRegistryClient(SchemaRegistryClientConfig config) {
         this.http = new RegistryHttp(Objects.requireNonNull(config, "config"));
     }
 
@@ -41,7 +41,7 @@ public final class SchemaRegistryClient {
      * @param props client settings, see {@link SchemaRegistryClientConfig}
      * @return a client for those settings
      */
-    public static SchemaRegistryClient create(final Map<String, ?> props) {
+    public static SchemaRegistryClient create(Map<String, ?> props) {
         return new SchemaRegistryClient(new SchemaRegistryClientConfig(props));
     }
 
@@ -55,14 +55,14 @@ public final class SchemaRegistryClient {
      * @throws SchemaRegistryException 409 when the subject's compatibility level rejects the
      *                                 schema, 422 (42201) when the registry rejects it as invalid
      */
-    public int register(final String subject, final Schema schema) {
-        final SubjectSchema key = new SubjectSchema(subject, schema);
-        final Integer cached = registeredIds.get(key);
+    public int register(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = registeredIds.get(key);
         if (cached != null) {
             return cached;
         }
-        final JsonNode response = http.post(subjectPath(subject) + "/versions", schemaBody(schema));
-        final int id = response.path("id").asInt();
+        JsonNode response = http.post(subjectPath(subject) + "/versions", schemaBody(schema));
+        int id = response.path("id").asInt();
         registeredIds.put(key, id);
         schemasById.putIfAbsent(id, schema);
         return id;
@@ -77,13 +77,13 @@ public final class SchemaRegistryClient {
      * @throws SchemaRegistryException 40401 when the subject does not exist, 40403 when the
      *                                 subject does not hold the schema
      */
-    public RegisteredSchema lookup(final String subject, final Schema schema) {
-        final SubjectSchema key = new SubjectSchema(subject, schema);
-        final RegisteredSchema cached = lookedUp.get(key);
+    public RegisteredSchema lookup(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        RegisteredSchema cached = lookedUp.get(key);
         if (cached != null) {
             return cached;
         }
-        final RegisteredSchema found = toRegistered(http.post(subjectPath(subject), schemaBody(schema)), subject);
+        RegisteredSchema found = toRegistered(http.post(subjectPath(subject), schemaBody(schema)), subject);
         lookedUp.put(key, found);
         schemasById.putIfAbsent(found.id(), found.schema());
         return found;
@@ -97,13 +97,13 @@ public final class SchemaRegistryClient {
      * @return the schema
      * @throws SchemaRegistryException 40403 when no schema has that id
      */
-    public Schema getById(final int id) {
-        final Schema cached = schemasById.get(id);
+    public Schema getById(int id) {
+        Schema cached = schemasById.get(id);
         if (cached != null) {
             return cached;
         }
-        final Schema schema = parse(http.get("/schemas/ids/" + id).path("schema").asText());
-        final Schema previous = schemasById.putIfAbsent(id, schema);
+        Schema schema = parse(http.get("/schemas/ids/" + id).path("schema").asText());
+        Schema previous = schemasById.putIfAbsent(id, schema);
         return previous == null ? schema : previous;
     }
 
@@ -112,7 +112,7 @@ public final class SchemaRegistryClient {
      * @return its latest version ({@code GET /subjects/{subject}/versions/latest})
      * @throws SchemaRegistryException 40401 when the subject does not exist
      */
-    public RegisteredSchema getLatest(final String subject) {
+    public RegisteredSchema getLatest(String subject) {
         return toRegistered(http.get(subjectPath(subject) + "/versions/latest"), subject);
     }
 
@@ -123,7 +123,7 @@ public final class SchemaRegistryClient {
      * @throws SchemaRegistryException 40401 when the subject does not exist, 40402 when the
      *                                 version does not
      */
-    public RegisteredSchema getVersion(final String subject, final int version) {
+    public RegisteredSchema getVersion(String subject, int version) {
         return toRegistered(http.get(subjectPath(subject) + "/versions/" + version), subject);
     }
 
@@ -132,15 +132,15 @@ public final class SchemaRegistryClient {
      * @return its version numbers in ascending order ({@code GET /subjects/{subject}/versions})
      * @throws SchemaRegistryException 40401 when the subject does not exist
      */
-    public List<Integer> listVersions(final String subject) {
-        final List<Integer> versions = new ArrayList<>();
+    public List<Integer> listVersions(String subject) {
+        List<Integer> versions = new ArrayList<>();
         http.get(subjectPath(subject) + "/versions").forEach(node -> versions.add(node.asInt()));
         return List.copyOf(versions);
     }
 
     /** @return every subject ({@code GET /subjects}) */
     public List<String> listSubjects() {
-        final List<String> subjects = new ArrayList<>();
+        List<String> subjects = new ArrayList<>();
         http.get("/subjects").forEach(node -> subjects.add(node.asText()));
         return List.copyOf(subjects);
     }
@@ -153,7 +153,7 @@ public final class SchemaRegistryClient {
      * @param schema  the candidate schema
      * @return whether it is compatible; true for a subject that has no version yet
      */
-    public boolean testCompatibility(final String subject, final Schema schema) {
+    public boolean testCompatibility(String subject, Schema schema) {
         return http.post("/compatibility" + subjectPath(subject) + "/versions/latest", schemaBody(schema))
             .path("is_compatible").asBoolean();
     }
@@ -168,7 +168,7 @@ public final class SchemaRegistryClient {
      * @return the level in force for the subject: its own, or the global one when it has none
      *         ({@code GET /config/{subject}?defaultToGlobal=true})
      */
-    public CompatibilityLevel getConfig(final String subject) {
+    public CompatibilityLevel getConfig(String subject) {
         return level(http.get("/config/" + RegistryHttp.segment(subject) + "?defaultToGlobal=true")
             .path("compatibilityLevel").asText());
     }
@@ -177,7 +177,7 @@ public final class SchemaRegistryClient {
      * @param level the new global compatibility level ({@code PUT /config})
      * @return the level the registry now holds
      */
-    public CompatibilityLevel updateConfig(final CompatibilityLevel level) {
+    public CompatibilityLevel updateConfig(CompatibilityLevel level) {
         return level(http.put("/config", Map.of("compatibility", level.name())).path("compatibility").asText());
     }
 
@@ -186,25 +186,25 @@ public final class SchemaRegistryClient {
      * @param level   the subject's new compatibility level ({@code PUT /config/{subject}})
      * @return the level the registry now holds for the subject
      */
-    public CompatibilityLevel updateConfig(final String subject, final CompatibilityLevel level) {
+    public CompatibilityLevel updateConfig(String subject, CompatibilityLevel level) {
         return level(http.put("/config/" + RegistryHttp.segment(subject), Map.of("compatibility", level.name()))
             .path("compatibility").asText());
     }
 
-    private RegisteredSchema toRegistered(final JsonNode node, final String subject) {
+    private RegisteredSchema toRegistered(JsonNode node, String subject) {
         return new RegisteredSchema(node.path("subject").asText(subject), node.path("version").asInt(),
             node.path("id").asInt(), parse(node.path("schema").asText()));
     }
 
-    private static Map<String, String> schemaBody(final Schema schema) {
+    private static Map<String, String> schemaBody(Schema schema) {
         return Map.of("schema", schema.toString());
     }
 
-    private static String subjectPath(final String subject) {
+    private static String subjectPath(String subject) {
         return "/subjects/" + RegistryHttp.segment(subject);
     }
 
-    private static Schema parse(final String schema) {
+    private static Schema parse(String schema) {
         try {
             return new Schema.Parser().parse(schema);
         } catch (RuntimeException e) {
@@ -213,7 +213,7 @@ public final class SchemaRegistryClient {
         }
     }
 
-    private static CompatibilityLevel level(final String name) {
+    private static CompatibilityLevel level(String name) {
         return CompatibilityLevel.parse(name).orElseThrow(() -> new SchemaRegistryException(200, 0,
             "Registry returned an unknown compatibility level '" + name + "'"));
     }

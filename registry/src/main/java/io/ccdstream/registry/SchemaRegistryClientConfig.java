@@ -54,7 +54,7 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
      * @param props the settings; {@code schema.registry.url} is required
      * @throws ConfigException when a setting is missing or invalid
      */
-    public SchemaRegistryClientConfig(final Map<?, ?> props) {
+    public SchemaRegistryClientConfig(Map<?, ?> props) {
         this(CONFIG, props);
     }
 
@@ -64,7 +64,7 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
      * @param definition the definition, including the client keys
      * @param props      the settings
      */
-    protected SchemaRegistryClientConfig(final ConfigDef definition, final Map<?, ?> props) {
+    protected SchemaRegistryClientConfig(ConfigDef definition, Map<?, ?> props) {
         super(definition, props, false);
         validateCredentials();
     }
@@ -97,18 +97,18 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
 
     /** @return the configured {@code user:password}, or null */
     public String userInfo() {
-        final Password password = getPassword(BASIC_AUTH_USER_INFO_CONFIG);
+        Password password = getPassword(BASIC_AUTH_USER_INFO_CONFIG);
         return password == null ? null : password.value();
     }
 
     private void validateCredentials() {
-        final List<URI> urls = urls();
+        List<URI> urls = urls();
         if (URL_SOURCE.equals(credentialsSource()) && urls.stream().anyMatch(url -> url.getRawUserInfo() == null)) {
             throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG + " must carry user:password@ in every URL when "
                 + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=" + URL_SOURCE);
         }
         if (USER_INFO_SOURCE.equals(credentialsSource())) {
-            final String userInfo = userInfo();
+            String userInfo = userInfo();
             if (userInfo == null || !userInfo.contains(":")) {
                 throw new ConfigException(BASIC_AUTH_USER_INFO_CONFIG + " must be set to user:password when "
                     + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=" + USER_INFO_SOURCE);
@@ -116,9 +116,9 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
         }
     }
 
-    private static URI parseUrl(final String url) {
+    private static URI parseUrl(String url) {
         try {
-            final URI uri = URI.create(url.trim());
+            URI uri = URI.create(url.trim());
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
                 throw new IllegalArgumentException("expected http(s)://host:port");
             }

@@ -43,7 +43,7 @@ public class SchemaRegistryException extends RuntimeException {
      * @param errorCode Confluent error code, or {@link #NO_RESPONSE}
      * @param message   the registry's message
      */
-    public SchemaRegistryException(final int status, final int errorCode, final String message) {
+    public SchemaRegistryException(int status, int errorCode, String message) {
         this(status, errorCode, message, null);
     }
 
@@ -53,8 +53,8 @@ public class SchemaRegistryException extends RuntimeException {
      * @param message   the registry's message
      * @param cause     the underlying failure, may be null
      */
-    public SchemaRegistryException(final int status, final int errorCode, final String message,
-                                   final Throwable cause) {
+    public SchemaRegistryException(int status, int errorCode, String message,
+                                   Throwable cause) {
         super(message, cause);
         this.status = status;
         this.errorCode = errorCode;
@@ -76,19 +76,19 @@ public class SchemaRegistryException extends RuntimeException {
             + getMessage();
     }
 
-    static SchemaRegistryException subjectNotFound(final String subject) {
+    static SchemaRegistryException subjectNotFound(String subject) {
         return new SchemaRegistryException(404, SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
     }
 
-    static SchemaRegistryException versionNotFound(final int version) {
+    static SchemaRegistryException versionNotFound(int version) {
         return new SchemaRegistryException(404, VERSION_NOT_FOUND, "Version " + version + " not found.");
     }
 
-    static SchemaRegistryException schemaNotFound(final String what) {
+    static SchemaRegistryException schemaNotFound(String what) {
         return new SchemaRegistryException(404, SCHEMA_NOT_FOUND, what + " not found");
     }
 
-    static SchemaRegistryException invalidSchema(final String detail) {
+    static SchemaRegistryException invalidSchema(String detail) {
         return new SchemaRegistryException(422, INVALID_SCHEMA, detail);
     }
 }

@@ -22,8 +22,8 @@ final class StoreRecordCodec {
     private StoreRecordCodec() {
     }
 
-    static byte[] key(final StoreRecord record) {
-        final ObjectNode key = JSON.createObjectNode();
+    static byte[] key(StoreRecord record) {
+        ObjectNode key = JSON.createObjectNode();
         if (record instanceof StoreRecord.SchemaVersion version) {
             key.put("keytype", SCHEMA_KEY).put("subject", version.subject()).put("version", version.version())
                 .put("magic", 1);
@@ -34,12 +34,12 @@ final class StoreRecordCodec {
     }
 
     /** @return the value, or null (a tombstone) for a removed compatibility setting */
-    static byte[] value(final StoreRecord record) {
+    static byte[] value(StoreRecord record) {
         if (record instanceof StoreRecord.SchemaVersion version) {
             return bytes(JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
                 .put("id", version.id()).put("schema", version.schema()).put("deleted", version.deleted()));
         }
-        final StoreRecord.Compatibility config = (StoreRecord.Compatibility) record;
+        StoreRecord.Compatibility config = (StoreRecord.Compatibility) record;
         return config.level() == null ? null
             : bytes(JSON.createObjectNode().put("compatibilityLevel", config.level().name()));
     }
@@ -48,10 +48,10 @@ final class StoreRecordCodec {
      * @return the record, or empty for a key type this registry does not keep
      * @throws IOException when the key or value is not JSON of the expected shape
      */
-    static Optional<StoreRecord> decode(final byte[] keyBytes, final byte[] valueBytes) throws IOException {
-        final JsonNode key = JSON.readTree(keyBytes);
-        final JsonNode value = valueBytes == null ? null : JSON.readTree(valueBytes);
-        final String subject = key.path("subject").isTextual() ? key.path("subject").asText() : null;
+    static Optional<StoreRecord> decode(byte[] keyBytes, byte[] valueBytes) throws IOException {
+        JsonNode key = JSON.readTree(keyBytes);
+        JsonNode value = valueBytes == null ? null : JSON.readTree(valueBytes);
+        String subject = key.path("subject").isTextual() ? key.path("subject").asText() : null;
         return switch (key.path("keytype").asText()) {
             case SCHEMA_KEY -> Optional.of(schemaVersion(key, value, subject));
             case CONFIG_KEY -> Optional.of(new StoreRecord.Compatibility(subject, value == null ? null
@@ -60,8 +60,8 @@ final class StoreRecordCodec {
         };
     }
 
-    private static StoreRecord.SchemaVersion schemaVersion(final JsonNode key, final JsonNode value,
-                                                           final String subject) throws IOException {
+    private static StoreRecord.SchemaVersion schemaVersion(JsonNode key, JsonNode value,
+                                                           String subject) throws IOException {
         if (subject == null) {
             throw new IOException("schema key without subject: " + key);
         }
@@ -72,7 +72,7 @@ final class StoreRecordCodec {
             value.path("schema").asText(), value.path("deleted").asBoolean(false));
     }
 
-    private static byte[] bytes(final JsonNode node) {
+    private static byte[] bytes(JsonNode node) {
         try {
             return JSON.writeValueAsBytes(node);
         } catch (IOException e) {

@@ -14,7 +14,7 @@ public final class TopicNameStrategy {
      * @param isKey whether the schema is the key's
      * @return the subject, e.g. {@code ccd.labels-value}
      */
-    public static String subjectName(final String topic, final boolean isKey) {
+    public static String subjectName(String topic, boolean isKey) {
         return topic + (isKey ? "-key" : "-value");
     }
 }

@@ -26,23 +26,23 @@ final class TrustedSpecificData extends SpecificData {
     private final Set<String> trustedPrefixes = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<String, Optional<Class<?>>> classes = new ConcurrentHashMap<>();
 
-    TrustedSpecificData(final ClassLoader loader) {
+    TrustedSpecificData(ClassLoader loader) {
         super(loader);
         addLogicalTypeConversions(this);
         trustedPrefixes.add(PROJECT_PACKAGE);
     }
 
     /** Trusts the package of a reader class the application chose itself. */
-    void trust(final Class<?> readerClass) {
+    void trust(Class<?> readerClass) {
         trustedPrefixes.add(readerClass.getPackageName() + ".");
     }
 
     @Override
     @SuppressWarnings("rawtypes")
-    public Class getClass(final Schema schema) {
-        final Schema.Type type = schema.getType();
+    public Class getClass(Schema schema) {
+        Schema.Type type = schema.getType();
         if (type == Schema.Type.RECORD || type == Schema.Type.ENUM || type == Schema.Type.FIXED) {
-            final String name = getClassName(schema);
+            String name = getClassName(schema);
             if (trustedPrefixes.stream().anyMatch(name::startsWith)) {
                 return classes.computeIfAbsent(name, n -> load(n, type)).orElse(null);
             }
@@ -50,16 +50,16 @@ final class TrustedSpecificData extends SpecificData {
         return super.getClass(schema);
     }
 
-    private Optional<Class<?>> load(final String name, final Schema.Type type) {
+    private Optional<Class<?>> load(String name, Schema.Type type) {
         try {
-            final Class<?> loaded = Class.forName(name, false, getClassLoader());
+            Class<?> loaded = Class.forName(name, false, getClassLoader());
             return isGenerated(loaded, type) ? Optional.of(loaded) : Optional.empty();
         } catch (ClassNotFoundException e) {
             return Optional.empty();
         }
     }
 
-    private static boolean isGenerated(final Class<?> loaded, final Schema.Type type) {
+    private static boolean isGenerated(Class<?> loaded, Schema.Type type) {
         return switch (type) {
             case RECORD -> SpecificRecord.class.isAssignableFrom(loaded);
             case ENUM -> loaded.isEnum();

@@ -15,7 +15,7 @@ final class WireFormat {
     private WireFormat() {
     }
 
-    static byte[] header(final int schemaId) {
+    static byte[] header(int schemaId) {
         return ByteBuffer.allocate(HEADER_SIZE).put(MAGIC_BYTE).putInt(schemaId).array();
     }
 
@@ -23,8 +23,8 @@ final class WireFormat {
      * @return the schema id in front of a payload
      * @throws SerializationException when the payload is not in the wire format
      */
-    static int schemaId(final byte[] payload, final String topic, final boolean isKey) {
-        final String part = isKey ? "key" : "value";
+    static int schemaId(byte[] payload, String topic, boolean isKey) {
+        String part = isKey ? "key" : "value";
         if (payload.length < HEADER_SIZE) {
             throw new SerializationException(String.format(
                 "Payload of %d bytes in %s from topic %s is too short for Confluent Avro wire format"

@@ -43,39 +43,39 @@ class AvroSerdeTest {
         registry.close();
     }
 
-    private static GenericRecord labelV1(final String imageId, final String label) {
-        final GenericRecord record = new GenericData.Record(ImageLabel.V1_SCHEMA);
+    private static GenericRecord labelV1(String imageId, String label) {
+        GenericRecord record = new GenericData.Record(ImageLabel.V1_SCHEMA);
         record.put("imageId", imageId);
         record.put("label", label);
         return record;
     }
 
-    private <T> Serializer<T> serializer(final Map<String, Object> overrides, final boolean isKey) {
-        final AvroSerializer<T> serializer = new AvroSerializer<>();
+    private <T> Serializer<T> serializer(Map<String, Object> overrides, boolean isKey) {
+        AvroSerializer<T> serializer = new AvroSerializer<>();
         serializer.configure(merged(overrides), isKey);
         return serializer;
     }
 
-    private <T> Deserializer<T> deserializer(final Map<String, Object> overrides, final boolean isKey) {
-        final AvroDeserializer<T> deserializer = new AvroDeserializer<>();
+    private <T> Deserializer<T> deserializer(Map<String, Object> overrides, boolean isKey) {
+        AvroDeserializer<T> deserializer = new AvroDeserializer<>();
         deserializer.configure(merged(overrides), isKey);
         return deserializer;
     }
 
-    private Map<String, Object> merged(final Map<String, Object> overrides) {
-        final Map<String, Object> all = new HashMap<>(config);
+    private Map<String, Object> merged(Map<String, Object> overrides) {
+        Map<String, Object> all = new HashMap<>(config);
         all.putAll(overrides);
         return all;
     }
 
     @Test
     void shouldRoundTripGenericRecordInConfluentWireFormat() {
-        final GenericRecord record = labelV1("img-1", "cat");
+        GenericRecord record = labelV1("img-1", "cat");
 
-        final byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, record);
-        final GenericRecord back = this.<GenericRecord>deserializer(Map.of(), false).deserialize(TOPIC, bytes);
+        byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, record);
+        GenericRecord back = this.<GenericRecord>deserializer(Map.of(), false).deserialize(TOPIC, bytes);
 
-        final int id = client.lookup("ccd.images-value", ImageLabel.V1_SCHEMA).id();
+        int id = client.lookup("ccd.images-value", ImageLabel.V1_SCHEMA).id();
         assertThat(bytes[0]).isZero();
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
         assertThat(back).isEqualTo(record);
@@ -84,10 +84,10 @@ class AvroSerdeTest {
 
     @Test
     void shouldRoundTripSpecificRecordThroughSpecificSerde() {
-        final Serde<ImageLabel> serde = AvroSerde.specific(ImageLabel.class, config, false);
-        final ImageLabel label = new ImageLabel("img-2", "dog", 0.75, "ckpt-3");
+        Serde<ImageLabel> serde = AvroSerde.specific(ImageLabel.class, config, false);
+        ImageLabel label = new ImageLabel("img-2", "dog", 0.75, "ckpt-3");
 
-        final ImageLabel back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, label));
+        ImageLabel back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, label));
 
         assertThat(back).isInstanceOf(ImageLabel.class);
         assertThat(back.imageId()).isEqualTo("img-2");
@@ -109,10 +109,10 @@ class AvroSerdeTest {
 
     @Test
     void shouldReturnGeneratedClassUnderSpecificAvroReaderWithoutTrustedPackagesProperty() {
-        final byte[] bytes = this.<ImageLabel>serializer(Map.of(), false)
+        byte[] bytes = this.<ImageLabel>serializer(Map.of(), false)
             .serialize(TOPIC, new ImageLabel("img-3", "bird", 0.5, null));
 
-        final Object back = deserializer(Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true), false)
+        Object back = deserializer(Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true), false)
             .deserialize(TOPIC, bytes);
 
         assertThat(System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES")).isNull();
@@ -128,10 +128,10 @@ class AvroSerdeTest {
 
     @Test
     void shouldReadRecordWrittenWithV1AsV2GeneratedClass() {
-        final byte[] v1Bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-4", "fox"));
-        final Serde<ImageLabel> v2 = AvroSerde.specific(ImageLabel.class, config, false);
+        byte[] v1Bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-4", "fox"));
+        Serde<ImageLabel> v2 = AvroSerde.specific(ImageLabel.class, config, false);
 
-        final ImageLabel back = v2.deserializer().deserialize(TOPIC, v1Bytes);
+        ImageLabel back = v2.deserializer().deserialize(TOPIC, v1Bytes);
 
         assertThat(back.imageId()).isEqualTo("img-4");
         assertThat(back.label()).isEqualTo("fox");
@@ -141,7 +141,7 @@ class AvroSerdeTest {
 
     @Test
     void shouldRejectWrongMagicByteAsSerializationException() {
-        final byte[] json = "{\"imageId\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] json = "{\"imageId\":\"x\"}".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> deserializer(Map.of(), false).deserialize(TOPIC, json))
             .isInstanceOf(SerializationException.class)
@@ -157,7 +157,7 @@ class AvroSerdeTest {
 
     @Test
     void shouldRejectUnknownSchemaIdAsSerializationException() {
-        final byte[] bytes = {0, 0, 0, 0, 77, 2, 'x'};
+        byte[] bytes = {0, 0, 0, 0, 77, 2, 'x'};
 
         assertThatThrownBy(() -> deserializer(Map.of(), false).deserialize(TOPIC, bytes))
             .isInstanceOf(SerializationException.class)
@@ -166,8 +166,8 @@ class AvroSerdeTest {
 
     @Test
     void shouldRejectTruncatedAvroBodyAsSerializationException() {
-        final byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-5", "owl"));
-        final byte[] truncated = Arrays.copyOf(bytes, 7);
+        byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-5", "owl"));
+        byte[] truncated = Arrays.copyOf(bytes, 7);
 
         assertThatThrownBy(() -> deserializer(Map.of(), false).deserialize(TOPIC, truncated))
             .isInstanceOf(SerializationException.class)
@@ -176,9 +176,9 @@ class AvroSerdeTest {
 
     @Test
     void shouldReportUnreachableRegistryAsRegistryFailureNotBadRecord() throws IOException {
-        final byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-6", "eel"));
-        final String dead = "http://127.0.0.1:" + SchemaRegistryClientTest.freePort();
-        final Deserializer<Object> cut = deserializer(Map.of(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG, dead),
+        byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-6", "eel"));
+        String dead = "http://127.0.0.1:" + SchemaRegistryClientTest.freePort();
+        Deserializer<Object> cut = deserializer(Map.of(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG, dead),
             false);
 
         assertThatThrownBy(() -> cut.deserialize(TOPIC, bytes))
@@ -188,10 +188,10 @@ class AvroSerdeTest {
 
     @Test
     void shouldFetchWriterSchemaOncePerId() {
-        final byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-7", "ant"));
-        final Deserializer<GenericRecord> reader = deserializer(Map.of(), false);
+        byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-7", "ant"));
+        Deserializer<GenericRecord> reader = deserializer(Map.of(), false);
         reader.deserialize(TOPIC, bytes);
-        final long afterFirst = registry.requestCount();
+        long afterFirst = registry.requestCount();
 
         for (int i = 0; i < 10; i++) {
             reader.deserialize(TOPIC, bytes);
@@ -202,9 +202,9 @@ class AvroSerdeTest {
 
     @Test
     void shouldRegisterOncePerSchemaWhenSerializingManyRecords() {
-        final Serializer<GenericRecord> writer = serializer(Map.of(), false);
+        Serializer<GenericRecord> writer = serializer(Map.of(), false);
         writer.serialize(TOPIC, labelV1("a", "b"));
-        final long afterFirst = registry.requestCount();
+        long afterFirst = registry.requestCount();
 
         for (int i = 0; i < 10; i++) {
             writer.serialize(TOPIC, labelV1("a" + i, "b"));
@@ -215,7 +215,7 @@ class AvroSerdeTest {
 
     @Test
     void shouldRefuseUnregisteredSchemaWhenAutoRegisterIsOff() {
-        final Serializer<GenericRecord> strict = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
+        Serializer<GenericRecord> strict = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
             false);
 
         assertThatThrownBy(() -> strict.serialize(TOPIC, labelV1("img-8", "bee")))
@@ -227,11 +227,11 @@ class AvroSerdeTest {
 
     @Test
     void shouldUseRegisteredIdWhenAutoRegisterIsOffAndSchemaIsRegistered() {
-        final int id = client.register("ccd.images-value", ImageLabel.V1_SCHEMA);
-        final Serializer<GenericRecord> strict = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
+        int id = client.register("ccd.images-value", ImageLabel.V1_SCHEMA);
+        Serializer<GenericRecord> strict = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
             false);
 
-        final byte[] bytes = strict.serialize(TOPIC, labelV1("img-9", "cow"));
+        byte[] bytes = strict.serialize(TOPIC, labelV1("img-9", "cow"));
 
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
     }
@@ -239,12 +239,12 @@ class AvroSerdeTest {
     @Test
     void shouldWriteWithLatestSchemaWhenUseLatestVersion() {
         client.register("ccd.images-value", ImageLabel.V1_SCHEMA);
-        final int latestId = client.register("ccd.images-value", ImageLabel.SCHEMA$);
-        final Serializer<GenericRecord> latest = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false,
+        int latestId = client.register("ccd.images-value", ImageLabel.SCHEMA$);
+        Serializer<GenericRecord> latest = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false,
             AvroSerdeConfig.USE_LATEST_VERSION_CONFIG, true), false);
 
-        final byte[] bytes = latest.serialize(TOPIC, labelV1("img-10", "hen"));
-        final GenericRecord back = this.<GenericRecord>deserializer(Map.of(), false).deserialize(TOPIC, bytes);
+        byte[] bytes = latest.serialize(TOPIC, labelV1("img-10", "hen"));
+        GenericRecord back = this.<GenericRecord>deserializer(Map.of(), false).deserialize(TOPIC, bytes);
 
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(latestId);
         assertThat(back.getSchema()).isEqualTo(ImageLabel.SCHEMA$);
@@ -254,9 +254,9 @@ class AvroSerdeTest {
 
     @Test
     void shouldRefuseRecordTheLatestSchemaCannotRead() {
-        final Schema unrelated = new Schema.Parser().parse(EmbeddedSchemaRegistryRestTest.OTHER);
+        Schema unrelated = new Schema.Parser().parse(EmbeddedSchemaRegistryRestTest.OTHER);
         client.register("ccd.images-value", unrelated);
-        final Serializer<GenericRecord> latest = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false,
+        Serializer<GenericRecord> latest = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false,
             AvroSerdeConfig.USE_LATEST_VERSION_CONFIG, true), false);
 
         assertThatThrownBy(() -> latest.serialize(TOPIC, labelV1("img-11", "elk")))
@@ -266,7 +266,7 @@ class AvroSerdeTest {
 
     @Test
     void shouldRefuseValueThatIsNotAnAvroRecord() {
-        final Serializer<Object> serializer = serializer(Map.of(), false);
+        Serializer<Object> serializer = serializer(Map.of(), false);
 
         assertThatThrownBy(() -> serializer.serialize(TOPIC, "plain string"))
             .isInstanceOf(SerializationException.class)
@@ -281,10 +281,10 @@ class AvroSerdeTest {
 
     @Test
     void shouldShareOneClientBetweenSerializerAndDeserializerOfSerde() {
-        final Serde<ImageLabel> serde = AvroSerde.specific(ImageLabel.class, config, false);
-        final ImageLabel label = new ImageLabel("img-12", "yak", 0.1, null);
-        final byte[] bytes = serde.serializer().serialize(TOPIC, label);
-        final long afterSerialize = registry.requestCount();
+        Serde<ImageLabel> serde = AvroSerde.specific(ImageLabel.class, config, false);
+        ImageLabel label = new ImageLabel("img-12", "yak", 0.1, null);
+        byte[] bytes = serde.serializer().serialize(TOPIC, label);
+        long afterSerialize = registry.requestCount();
 
         serde.deserializer().deserialize(TOPIC, bytes);
 
@@ -295,7 +295,7 @@ class AvroSerdeTest {
     @Test
     void shouldRejectReaderTypeThatIsNotGenerated() {
         @SuppressWarnings({"unchecked", "rawtypes"})
-        final Class<Object> notGenerated = (Class) String.class;
+        Class<Object> notGenerated = (Class) String.class;
 
         assertThatThrownBy(() -> new AvroDeserializer<>(client, notGenerated))
             .isInstanceOf(IllegalArgumentException.class)
@@ -304,10 +304,10 @@ class AvroSerdeTest {
 
     @Test
     void shouldReadListsOfGeneratedRecords() {
-        final Serde<InteropImage> serde = AvroSerde.specific(InteropImage.class, config, false);
-        final InteropImage image = new InteropImage("img-13", 320, 0.5, 1_700_000_000_000L, List.of("a", "b"), null);
+        Serde<InteropImage> serde = AvroSerde.specific(InteropImage.class, config, false);
+        InteropImage image = new InteropImage("img-13", 320, 0.5, 1_700_000_000_000L, List.of("a", "b"), null);
 
-        final InteropImage back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, image));
+        InteropImage back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, image));
 
         assertThat(back.labels()).containsExactly("a", "b");
         assertThat(back.capturedAt()).isEqualTo(1_700_000_000_000L);

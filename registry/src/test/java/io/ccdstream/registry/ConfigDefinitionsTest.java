@@ -15,7 +15,7 @@ class ConfigDefinitionsTest {
 
     @Test
     void shouldDefaultSerdeSettingsAsConfluentDoes() {
-        final AvroSerdeConfig config = new AvroSerdeConfig(URL);
+        AvroSerdeConfig config = new AvroSerdeConfig(URL);
 
         assertThat(config.autoRegisterSchemas()).isTrue();
         assertThat(config.useLatestVersion()).isFalse();
@@ -43,7 +43,7 @@ class ConfigDefinitionsTest {
 
     @Test
     void shouldHideUserInfoWhenPrinted() {
-        final AvroSerdeConfig config = new AvroSerdeConfig(Map.of("schema.registry.url", "http://a:8081",
+        AvroSerdeConfig config = new AvroSerdeConfig(Map.of("schema.registry.url", "http://a:8081",
             "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "ccd:s3cret"));
 
         assertThat(config.userInfo()).isEqualTo("ccd:s3cret");
@@ -52,7 +52,7 @@ class ConfigDefinitionsTest {
 
     @Test
     void shouldDefaultRegistryToLoopbackEphemeralPortInMemoryAndBackward() {
-        final EmbeddedSchemaRegistryConfig config = new EmbeddedSchemaRegistryConfig(Map.of());
+        EmbeddedSchemaRegistryConfig config = new EmbeddedSchemaRegistryConfig(Map.of());
 
         assertThat(config.listener().getHost()).isEqualTo("127.0.0.1");
         assertThat(config.listener().getPort()).isZero();

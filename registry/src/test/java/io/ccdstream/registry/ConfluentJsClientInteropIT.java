@@ -40,17 +40,17 @@ class ConfluentJsClientInteropIT {
     private JsonNode report;
 
     @BeforeAll
-    void runConfluentScript(@TempDir final Path tempDir) throws IOException, InterruptedException {
+    void runConfluentScript(@TempDir Path tempDir) throws IOException, InterruptedException {
         work = tempDir;
-        final Path scriptDir = Path.of(System.getProperty("interop.js.dir", "src/test/js/interop")).toAbsolutePath();
+        Path scriptDir = Path.of(System.getProperty("interop.js.dir", "src/test/js/interop")).toAbsolutePath();
         if (!Files.isDirectory(scriptDir.resolve("node_modules/@confluentinc/schemaregistry"))) {
             fail("Confluent's JavaScript client is not installed: run `npm ci` in " + scriptDir
                 + " (mvn does it in generate-test-resources unless -Dinterop.npm.skip=true)");
         }
         registry = EmbeddedSchemaRegistry.inMemory();
         config = Map.of(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-        final Path javaRecord = work.resolve("from-java.bin");
-        final Serde<InteropImage> serde = AvroSerde.specific(InteropImage.class, config, false);
+        Path javaRecord = work.resolve("from-java.bin");
+        Serde<InteropImage> serde = AvroSerde.specific(InteropImage.class, config, false);
         Files.write(javaRecord, serde.serializer().serialize("interop.java", fromJava));
 
         runNode(scriptDir, registry.url(), javaRecord.toString(), work.toString());
@@ -64,19 +64,19 @@ class ConfluentJsClientInteropIT {
         }
     }
 
-    private void runNode(final Path scriptDir, final String... args) throws IOException, InterruptedException {
-        final Path stdout = work.resolve("node.out");
-        final Path stderr = work.resolve("node.err");
-        final List<String> command = new ArrayList<>(List.of("node", "interop.mjs"));
+    private void runNode(Path scriptDir, String... args) throws IOException, InterruptedException {
+        Path stdout = work.resolve("node.out");
+        Path stderr = work.resolve("node.err");
+        List<String> command = new ArrayList<>(List.of("node", "interop.mjs"));
         command.addAll(List.of(args));
-        final Process process;
+        Process process;
         try {
             process = new ProcessBuilder(command).directory(scriptDir.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         } catch (IOException e) {
             throw new AssertionError("Cannot run node (is Node.js 18+ on the PATH?): " + e.getMessage(), e);
         }
-        final boolean finished = process.waitFor(NODE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        boolean finished = process.waitFor(NODE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (!finished) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -89,8 +89,8 @@ class ConfluentJsClientInteropIT {
 
     @Test
     void confluentClientShouldRegisterAndReadBackThroughOurRegistry() {
-        final JsonNode registered = report.path("registered");
-        final int id = registered.path("registeredId").asInt();
+        JsonNode registered = report.path("registered");
+        int id = registered.path("registeredId").asInt();
 
         assertThat(id).isPositive();
         assertThat(registered.path("registeredAgainId").asInt()).isEqualTo(id);
@@ -109,7 +109,7 @@ class ConfluentJsClientInteropIT {
 
     @Test
     void ourRegistryShouldShareIdOfSchemaRegisteredByJavaAndJavaScript() {
-        final SchemaRegistryClient client = SchemaRegistryClient.create(config);
+        SchemaRegistryClient client = SchemaRegistryClient.create(config);
 
         assertThat(client.lookup("interop.java-value", InteropImage.SCHEMA$).id())
             .isEqualTo(report.path("registered").path("registeredId").asInt());
@@ -117,7 +117,7 @@ class ConfluentJsClientInteropIT {
 
     @Test
     void confluentDeserializerShouldDecodeRecordOurSerializerWrote() throws IOException {
-        final JsonNode decoded = RawHttp.JSON.readTree(work.resolve("decoded-from-java.json").toFile());
+        JsonNode decoded = RawHttp.JSON.readTree(work.resolve("decoded-from-java.json").toFile());
 
         assertThat(decoded.path("imageId").asText()).isEqualTo(fromJava.imageId());
         assertThat(decoded.path("width").asInt()).isEqualTo(fromJava.width());
@@ -129,10 +129,10 @@ class ConfluentJsClientInteropIT {
 
     @Test
     void ourDeserializerShouldDecodeRecordConfluentSerializerAutoRegistered() throws IOException {
-        final AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>();
+        AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>();
         deserializer.configure(config, false);
 
-        final GenericRecord record = deserializer.deserialize("interop.js.inferred",
+        GenericRecord record = deserializer.deserialize("interop.js.inferred",
             Files.readAllBytes(work.resolve("from-js-inferred.bin")));
 
         assertThat(record.get("imageId")).hasToString("img-js-1");
@@ -146,9 +146,9 @@ class ConfluentJsClientInteropIT {
 
     @Test
     void ourDeserializerShouldDecodeConfluentRecordOfRegisteredSchemaAsGeneratedClass() throws IOException {
-        final Serde<InteropImage> serde = AvroSerde.specific(InteropImage.class, config, false);
+        Serde<InteropImage> serde = AvroSerde.specific(InteropImage.class, config, false);
 
-        final InteropImage image = serde.deserializer().deserialize("js.registered",
+        InteropImage image = serde.deserializer().deserialize("js.registered",
             Files.readAllBytes(work.resolve("from-js-latest.bin")));
 
         assertThat(image.imageId()).isEqualTo("img-js-2");

@@ -48,8 +48,8 @@ class EmbeddedSchemaRegistryRestTest {
         registry.close();
     }
 
-    private int register(final String subject, final String schema) {
-        final RawHttp.Reply reply = post(url, "/subjects/" + subject + "/versions", schemaBody(schema));
+    private int register(String subject, String schema) {
+        RawHttp.Reply reply = post(url, "/subjects/" + subject + "/versions", schemaBody(schema));
         assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
         return reply.json().path("id").asInt();
     }
@@ -62,7 +62,7 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldAnswerRegistrationWithIdOnlyBody() {
-        final RawHttp.Reply reply = post(url, "/subjects/images-value/versions", schemaBody(V1));
+        RawHttp.Reply reply = post(url, "/subjects/images-value/versions", schemaBody(V1));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json()).isEqualTo(RawHttp.JSON.createObjectNode().put("id", 1));
@@ -70,8 +70,8 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldReturnSameIdAndVersionWhenSameSchemaRegisteredAgain() {
-        final int first = register("images-value", V1);
-        final int again = register("images-value", V1.replace(" ", "").replace("\n", ""));
+        int first = register("images-value", V1);
+        int again = register("images-value", V1.replace(" ", "").replace("\n", ""));
 
         assertThat(again).isEqualTo(first);
         assertThat(get(url, "/subjects/images-value/versions").json().toString()).isEqualTo("[1]");
@@ -79,9 +79,9 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldGiveSameGlobalIdToSameSchemaUnderAnotherSubject() {
-        final int other = register("others-value", OTHER);
-        final int images = register("images-value", V1);
-        final int copy = register("copy-value", V1);
+        int other = register("others-value", OTHER);
+        int images = register("images-value", V1);
+        int copy = register("copy-value", V1);
 
         assertThat(images).isNotEqualTo(other);
         assertThat(copy).isEqualTo(images);
@@ -92,9 +92,9 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldServeSchemaByIdInCanonicalForm() {
-        final int id = register("images-value", V1);
+        int id = register("images-value", V1);
 
-        final RawHttp.Reply reply = get(url, "/schemas/ids/" + id);
+        RawHttp.Reply reply = get(url, "/schemas/ids/" + id);
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("schema").asText())
@@ -103,7 +103,7 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldAnswerUnknownSchemaIdWith40403() {
-        final RawHttp.Reply reply = get(url, "/schemas/ids/42");
+        RawHttp.Reply reply = get(url, "/schemas/ids/42");
 
         assertThat(reply.status()).isEqualTo(404);
         assertThat(reply.json()).isEqualTo(RawHttp.JSON.createObjectNode()
@@ -112,10 +112,10 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldLookUpSchemaUnderSubject() {
-        final int id = register("images-value", V1);
+        int id = register("images-value", V1);
         register("images-value", V2_WITH_DEFAULT);
 
-        final RawHttp.Reply reply = post(url, "/subjects/images-value", schemaBody(V1));
+        RawHttp.Reply reply = post(url, "/subjects/images-value", schemaBody(V1));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("subject").asText()).isEqualTo("images-value");
@@ -127,8 +127,8 @@ class EmbeddedSchemaRegistryRestTest {
     void shouldAnswerLookupOfUnregisteredSchemaWith40403AndOfUnknownSubjectWith40401() {
         register("images-value", V1);
 
-        final RawHttp.Reply unknownSchema = post(url, "/subjects/images-value", schemaBody(OTHER));
-        final RawHttp.Reply unknownSubject = post(url, "/subjects/nobody-value", schemaBody(V1));
+        RawHttp.Reply unknownSchema = post(url, "/subjects/images-value", schemaBody(OTHER));
+        RawHttp.Reply unknownSubject = post(url, "/subjects/nobody-value", schemaBody(V1));
 
         assertThat(unknownSchema.status()).isEqualTo(404);
         assertThat(unknownSchema.errorCode()).isEqualTo(40403);
@@ -149,11 +149,11 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldServeNumberedAndLatestVersions() {
-        final int v1 = register("images-value", V1);
-        final int v2 = register("images-value", V2_WITH_DEFAULT);
+        int v1 = register("images-value", V1);
+        int v2 = register("images-value", V2_WITH_DEFAULT);
 
-        final RawHttp.Reply first = get(url, "/subjects/images-value/versions/1");
-        final RawHttp.Reply latest = get(url, "/subjects/images-value/versions/latest");
+        RawHttp.Reply first = get(url, "/subjects/images-value/versions/1");
+        RawHttp.Reply latest = get(url, "/subjects/images-value/versions/latest");
 
         assertThat(first.json().path("id").asInt()).isEqualTo(v1);
         assertThat(latest.json().path("subject").asText()).isEqualTo("images-value");
@@ -167,7 +167,7 @@ class EmbeddedSchemaRegistryRestTest {
     void shouldServeRawSchemaOfVersion() {
         register("images-value", V1);
 
-        final RawHttp.Reply reply = get(url, "/subjects/images-value/versions/1/schema");
+        RawHttp.Reply reply = get(url, "/subjects/images-value/versions/1/schema");
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("name").asText()).isEqualTo("Image");
@@ -177,9 +177,9 @@ class EmbeddedSchemaRegistryRestTest {
     void shouldAnswerMissingSubjectWith40401AndMissingVersionWith40402() {
         register("images-value", V1);
 
-        final RawHttp.Reply noSubject = get(url, "/subjects/nobody-value/versions/latest");
-        final RawHttp.Reply noVersions = get(url, "/subjects/nobody-value/versions");
-        final RawHttp.Reply noVersion = get(url, "/subjects/images-value/versions/7");
+        RawHttp.Reply noSubject = get(url, "/subjects/nobody-value/versions/latest");
+        RawHttp.Reply noVersions = get(url, "/subjects/nobody-value/versions");
+        RawHttp.Reply noVersion = get(url, "/subjects/images-value/versions/7");
 
         assertThat(noSubject.status()).isEqualTo(404);
         assertThat(noSubject.errorCode()).isEqualTo(40401);
@@ -191,10 +191,10 @@ class EmbeddedSchemaRegistryRestTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "-2", "first"})
-    void shouldRejectInvalidVersionWith42202(final String version) {
+    void shouldRejectInvalidVersionWith42202(String version) {
         register("images-value", V1);
 
-        final RawHttp.Reply reply = get(url, "/subjects/images-value/versions/" + version);
+        RawHttp.Reply reply = get(url, "/subjects/images-value/versions/" + version);
 
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.errorCode()).isEqualTo(42202);
@@ -204,7 +204,7 @@ class EmbeddedSchemaRegistryRestTest {
     void shouldRejectBackwardIncompatibleSchemaWith409() {
         register("images-value", V1);
 
-        final RawHttp.Reply reply = post(url, "/subjects/images-value/versions", schemaBody(V2_WITHOUT_DEFAULT));
+        RawHttp.Reply reply = post(url, "/subjects/images-value/versions", schemaBody(V2_WITHOUT_DEFAULT));
 
         assertThat(reply.status()).isEqualTo(409);
         assertThat(reply.errorCode()).isEqualTo(409);
@@ -216,8 +216,8 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldRegisterBackwardCompatibleEvolutionAsNextVersion() {
-        final int v1 = register("images-value", V1);
-        final int v2 = register("images-value", V2_WITH_DEFAULT);
+        int v1 = register("images-value", V1);
+        int v2 = register("images-value", V2_WITH_DEFAULT);
 
         assertThat(v2).isEqualTo(v1 + 1);
         assertThat(get(url, "/subjects/images-value/versions/latest").json().path("version").asInt()).isEqualTo(2);
@@ -227,9 +227,9 @@ class EmbeddedSchemaRegistryRestTest {
     void shouldTestCompatibilityWithoutRegistering() {
         register("images-value", V1);
 
-        final RawHttp.Reply bad = post(url, "/compatibility/subjects/images-value/versions/latest?verbose=true",
+        RawHttp.Reply bad = post(url, "/compatibility/subjects/images-value/versions/latest?verbose=true",
             schemaBody(V2_WITHOUT_DEFAULT));
-        final RawHttp.Reply good = post(url, "/compatibility/subjects/images-value/versions/1",
+        RawHttp.Reply good = post(url, "/compatibility/subjects/images-value/versions/1",
             schemaBody(V2_WITH_DEFAULT));
 
         assertThat(bad.status()).isEqualTo(200);
@@ -241,15 +241,15 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldReportCompatibleForSubjectWithoutVersions() {
-        final RawHttp.Reply reply = post(url, "/compatibility/subjects/new-value/versions/latest", schemaBody(V1));
+        RawHttp.Reply reply = post(url, "/compatibility/subjects/new-value/versions/latest", schemaBody(V1));
 
         assertThat(reply.json().path("is_compatible").asBoolean()).isTrue();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"type\":\"record\",\"name\":\"X\"}", "{\"type\":\"nonsense\"}", "not json at all", ""})
-    void shouldRejectInvalidSchemaWith42201(final String schema) {
-        final RawHttp.Reply reply = post(url, "/subjects/images-value/versions", schemaBody(schema));
+    void shouldRejectInvalidSchemaWith42201(String schema) {
+        RawHttp.Reply reply = post(url, "/subjects/images-value/versions", schemaBody(schema));
 
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.errorCode()).isEqualTo(42201);
@@ -258,10 +258,10 @@ class EmbeddedSchemaRegistryRestTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"PROTOBUF", "JSON"})
-    void shouldRejectNonAvroSchemaTypesWith42201(final String type) {
-        final String body = RawHttp.toJson(Map.of("schema", "syntax = \"proto3\";", "schemaType", type));
+    void shouldRejectNonAvroSchemaTypesWith42201(String type) {
+        String body = RawHttp.toJson(Map.of("schema", "syntax = \"proto3\";", "schemaType", type));
 
-        final RawHttp.Reply reply = post(url, "/subjects/images-value/versions", body);
+        RawHttp.Reply reply = post(url, "/subjects/images-value/versions", body);
 
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.errorCode()).isEqualTo(42201);
@@ -270,12 +270,12 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldAcceptExplicitAvroTypeAndEmptyReferencesButRejectReferences() {
-        final String plain = RawHttp.toJson(Map.of("schema", V1, "schemaType", "AVRO", "references", List.of()));
-        final String withReference = RawHttp.toJson(Map.of("schema", OTHER, "references",
+        String plain = RawHttp.toJson(Map.of("schema", V1, "schemaType", "AVRO", "references", List.of()));
+        String withReference = RawHttp.toJson(Map.of("schema", OTHER, "references",
             List.of(Map.of("name", "t.Image", "subject", "images-value", "version", 1))));
 
         assertThat(post(url, "/subjects/images-value/versions", plain).status()).isEqualTo(200);
-        final RawHttp.Reply rejected = post(url, "/subjects/others-value/versions", withReference);
+        RawHttp.Reply rejected = post(url, "/subjects/others-value/versions", withReference);
         assertThat(rejected.status()).isEqualTo(422);
         assertThat(rejected.errorCode()).isEqualTo(42201);
         assertThat(rejected.json().path("message").asText()).contains("references");
@@ -283,7 +283,7 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldAnswerMalformedJsonBodyWith400() {
-        final RawHttp.Reply reply = post(url, "/subjects/images-value/versions", "{\"schema\":");
+        RawHttp.Reply reply = post(url, "/subjects/images-value/versions", "{\"schema\":");
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.errorCode()).isEqualTo(400);
@@ -293,7 +293,7 @@ class EmbeddedSchemaRegistryRestTest {
     void shouldServeDefaultGlobalLevelAndAcceptUpdate() {
         assertThat(get(url, "/config").json().toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
 
-        final RawHttp.Reply updated = put(url, "/config", "{\"compatibility\":\"FULL\"}");
+        RawHttp.Reply updated = put(url, "/config", "{\"compatibility\":\"FULL\"}");
 
         assertThat(updated.status()).isEqualTo(200);
         assertThat(updated.json().toString()).isEqualTo("{\"compatibility\":\"FULL\"}");
@@ -302,9 +302,9 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldServeSubjectLevelOnlyWhenSetUnlessDefaultToGlobal() {
-        final RawHttp.Reply unset = get(url, "/config/images-value");
-        final RawHttp.Reply defaulted = get(url, "/config/images-value?defaultToGlobal=true");
-        final RawHttp.Reply updated = put(url, "/config/images-value", "{\"compatibility\":\"forward_transitive\"}");
+        RawHttp.Reply unset = get(url, "/config/images-value");
+        RawHttp.Reply defaulted = get(url, "/config/images-value?defaultToGlobal=true");
+        RawHttp.Reply updated = put(url, "/config/images-value", "{\"compatibility\":\"forward_transitive\"}");
 
         assertThat(unset.status()).isEqualTo(404);
         assertThat(unset.errorCode()).isEqualTo(40408);
@@ -317,8 +317,8 @@ class EmbeddedSchemaRegistryRestTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"compatibility\":\"SIDEWAYS\"}", "{\"compatibilityLevel\":\"FULL\"}", "{}"})
-    void shouldRejectInvalidCompatibilityLevelWith42203(final String body) {
-        final RawHttp.Reply reply = put(url, "/config/images-value", body);
+    void shouldRejectInvalidCompatibilityLevelWith42203(String body) {
+        RawHttp.Reply reply = put(url, "/config/images-value", body);
 
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.errorCode()).isEqualTo(42203);
@@ -331,8 +331,8 @@ class EmbeddedSchemaRegistryRestTest {
         register("forward-value", V1);
         put(url, "/config/forward-value", "{\"compatibility\":\"FORWARD\"}");
 
-        final RawHttp.Reply underBackward = post(url, "/subjects/images-value/versions", schemaBody(V2_WITHOUT_DEFAULT));
-        final RawHttp.Reply underForward = post(url, "/subjects/forward-value/versions", schemaBody(V2_WITHOUT_DEFAULT));
+        RawHttp.Reply underBackward = post(url, "/subjects/images-value/versions", schemaBody(V2_WITHOUT_DEFAULT));
+        RawHttp.Reply underForward = post(url, "/subjects/forward-value/versions", schemaBody(V2_WITHOUT_DEFAULT));
 
         assertThat(underBackward.status()).isEqualTo(409);
         assertThat(underForward.status()).as(underForward.raw()).isEqualTo(200);
@@ -343,16 +343,16 @@ class EmbeddedSchemaRegistryRestTest {
         register("images-value", V1);
         put(url, "/config/images-value", "{\"compatibility\":\"NONE\"}");
 
-        final RawHttp.Reply reply = post(url, "/subjects/images-value/versions", schemaBody(OTHER));
+        RawHttp.Reply reply = post(url, "/subjects/images-value/versions", schemaBody(OTHER));
 
         assertThat(reply.status()).isEqualTo(200);
     }
 
     @Test
     void shouldCheckEveryEarlierVersionOnlyUnderTransitiveLevel() {
-        final String withoutId = """
+        String withoutId = """
             {"type":"record","name":"Image","namespace":"t","fields":[]}""";
-        final String idAsInt = """
+        String idAsInt = """
             {"type":"record","name":"Image","namespace":"t","fields":[{"name":"id","type":"int","default":0}]}""";
         put(url, "/config/plain-value", "{\"compatibility\":\"BACKWARD\"}");
         put(url, "/config/transitive-value", "{\"compatibility\":\"BACKWARD_TRANSITIVE\"}");
@@ -362,8 +362,8 @@ class EmbeddedSchemaRegistryRestTest {
         }
 
         // The int field reads nothing from version 2 but cannot read version 1's string id.
-        final RawHttp.Reply plain = post(url, "/subjects/plain-value/versions", schemaBody(idAsInt));
-        final RawHttp.Reply transitive = post(url, "/subjects/transitive-value/versions", schemaBody(idAsInt));
+        RawHttp.Reply plain = post(url, "/subjects/plain-value/versions", schemaBody(idAsInt));
+        RawHttp.Reply transitive = post(url, "/subjects/transitive-value/versions", schemaBody(idAsInt));
 
         assertThat(plain.status()).isEqualTo(200);
         assertThat(transitive.status()).isEqualTo(409);
@@ -372,11 +372,11 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldAcceptChunkedBodyWithoutContentType() {
-        final byte[] body = schemaBody(V1).getBytes(StandardCharsets.UTF_8);
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/subjects/chunked-value/versions"))
+        byte[] body = schemaBody(V1).getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/subjects/chunked-value/versions"))
             .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
 
-        final RawHttp.Reply reply = RawHttp.send(request);
+        RawHttp.Reply reply = RawHttp.send(request);
 
         assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
         assertThat(get(url, "/subjects/chunked-value/versions").json().toString()).isEqualTo("[1]");
@@ -384,8 +384,8 @@ class EmbeddedSchemaRegistryRestTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"application/json", "application/vnd.schemaregistry.v1+json", "application/octet-stream", ""})
-    void shouldAcceptAnyContentTypeOnRawConnection(final String contentType) throws Exception {
-        final HttpURLConnection connection = (HttpURLConnection) URI.create(url + "/subjects/raw-value/versions")
+    void shouldAcceptAnyContentTypeOnRawConnection(String contentType) throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(url + "/subjects/raw-value/versions")
             .toURL().openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
@@ -397,8 +397,8 @@ class EmbeddedSchemaRegistryRestTest {
             out.write(schemaBody(V1).getBytes(StandardCharsets.UTF_8));
         }
 
-        final int status = connection.getResponseCode();
-        final String reply = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int status = connection.getResponseCode();
+        String reply = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         connection.disconnect();
 
         assertThat(status).isEqualTo(200);
@@ -408,8 +408,8 @@ class EmbeddedSchemaRegistryRestTest {
 
     @Test
     void shouldAnswerUnknownRouteWith404AndWrongMethodWith405() {
-        final RawHttp.Reply unknown = get(url, "/nothing/here");
-        final RawHttp.Reply wrongMethod = put(url, "/subjects", "{}");
+        RawHttp.Reply unknown = get(url, "/nothing/here");
+        RawHttp.Reply wrongMethod = put(url, "/subjects", "{}");
 
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json()).isEqualTo(RawHttp.JSON.createObjectNode()

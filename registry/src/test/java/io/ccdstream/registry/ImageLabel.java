@@ -31,7 +31,7 @@ public class ImageLabel extends SpecificRecordBase {
     public ImageLabel() {
     }
 
-    public ImageLabel(final String imageId, final String label, final double confidence, final String checkpoint) {
+    public ImageLabel(String imageId, String label, double confidence, String checkpoint) {
         this.imageId = imageId;
         this.label = label;
         this.confidence = confidence;
@@ -44,7 +44,7 @@ public class ImageLabel extends SpecificRecordBase {
     }
 
     @Override
-    public Object get(final int field) {
+    public Object get(int field) {
         return switch (field) {
             case 0 -> imageId;
             case 1 -> label;
@@ -55,7 +55,7 @@ public class ImageLabel extends SpecificRecordBase {
     }
 
     @Override
-    public void put(final int field, final Object value) {
+    public void put(int field, Object value) {
         switch (field) {
             case 0 -> imageId = value.toString();
             case 1 -> label = value.toString();

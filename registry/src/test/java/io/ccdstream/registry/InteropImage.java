@@ -31,8 +31,8 @@ public class InteropImage extends SpecificRecordBase {
     public InteropImage() {
     }
 
-    public InteropImage(final String imageId, final int width, final double score, final long capturedAt,
-                        final List<String> labels, final String checkpoint) {
+    public InteropImage(String imageId, int width, double score, long capturedAt,
+                        List<String> labels, String checkpoint) {
         this.imageId = imageId;
         this.width = width;
         this.score = score;
@@ -47,7 +47,7 @@ public class InteropImage extends SpecificRecordBase {
     }
 
     @Override
-    public Object get(final int field) {
+    public Object get(int field) {
         return switch (field) {
             case 0 -> imageId;
             case 1 -> width;
@@ -60,7 +60,7 @@ public class InteropImage extends SpecificRecordBase {
     }
 
     @Override
-    public void put(final int field, final Object value) {
+    public void put(int field, Object value) {
         switch (field) {
             case 0 -> imageId = value.toString();
             case 1 -> width = (Integer) value;

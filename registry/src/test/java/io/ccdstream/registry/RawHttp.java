@@ -35,25 +35,25 @@ final class RawHttp {
     private RawHttp() {
     }
 
-    static Reply get(final String baseUrl, final String path) {
+    static Reply get(String baseUrl, String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
 
-    static Reply post(final String baseUrl, final String path, final String body) {
+    static Reply post(String baseUrl, String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
             .header("Content-Type", RegistryHttp.CONTENT_TYPE)
             .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    static Reply put(final String baseUrl, final String path, final String body) {
+    static Reply put(String baseUrl, String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
             .header("Content-Type", RegistryHttp.CONTENT_TYPE)
             .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    static Reply send(final HttpRequest.Builder request) {
+    static Reply send(HttpRequest.Builder request) {
         try {
-            final HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {
@@ -65,11 +65,11 @@ final class RawHttp {
     }
 
     /** @return a register/lookup body {@code {"schema": "..."}} for a schema JSON text */
-    static String schemaBody(final String schemaJson) {
+    static String schemaBody(String schemaJson) {
         return toJson(Map.of("schema", schemaJson));
     }
 
-    static String toJson(final Object value) {
+    static String toJson(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (IOException e) {

@@ -26,7 +26,7 @@ class RegistryStoreSemanticsTest {
         }
 
         @Override
-        public void append(final StoreRecord record) {
+        public void append(StoreRecord record) {
             if (failing) {
                 throw new SchemaRegistryException(500, SchemaRegistryException.STORE_ERROR, "Error in the backend data store");
             }
@@ -40,7 +40,7 @@ class RegistryStoreSemanticsTest {
 
     @Test
     void shouldRebuildIdsVersionsAndLevelsFromStoreAtStart() {
-        final InMemorySchemaStore store = new InMemorySchemaStore();
+        InMemorySchemaStore store = new InMemorySchemaStore();
         try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(CONFIG, store)) {
             post(first.url(), "/subjects/images-value/versions", schemaBody(EmbeddedSchemaRegistryRestTest.V1));
             post(first.url(), "/subjects/images-value/versions", schemaBody(EmbeddedSchemaRegistryRestTest.V2_WITH_DEFAULT));
@@ -58,12 +58,12 @@ class RegistryStoreSemanticsTest {
 
     @Test
     void shouldNotApplyChangesTheStoreFailedToWrite() {
-        final FlakyStore store = new FlakyStore();
+        FlakyStore store = new FlakyStore();
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(CONFIG, store)) {
             store.failing = true;
-            final RawHttp.Reply register = post(registry.url(), "/subjects/images-value/versions",
+            RawHttp.Reply register = post(registry.url(), "/subjects/images-value/versions",
                 schemaBody(EmbeddedSchemaRegistryRestTest.V1));
-            final RawHttp.Reply config = put(registry.url(), "/config", "{\"compatibility\":\"NONE\"}");
+            RawHttp.Reply config = put(registry.url(), "/config", "{\"compatibility\":\"NONE\"}");
 
             assertThat(register.status()).isEqualTo(500);
             assertThat(register.errorCode()).isEqualTo(SchemaRegistryException.STORE_ERROR);
@@ -79,7 +79,7 @@ class RegistryStoreSemanticsTest {
 
     @Test
     void shouldStartWithConfiguredDefaultLevelUntilOneIsStored() {
-        final EmbeddedSchemaRegistryConfig fullByDefault = new EmbeddedSchemaRegistryConfig(
+        EmbeddedSchemaRegistryConfig fullByDefault = new EmbeddedSchemaRegistryConfig(
             Map.of(EmbeddedSchemaRegistryConfig.SCHEMA_COMPATIBILITY_LEVEL_CONFIG, "full"));
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(fullByDefault, new InMemorySchemaStore())) {
             assertThat(get(registry.url(), "/config").json().path("compatibilityLevel").asText()).isEqualTo("FULL");

@@ -40,8 +40,8 @@ class SchemaRegistryClientTest {
 
     @Test
     void shouldRegisterAndReadBackEveryWay() {
-        final int id1 = client.register("images-value", V1);
-        final int id2 = client.register("images-value", V2);
+        int id1 = client.register("images-value", V1);
+        int id2 = client.register("images-value", V2);
 
         assertThat(client.getById(id1)).isEqualTo(V1);
         assertThat(client.lookup("images-value", V1)).isEqualTo(new RegisteredSchema("images-value", 1, id1, V1));
@@ -74,13 +74,13 @@ class SchemaRegistryClientTest {
 
     @Test
     void shouldAnswerRepeatedRegistrationsLookupsAndIdFetchesFromCache() {
-        final int id = client.register("images-value", V1);
+        int id = client.register("images-value", V1);
         client.lookup("images-value", V1);
-        final long afterFirst = registry.requestCount();
+        long afterFirst = registry.requestCount();
 
-        final SchemaRegistryClient other = SchemaRegistryClient.create(Map.of("schema.registry.url", registry.url()));
+        SchemaRegistryClient other = SchemaRegistryClient.create(Map.of("schema.registry.url", registry.url()));
         other.getById(id);
-        final long afterOtherFetch = registry.requestCount();
+        long afterOtherFetch = registry.requestCount();
         for (int i = 0; i < 5; i++) {
             assertThat(client.register("images-value", V1)).isEqualTo(id);
             assertThat(client.lookup("images-value", V1).version()).isEqualTo(1);
@@ -127,11 +127,11 @@ class SchemaRegistryClientTest {
 
     @Test
     void shouldFailOverToNextUrlWhenFirstRefusesConnections() throws IOException {
-        final String dead = "http://127.0.0.1:" + freePort();
-        final SchemaRegistryClient failingOver = SchemaRegistryClient.create(
+        String dead = "http://127.0.0.1:" + freePort();
+        SchemaRegistryClient failingOver = SchemaRegistryClient.create(
             Map.of("schema.registry.url", dead + "," + registry.url()));
 
-        final int id = failingOver.register("images-value", V1);
+        int id = failingOver.register("images-value", V1);
 
         assertThat(client.lookup("images-value", V1).id()).isEqualTo(id);
         assertThat(failingOver.listSubjects()).containsExactly("images-value");
@@ -139,8 +139,8 @@ class SchemaRegistryClientTest {
 
     @Test
     void shouldReportNoResponseWhenNoUrlIsReachable() throws IOException {
-        final String dead = "http://127.0.0.1:" + freePort();
-        final SchemaRegistryClient unreachable = SchemaRegistryClient.create(Map.of("schema.registry.url", dead));
+        String dead = "http://127.0.0.1:" + freePort();
+        SchemaRegistryClient unreachable = SchemaRegistryClient.create(Map.of("schema.registry.url", dead));
 
         assertThatThrownBy(unreachable::listSubjects)
             .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
@@ -151,10 +151,10 @@ class SchemaRegistryClientTest {
 
     @Test
     void shouldSendBasicAuthFromUserInfoSetting() throws IOException {
-        final List<String> authorizations = new CopyOnWriteArrayList<>();
-        final HttpServer server = recordingServer(authorizations);
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        HttpServer server = recordingServer(authorizations);
         try {
-            final String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
             SchemaRegistryClient.create(Map.of("schema.registry.url", url,
                 "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "ccd:s3cret")).listSubjects();
         } finally {
@@ -166,10 +166,10 @@ class SchemaRegistryClientTest {
 
     @Test
     void shouldSendBasicAuthFromUrlAndStripItFromRequests() throws IOException {
-        final List<String> authorizations = new CopyOnWriteArrayList<>();
-        final HttpServer server = recordingServer(authorizations);
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        HttpServer server = recordingServer(authorizations);
         try {
-            final String url = "http://ccd:s3cret@127.0.0.1:" + server.getAddress().getPort();
+            String url = "http://ccd:s3cret@127.0.0.1:" + server.getAddress().getPort();
             SchemaRegistryClient.create(Map.of("schema.registry.url", url,
                 "basic.auth.credentials.source", "URL")).listSubjects();
         } finally {
@@ -181,8 +181,8 @@ class SchemaRegistryClientTest {
 
     @Test
     void shouldSendNoAuthorizationByDefault() throws IOException {
-        final List<String> authorizations = new CopyOnWriteArrayList<>();
-        final HttpServer server = recordingServer(authorizations);
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        HttpServer server = recordingServer(authorizations);
         try {
             SchemaRegistryClient.create(Map.of("schema.registry.url", "http://127.0.0.1:" + server.getAddress().getPort()))
                 .listSubjects();
@@ -207,12 +207,12 @@ class SchemaRegistryClientTest {
             .isInstanceOf(ConfigException.class).hasMessageContaining("user:password@");
     }
 
-    private static HttpServer recordingServer(final List<String> authorizations) throws IOException {
-        final HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    private static HttpServer recordingServer(List<String> authorizations) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"))
                 .replace("null", "none"));
-            final byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
+            byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

@@ -11,17 +11,17 @@ import org.junit.jupiter.api.Test;
 /** Keys and values of the store topic: Confluent's layout, and a round trip of every record kind. */
 class StoreRecordCodecTest {
 
-    private static byte[] utf8(final String text) {
+    private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String text(final byte[] bytes) {
+    private static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Test
     void shouldWriteSchemaVersionUnderConfluentKeyLayout() {
-        final StoreRecord record = new StoreRecord.SchemaVersion("images-value", 2, 7, "\"string\"", false);
+        StoreRecord record = new StoreRecord.SchemaVersion("images-value", 2, 7, "\"string\"", false);
 
         assertThat(text(StoreRecordCodec.key(record)))
             .isEqualTo("{\"keytype\":\"SCHEMA\",\"subject\":\"images-value\",\"version\":2,\"magic\":1}");
@@ -31,8 +31,8 @@ class StoreRecordCodecTest {
 
     @Test
     void shouldWriteGlobalAndSubjectLevelsUnderConfigKeys() {
-        final StoreRecord global = new StoreRecord.Compatibility(null, CompatibilityLevel.FULL);
-        final StoreRecord subject = new StoreRecord.Compatibility("images-value", CompatibilityLevel.NONE);
+        StoreRecord global = new StoreRecord.Compatibility(null, CompatibilityLevel.FULL);
+        StoreRecord subject = new StoreRecord.Compatibility("images-value", CompatibilityLevel.NONE);
 
         assertThat(text(StoreRecordCodec.key(global))).isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":null,\"magic\":0}");
         assertThat(text(StoreRecordCodec.key(subject)))
@@ -42,7 +42,7 @@ class StoreRecordCodecTest {
 
     @Test
     void shouldRoundTripEveryRecordKind() throws IOException {
-        final StoreRecord[] records = {
+        StoreRecord[] records = {
             new StoreRecord.SchemaVersion("s", 1, 3, "{\"type\":\"int\"}", false),
             new StoreRecord.Compatibility(null, CompatibilityLevel.FORWARD_TRANSITIVE),
             new StoreRecord.Compatibility("s", CompatibilityLevel.BACKWARD),
@@ -64,7 +64,7 @@ class StoreRecordCodecTest {
 
     @Test
     void shouldReadSchemaTombstoneAsDeletedVersion() throws IOException {
-        final Optional<StoreRecord> decoded = StoreRecordCodec.decode(
+        Optional<StoreRecord> decoded = StoreRecordCodec.decode(
             utf8("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":4,\"magic\":1}"), null);
 
         assertThat(decoded).hasValueSatisfying(record -> assertThat(record)
