@@ -1,30 +1,31 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.embedded.EmbeddedRuntime;
-import io.ccdstream.topics.ImageProducer;
-import io.ccdstream.topics.OutputWatcher;
-import io.ccdstream.trainer.Trainers;
-import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.embedded.EmbeddedRuntime;
+import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.pipeline.Pipeline;
+import io.ccdstream.streams.pipeline.PipelineSettings;
+import io.ccdstream.streams.query.QueryServer;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.ImageProducer;
+import io.ccdstream.topics.OutputWatcher;
+import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.trainer.TrainerConfig;
 import io.ccdstream.trainer.TrainerService;
-import io.ccdstream.streams.CcdStreamsConfig;
-import io.ccdstream.topics.CcdTopics;
-import io.ccdstream.topics.RegistrySerdes;
-import io.ccdstream.streams.pipeline.Pipeline;
-import io.ccdstream.streams.query.QueryServer;
-import io.ccdstream.streams.pipeline.PipelineSettings;
+import io.ccdstream.trainer.Trainers;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,29 +41,46 @@ import picocli.CommandLine.Option;
  * The embedded default end to end: broker, registry and services in this process, SynthScenes
  * images in, labels out.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline in this process on the embedded default: in-process Kafka "
-        + "broker and schema registry, the bundled CLIP model, SynthScenes images.",
-        "With --images N it stops by itself once every image is labelled (or dead-lettered) and "
-            + "prints what it produced; without, it streams images until interrupted."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the whole pipeline in this process on the embedded default: in-process Kafka "
+                    + "broker and schema registry, the bundled CLIP model, SynthScenes images.",
+            "With --images N it stops by itself once every image is labelled (or dead-lettered) and "
+                    + "prints what it produced; without, it streams images until interrupted."
+        })
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", defaultValue = "ccd-data",
-        description = "Where broker, registry and state live across runs (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "ccd-data",
+            description = "Where broker, registry and state live across runs (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--images", defaultValue = "0",
-        description = "Images to send, then stop when all are labelled; 0 streams until interrupted (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--images",
+            defaultValue = "0",
+            description =
+                    "Images to send, then stop when all are labelled; 0 streams until interrupted (default ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--corrupt-images", defaultValue = "1",
-        description = "Corrupt images mixed in, to show the dead-letter topic (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--corrupt-images",
+            defaultValue = "1",
+            description = "Corrupt images mixed in, to show the dead-letter topic (default ${DEFAULT-VALUE}).")
     int corruptImages;
 
-    @Option(names = "--rate", defaultValue = "4", description = "Images per second when streaming (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "4",
+            description = "Images per second when streaming (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for the labels of a bounded run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "PT10M",
+            description = "Longest wait for the labels of a bounded run (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--kafka-port", defaultValue = "0", description = "Broker port; 0 picks a free one.")
@@ -77,12 +95,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-trainer", description = "Run without the trainer: labels stay at the global-view stage.")
     boolean noTrainer;
 
-    @Option(names = "--config", paramLabel = "KEY=VALUE",
-        description = "Further trainer settings (ccd.trainer.*, see trainer/README.md); repeatable.")
-    Map<String, String> trainerSettings = new HashMap<>();
+    @Mixin
+    ConfigOptions configOptions;
 
     @Mixin
-    ModelOptions model;
+    ClassSetOptions classSet;
+
+    @Mixin
+    LabellingOptions labelling;
+
+    @Mixin
+    ClaimCheckOptions claimChecks;
 
     @Mixin
     SynthOptions synth;
@@ -90,6 +113,7 @@ final class DemoCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
     private TrainerService trainer;
     private String classSetId;
+    private LocalViews localViews;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -102,35 +126,65 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int run() throws Exception {
-        PipelineSettings settings = model.settings(dataDir);
+        CommandSettings given = configOptions.settings();
+        classSet.addTo(given);
+        labelling.addTo(given);
+        claimChecks.addTo(given);
+        PipelineSettings settings = given.pipeline().settings(dataDir, SynthClass.names());
         long started = System.nanoTime();
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir, kafkaPort, registryPort, 4)) {
             out.printf("Kafka broker     %s (data in %s)%n", runtime.bootstrapServers(), dataDir.toAbsolutePath());
             out.printf("Schema registry  %s%n", runtime.registryUrl());
             out.printf("Topics           %s%n", runtime.topics());
             out.printf("CLIP model       %s (%s)%n", settings.classSet().modelId(), settings.modelDir());
-            out.printf("Class set        %s: %d classes%n", settings.classSet().id(), settings.classSet().size());
-            CcdStreamsConfig config = CcdStreamsConfig.of(runtime.bootstrapServers(), runtime.registryUrl(), dataDir.resolve("streams"));
+            out.printf(
+                    "Class set        %s: %d classes%n",
+                    settings.classSet().id(), settings.classSet().size());
+            CcdStreamsConfig config =
+                    given.streams(runtime.bootstrapServers(), runtime.registryUrl(), dataDir.resolve("streams"));
             RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
             try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
-                 OutputWatcher watcher = new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
-                 ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes);
-                 QueryServer queries = QueryServer.start("127.0.0.1", queryPort,
-                     pipeline.streams(Pipeline.Service.labeler).orElseThrow(), pipeline.checkpoints()::current);
-                 TrainerService trainer = noTrainer ? null : Trainers.start(runtime.bootstrapServers(),
-                     runtime.registryUrl(), settings.classSet(), settings.claimChecks(), settings.refinesWithCam(), dataDir.resolve("trainer"), trainerSettings())) {
-                out.printf("Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n",
-                    config.deadLetterTopic());
-                out.printf("Queries          %s/labels/%s/{imageId}, %s/bias/%s, %s/checkpoints/%s%n",
-                    queries.url(), settings.classSet().id(), queries.url(), settings.classSet().id(), queries.url(),
-                    settings.classSet().id());
-                out.printf("Trainer          %s%n%n", trainer == null ? "off (--no-trainer)"
-                    : "checkpoints served at " + trainer.checkpointBaseUrl().map(Object::toString).orElse("(file store)"));
+                    OutputWatcher watcher =
+                            new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
+                    ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes);
+                    QueryServer queries = QueryServer.start(
+                            "127.0.0.1",
+                            queryPort,
+                            pipeline.streams(Pipeline.Service.labeler).orElseThrow(),
+                            pipeline.checkpoints()::current);
+                    TrainerService trainer = noTrainer
+                            ? null
+                            : Trainers.start(
+                                    runtime.bootstrapServers(),
+                                    runtime.registryUrl(),
+                                    settings.classSet(),
+                                    settings.claimChecks(),
+                                    settings.refinesWithCam(),
+                                    dataDir.resolve("trainer"),
+                                    trainerSettings(given.trainerOverrides(settings)))) {
+                out.printf(
+                        "Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n",
+                        config.deadLetterTopic());
+                out.printf(
+                        "Queries          %s/labels/%s/{imageId}, %s/bias/%s, %s/checkpoints/%s%n",
+                        queries.url(),
+                        settings.classSet().id(),
+                        queries.url(),
+                        settings.classSet().id(),
+                        queries.url(),
+                        settings.classSet().id());
+                out.printf(
+                        "Trainer          %s%n%n",
+                        trainer == null
+                                ? "off (--no-trainer)"
+                                : "checkpoints served at "
+                                        + trainer.checkpointBaseUrl()
+                                                .map(Object::toString)
+                                                .orElse("(file store)"));
                 this.trainer = trainer;
                 this.classSetId = settings.classSet().id();
-                return images > 0
-                    ? bounded(pipeline, watcher, ingest, started)
-                    : streaming(pipeline, watcher, ingest);
+                this.localViews = settings.refinement().localViews();
+                return images > 0 ? bounded(pipeline, watcher, ingest, started) : streaming(pipeline, watcher, ingest);
             }
         }
     }
@@ -144,24 +198,37 @@ final class DemoCommand implements Callable<Integer> {
             sent.put(scene.id(), scene);
         }
         for (int i = 0; i < corruptImages; i++) {
-            ingest.send(ImageRecords.inline(classSetId, "corrupt-" + synth.seed + "-" + i,
-                "this is not a PNG".getBytes(StandardCharsets.UTF_8), "image/png", null, ImageRecords.SYNTHSCENES));
+            ingest.send(ImageRecords.inline(
+                    classSetId,
+                    "corrupt-" + synth.seed + "-" + i,
+                    "this is not a PNG".getBytes(StandardCharsets.UTF_8),
+                    "image/png",
+                    null,
+                    ImageRecords.SYNTHSCENES));
         }
         ingest.flush();
         long sentAt = System.nanoTime();
-        out.printf("Sent %d SynthScenes images and %d corrupt ones to %s%n", images, corruptImages,
-            CcdTopics.IMAGES.name());
+        out.printf(
+                "Sent %d SynthScenes images and %d corrupt ones to %s%n",
+                images, corruptImages, CcdTopics.IMAGES.name());
         long deadline = sentAt + timeout.toNanos();
         int reported = -1;
         long lastReport = 0;
-        while (System.nanoTime() < deadline && pipeline.isAlive() && (trainer == null || trainer.isAlive())
-            && (finished(watcher, sent) < images || watcher.deadLetterCount() < corruptImages)) {
+        while (System.nanoTime() < deadline
+                && pipeline.isAlive()
+                && (trainer == null || trainer.isAlive())
+                && (finished(watcher, sent) < images || watcher.deadLetterCount() < corruptImages)) {
             watcher.poll(Duration.ofMillis(500));
             int done = labelled(watcher, sent);
             if (done / 10 != reported / 10 || System.nanoTime() - lastReport > 10_000_000_000L) {
-                out.printf("  labels %d/%d (refined %d), dead letters %d/%d%s%n", done, images, refined(watcher, sent),
-                    watcher.deadLetterCount(), corruptImages,
-                    trainer == null ? "" : "; trainer " + trainer.status().summary());
+                out.printf(
+                        "  labels %d/%d (refined %d), dead letters %d/%d%s%n",
+                        done,
+                        images,
+                        refined(watcher, sent),
+                        watcher.deadLetterCount(),
+                        corruptImages,
+                        trainer == null ? "" : "; trainer " + trainer.status().summary());
                 reported = done;
                 lastReport = System.nanoTime();
             }
@@ -170,21 +237,23 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static int labelled(OutputWatcher watcher, Map<String, SynthScene> sent) {
-        return (int) watcher.labels().keySet().stream().filter(sent::containsKey).count();
+        return (int)
+                watcher.labels().keySet().stream().filter(sent::containsKey).count();
     }
 
     private static int refined(OutputWatcher watcher, Map<String, SynthScene> sent) {
         return (int) watcher.labels().entrySet().stream()
-            .filter(e -> sent.containsKey(e.getKey()) && e.getValue().getStage() == LabelStage.REFINED).count();
+                .filter(e -> sent.containsKey(e.getKey()) && e.getValue().getStage() == LabelStage.REFINED)
+                .count();
     }
 
     /** Images done: labelled, and refined too when the trainer runs and local views refine labels. */
     private int finished(OutputWatcher watcher, Map<String, SynthScene> sent) {
-        return trainer == null || model.localViews == LocalViews.NONE ? labelled(watcher, sent)
-            : refined(watcher, sent);
+        return trainer == null || localViews == LocalViews.NONE ? labelled(watcher, sent) : refined(watcher, sent);
     }
 
-    private Map<String, Object> trainerSettings() {
+    /** The demo's trainer settings, then {@code overrides} (the settings given to the command). */
+    private Map<String, Object> trainerSettings(Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put(TrainerConfig.HTTP_PORT, 0);
         config.put(TrainerConfig.INPUT_SIZE, synth.imageSize);
@@ -192,16 +261,17 @@ final class DemoCommand implements Callable<Integer> {
             // a bounded run warms up on what it has, so that it ends refined
             config.put(TrainerConfig.WARMUP_MIN_IMAGES, Math.min(images, 100));
         }
-        config.putAll(trainerSettings);
+        config.putAll(overrides);
         return config;
     }
 
-    private int summary(Pipeline pipeline, OutputWatcher watcher, Map<String, SynthScene> sent, long started,
-        long sentAt) {
+    private int summary(
+            Pipeline pipeline, OutputWatcher watcher, Map<String, SynthScene> sent, long started, long sentAt) {
         double seconds = (System.nanoTime() - sentAt) / 1e9;
         int done = labelled(watcher, sent);
-        out.printf("%nLabelled %d of %d images (%d refined) in %.1f s into %s, Avro via the registry%n",
-            done, images, refined(watcher, sent), seconds, CcdTopics.LABELS.name());
+        out.printf(
+                "%nLabelled %d of %d images (%d refined) in %.1f s into %s, Avro via the registry%n",
+                done, images, refined(watcher, sent), seconds, CcdTopics.LABELS.name());
         if (trainer != null) {
             out.printf("Trainer: %s%n", trainer.status().summary());
         }
@@ -222,8 +292,9 @@ final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         if (finished(watcher, sent) < images || watcher.deadLetterCount() < corruptImages) {
-            out.printf("Timed out after %s waiting for %d %s labels%n", timeout, images - finished(watcher, sent),
-                trainer == null ? "" : "refined");
+            out.printf(
+                    "Timed out after %s waiting for %d %s labels%n",
+                    timeout, images - finished(watcher, sent), trainer == null ? "" : "refined");
             return 1;
         }
         return 0;
@@ -233,11 +304,13 @@ final class DemoCommand implements Callable<Integer> {
         if (label == null) {
             return "(no label)";
         }
-        List<Integer> order = new ArrayList<>(IntStream.range(0, label.getScores().size()).boxed().toList());
+        List<Integer> order = new ArrayList<>(
+                IntStream.range(0, label.getScores().size()).boxed().toList());
         order.sort(Comparator.comparing((Integer c) -> label.getScores().get(c)).reversed());
         StringBuilder text = new StringBuilder(label.getStage().name()).append(' ');
         for (int c : order.subList(0, Math.min(3, order.size()))) {
-            text.append(String.format("%s %.2f ", label.getClassNames().get(c), label.getScores().get(c)));
+            text.append(String.format(
+                    "%s %.2f ", label.getClassNames().get(c), label.getScores().get(c)));
         }
         return text.toString().strip();
     }
@@ -257,12 +330,14 @@ final class DemoCommand implements Callable<Integer> {
             }
             watcher.poll(Duration.ofMillis(100));
             if (System.nanoTime() - lastReport > 10_000_000_000L) {
-                out.printf("  sent %d, labelled %d, dead letters %d%n", index, watcher.labels().size(),
-                    watcher.deadLetterCount());
+                out.printf(
+                        "  sent %d, labelled %d, dead letters %d%n",
+                        index, watcher.labels().size(), watcher.deadLetterCount());
                 lastReport = System.nanoTime();
             }
         }
-        out.printf("Stopping after %d images, %d labels%n", index, watcher.labels().size());
+        out.printf(
+                "Stopping after %d images, %d labels%n", index, watcher.labels().size());
         return pipeline.failure().isPresent() ? 1 : 0;
     }
 }

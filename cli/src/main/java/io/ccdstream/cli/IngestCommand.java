@@ -1,9 +1,12 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.topics.ImageProducer;
-import io.ccdstream.models.clip.ClipModelException;
 import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.models.clip.ClipModelException;
+import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.pipeline.PipelineConfig;
+import io.ccdstream.topics.ImageProducer;
 import io.ccdstream.topics.RegistrySerdes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,19 +15,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Sends images into the images topic of an existing cluster. */
-@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Send images into ccd.images.",
-    subcommands = IngestCommand.Synth.class)
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = "Send images into ccd.images.",
+        subcommands = IngestCommand.Synth.class)
 final class IngestCommand {
 
     /** SynthScenes images. */
-    @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = "Send generated SynthScenes images (inline, with ground truth for evaluation).")
+    @Command(
+            name = "synth",
+            mixinStandardHelpOptions = true,
+            description = "Send generated SynthScenes images (inline, with ground truth for evaluation).")
     static final class Synth implements Callable<Integer> {
 
         @Option(names = "--images", defaultValue = "100", description = "How many (default ${DEFAULT-VALUE}).")
         int images;
 
-        @Option(names = "--first-index", defaultValue = "0", description = "Index of the first scene (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--first-index",
+                defaultValue = "0",
+                description = "Index of the first scene (default ${DEFAULT-VALUE}).")
         long firstIndex;
 
         @Option(names = "--work-dir", defaultValue = "ccd-work", description = "Where the bundled model is extracted.")
@@ -34,17 +45,27 @@ final class IngestCommand {
         ClusterOptions cluster;
 
         @Mixin
-        ModelOptions model;
+        ConfigOptions configOptions;
+
+        @Mixin
+        ClassSetOptions classSet;
 
         @Mixin
         SynthOptions synth;
 
         @Override
         public Integer call() throws ClipModelException {
-            String classSetId = model.settings(workDir).classSet().id();
-            RegistrySerdes serdes = new RegistrySerdes(cluster.streamsConfig().serdeSettings());
+            CommandSettings given = configOptions.settings();
+            cluster.addTo(given);
+            classSet.addTo(given);
+            PipelineConfig pipeline = given.pipeline();
+            String classSetId = pipeline.classSet(pipeline.modelDir(workDir), SynthClass.names())
+                    .id();
+            CcdStreamsConfig config = given.streams();
+            RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
             SynthScenes scenes = synth.scenes();
-            try (ImageProducer ingest = new ImageProducer(cluster.bootstrapServers, serdes)) {
+            try (ImageProducer ingest =
+                    new ImageProducer(config.bootstrapServers(), serdes, config.clientOverrides())) {
                 for (long i = firstIndex; i < firstIndex + images; i++) {
                     ingest.send(ImageRecords.synth(scenes.generate(i), classSetId));
                 }

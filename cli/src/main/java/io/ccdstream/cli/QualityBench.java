@@ -5,12 +5,15 @@ import io.ccdstream.bench.BenchImages;
 import io.ccdstream.bench.QualityReport;
 import io.ccdstream.bench.QualityRun;
 import io.ccdstream.bench.WorkDirs;
-import io.ccdstream.method.ccd.ClassSelection;
-import io.ccdstream.models.clip.ClassSet;
-import io.ccdstream.models.clip.ClipModelDescriptor;
 import io.ccdstream.data.datasets.Dataset;
 import io.ccdstream.data.datasets.Datasets;
 import io.ccdstream.data.datasets.Split;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.method.ccd.ClassSelection;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModelDescriptor;
+import io.ccdstream.models.scoring.LocalViews;
+import io.ccdstream.streams.pipeline.PipelineConfig;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.trainer.TrainerConfig;
 import java.io.PrintStream;
@@ -20,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,53 +40,78 @@ import picocli.CommandLine.Spec;
  * and registry, scorer, bias and labeler services, and the trainer; the training images go in, the
  * refinement round's checkpoint comes out and is evaluated on held-out images against ground truth.
  */
-@Command(name = "quality", mixinStandardHelpOptions = true,
-    description = {"The paper's ablation (its Table 2) through the real pipeline: one row per configuration "
-        + "(global labels only; + label update; + update + debias; + update + consistency; all three; CDUL 3x3 "
-        + "grid). Each row runs broker, registry, scorer, bias, labeler and trainer on the training images, then "
-        + "evaluates the trainer's refinement checkpoint on held-out images.",
-        "Prints and writes (quality.json, quality.md under --out) the mAP of the training labels, the held-out "
-            + "classifier mAP and the mean CLIP inferences per image, per-class AP and the bias vectors. The bias window covers the training images.",
-        "Default: SynthScenes with the bundled CLIP model. With --dataset voc2007|voc2012|coco2014 --root DIR "
-            + "--clip-model DIR it runs on a dataset on disk."})
+@Command(
+        name = "quality",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The paper's ablation (its Table 2) through the real pipeline: one row per configuration "
+                    + "(global labels only; + label update; + update + debias; + update + consistency; all three; CDUL 3x3 "
+                    + "grid). Each row runs broker, registry, scorer, bias, labeler and trainer on the training images, then "
+                    + "evaluates the trainer's refinement checkpoint on held-out images.",
+            "Prints and writes (quality.json, quality.md under --out) the mAP of the training labels, the held-out "
+                    + "classifier mAP and the mean CLIP inferences per image, per-class AP and the bias vectors. The bias window covers the training images.",
+            "Default: SynthScenes with the bundled CLIP model. With --dataset voc2007|voc2012|coco2014 --root DIR "
+                    + "--clip-model DIR it runs on a dataset on disk."
+        })
 final class QualityBench implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "CI-sized: 24 training and 16 held-out images of 48 px, refinement of at "
-        + "most 2 epochs. Checks the wiring; the figures mean little.")
+    @Option(
+            names = "--quick",
+            description = "CI-sized: 24 training and 16 held-out images of 48 px, refinement of at "
+                    + "most 2 epochs. Checks the wiring; the figures mean little.")
     boolean quick;
 
-    @Option(names = "--rows", split = ",", paramLabel = "ROW[,ROW...]",
-        description = "Configurations to run, in order: global, update, update-debias, update-consistency, ccd, grid "
-            + "(default: all).")
+    @Option(
+            names = "--rows",
+            split = ",",
+            paramLabel = "ROW[,ROW...]",
+            description =
+                    "Configurations to run, in order: global, update, update-debias, update-consistency, ccd, grid "
+                            + "(default: all).")
     List<String> rows;
 
-    @Option(names = "--train-images", defaultValue = "2000",
-        description = "Training images sent through the pipeline; with --dataset, 0 takes the whole split "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--train-images",
+            defaultValue = "2000",
+            description = "Training images sent through the pipeline; with --dataset, 0 takes the whole split "
+                    + "(default ${DEFAULT-VALUE}).")
     int trainImages;
 
-    @Option(names = "--held-out-images", defaultValue = "1000",
-        description = "Held-out images the classifiers are evaluated on; with --dataset, 0 takes the whole split "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--held-out-images",
+            defaultValue = "1000",
+            description = "Held-out images the classifiers are evaluated on; with --dataset, 0 takes the whole split "
+                    + "(default ${DEFAULT-VALUE}).")
     int heldOutImages;
 
-    @Option(names = "--image-size", defaultValue = "96", description = "SynthScenes image side (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--image-size",
+            defaultValue = "96",
+            description = "SynthScenes image side (default ${DEFAULT-VALUE}).")
     int imageSize;
 
-    @Option(names = "--classifier-input", description = "Classifier input side; default the SynthScenes image side, "
-        + "224 with --dataset.")
+    @Option(
+            names = "--classifier-input",
+            description = "Classifier input side; default the SynthScenes image side, " + "224 with --dataset.")
     Integer classifierInput;
 
-    @Option(names = "--seed", defaultValue = "1", description = "SynthScenes seed of the training images (held-out: "
-        + "seed + 1), seed of the trainer and of the dataset sample (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "SynthScenes seed of the training images (held-out: "
+                    + "seed + 1), seed of the trainer and of the dataset sample (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--dataset", defaultValue = "synthscenes",
-        description = "synthscenes, voc2007, voc2012 or coco2014 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dataset",
+            defaultValue = "synthscenes",
+            description = "synthscenes, voc2007, voc2012 or coco2014 (default ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "The dataset's folder (VOCdevkit, VOC20xx or the COCO "
-        + "folder); required with --dataset.")
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            description = "The dataset's folder (VOCdevkit, VOC20xx or the COCO " + "folder); required with --dataset.")
     Path root;
 
     @Option(names = "--train-split", description = "Training split; default trainval for voc2007, train otherwise.")
@@ -93,35 +120,60 @@ final class QualityBench implements Callable<Integer> {
     @Option(names = "--held-out-split", description = "Held-out split; default test for voc2007, val otherwise.")
     String heldOutSplit;
 
-    @Option(names = "--config", paramLabel = "KEY=VALUE",
-        description = "Further trainer settings every row shares (ccd.trainer.*, see trainer/README.md); repeatable.")
-    Map<String, String> trainerSettings = new HashMap<>();
-
-    @Option(names = "--row-timeout", defaultValue = "PT30M",
-        description = "Longest a row waits for its labels, then for its refinement checkpoint (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--row-timeout",
+            defaultValue = "PT30M",
+            description =
+                    "Longest a row waits for its labels, then for its refinement checkpoint (default ${DEFAULT-VALUE}).")
     Duration rowTimeout;
 
-    @Option(names = "--out", defaultValue = "ccd-bench-quality",
-        description = "Where quality.json and quality.md are written (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "ccd-bench-quality",
+            description = "Where quality.json and quality.md are written (default ${DEFAULT-VALUE}).")
     Path outDir;
 
-    @Option(names = "--work-dir", description = "Model, brokers and state; default a temporary directory, deleted at "
-        + "the end.")
+    @Option(
+            names = "--work-dir",
+            description = "Model, brokers and state; default a temporary directory, deleted at " + "the end.")
     Path workDir;
 
     @Mixin
-    ModelOptions model;
+    ConfigOptions configOptions;
+
+    @Mixin
+    ClipModelOptions model;
+
+    @Mixin
+    LabellingOptions labelling;
 
     @Spec
     CommandSpec spec;
 
     private final PrintStream out = System.out;
+    private PipelineConfig pipeline;
+    private Map<String, Object> trainerSettings;
 
     @Override
     public Integer call() throws Exception {
-        model.refuseLabellingSwitches("bench quality (each configuration sets them)");
-        List<Ablation> configurations = rows == null || rows.isEmpty() ? List.of(Ablation.values())
-            : rows.stream().map(Ablation::of).toList();
+        CommandSettings given = configOptions.settings();
+        model.addTo(given);
+        labelling.addTo(given);
+        pipeline = given.pipeline();
+        if (pipeline.localViews() != LocalViews.CAM || !pipeline.labeler().debias()) {
+            throw new IllegalArgumentException("--local-views and --no-debias (" + PipelineConfig.SCORER_LOCAL_VIEWS
+                    + ", " + PipelineConfig.LABELER_DEBIAS
+                    + ") do not apply to bench quality (each configuration sets them)");
+        }
+        if (given.has(PipelineConfig.CLASSES)) {
+            throw new IllegalArgumentException(
+                    PipelineConfig.CLASSES + " does not apply to bench quality: the images name their classes");
+        }
+        // the trainer settings every row shares
+        trainerSettings = given.trainerSettings();
+        List<Ablation> configurations = rows == null || rows.isEmpty()
+                ? List.of(Ablation.values())
+                : rows.stream().map(Ablation::of).toList();
         if (quick) {
             trainImages = Math.min(trainImages, 24);
             heldOutImages = Math.min(heldOutImages, 16);
@@ -154,10 +206,7 @@ final class QualityBench implements Callable<Integer> {
     private QualityReport run(List<Ablation> configurations, boolean synth, Path work) throws Exception {
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long started = System.nanoTime();
-        PipelineSettings settings = model.settings(work);
-        if (model.classes != null && !model.classes.isEmpty()) {
-            throw new IllegalArgumentException("--classes does not apply to bench quality: the images name their classes");
-        }
+        PipelineSettings settings = pipeline.settings(work, SynthClass.names());
         BenchImages images;
         if (synth) {
             images = BenchImages.synthScenes(seed, imageSize, trainImages, heldOutImages);
@@ -167,60 +216,97 @@ final class QualityBench implements Callable<Integer> {
             }
             Dataset data = Datasets.open(dataset, root);
             boolean voc2007 = data.name().equals("voc2007");
-            images = BenchImages.dataset(data, Split.of(trainSplit != null ? trainSplit : voc2007 ? "trainval" : "train"),
-                Split.of(heldOutSplit != null ? heldOutSplit : voc2007 ? "test" : "val"), trainImages, heldOutImages,
-                seed);
+            images = BenchImages.dataset(
+                    data,
+                    Split.of(trainSplit != null ? trainSplit : voc2007 ? "trainval" : "train"),
+                    Split.of(heldOutSplit != null ? heldOutSplit : voc2007 ? "test" : "val"),
+                    trainImages,
+                    heldOutImages,
+                    seed);
             ClipModelDescriptor descriptor = ClipModelDescriptor.read(settings.modelDir());
-            settings = settings.withClassSet(ClassSet.of(descriptor.modelId(), data.classNames(),
-                List.of(descriptor.promptTemplate())));
+            settings = settings.withClassSet(
+                    ClassSet.of(descriptor.modelId(), data.classNames(), List.of(descriptor.promptTemplate())));
         }
         if (images.train().isEmpty() || images.heldOut().isEmpty()) {
             throw new IllegalArgumentException("no images: " + images.train().size() + " training, "
-                + images.heldOut().size() + " held-out");
+                    + images.heldOut().size() + " held-out");
         }
         int input = classifierInput != null ? classifierInput : synth ? imageSize : 224;
         Map<String, Object> shared = new TreeMap<>();
         shared.put(TrainerConfig.INPUT_SIZE, input);
         shared.put(TrainerConfig.SEED, seed);
         shared.putAll(trainerSettings);
-        out.printf(Locale.ROOT, "Quality benchmark: %s, %d training and %d held-out images, CLIP %s, %d classes, "
-                + "classifier input %d px, %d configurations, %s%n", images.name(), images.train().size(),
-            images.heldOut().size(), settings.classSet().modelId(), settings.classSet().size(), input,
-            configurations.size(), QualityReport.Machine.current());
+        out.printf(
+                Locale.ROOT,
+                "Quality benchmark: %s, %d training and %d held-out images, CLIP %s, %d classes, "
+                        + "classifier input %d px, %d configurations, %s%n",
+                images.name(),
+                images.train().size(),
+                images.heldOut().size(),
+                settings.classSet().modelId(),
+                settings.classSet().size(),
+                input,
+                configurations.size(),
+                QualityReport.Machine.current());
         QualityRun runner = new QualityRun(images, settings, shared, rowTimeout, out);
         List<QualityReport.Row> results = new ArrayList<>();
         for (Ablation row : configurations) {
             out.printf("%s (%s) ...%n", row.title(), row.id());
             QualityReport.Row result = runner.run(row, work.resolve("rows").resolve(row.id()));
-            out.printf(Locale.ROOT, "%s: train-label mAP %.1f, held-out mAP %.1f, %.2f CLIP inferences/image, %.0f s%n",
-                row.id(), result.trainLabelMap(), result.heldOutMap(), result.clipInferencesPerImage(),
-                result.seconds());
+            out.printf(
+                    Locale.ROOT,
+                    "%s: train-label mAP %.1f, held-out mAP %.1f, %.2f CLIP inferences/image, %.0f s%n",
+                    row.id(),
+                    result.trainLabelMap(),
+                    result.heldOutMap(),
+                    result.clipInferencesPerImage(),
+                    result.seconds());
             results.add(result);
         }
         Map<String, String> sharedText = new LinkedHashMap<>();
         shared.forEach((k, v) -> sharedText.put(k, String.valueOf(v)));
-        String labelling = String.format(Locale.ROOT, "crop selection %s, alpha %.2f (grid row %.2f), floor %.3f, bias "
-                + "window = the %d training images, entropy threshold %.1f", selection(settings),
-            settings.alpha(), Ablation.GRID_ALPHA, settings.floor(), images.train().size(),
-            settings.bias().entropyThreshold());
-        return new QualityReport(commandLine(), date.toString(), QualityReport.Machine.current(), images.name(),
-            settings.classSet().modelId(), settings.classSet().classNames(), images.train().size(),
-            images.heldOut().size(), labelling, sharedText, results, (System.nanoTime() - started) / 1e9);
+        String labelling = String.format(
+                Locale.ROOT,
+                "crop selection %s, alpha %.2f (grid row %.2f), floor %.3f, bias "
+                        + "window = the %d training images, entropy threshold %.1f",
+                selection(settings),
+                settings.alpha(),
+                Ablation.GRID_ALPHA,
+                settings.floor(),
+                images.train().size(),
+                settings.bias().entropyThreshold());
+        return new QualityReport(
+                commandLine(),
+                date.toString(),
+                QualityReport.Machine.current(),
+                images.name(),
+                settings.classSet().modelId(),
+                settings.classSet().classNames(),
+                images.train().size(),
+                images.heldOut().size(),
+                labelling,
+                sharedText,
+                results,
+                (System.nanoTime() - started) / 1e9);
     }
 
     private static String selection(PipelineSettings settings) {
         ClassSelection selection = settings.refinement().selection();
         if (selection instanceof ClassSelection.Calibrated calibrated) {
-            return String.format(Locale.ROOT, "calibrated to %.1f-%.1f classes per image", calibrated.targetLow(),
-                calibrated.targetHigh());
+            return String.format(
+                    Locale.ROOT,
+                    "calibrated to %.1f-%.1f classes per image",
+                    calibrated.targetLow(),
+                    calibrated.targetHigh());
         }
         return "threshold " + ((ClassSelection.Fixed) selection).threshold();
     }
 
     private String commandLine() {
         // the arguments as given to ccd, e.g. [bench, quality, --quick]
-        List<String> args = spec == null ? List.of("bench", "quality")
-            : spec.commandLine().getParseResult().originalArgs();
+        List<String> args = spec == null
+                ? List.of("bench", "quality")
+                : spec.commandLine().getParseResult().originalArgs();
         return "ccd " + String.join(" ", args);
     }
 }

@@ -1,7 +1,7 @@
 package io.ccdstream.streams;
 
-import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.errors.DeadLetterHandler;
+import io.ccdstream.topics.CcdTopics;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,26 +34,66 @@ public final class CcdStreamsConfig extends AbstractConfig {
     public static final String SESSION_TIMEOUT_MS = "ccd.session.timeout.ms";
     public static final String PASS_THROUGH_PREFIX = "kafka.";
 
+    /** Default of {@value #STATE_DIR}: under the working directory, beside the demo's broker data. */
+    public static final String DEFAULT_STATE_DIR = "ccd-data/streams";
+
     private static final ConfigDef DEFINITION = new ConfigDef()
-        .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
-            "Kafka brokers to connect to, host:port[,host:port...].")
-        .define(SCHEMA_REGISTRY_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
-            "Confluent-compatible schema registry URL(s).")
-        .define(APPLICATION_ID_PREFIX, Type.STRING, "ccd", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-            "Prefix of each service's Kafka Streams application.id (and so of its consumer group and internal topics).")
-        .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "ccd-streams").toString(),
-            Importance.MEDIUM, "Directory for Kafka Streams state stores; one sub-directory per service.")
-        .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
-            ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
-            "exactly_once_v2 (default) or at_least_once.")
-        .define(DEAD_LETTER_TOPIC, Type.STRING, CcdTopics.DEAD_LETTERS, new ConfigDef.NonEmptyString(),
-            Importance.MEDIUM, "Topic that receives poison records with their reason and source coordinates.")
-        .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-            "Stream threads per service.")
-        .define(COMMIT_INTERVAL_MS, Type.LONG, 200L, Range.atLeast(10), Importance.LOW,
-            "How often each service commits (and, under exactly-once, makes its output visible).")
-        .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.between(6_000, 300_000), Importance.LOW,
-            "Consumer session timeout: how soon the group notices an instance that died without leaving.");
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    Importance.HIGH,
+                    "Kafka brokers to connect to, host:port[,host:port...].")
+            .define(
+                    SCHEMA_REGISTRY_URL,
+                    Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    Importance.HIGH,
+                    "Confluent-compatible schema registry URL(s).")
+            .define(
+                    APPLICATION_ID_PREFIX,
+                    Type.STRING,
+                    "ccd",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Prefix of each service's Kafka Streams application.id (and so of its consumer group and internal topics).")
+            .define(
+                    STATE_DIR,
+                    Type.STRING,
+                    DEFAULT_STATE_DIR,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Directory for Kafka Streams state stores, one sub-directory per service; relative to the working"
+                            + " directory unless absolute. Durable: not under the temporary directory.")
+            .define(
+                    PROCESSING_GUARANTEE,
+                    Type.STRING,
+                    StreamsConfig.EXACTLY_ONCE_V2,
+                    ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+                    Importance.MEDIUM,
+                    "exactly_once_v2 (default) or at_least_once.")
+            .define(
+                    DEAD_LETTER_TOPIC,
+                    Type.STRING,
+                    CcdTopics.DEAD_LETTERS,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Topic that receives poison records with their reason and source coordinates.")
+            .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Stream threads per service.")
+            .define(
+                    COMMIT_INTERVAL_MS,
+                    Type.LONG,
+                    200L,
+                    Range.atLeast(10),
+                    Importance.LOW,
+                    "How often each service commits (and, under exactly-once, makes its output visible).")
+            .define(
+                    SESSION_TIMEOUT_MS,
+                    Type.INT,
+                    10_000,
+                    Range.between(6_000, 300_000),
+                    Importance.LOW,
+                    "Consumer session timeout: how soon the group notices an instance that died without leaving.");
 
     /** Parses and validates {@code settings}. */
     public CcdStreamsConfig(Map<String, ?> settings) {
@@ -62,13 +102,21 @@ public final class CcdStreamsConfig extends AbstractConfig {
 
     /** The settings of services on the cluster at {@code bootstrapServers} keeping their state under {@code stateDir}. */
     public static CcdStreamsConfig of(String bootstrapServers, String registryUrl, Path stateDir) {
-        return new CcdStreamsConfig(Map.of(BOOTSTRAP_SERVERS, bootstrapServers, SCHEMA_REGISTRY_URL, registryUrl,
-            STATE_DIR, stateDir.toString()));
+        return new CcdStreamsConfig(Map.of(
+                BOOTSTRAP_SERVERS, bootstrapServers, SCHEMA_REGISTRY_URL, registryUrl, STATE_DIR, stateDir.toString()));
     }
 
     /** The definition, for documentation. */
     public static ConfigDef definition() {
         return new ConfigDef(DEFINITION);
+    }
+
+    /**
+     * The {@code kafka.*} settings without their prefix (security, client tuning...), for the plain
+     * producers and consumers of a command as much as for Kafka Streams.
+     */
+    public Map<String, Object> clientOverrides() {
+        return originalsWithPrefix(PASS_THROUGH_PREFIX);
     }
 
     /** The application id of {@code service}. */
@@ -109,7 +157,9 @@ public final class CcdStreamsConfig extends AbstractConfig {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(service));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(getString(STATE_DIR), service).toString());
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Path.of(getString(STATE_DIR), service).toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
@@ -117,12 +167,13 @@ public final class CcdStreamsConfig extends AbstractConfig {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), getInt(SESSION_TIMEOUT_MS));
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
-            Math.max(1000, getInt(SESSION_TIMEOUT_MS) / 4));
+        props.put(
+                StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                Math.max(1000, getInt(SESSION_TIMEOUT_MS) / 4));
         // a scoring batch may take seconds on CPU; the image topic's records may be up to 2 MiB
         props.put(StreamsConfig.producerPrefix("max.request.size"), 4 * 1024 * 1024);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 4 * 1024 * 1024);
-        props.putAll(originalsWithPrefix(PASS_THROUGH_PREFIX));
+        props.putAll(clientOverrides());
         props.putAll(serdeSettings());
         return props;
     }

@@ -1,0 +1,373 @@
+package io.ccdstream.streams.pipeline;
+
+import io.ccdstream.method.ccd.CamBoxConfig;
+import io.ccdstream.method.ccd.ClassSelection;
+import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.Mix;
+import io.ccdstream.method.image.ImageLimits;
+import io.ccdstream.models.BundledModels;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModelDescriptor;
+import io.ccdstream.models.clip.ClipModelException;
+import io.ccdstream.models.scoring.LocalViews;
+import io.ccdstream.models.scoring.RefinementSettings;
+import io.ccdstream.streams.bias.BiasSettings;
+import io.ccdstream.streams.labeler.LabelerSettings;
+import io.ccdstream.streams.scorer.ScorerSettings;
+import io.ccdstream.topics.ImageBytes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The labelling settings of the scorer, bias and labeler services: the CLIP model, the class set,
+ * the debias floor and the global view's weight, the bias window, when labels are recomputed, how
+ * the scorer batches and selects its crops, and where claim-checked images may be fetched from.
+ * {@link #settings(Path, List)} turns them into the {@link PipelineSettings} of {@link Pipeline}.
+ *
+ * <p>Every key has a default (ALGORITHM.md's numbers), so an empty map is valid. Cross-key rules
+ * (buckets within the window, a selection target of two numbers) are checked on construction.
+ */
+public final class PipelineConfig extends AbstractConfig {
+
+    public static final String CLIP_MODEL_DIR = "ccd.clip.model.dir";
+    public static final String CLASSES = "ccd.classes";
+    public static final String DEBIAS_FLOOR = "ccd.debias.floor";
+    public static final String ALPHA = "ccd.alpha";
+    public static final String BIAS_WINDOW = "ccd.bias.window";
+    public static final String BIAS_BUCKETS = "ccd.bias.buckets";
+    public static final String BIAS_MIN_SAMPLES = "ccd.bias.min.samples";
+    public static final String BIAS_ENTROPY_THRESHOLD = "ccd.bias.entropy.threshold";
+    public static final String LABELER_DEBIAS = "ccd.labeler.debias";
+    public static final String LABELER_RELABEL_MIN_CHANGE = "ccd.labeler.relabel.min.change";
+    public static final String LABELER_RELABEL_INTERVAL_MS = "ccd.labeler.relabel.interval.ms";
+    public static final String LABELER_RELABEL_BATCH_SIZE = "ccd.labeler.relabel.batch.size";
+    public static final String SCORER_BATCH_SIZE = "ccd.scorer.batch.size";
+    public static final String SCORER_MAX_WAIT_MS = "ccd.scorer.max.wait.ms";
+    public static final String SCORER_BACKFILL_INTERVAL_MS = "ccd.scorer.backfill.interval.ms";
+    public static final String SCORER_SELECTION_THRESHOLD = "ccd.scorer.selection.threshold";
+    public static final String SCORER_SELECTION_MEAN_CLASSES = "ccd.scorer.selection.mean.classes";
+    public static final String SCORER_LOCAL_VIEWS = "ccd.scorer.local.views";
+    public static final String CLAIM_CHECK_ALLOWED_ROOTS = "ccd.claim.check.allowed.roots";
+    public static final String CLAIM_CHECK_ALLOWED_HOSTS = "ccd.claim.check.allowed.hosts";
+    public static final String CLAIM_CHECK_MAX_BYTES = "ccd.claim.check.max.bytes";
+    public static final String CLAIM_CHECK_TIMEOUT_MS = "ccd.claim.check.timeout.ms";
+
+    /** Default of {@value #CLAIM_CHECK_TIMEOUT_MS}. */
+    public static final long DEFAULT_CLAIM_CHECK_TIMEOUT_MS = 10_000L;
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(
+                    CLIP_MODEL_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "CLIP model directory (clip.json + TorchScript + tokenizer.json); empty: the bundled "
+                            + BundledModels.DEFAULT + ", extracted under the command's work directory.")
+            .define(
+                    CLASSES,
+                    Type.LIST,
+                    "",
+                    Importance.HIGH,
+                    "Class names to label, in score order; empty: the 20 SynthScenes classes. Scorer, labeler and trainer"
+                            + " must agree: the class set's id is derived from the model and the names.")
+            .define(
+                    DEBIAS_FLOOR,
+                    Type.DOUBLE,
+                    decimal(Debias.DEFAULT_FLOOR),
+                    Range.between(0.0, 1.0),
+                    Importance.MEDIUM,
+                    "Debias floor in [0, 1) (ALGORITHM.md section 2; about 1/80 for COCO-sized class sets).")
+            .define(
+                    ALPHA,
+                    Type.DOUBLE,
+                    decimal(Mix.DEFAULT_ALPHA),
+                    Range.between(0.0, 1.0),
+                    Importance.MEDIUM,
+                    "Weight of the global view in the final label (section 4).")
+            .define(
+                    BIAS_WINDOW,
+                    Type.INT,
+                    BiasSettings.DEFAULTS.windowSize(),
+                    Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "Images the bias estimate covers.")
+            .define(
+                    BIAS_BUCKETS,
+                    Type.INT,
+                    BiasSettings.DEFAULTS.buckets(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Buckets of the bias window, at most " + BIAS_WINDOW + "; the bias is republished as each fills.")
+            .define(
+                    BIAS_MIN_SAMPLES,
+                    Type.INT,
+                    BiasSettings.DEFAULTS.minSamples(),
+                    Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "Low-entropy images needed before the first bias; until then labels get no correction.")
+            .define(
+                    BIAS_ENTROPY_THRESHOLD,
+                    Type.DOUBLE,
+                    BiasSettings.DEFAULTS.entropyThreshold(),
+                    Range.atLeast(0.0),
+                    Importance.MEDIUM,
+                    "Images above this entropy (nats, positive) do not count towards the bias (the released"
+                            + " script: 2.0; the paper writes 0.5).")
+            .define(
+                    LABELER_DEBIAS,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Whether labels are corrected for CLIP's class bias; false labels with the raw CLIP probabilities.")
+            .define(
+                    LABELER_RELABEL_MIN_CHANGE,
+                    Type.DOUBLE,
+                    decimal(LabelerSettings.DEFAULTS.minBiasChange()),
+                    Range.atLeast(0.0),
+                    Importance.MEDIUM,
+                    "Recompute labels when some class's bias moved by more than this.")
+            .define(
+                    LABELER_RELABEL_INTERVAL_MS,
+                    Type.LONG,
+                    LabelerSettings.DEFAULTS.relabelInterval().toMillis(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "How often the labeler compares the bias with the one its labels were" + " made with.")
+            .define(
+                    LABELER_RELABEL_BATCH_SIZE,
+                    Type.INT,
+                    LabelerSettings.DEFAULT_RELABEL_BATCH,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Most labels recomputed per check; a larger recomputation goes on at the next checks.")
+            .define(
+                    SCORER_BATCH_SIZE,
+                    Type.INT,
+                    ScorerSettings.DEFAULTS.batchSize(),
+                    Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "Images the scorer scores together.")
+            .define(
+                    SCORER_MAX_WAIT_MS,
+                    Type.LONG,
+                    ScorerSettings.DEFAULTS.maxWait().toMillis(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Longest an image waits for its scoring batch to fill.")
+            .define(
+                    SCORER_BACKFILL_INTERVAL_MS,
+                    Type.LONG,
+                    ScorerSettings.DEFAULTS.backfillInterval().toMillis(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "How often images scored before a checkpoint existed are refined, a batch at a time.")
+            .define(
+                    SCORER_SELECTION_THRESHOLD,
+                    Type.DOUBLE,
+                    decimal(ClassSelection.PAPER_THRESHOLD),
+                    Range.between(0.0, 1.0),
+                    Importance.MEDIUM,
+                    "Classifier score from which a class gets a CAM crop.")
+            .define(
+                    SCORER_SELECTION_MEAN_CLASSES,
+                    Type.LIST,
+                    "",
+                    ConfigDef.LambdaValidator.with(
+                            PipelineConfig::ensureValidTarget, () -> "empty, or LOW,HIGH with 0 <= LOW <= HIGH"),
+                    Importance.LOW,
+                    "Instead of the fixed " + SCORER_SELECTION_THRESHOLD + ", calibrate the threshold per"
+                            + " scoring batch so that the mean number of classes with a CAM crop per image lies in [LOW, HIGH]"
+                            + " (the released script: 4,6).")
+            .define(
+                    SCORER_LOCAL_VIEWS,
+                    Type.STRING,
+                    LocalViews.CAM.name(),
+                    ConfigDef.CaseInsensitiveValidString.in(
+                            Arrays.stream(LocalViews.values()).map(Enum::name).toArray(String[]::new)),
+                    Importance.MEDIUM,
+                    "Local views that refine the global score: CAM (the classifier's CAM crops, CCD), GRID (a 3x3 grid for"
+                            + " every image, the CDUL baseline) or NONE (global view only).")
+            .define(
+                    CLAIM_CHECK_ALLOWED_ROOTS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Directories that file: claim checks may point into; empty refuses file: claim checks.")
+            .define(
+                    CLAIM_CHECK_ALLOWED_HOSTS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Hosts (host or host:port) that http(s): claim checks may point to; empty refuses them.")
+            .define(
+                    CLAIM_CHECK_MAX_BYTES,
+                    Type.LONG,
+                    ImageLimits.DEFAULT_MAX_ENCODED_BYTES,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Largest claim-checked image fetched.")
+            .define(
+                    CLAIM_CHECK_TIMEOUT_MS,
+                    Type.LONG,
+                    DEFAULT_CLAIM_CHECK_TIMEOUT_MS,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Longest an http(s) claim-check fetch may take.");
+
+    /**
+     * Parses and validates {@code settings}; keys this class does not define are ignored.
+     *
+     * @throws ConfigException when a setting is invalid
+     */
+    public PipelineConfig(Map<String, ?> settings) {
+        super(DEFINITION, settings, false);
+        validate();
+    }
+
+    /** The definition, for documentation. */
+    public static ConfigDef definition() {
+        return new ConfigDef(DEFINITION);
+    }
+
+    /** {@code value} as the decimal it is written as (0.05f as 0.05, not 0.05000000074505806). */
+    private static double decimal(float value) {
+        return Double.parseDouble(Float.toString(value));
+    }
+
+    private static void ensureValidTarget(String name, Object value) {
+        if (value instanceof List<?> list && !list.isEmpty()) {
+            if (list.size() != 2) {
+                throw new ConfigException(name, value, "expected LOW,HIGH");
+            }
+            try {
+                new ClassSelection.Calibrated(
+                        Double.parseDouble(String.valueOf(list.get(0)).strip()),
+                        Double.parseDouble(String.valueOf(list.get(1)).strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, "expected LOW,HIGH with 0 <= LOW <= HIGH");
+            }
+        }
+    }
+
+    private void validate() {
+        if (getDouble(DEBIAS_FLOOR) >= 1.0) {
+            throw new ConfigException(DEBIAS_FLOOR, getDouble(DEBIAS_FLOOR), "must be less than 1");
+        }
+        if (!(getDouble(BIAS_ENTROPY_THRESHOLD) > 0)) {
+            throw new ConfigException(BIAS_ENTROPY_THRESHOLD, getDouble(BIAS_ENTROPY_THRESHOLD), "must be positive");
+        }
+        if (getInt(BIAS_BUCKETS) > getInt(BIAS_WINDOW)) {
+            throw new ConfigException(
+                    BIAS_BUCKETS,
+                    getInt(BIAS_BUCKETS),
+                    "must not exceed " + BIAS_WINDOW + " (" + getInt(BIAS_WINDOW) + ")");
+        }
+        if (getList(CLASSES).stream().anyMatch(String::isBlank)) {
+            throw new ConfigException(CLASSES, getList(CLASSES), "class names must not be blank");
+        }
+    }
+
+    /** The CLIP model directory: the configured one, or the bundled model extracted under {@code workDir}. */
+    public Path modelDir(Path workDir) {
+        String dir = getString(CLIP_MODEL_DIR).strip();
+        return dir.isEmpty() ? BundledModels.extract(BundledModels.DEFAULT, workDir.resolve("models")) : Path.of(dir);
+    }
+
+    /** The configured class names, or {@code defaults} when none are configured. */
+    public List<String> classNames(List<String> defaults) {
+        List<String> names = getList(CLASSES);
+        return names.isEmpty() ? defaults : names;
+    }
+
+    /** The class set of the model in {@code modelDir}: its model id and prompt with the class names. */
+    public ClassSet classSet(Path modelDir, List<String> defaultClassNames) throws ClipModelException {
+        ClipModelDescriptor descriptor = ClipModelDescriptor.read(modelDir);
+        return ClassSet.of(descriptor.modelId(), classNames(defaultClassNames), List.of(descriptor.promptTemplate()));
+    }
+
+    /** Which classes get a CAM crop: calibrated when a target mean is configured, else the fixed threshold. */
+    public ClassSelection selection() {
+        List<String> target = getList(SCORER_SELECTION_MEAN_CLASSES);
+        if (target.isEmpty()) {
+            return new ClassSelection.Fixed(
+                    (float) getDouble(SCORER_SELECTION_THRESHOLD).doubleValue());
+        }
+        return new ClassSelection.Calibrated(
+                Double.parseDouble(target.get(0).strip()),
+                Double.parseDouble(target.get(1).strip()));
+    }
+
+    /** The local views that refine the global score. */
+    public LocalViews localViews() {
+        return LocalViews.valueOf(getString(SCORER_LOCAL_VIEWS).toUpperCase(Locale.ROOT));
+    }
+
+    /** How the bias service windows the scores. */
+    public BiasSettings bias() {
+        return new BiasSettings(
+                getInt(BIAS_WINDOW), getInt(BIAS_BUCKETS), getInt(BIAS_MIN_SAMPLES), getDouble(BIAS_ENTROPY_THRESHOLD));
+    }
+
+    /** When the labeler recomputes labels, and whether it debiases. */
+    public LabelerSettings labeler() {
+        return new LabelerSettings(
+                Duration.ofMillis(getLong(LABELER_RELABEL_INTERVAL_MS)),
+                (float) getDouble(LABELER_RELABEL_MIN_CHANGE).doubleValue(),
+                getBoolean(LABELER_DEBIAS),
+                getInt(LABELER_RELABEL_BATCH_SIZE));
+    }
+
+    /** How the scorer batches. */
+    public ScorerSettings scorer() {
+        return new ScorerSettings(
+                getInt(SCORER_BATCH_SIZE),
+                Duration.ofMillis(getLong(SCORER_MAX_WAIT_MS)),
+                Duration.ofMillis(getLong(SCORER_BACKFILL_INTERVAL_MS)));
+    }
+
+    /** How the classifier guides the local views. */
+    public RefinementSettings refinement() {
+        return new RefinementSettings(selection(), CamBoxConfig.DEFAULTS, true, localViews());
+    }
+
+    /** Where claim-checked images may be fetched from, and the limits. */
+    public ImageBytes claimChecks() {
+        return new ImageBytes(
+                getList(CLAIM_CHECK_ALLOWED_ROOTS).stream().map(Path::of).toList(),
+                getList(CLAIM_CHECK_ALLOWED_HOSTS),
+                getLong(CLAIM_CHECK_MAX_BYTES),
+                Duration.ofMillis(getLong(CLAIM_CHECK_TIMEOUT_MS)));
+    }
+
+    /**
+     * The settings of the services.
+     *
+     * @param workDir           where the bundled model is extracted when no model directory is configured
+     * @param defaultClassNames the class names when none are configured
+     * @return the settings
+     * @throws ClipModelException when the model directory has no valid descriptor
+     */
+    public PipelineSettings settings(Path workDir, List<String> defaultClassNames) throws ClipModelException {
+        Path dir = modelDir(workDir);
+        return new PipelineSettings(
+                dir,
+                classSet(dir, defaultClassNames),
+                new Debias((float) getDouble(DEBIAS_FLOOR).doubleValue()).floor(),
+                new Mix((float) getDouble(ALPHA).doubleValue()).alpha(),
+                claimChecks(),
+                bias(),
+                labeler(),
+                scorer(),
+                refinement());
+    }
+}
