@@ -86,8 +86,10 @@ public enum Ablation {
     /** The configuration named {@code id}, any case. */
     public static Ablation of(String id) {
         String wanted = id.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(a -> a.id.equals(wanted)).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("unknown configuration '" + id + "'; known: "
-                + Arrays.stream(values()).map(Ablation::id).collect(Collectors.joining(", "))));
+        return Arrays.stream(values())
+                .filter(a -> a.id.equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown configuration '" + id + "'; known: "
+                        + Arrays.stream(values()).map(Ablation::id).collect(Collectors.joining(", "))));
     }
 }

@@ -62,9 +62,12 @@ public record BenchImages(String name, List<String> classNames, List<BenchImage>
      */
     public static BenchImages synthScenes(long seed, int imageSize, int trainCount, int heldOutCount) {
         List<String> names = SynthClass.names();
-        return new BenchImages(String.format(Locale.ROOT, "SynthScenes (train seed %d, held-out seed %d, %d px)", seed,
-            seed + 1, imageSize), names, scenes(seed, imageSize, trainCount, names),
-            scenes(seed + 1, imageSize, heldOutCount, names));
+        return new BenchImages(
+                String.format(
+                        Locale.ROOT, "SynthScenes (train seed %d, held-out seed %d, %d px)", seed, seed + 1, imageSize),
+                names,
+                scenes(seed, imageSize, trainCount, names),
+                scenes(seed + 1, imageSize, heldOutCount, names));
     }
 
     private static List<BenchImage> scenes(long seed, int imageSize, int count, List<String> names) {
@@ -84,15 +87,17 @@ public record BenchImages(String name, List<String> classNames, List<BenchImage>
      * A dataset on disk: up to {@code trainLimit} images of {@code trainSplit} and {@code heldOutLimit}
      * of {@code heldOutSplit} (0: all), drawn at random with {@code seed} when limited.
      */
-    public static BenchImages dataset(Dataset dataset, Split trainSplit, Split heldOutSplit, int trainLimit, int heldOutLimit,
-        long seed) {
+    public static BenchImages dataset(
+            Dataset dataset, Split trainSplit, Split heldOutSplit, int trainLimit, int heldOutLimit, long seed) {
         if (trainSplit == heldOutSplit) {
-            throw new IllegalArgumentException("the training and held-out splits must differ, both are "
-                + trainSplit.fileName());
+            throw new IllegalArgumentException(
+                    "the training and held-out splits must differ, both are " + trainSplit.fileName());
         }
-        return new BenchImages(dataset.name() + " (" + trainSplit.fileName() + " / " + heldOutSplit.fileName() + ")",
-            dataset.classNames(), images(dataset, trainSplit, trainLimit, seed),
-            images(dataset, heldOutSplit, heldOutLimit, seed + 1));
+        return new BenchImages(
+                dataset.name() + " (" + trainSplit.fileName() + " / " + heldOutSplit.fileName() + ")",
+                dataset.classNames(),
+                images(dataset, trainSplit, trainLimit, seed),
+                images(dataset, heldOutSplit, heldOutLimit, seed + 1));
     }
 
     private static List<BenchImage> images(Dataset dataset, Split split, int limit, long seed) {
@@ -106,8 +111,8 @@ public record BenchImages(String name, List<String> classNames, List<BenchImage>
         List<BenchImage> images = new ArrayList<>(all.size());
         for (int i = 0; i < all.size(); i++) {
             LabelledImage image = all.get(i);
-            images.add(new BenchImage(image.id(), contentType(image), truth[i], () -> Files.readAllBytes(image.file()),
-                source));
+            images.add(new BenchImage(
+                    image.id(), contentType(image), truth[i], () -> Files.readAllBytes(image.file()), source));
         }
         return images;
     }

@@ -1,9 +1,9 @@
 package io.ccdstream.bench;
 
-import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.RgbImage;
-import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.models.classifier.Classifier;
 import java.util.ArrayList;
 import java.util.List;
 

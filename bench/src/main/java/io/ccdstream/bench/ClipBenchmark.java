@@ -1,11 +1,11 @@
 package io.ccdstream.bench;
 
-import io.ccdstream.models.clip.ClassSet;
-import io.ccdstream.models.clip.ClipModel;
-import io.ccdstream.method.image.ImageDecoder;
-import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,8 +86,11 @@ public final class ClipBenchmark {
 
     private SoakRound measure(int scorings) {
         System.gc();
-        return new SoakRound(scorings, model.liveNativeArrays(), residentKiB(),
-            Runtime.getRuntime().totalMemory() / 1024);
+        return new SoakRound(
+                scorings,
+                model.liveNativeArrays(),
+                residentKiB(),
+                Runtime.getRuntime().totalMemory() / 1024);
     }
 
     private void scoreBatches(int batchSize, int batches) {

@@ -1,7 +1,7 @@
 package io.ccdstream.bench;
 
-import io.ccdstream.topics.OutputWatcher;
 import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.topics.OutputWatcher;
 import io.ccdstream.topics.SerdeFactory;
 import io.ccdstream.topics.Topic;
 import java.time.Duration;
@@ -21,8 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 public final class KafkaRoundTrip<V extends SpecificRecord> implements AutoCloseable {
 
     /** The first output record per item id, in arrival order, and the timing. */
-    public record Result<V>(Timing timing, Map<String, V> outputs) {
-    }
+    public record Result<V>(Timing timing, Map<String, V> outputs) {}
 
     private final KafkaConsumer<ImageKey, V> consumer;
     private final Map<String, Long> sentAt = new HashMap<>();
@@ -32,8 +31,10 @@ public final class KafkaRoundTrip<V extends SpecificRecord> implements AutoClose
 
     /** Reads {@code output} from its current end on. */
     public KafkaRoundTrip(String bootstrapServers, SerdeFactory serdes, Topic<ImageKey, V> output) {
-        this.consumer = new KafkaConsumer<>(OutputWatcher.props(bootstrapServers),
-            output.keySerde(serdes).deserializer(), output.valueSerde(serdes).deserializer());
+        this.consumer = new KafkaConsumer<>(
+                OutputWatcher.props(bootstrapServers),
+                output.keySerde(serdes).deserializer(),
+                output.valueSerde(serdes).deserializer());
         OutputWatcher.startAtEnd(consumer, output.name());
     }
 
@@ -54,8 +55,8 @@ public final class KafkaRoundTrip<V extends SpecificRecord> implements AutoClose
         int sent = 0;
         while (outputs.size() < ids.size()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + outputs.size() + " of " + ids.size()
-                    + " outputs within " + timeout);
+                throw new IllegalStateException(
+                        "only " + outputs.size() + " of " + ids.size() + " outputs within " + timeout);
             }
             int before = sent;
             while (sent < ids.size() && sent - outputs.size() < window) {

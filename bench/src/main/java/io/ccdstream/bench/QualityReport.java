@@ -26,9 +26,19 @@ import java.util.function.BiFunction;
  * @param rows            one per configuration, in the order run
  * @param seconds         running time of the whole benchmark
  */
-public record QualityReport(String command, String date, Machine machine, String images, String clipModel,
-    List<String> classNames, int trainImages, int heldOutImages, String labelling, Map<String, String> trainerSettings,
-    List<Row> rows, double seconds) {
+public record QualityReport(
+        String command,
+        String date,
+        Machine machine,
+        String images,
+        String clipModel,
+        List<String> classNames,
+        int trainImages,
+        int heldOutImages,
+        String labelling,
+        Map<String, String> trainerSettings,
+        List<Row> rows,
+        double seconds) {
 
     /**
      * The machine a run was measured on.
@@ -41,10 +51,12 @@ public record QualityReport(String command, String date, Machine machine, String
     public record Machine(int cores, String os, String java, long maxHeapMiB) {
 
         public static Machine current() {
-            return new Machine(Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                    + System.getProperty("os.arch"),
-                System.getProperty("java.vendor") + " " + Runtime.version(), Runtime.getRuntime().maxMemory() >> 20);
+            return new Machine(
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                            + System.getProperty("os.arch"),
+                    System.getProperty("java.vendor") + " " + Runtime.version(),
+                    Runtime.getRuntime().maxMemory() >> 20);
         }
 
         @Override
@@ -79,12 +91,28 @@ public record QualityReport(String command, String date, Machine machine, String
      * @param paperVoc2012       the paper's classifier mAP for this configuration on VOC 2012
      * @param seconds            running time of the row (broker start to evaluation)
      */
-    public record Row(String id, String title, boolean labelUpdate, boolean debias, double beta, String localViews,
-        int labelled, int deadLetters, double initialLabelMap, double trainLabelMap, double heldOutMap,
-        double clipInferencesPerImage, long checkpointVersion, int epochs, double trainerTrainMap,
-        List<Double> trainLabelAp, List<Double> heldOutAp, List<Float> bias, Long biasVersion, double paperVoc2012,
-        double seconds) {
-    }
+    public record Row(
+            String id,
+            String title,
+            boolean labelUpdate,
+            boolean debias,
+            double beta,
+            String localViews,
+            int labelled,
+            int deadLetters,
+            double initialLabelMap,
+            double trainLabelMap,
+            double heldOutMap,
+            double clipInferencesPerImage,
+            long checkpointVersion,
+            int epochs,
+            double trainerTrainMap,
+            List<Double> trainLabelAp,
+            List<Double> heldOutAp,
+            List<Float> bias,
+            Long biasVersion,
+            double paperVoc2012,
+            double seconds) {}
 
     /** Writes {@code quality.json} and {@code quality.md} into {@code dir}; returns their paths. */
     public List<Path> write(Path dir) throws IOException {
@@ -103,28 +131,61 @@ public record QualityReport(String command, String date, Machine machine, String
         md.append("- Command: `").append(command).append("`\n");
         md.append("- Date: ").append(date).append('\n');
         md.append("- Machine: ").append(machine).append('\n');
-        md.append("- Images: ").append(images).append(": ").append(trainImages).append(" training images through the ")
-            .append("pipeline, ").append(heldOutImages).append(" held-out images\n");
-        md.append("- CLIP model: ").append(clipModel).append("; ").append(classNames.size()).append(" classes\n");
+        md.append("- Images: ")
+                .append(images)
+                .append(": ")
+                .append(trainImages)
+                .append(" training images through the ")
+                .append("pipeline, ")
+                .append(heldOutImages)
+                .append(" held-out images\n");
+        md.append("- CLIP model: ")
+                .append(clipModel)
+                .append("; ")
+                .append(classNames.size())
+                .append(" classes\n");
         md.append("- Labelling: ").append(labelling).append('\n');
         md.append("- Trainer: ").append(trainerSettings).append('\n');
         md.append(String.format(Locale.ROOT, "- Running time: %.0f s%n%n", seconds));
         md.append("| configuration | label update | debias | consistency | CLIP inferences / image "
-            + "| train-label mAP | held-out classifier mAP | paper, VOC 2012 | epochs | seconds |\n");
+                + "| train-label mAP | held-out classifier mAP | paper, VOC 2012 | epochs | seconds |\n");
         md.append("|---|:-:|:-:|:-:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %.1f | %.1f | %.1f | %d | %.0f |%n",
-                row.title(), mark(row.labelUpdate()), mark(row.debias()), mark(row.beta() > 0),
-                row.clipInferencesPerImage(), row.trainLabelMap(), row.heldOutMap(), row.paperVoc2012(), row.epochs(),
-                row.seconds()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %.2f | %.1f | %.1f | %.1f | %d | %.0f |%n",
+                    row.title(),
+                    mark(row.labelUpdate()),
+                    mark(row.debias()),
+                    mark(row.beta() > 0),
+                    row.clipInferencesPerImage(),
+                    row.trainLabelMap(),
+                    row.heldOutMap(),
+                    row.paperVoc2012(),
+                    row.epochs(),
+                    row.seconds()));
         }
         md.append("\nInitial (global-view) label mAP on the training images: ");
-        md.append(String.join(", ", rows.stream().map(r -> String.format(Locale.ROOT, "%s %.1f", r.id(),
-            r.initialLabelMap())).toList())).append(".\n");
-        classTable(md, "Per-class AP (final labels / held-out classifier)", (row, c) -> String.format(Locale.ROOT,
-            "%.2f / %.2f", row.trainLabelAp().get(c), row.heldOutAp().get(c)));
-        classTable(md, "Bias vectors (last published per row)", (row, c) -> row.bias() == null ? "-"
-            : String.format(Locale.ROOT, "%.3f", row.bias().get(c)));
+        md.append(String.join(
+                        ", ",
+                        rows.stream()
+                                .map(r -> String.format(Locale.ROOT, "%s %.1f", r.id(), r.initialLabelMap()))
+                                .toList()))
+                .append(".\n");
+        classTable(
+                md,
+                "Per-class AP (final labels / held-out classifier)",
+                (row, c) -> String.format(
+                        Locale.ROOT,
+                        "%.2f / %.2f",
+                        row.trainLabelAp().get(c),
+                        row.heldOutAp().get(c)));
+        classTable(
+                md,
+                "Bias vectors (last published per row)",
+                (row, c) -> row.bias() == null
+                        ? "-"
+                        : String.format(Locale.ROOT, "%.3f", row.bias().get(c)));
         md.append("\nRows without debias still run the bias service; their labels ignore its vector.\n");
         return md.toString();
     }

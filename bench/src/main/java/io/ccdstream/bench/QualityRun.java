@@ -2,14 +2,11 @@ package io.ccdstream.bench;
 
 import io.ccdstream.data.ImageRecords;
 import io.ccdstream.embedded.EmbeddedRuntime;
-import io.ccdstream.topics.ImageProducer;
-import io.ccdstream.topics.OutputWatcher;
-import io.ccdstream.trainer.Trainers;
-import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.ImageInputException;
 import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.method.metrics.MeanAveragePrecision;
+import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointPhase;
@@ -18,18 +15,21 @@ import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.streams.CcdStreamsConfig;
-import io.ccdstream.topics.CcdTopics;
-import io.ccdstream.topics.FloatLists;
-import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.streams.bias.BiasSettings;
-import io.ccdstream.topics.DeadLetters;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.ScorerSettings;
+import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.DeadLetters;
+import io.ccdstream.topics.FloatLists;
+import io.ccdstream.topics.ImageProducer;
+import io.ccdstream.topics.OutputWatcher;
+import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.trainer.TrainerConfig;
 import io.ccdstream.trainer.TrainerService;
+import io.ccdstream.trainer.Trainers;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +57,7 @@ public final class QualityRun {
 
     /** Quiet time after the last label or bias record before the labels count as settled. */
     private static final Duration SETTLE = Duration.ofSeconds(3);
+
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
     private static final int PARTITIONS = 2;
     private static final int EVAL_BATCH = 32;
@@ -75,8 +76,12 @@ public final class QualityRun {
      * @param trainerSettings trainer settings every row shares, applied before the row's own
      * @param timeout         longest a row may wait for its labels, then for its refinement checkpoint
      */
-    public QualityRun(BenchImages images, PipelineSettings base, Map<String, Object> trainerSettings, Duration timeout,
-        PrintStream out) {
+    public QualityRun(
+            BenchImages images,
+            PipelineSettings base,
+            Map<String, Object> trainerSettings,
+            Duration timeout,
+            PrintStream out) {
         this.images = images;
         this.base = base;
         this.trainerSettings = Map.copyOf(trainerSettings);
@@ -87,13 +92,17 @@ public final class QualityRun {
     /** The pipeline settings of {@code row}. */
     public PipelineSettings settings(Ablation row) {
         int n = images.train().size();
-        return base
-            .withRefinement(base.refinement().withLocalViews(row.localViews()))
-            .withLabeler(new LabelerSettings(Duration.ofSeconds(1), base.labeler().minBiasChange(), row.debias()))
-            .withAlpha(row.alpha(base.alpha()))
-            .withScorer(new ScorerSettings(base.scorer().batchSize(), base.scorer().maxWait(), BACKFILL_INTERVAL))
-            .withBias(new BiasSettings(n, Math.min(10, n), Math.max(1, Math.min(base.bias().minSamples(), n / 4)),
-                base.bias().entropyThreshold()));
+        return base.withRefinement(base.refinement().withLocalViews(row.localViews()))
+                .withLabeler(new LabelerSettings(
+                        Duration.ofSeconds(1), base.labeler().minBiasChange(), row.debias()))
+                .withAlpha(row.alpha(base.alpha()))
+                .withScorer(new ScorerSettings(
+                        base.scorer().batchSize(), base.scorer().maxWait(), BACKFILL_INTERVAL))
+                .withBias(new BiasSettings(
+                        n,
+                        Math.min(10, n),
+                        Math.max(1, Math.min(base.bias().minSamples(), n / 4)),
+                        base.bias().entropyThreshold()));
     }
 
     /** Runs {@code row} in {@code dir}, which must be empty or absent. */
@@ -101,23 +110,46 @@ public final class QualityRun {
         long started = System.nanoTime();
         PipelineSettings settings = settings(row);
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dir, 0, 0, PARTITIONS)) {
-            CcdStreamsConfig config = CcdStreamsConfig.of(runtime.bootstrapServers(), runtime.registryUrl(), dir.resolve("streams"));
+            CcdStreamsConfig config =
+                    CcdStreamsConfig.of(runtime.bootstrapServers(), runtime.registryUrl(), dir.resolve("streams"));
             RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
             try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
-                 Outputs outputs = new Outputs(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
-                 ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes)) {
+                    Outputs outputs = new Outputs(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
+                    ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes)) {
                 for (BenchImages.BenchImage image : images.train()) {
-                    ingest.send(ImageRecords.inline(settings.classSet().id(), image.id(), image.read(),
-                        image.contentType(), BenchImages.groundTruth(image, images.classNames()), image.source()));
+                    ingest.send(ImageRecords.inline(
+                            settings.classSet().id(),
+                            image.id(),
+                            image.read(),
+                            image.contentType(),
+                            BenchImages.groundTruth(image, images.classNames()),
+                            image.source()));
                 }
                 ingest.flush();
-                awaitOutputs(row, "labels", outputs, pipeline, null,
-                    () -> outputs.labels.size() + outputs.deadLetters() >= images.train().size()
-                        && outputs.quietFor(SETTLE));
-                try (TrainerService trainer = Trainers.start(runtime.bootstrapServers(), runtime.registryUrl(),
-                    settings.classSet(), settings.claimChecks(), settings.refinesWithCam(), dir.resolve("trainer"), trainerSettings(row, outputs.labels.size()))) {
-                    awaitOutputs(row, "refinement checkpoint", outputs, pipeline, trainer,
-                        () -> outputs.refineCheckpoint().isPresent());
+                awaitOutputs(
+                        row,
+                        "labels",
+                        outputs,
+                        pipeline,
+                        null,
+                        () -> outputs.labels.size() + outputs.deadLetters()
+                                        >= images.train().size()
+                                && outputs.quietFor(SETTLE));
+                try (TrainerService trainer = Trainers.start(
+                        runtime.bootstrapServers(),
+                        runtime.registryUrl(),
+                        settings.classSet(),
+                        settings.claimChecks(),
+                        settings.refinesWithCam(),
+                        dir.resolve("trainer"),
+                        trainerSettings(row, outputs.labels.size()))) {
+                    awaitOutputs(
+                            row,
+                            "refinement checkpoint",
+                            outputs,
+                            pipeline,
+                            trainer,
+                            () -> outputs.refineCheckpoint().isPresent());
                     Checkpoint refine = outputs.refineCheckpoint().orElseThrow();
                     Map<String, Label> labels = Map.copyOf(outputs.labels);
                     MeanAveragePrecision heldOut = evaluate(refine, dir.resolve("fetched"), settings);
@@ -139,20 +171,27 @@ public final class QualityRun {
         return settings;
     }
 
-    private void awaitOutputs(Ablation row, String what, Outputs outputs, Pipeline pipeline, TrainerService trainer,
-        BooleanSupplier done) {
+    private void awaitOutputs(
+            Ablation row,
+            String what,
+            Outputs outputs,
+            Pipeline pipeline,
+            TrainerService trainer,
+            BooleanSupplier done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextReport = System.nanoTime() + PROGRESS_EVERY.toNanos();
         while (!done.getAsBoolean()) {
             if (!pipeline.isAlive()) {
-                throw new IllegalStateException(row.id() + ": a service failed", pipeline.failure().orElse(null));
+                throw new IllegalStateException(
+                        row.id() + ": a service failed", pipeline.failure().orElse(null));
             }
             if (trainer != null && !trainer.isAlive()) {
-                throw new IllegalStateException(row.id() + ": the trainer failed", trainer.failure().orElse(null));
+                throw new IllegalStateException(
+                        row.id() + ": the trainer failed", trainer.failure().orElse(null));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(String.format(Locale.ROOT, "%s: no %s within %s (%s)", row.id(), what,
-                    timeout, progress(outputs, trainer)));
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT, "%s: no %s within %s (%s)", row.id(), what, timeout, progress(outputs, trainer)));
             }
             outputs.poll(Duration.ofMillis(200));
             if (System.nanoTime() > nextReport) {
@@ -163,21 +202,30 @@ public final class QualityRun {
     }
 
     private String progress(Outputs outputs, TrainerService trainer) {
-        long refined = outputs.labels.values().stream().filter(l -> l.getStage() == LabelStage.REFINED).count();
-        return String.format(Locale.ROOT, "labels %d/%d (refined %d), dead letters %d%s", outputs.labels.size(),
-            images.train().size(), refined, outputs.deadLetters(),
-            trainer == null ? "" : "; trainer " + trainer.status().summary());
+        long refined = outputs.labels.values().stream()
+                .filter(l -> l.getStage() == LabelStage.REFINED)
+                .count();
+        return String.format(
+                Locale.ROOT,
+                "labels %d/%d (refined %d), dead letters %d%s",
+                outputs.labels.size(),
+                images.train().size(),
+                refined,
+                outputs.deadLetters(),
+                trainer == null ? "" : "; trainer " + trainer.status().summary());
     }
 
     /** The classifier of {@code checkpoint} on the held-out images, decoded and predicted a batch at a time. */
     private MeanAveragePrecision evaluate(Checkpoint checkpoint, Path fetchDir, PipelineSettings settings)
-        throws Exception {
+            throws Exception {
         ImageDecoder decoder = ImageDecoder.builder().build();
         List<float[]> scores = new ArrayList<>();
         List<boolean[]> truth = new ArrayList<>();
         CheckpointFetcher fetcher = new CheckpointFetcher(fetchDir, Duration.ofSeconds(60));
-        try (Classifier classifier = Classifier.load(fetcher.fetch(checkpoint), checkpoint.getSha256(),
-            settings.classSet().classNames())) {
+        try (Classifier classifier = Classifier.load(
+                fetcher.fetch(checkpoint),
+                checkpoint.getSha256(),
+                settings.classSet().classNames())) {
             List<RgbImage> batch = new ArrayList<>();
             for (BenchImages.BenchImage image : images.heldOut()) {
                 try {
@@ -198,8 +246,13 @@ public final class QualityRun {
         return MeanAveragePrecision.of(scores.toArray(float[][]::new), truth.toArray(boolean[][]::new));
     }
 
-    private QualityReport.Row row(Ablation row, Map<String, Label> labels, Outputs outputs, Checkpoint refine,
-        MeanAveragePrecision heldOut, double seconds) {
+    private QualityReport.Row row(
+            Ablation row,
+            Map<String, Label> labels,
+            Outputs outputs,
+            Checkpoint refine,
+            MeanAveragePrecision heldOut,
+            double seconds) {
         List<float[]> global = new ArrayList<>();
         List<float[]> finals = new ArrayList<>();
         List<boolean[]> truth = new ArrayList<>();
@@ -217,12 +270,28 @@ public final class QualityRun {
         MeanAveragePrecision initial = MeanAveragePrecision.of(global.toArray(float[][]::new), positives);
         MeanAveragePrecision trained = MeanAveragePrecision.of(finals.toArray(float[][]::new), positives);
         Bias bias = outputs.bias;
-        return new QualityReport.Row(row.id(), row.title(), row.labelUpdate(), row.debias(), row.beta(),
-            row.localViews().name(), labels.size(), outputs.deadLetters(), initial.map(), trained.map(), heldOut.map(),
-            labels.isEmpty() ? 0 : (double) inferences / labels.size(), refine.getVersion(),
-            refine.getMetrics().getEpochs(), refine.getMetrics().getTrainLabelMap(), boxed(trained.perClass()),
-            boxed(heldOut.perClass()), bias == null ? null : List.copyOf(bias.getBias()),
-            bias == null ? null : bias.getVersion(), row.paperVoc2012(), seconds);
+        return new QualityReport.Row(
+                row.id(),
+                row.title(),
+                row.labelUpdate(),
+                row.debias(),
+                row.beta(),
+                row.localViews().name(),
+                labels.size(),
+                outputs.deadLetters(),
+                initial.map(),
+                trained.map(),
+                heldOut.map(),
+                labels.isEmpty() ? 0 : (double) inferences / labels.size(),
+                refine.getVersion(),
+                refine.getMetrics().getEpochs(),
+                refine.getMetrics().getTrainLabelMap(),
+                boxed(trained.perClass()),
+                boxed(heldOut.perClass()),
+                bias == null ? null : List.copyOf(bias.getBias()),
+                bias == null ? null : bias.getVersion(),
+                row.paperVoc2012(),
+                seconds);
     }
 
     private static List<Double> boxed(double[] values) {
@@ -244,12 +313,18 @@ public final class QualityRun {
 
         Outputs(String bootstrapServers, RegistrySerdes serdes, String deadLetterTopic) {
             Map<String, Object> props = OutputWatcher.props(bootstrapServers);
-            labelConsumer = new KafkaConsumer<>(props, CcdTopics.LABELS.keySerde(serdes).deserializer(),
-                CcdTopics.LABELS.valueSerde(serdes).deserializer());
-            biasConsumer = new KafkaConsumer<>(props, CcdTopics.BIAS.keySerde(serdes).deserializer(),
-                CcdTopics.BIAS.valueSerde(serdes).deserializer());
-            checkpointConsumer = new KafkaConsumer<>(props, CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
-                CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
+            labelConsumer = new KafkaConsumer<>(
+                    props,
+                    CcdTopics.LABELS.keySerde(serdes).deserializer(),
+                    CcdTopics.LABELS.valueSerde(serdes).deserializer());
+            biasConsumer = new KafkaConsumer<>(
+                    props,
+                    CcdTopics.BIAS.keySerde(serdes).deserializer(),
+                    CcdTopics.BIAS.valueSerde(serdes).deserializer());
+            checkpointConsumer = new KafkaConsumer<>(
+                    props,
+                    CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
+                    CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
             deadLetterConsumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             // the row's topics are new and empty: their end is their start
             OutputWatcher.startAtEnd(labelConsumer, CcdTopics.LABELS.name());
@@ -287,7 +362,9 @@ public final class QualityRun {
         }
 
         public Optional<Checkpoint> refineCheckpoint() {
-            return checkpoints.stream().filter(c -> c.getPhase() == CheckpointPhase.REFINE).findFirst();
+            return checkpoints.stream()
+                    .filter(c -> c.getPhase() == CheckpointPhase.REFINE)
+                    .findFirst();
         }
 
         @Override

@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 /** Working directories of the benchmarks. */
 public final class WorkDirs {
 
-    private WorkDirs() {
-    }
+    private WorkDirs() {}
 
     /** Deletes {@code root} and everything under it, if it exists. */
     public static void deleteTree(Path root) throws IOException {

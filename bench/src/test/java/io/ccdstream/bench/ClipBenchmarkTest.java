@@ -33,7 +33,9 @@ class ClipBenchmarkTest {
         ClipBenchmark.SoakRound last = rounds.get(rounds.size() - 1);
 
         // the array count is the exact check: a single leaked tensor per call fails it
-        assertThat(rounds).allSatisfy(r -> assertThat(r.liveArrays()).isEqualTo(rounds.get(0).liveArrays()));
+        assertThat(rounds)
+                .allSatisfy(
+                        r -> assertThat(r.liveArrays()).isEqualTo(rounds.get(0).liveArrays()));
         // the long run: 10,000 scorings after the warm-up round; resident memory outside the
         // Java heap moves by +-25 MiB on its own (allocator arenas), so the bound is loose
         assertThat(last.scorings() - settled.scorings()).isEqualTo(10_000);

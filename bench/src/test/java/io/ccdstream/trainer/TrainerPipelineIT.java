@@ -1,30 +1,28 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.streams.scorer.CheckpointFetcher;
-import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModelDescriptor;
-import io.ccdstream.models.BundledModels;
-import io.ccdstream.data.synth.SynthClass;
-import io.ccdstream.data.ImageRecords;
-import io.ccdstream.data.synth.SynthScene;
-import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointPhase;
-import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.streams.CcdStreamsConfig;
-import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
-import io.ccdstream.topics.Checksums;
+import io.ccdstream.streams.scorer.CheckpointFetcher;
+import io.ccdstream.testsupport.TestCluster;
+import io.ccdstream.topics.CcdTopics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,17 +52,23 @@ class TrainerPipelineIT {
         ClipModelDescriptor descriptor = ClipModelDescriptor.read(modelDir);
         ClassSet classSet = ClassSet.of(descriptor.modelId(), SynthClass.names(), List.of(descriptor.promptTemplate()));
         try (TestCluster cluster = TestCluster.start(dataDir, 2);
-             Pipeline pipeline = Pipeline.start(streamsConfig(cluster), pipelineSettings(modelDir, classSet),
-                 List.of(Pipeline.Service.values()));
-             TrainerService trainer = TrainerService.start(TrainerConfig.forClassSet(classSet,
-                 Map.ofEntries(Map.entry(TrainerConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers()),
-                     Map.entry(TrainerConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl()),
-                     Map.entry(TrainerConfig.DATA_DIR, dataDir.resolve("trainer").toString()),
-                     Map.entry(TrainerConfig.HTTP_PORT, 0),
-                     Map.entry(TrainerConfig.WARMUP_MIN_IMAGES, IMAGES * 9 / 10),
-                     Map.entry(TrainerConfig.REFINE_MIN_REFINED_SHARE, 0.9),
-                     Map.entry(TrainerConfig.INPUT_SIZE, 64),
-                     Map.entry(TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, 10_000))))) {
+                Pipeline pipeline = Pipeline.start(
+                        streamsConfig(cluster),
+                        pipelineSettings(modelDir, classSet),
+                        List.of(Pipeline.Service.values()));
+                TrainerService trainer = TrainerService.start(TrainerConfig.forClassSet(
+                        classSet,
+                        Map.ofEntries(
+                                Map.entry(TrainerConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers()),
+                                Map.entry(TrainerConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl()),
+                                Map.entry(
+                                        TrainerConfig.DATA_DIR,
+                                        dataDir.resolve("trainer").toString()),
+                                Map.entry(TrainerConfig.HTTP_PORT, 0),
+                                Map.entry(TrainerConfig.WARMUP_MIN_IMAGES, IMAGES * 9 / 10),
+                                Map.entry(TrainerConfig.REFINE_MIN_REFINED_SHARE, 0.9),
+                                Map.entry(TrainerConfig.INPUT_SIZE, 64),
+                                Map.entry(TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, 10_000))))) {
             // Given a stream of images, ground truth attached as a dataset producer would
             SynthScenes scenes = new SynthScenes(11, 64, 0.05);
             Map<ImageKey, Image> images = new LinkedHashMap<>();
@@ -76,12 +80,17 @@ class TrainerPipelineIT {
             cluster.send(CcdTopics.IMAGES, images);
 
             // When the pipeline and the trainer run, then a WARMUP and a REFINE checkpoint are published in order
-            List<Checkpoint> published = cluster.read(CcdTopics.CHECKPOINTS,
-                    records -> records.stream().anyMatch(r -> r.value().getPhase() == CheckpointPhase.REFINE),
-                    Duration.ofMinutes(3)).stream()
-                .map(ConsumerRecord::value).toList();
-            assertThat(published).extracting(Checkpoint::getPhase)
-                .containsExactly(CheckpointPhase.WARMUP, CheckpointPhase.REFINE);
+            List<Checkpoint> published = cluster
+                    .read(
+                            CcdTopics.CHECKPOINTS,
+                            records -> records.stream().anyMatch(r -> r.value().getPhase() == CheckpointPhase.REFINE),
+                            Duration.ofMinutes(3))
+                    .stream()
+                    .map(ConsumerRecord::value)
+                    .toList();
+            assertThat(published)
+                    .extracting(Checkpoint::getPhase)
+                    .containsExactly(CheckpointPhase.WARMUP, CheckpointPhase.REFINE);
             assertThat(published).extracting(Checkpoint::getVersion).containsExactly(1L, 2L);
             assertThat(published).allSatisfy(c -> {
                 assertThat(c.getClassSetId()).isEqualTo(classSet.id());
@@ -100,8 +109,9 @@ class TrainerPipelineIT {
                 }
             }
             // and the scorer installs the REFINE checkpoint
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(pipeline.checkpoints()
-                .current(classSet.id())).hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(2L)));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(pipeline.checkpoints().current(classSet.id()))
+                            .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(2L)));
             assertThat(pipeline.refusedCheckpoints()).isEmpty();
             assertThat(trainer.status().published().version()).isEqualTo(2L);
             assertThat(trainer.status().skippedRecords()).isZero();
@@ -109,12 +119,15 @@ class TrainerPipelineIT {
     }
 
     private static CcdStreamsConfig streamsConfig(TestCluster cluster) {
-        return CcdStreamsConfig.of(cluster.bootstrapServers(), cluster.registryUrl(), cluster.dataDir().resolve("streams"));
+        return CcdStreamsConfig.of(
+                cluster.bootstrapServers(),
+                cluster.registryUrl(),
+                cluster.dataDir().resolve("streams"));
     }
 
     private static PipelineSettings pipelineSettings(Path modelDir, ClassSet classSet) {
         return PipelineSettings.defaults(modelDir, classSet)
-            .withBias(new BiasSettings(100, 5, 20, BiasSettings.DEFAULTS.entropyThreshold()))
-            .withLabeler(new LabelerSettings(Duration.ofSeconds(1), 0.05f));
+                .withBias(new BiasSettings(100, 5, 20, BiasSettings.DEFAULTS.entropyThreshold()))
+                .withLabeler(new LabelerSettings(Duration.ofSeconds(1), 0.05f));
     }
 }

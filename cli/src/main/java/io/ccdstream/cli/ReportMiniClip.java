@@ -1,7 +1,7 @@
 package io.ccdstream.cli;
 
-import io.ccdstream.models.miniclip.MiniClipReport;
 import io.ccdstream.models.BundledModels;
+import io.ccdstream.models.miniclip.MiniClipReport;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,19 +20,27 @@ import picocli.CommandLine.Option;
  * java -cp ... io.ccdstream.models.miniclip.ReportMiniClip [--model DIR] [--seed 1001] [--images 1000]
  * </pre>
  */
-@Command(name = "report-mini-clip", mixinStandardHelpOptions = true,
+@Command(
+        name = "report-mini-clip",
+        mixinStandardHelpOptions = true,
         description = "Zero-shot mAP, view dependence and class bias of a CLIP model on held-out SynthScenes.")
 public final class ReportMiniClip implements Callable<Integer> {
 
-
-    @Option(names = "--model", description = "CLIP model directory (default: the bundled " + BundledModels.DEFAULT + ").")
+    @Option(
+            names = "--model",
+            description = "CLIP model directory (default: the bundled " + BundledModels.DEFAULT + ").")
     Path model;
 
-    @Option(names = "--seed", defaultValue = "" + MiniClipReport.DEFAULT_HELD_OUT_SEED,
+    @Option(
+            names = "--seed",
+            defaultValue = "" + MiniClipReport.DEFAULT_HELD_OUT_SEED,
             description = "SynthScenes seed of the held-out split (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--images", defaultValue = "" + MiniClipReport.DEFAULT_IMAGES, description = "Images (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--images",
+            defaultValue = "" + MiniClipReport.DEFAULT_IMAGES,
+            description = "Images (default ${DEFAULT-VALUE}).")
     int images;
 
     private final PrintStream console;

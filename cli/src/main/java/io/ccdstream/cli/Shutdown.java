@@ -9,8 +9,7 @@ final class Shutdown {
 
     private static final long CLOSE_SECONDS = 60;
 
-    private Shutdown() {
-    }
+    private Shutdown() {}
 
     /** Asks the loop to stop and waits (bounded) until the command has closed its resources. */
     static void requestAndAwait(AtomicBoolean stop, CountDownLatch stopped) {

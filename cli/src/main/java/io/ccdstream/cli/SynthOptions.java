@@ -9,8 +9,10 @@ final class SynthOptions {
     @Option(names = "--seed", defaultValue = "1", description = "SynthScenes seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--image-size", defaultValue = "128",
-        description = "SynthScenes image side in pixels (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--image-size",
+            defaultValue = "128",
+            description = "SynthScenes image side in pixels (default ${DEFAULT-VALUE}).")
     int imageSize;
 
     /** The generator these options describe. */

@@ -8,26 +8,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Creates the pipeline's topics with their settings on an existing cluster. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
-    description = "Create the pipeline's topics (names, partitions, compaction, record size) if missing.")
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
+        description = "Create the pipeline's topics (names, partitions, compaction, record size) if missing.")
 final class TopicsCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]")
     String bootstrapServers;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the per-image topics (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions of the per-image topics (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--replication-factor",
+            defaultValue = "1",
+            description = "Replication factor (default ${DEFAULT-VALUE}).")
     short replicationFactor;
 
-    @Option(names = "--dlq-topic", defaultValue = CcdTopics.DEAD_LETTERS, description = "Dead-letter topic (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dlq-topic",
+            defaultValue = CcdTopics.DEAD_LETTERS,
+            description = "Dead-letter topic (default ${DEFAULT-VALUE}).")
     String deadLetterTopic;
 
     @Override
     public Integer call() {
-        EnsureTopicsResult result = TopicAdmin.ensureTopics(bootstrapServers,
-            CcdTopics.specs(partitions, replicationFactor, deadLetterTopic));
+        EnsureTopicsResult result = TopicAdmin.ensureTopics(
+                bootstrapServers, CcdTopics.specs(partitions, replicationFactor, deadLetterTopic));
         System.out.println(result);
         return 0;
     }

@@ -1,11 +1,11 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.models.clip.ClipModel;
+import io.ccdstream.models.clip.ClipModelException;
 import io.ccdstream.models.miniclip.MiniClipConfig;
 import io.ccdstream.models.miniclip.MiniClipReport;
 import io.ccdstream.models.miniclip.MiniClipTrainer;
 import io.ccdstream.models.miniclip.TrainingSummary;
-import io.ccdstream.models.clip.ClipModel;
-import io.ccdstream.models.clip.ClipModelException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,8 +24,11 @@ import picocli.CommandLine.Option;
  * The defaults reproduce the bundled model ({@link MiniClipConfig}); {@code --images}, {@code
  * --epochs}, {@code --zipf-exponent} and {@code --salient-share} override them for experiments.
  */
-@Command(name = "train-mini-clip", mixinStandardHelpOptions = true,
-        description = "Train mini-CLIP on SynthScenes captions with DJL (CPU) and write a djl-mini-clip model directory.")
+@Command(
+        name = "train-mini-clip",
+        mixinStandardHelpOptions = true,
+        description =
+                "Train mini-CLIP on SynthScenes captions with DJL (CPU) and write a djl-mini-clip model directory.")
 public final class TrainMiniClip implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1", description = "Training seed (default ${DEFAULT-VALUE}).")
@@ -34,25 +37,37 @@ public final class TrainMiniClip implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Model directory to write.")
     Path out;
 
-    @Option(names = "--images", defaultValue = "" + MiniClipConfig.DEFAULT_TRAIN_IMAGES,
+    @Option(
+            names = "--images",
+            defaultValue = "" + MiniClipConfig.DEFAULT_TRAIN_IMAGES,
             description = "Training image-caption pairs (default ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--epochs", defaultValue = "" + MiniClipConfig.DEFAULT_EPOCHS,
+    @Option(
+            names = "--epochs",
+            defaultValue = "" + MiniClipConfig.DEFAULT_EPOCHS,
             description = "Epochs (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--zipf-exponent", description = "Long-tail exponent of the training classes (default: the bundled model's).")
+    @Option(
+            names = "--zipf-exponent",
+            description = "Long-tail exponent of the training classes (default: the bundled model's).")
     Double zipfExponent;
 
-    @Option(names = "--salient-share", description = "Share of captions naming the largest object (default: the bundled model's).")
+    @Option(
+            names = "--salient-share",
+            description = "Share of captions naming the largest object (default: the bundled model's).")
     Double salientShare;
 
-    @Option(names = "--report-seed", defaultValue = "" + MiniClipReport.DEFAULT_HELD_OUT_SEED,
+    @Option(
+            names = "--report-seed",
+            defaultValue = "" + MiniClipReport.DEFAULT_HELD_OUT_SEED,
             description = "SynthScenes seed of the held-out report split (default ${DEFAULT-VALUE}).")
     long reportSeed;
 
-    @Option(names = "--report-images", defaultValue = "" + MiniClipReport.DEFAULT_IMAGES,
+    @Option(
+            names = "--report-images",
+            defaultValue = "" + MiniClipReport.DEFAULT_IMAGES,
             description = "Images of the held-out report split, 0 for no report (default ${DEFAULT-VALUE}).")
     int reportImages;
 
@@ -76,7 +91,8 @@ public final class TrainMiniClip implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MiniClipConfig.Builder builder = MiniClipConfig.builder().setSeed(seed).optTrainImages(images).optEpochs(epochs);
+        MiniClipConfig.Builder builder =
+                MiniClipConfig.builder().setSeed(seed).optTrainImages(images).optEpochs(epochs);
         if (zipfExponent != null) {
             builder.optZipfExponent(zipfExponent);
         }
@@ -84,16 +100,31 @@ public final class TrainMiniClip implements Callable<Integer> {
             builder.optSalientShare(salientShare);
         }
         MiniClipConfig config = builder.build();
-        console.printf(Locale.ROOT, "training mini-CLIP: seed %d, %d images, %d epochs, %d cores -> %s%n",
-                seed, images, epochs, Runtime.getRuntime().availableProcessors(), out);
+        console.printf(
+                Locale.ROOT,
+                "training mini-CLIP: seed %d, %d images, %d epochs, %d cores -> %s%n",
+                seed,
+                images,
+                epochs,
+                Runtime.getRuntime().availableProcessors(),
+                out);
         TrainingSummary summary;
         try (MiniClipTrainer trainer = MiniClipTrainer.create(config, out)) {
-            summary = trainer.train(e -> console.printf(Locale.ROOT,
-                    "epoch %2d  loss %.4f  logit scale %.1f  %.0f s%n", e.epoch(), e.meanLoss(), e.logitScale(), e.seconds()));
+            summary = trainer.train(e -> console.printf(
+                    Locale.ROOT,
+                    "epoch %2d  loss %.4f  logit scale %.1f  %.0f s%n",
+                    e.epoch(),
+                    e.meanLoss(),
+                    e.logitScale(),
+                    e.seconds()));
             trainer.save();
         }
-        console.printf(Locale.ROOT, "training time: %.0f s (data %.0f s, epochs %.0f s)%n",
-                summary.totalSeconds(), summary.dataSeconds(), summary.trainSeconds());
+        console.printf(
+                Locale.ROOT,
+                "training time: %.0f s (data %.0f s, epochs %.0f s)%n",
+                summary.totalSeconds(),
+                summary.dataSeconds(),
+                summary.trainSeconds());
         if (reportImages > 0) {
             report(out, reportSeed, reportImages, console);
         }

@@ -10,24 +10,48 @@ class DemoCommandIT {
 
     @Test
     void shouldLabelAndRefineEveryImageDeadLetterTheCorruptOnesAndExitZero(@TempDir Path dataDir) {
-        CommandRun run = CommandRun.of("demo", "--images", "6", "--corrupt-images", "2",
-            "--image-size", "64", "--data-dir", dataDir.toString(), "--timeout", "PT2M");
+        CommandRun run = CommandRun.of(
+                "demo",
+                "--images",
+                "6",
+                "--corrupt-images",
+                "2",
+                "--image-size",
+                "64",
+                "--data-dir",
+                dataDir.toString(),
+                "--timeout",
+                "PT2M");
         String output = run.output();
         int exit = run.exit();
 
         assertThat(exit).as(output).isZero();
         // the trainer warms up on the 6 images, publishes v1, and the scorer refines every image with it
-        assertThat(output).contains("Labelled 6 of 6 images (6 refined)")
-            .contains("published v1 WARMUP")
-            .contains("Dead letters: 2 {IMAGE_UNSUPPORTED_FORMAT=2}")
-            .contains("synth-1-000000       REFINED");
+        assertThat(output)
+                .contains("Labelled 6 of 6 images (6 refined)")
+                .contains("published v1 WARMUP")
+                .contains("Dead letters: 2 {IMAGE_UNSUPPORTED_FORMAT=2}")
+                .contains("synth-1-000000       REFINED");
         assertThat(dataDir.resolve("kafka")).isDirectory();
     }
 
     @Test
     void shouldFinishOnGlobalLabelsWithoutLocalViews(@TempDir Path dataDir) {
-        CommandRun run = CommandRun.of("demo", "--images", "4", "--corrupt-images", "0", "--local-views", "NONE",
-            "--no-debias", "--image-size", "64", "--data-dir", dataDir.toString(), "--timeout", "PT2M");
+        CommandRun run = CommandRun.of(
+                "demo",
+                "--images",
+                "4",
+                "--corrupt-images",
+                "0",
+                "--local-views",
+                "NONE",
+                "--no-debias",
+                "--image-size",
+                "64",
+                "--data-dir",
+                dataDir.toString(),
+                "--timeout",
+                "PT2M");
         String output = run.output();
         int exit = run.exit();
 

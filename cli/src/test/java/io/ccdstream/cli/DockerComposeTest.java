@@ -45,7 +45,9 @@ class DockerComposeTest {
 
     @Test
     void shouldLetTheBrokerAcceptTheImageTopicsRecords() throws IOException {
-        long brokerMax = compose().at("/services/kafka/environment/KAFKA_MESSAGE_MAX_BYTES").asLong();
+        long brokerMax = compose()
+                .at("/services/kafka/environment/KAFKA_MESSAGE_MAX_BYTES")
+                .asLong();
         assertThat(brokerMax).isGreaterThanOrEqualTo(Long.parseLong(CcdTopics.IMAGE_TOPIC_MAX_MESSAGE_BYTES));
     }
 }

@@ -21,8 +21,12 @@ class MiniClipCommandsTest {
 
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).isZero();
-        assertThat(text).contains("model mini-clip, held-out SynthScenes seed 7, 40 images")
-                .contains("zero-shot mAP").contains("view dependence").contains("class bias").contains("honeycomb");
+        assertThat(text)
+                .contains("model mini-clip, held-out SynthScenes seed 7, 40 images")
+                .contains("zero-shot mAP")
+                .contains("view dependence")
+                .contains("class bias")
+                .contains("honeycomb");
     }
 
     @Test

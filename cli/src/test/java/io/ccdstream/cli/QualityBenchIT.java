@@ -25,24 +25,36 @@ class QualityBenchIT {
     @Test
     void shouldRunEveryConfigurationAndReportFiguresInRange(@TempDir Path dir) throws Exception {
         // When
-        CommandRun run = CommandRun.of("bench", "quality", "--quick", "--work-dir", dir.resolve("work").toString(),
-            "--out", dir.resolve("out").toString(), "--row-timeout", "PT5M");
+        CommandRun run = CommandRun.of(
+                "bench",
+                "quality",
+                "--quick",
+                "--work-dir",
+                dir.resolve("work").toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                "--row-timeout",
+                "PT5M");
 
         // Then
         assertThat(run.exit()).as(run.output()).isZero();
-        JsonNode report = new ObjectMapper().readTree(dir.resolve("out/quality.json").toFile());
-        assertThat(report.get("command").asText()).isEqualTo("ccd bench quality --quick --work-dir "
-            + dir.resolve("work") + " --out " + dir.resolve("out") + " --row-timeout PT5M");
+        JsonNode report =
+                new ObjectMapper().readTree(dir.resolve("out/quality.json").toFile());
+        assertThat(report.get("command").asText())
+                .isEqualTo("ccd bench quality --quick --work-dir " + dir.resolve("work") + " --out "
+                        + dir.resolve("out") + " --row-timeout PT5M");
         assertThat(report.get("machine").get("cores").asInt()).isPositive();
         assertThat(report.get("classNames")).hasSize(CLASSES);
         assertThat(report.get("trainImages").asInt()).isEqualTo(TRAIN);
-        assertThat(report.get("labelling").asText()).startsWith("crop selection threshold 0.5")
-            .contains("bias window = the 24 training images");
+        assertThat(report.get("labelling").asText())
+                .startsWith("crop selection threshold 0.5")
+                .contains("bias window = the 24 training images");
         assertThat(report.get("seconds").asDouble()).isPositive();
         List<JsonNode> rows = new ArrayList<>();
         report.get("rows").forEach(rows::add);
-        assertThat(rows).extracting(r -> r.get("id").asText())
-            .containsExactly("global", "update", "update-debias", "update-consistency", "ccd", "grid");
+        assertThat(rows)
+                .extracting(r -> r.get("id").asText())
+                .containsExactly("global", "update", "update-debias", "update-consistency", "ccd", "grid");
         for (JsonNode row : rows) {
             String id = row.get("id").asText();
             assertThat(row.get("labelled").asInt()).as(id).isEqualTo(TRAIN);
@@ -55,9 +67,12 @@ class QualityBenchIT {
                 row.get(perClass).forEach(ap -> assertInRange(ap.asDouble(), 0, 1, id + " " + perClass));
             }
             assertThat(row.get("epochs").asInt()).as(id).isBetween(1, 2);
-            assertThat(row.get("checkpointVersion").asLong()).as(id + ": the refinement follows the warm-up")
-                .isGreaterThanOrEqualTo(2);
-            assertThat(row.get("bias")).as(id + ": the bias service runs in every row").hasSize(CLASSES);
+            assertThat(row.get("checkpointVersion").asLong())
+                    .as(id + ": the refinement follows the warm-up")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(row.get("bias"))
+                    .as(id + ": the bias service runs in every row")
+                    .hasSize(CLASSES);
             row.get("bias").forEach(b -> assertInRange(b.asDouble(), 1e-6, 1, id + " bias"));
             assertThat(row.get("seconds").asDouble()).as(id).isPositive();
         }
@@ -67,17 +82,33 @@ class QualityBenchIT {
             assertInRange(row(rows, cam).get("clipInferencesPerImage").asDouble(), 1, 1 + CLASSES, cam);
             assertThat(row(rows, cam).get("labelUpdate").asBoolean()).isTrue();
         }
-        assertThat(rows).filteredOn(r -> r.get("debias").asBoolean()).extracting(r -> r.get("id").asText())
-            .containsExactly("update-debias", "ccd");
-        assertThat(rows).filteredOn(r -> r.get("beta").asDouble() > 0).extracting(r -> r.get("id").asText())
-            .containsExactly("update-consistency", "ccd");
+        assertThat(rows)
+                .filteredOn(r -> r.get("debias").asBoolean())
+                .extracting(r -> r.get("id").asText())
+                .containsExactly("update-debias", "ccd");
+        assertThat(rows)
+                .filteredOn(r -> r.get("beta").asDouble() > 0)
+                .extracting(r -> r.get("id").asText())
+                .containsExactly("update-consistency", "ccd");
 
         String markdown = Files.readString(dir.resolve("out/quality.md"));
-        List<String[]> table = markdown.lines().filter(l -> l.startsWith("| ") && l.contains("|")
-            && !l.startsWith("| configuration") && !l.startsWith("| class")).limit(6).map(QualityBenchIT::cells)
-            .toList();
-        assertThat(table).extracting(cells -> cells[0]).containsExactly("global labels only", "+ label update",
-            "+ label update + debias", "+ label update + consistency", "all three (CCD)", "CDUL 3x3 grid");
+        List<String[]> table = markdown.lines()
+                .filter(l -> l.startsWith("| ")
+                        && l.contains("|")
+                        && !l.startsWith("| configuration")
+                        && !l.startsWith("| class"))
+                .limit(6)
+                .map(QualityBenchIT::cells)
+                .toList();
+        assertThat(table)
+                .extracting(cells -> cells[0])
+                .containsExactly(
+                        "global labels only",
+                        "+ label update",
+                        "+ label update + debias",
+                        "+ label update + consistency",
+                        "all three (CCD)",
+                        "CDUL 3x3 grid");
         for (String[] cells : table) {
             assertInRange(Double.parseDouble(cells[5]), 0, 100, cells[0] + " train-label mAP");
             assertInRange(Double.parseDouble(cells[6]), 0, 100, cells[0] + " held-out mAP");
@@ -92,13 +123,30 @@ class QualityBenchIT {
         assertThat(root.resolve("VOC2012")).isDirectory();
 
         // When
-        CommandRun run = CommandRun.of("bench", "quality", "--dataset", "voc2012", "--root", root.toString(), "--rows", "ccd,grid",
-            "--classifier-input", "32", "--config", "ccd.trainer.refine.max.epochs=1", "--work-dir",
-            dir.resolve("work").toString(), "--out", dir.resolve("out").toString(), "--row-timeout", "PT3M");
+        CommandRun run = CommandRun.of(
+                "bench",
+                "quality",
+                "--dataset",
+                "voc2012",
+                "--root",
+                root.toString(),
+                "--rows",
+                "ccd,grid",
+                "--classifier-input",
+                "32",
+                "--config",
+                "ccd.trainer.refine.max.epochs=1",
+                "--work-dir",
+                dir.resolve("work").toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                "--row-timeout",
+                "PT3M");
 
         // Then
         assertThat(run.exit()).as(run.output()).isZero();
-        JsonNode report = new ObjectMapper().readTree(dir.resolve("out/quality.json").toFile());
+        JsonNode report =
+                new ObjectMapper().readTree(dir.resolve("out/quality.json").toFile());
         assertThat(report.get("images").asText()).startsWith("voc2012 (train / val)");
         assertThat(report.get("classNames").get(0).asText()).isEqualTo("aeroplane");
         assertThat(report.get("classNames")).hasSize(20);
@@ -112,27 +160,49 @@ class QualityBenchIT {
 
     @Test
     void shouldRefuseADatasetWithoutItsRootAndAnUnknownConfiguration(@TempDir Path dir) {
-        CommandRun noRoot = CommandRun.of("bench", "quality", "--dataset", "voc2012", "--work-dir", dir.resolve("a").toString(),
-            "--out", dir.resolve("out").toString());
+        CommandRun noRoot = CommandRun.of(
+                "bench",
+                "quality",
+                "--dataset",
+                "voc2012",
+                "--work-dir",
+                dir.resolve("a").toString(),
+                "--out",
+                dir.resolve("out").toString());
         assertThat(noRoot.exit()).isNotZero();
         assertThat(noRoot.output()).contains("--root");
 
-        CommandRun unknown = CommandRun.of("bench", "quality", "--rows", "ccd,nonsense", "--work-dir", dir.resolve("b").toString(),
-            "--out", dir.resolve("out").toString());
+        CommandRun unknown = CommandRun.of(
+                "bench",
+                "quality",
+                "--rows",
+                "ccd,nonsense",
+                "--work-dir",
+                dir.resolve("b").toString(),
+                "--out",
+                dir.resolve("out").toString());
         assertThat(unknown.exit()).isNotZero();
-        assertThat(unknown.output()).contains("unknown configuration 'nonsense'").contains("update-debias");
+        assertThat(unknown.output())
+                .contains("unknown configuration 'nonsense'")
+                .contains("update-debias");
     }
 
     private static JsonNode row(List<JsonNode> rows, String id) {
-        return rows.stream().filter(r -> r.get("id").asText().equals(id)).findFirst().orElseThrow();
+        return rows.stream()
+                .filter(r -> r.get("id").asText().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static void assertInRange(double value, double low, double high, String what) {
-        assertThat(Double.isFinite(value) && value >= low && value <= high).as(what + " = " + value).isTrue();
+        assertThat(Double.isFinite(value) && value >= low && value <= high)
+                .as(what + " = " + value)
+                .isTrue();
     }
 
     private static String[] cells(String line) {
-        return Arrays.stream(line.substring(1, line.length() - 1).split("\\|")).map(String::strip)
-            .toArray(String[]::new);
+        return Arrays.stream(line.substring(1, line.length() - 1).split("\\|"))
+                .map(String::strip)
+                .toArray(String[]::new);
     }
 }

@@ -15,8 +15,7 @@ public final class ImageRecords {
     /** The source attributes of SynthScenes images. */
     public static final Map<String, String> SYNTHSCENES = Map.of("generator", "synthscenes");
 
-    private ImageRecords() {
-    }
+    private ImageRecords() {}
 
     /**
      * An image sent inline.
@@ -24,18 +23,23 @@ public final class ImageRecords {
      * @param groundTruth the image's ground truth, or null
      * @param source      where the image comes from, stored with it
      */
-    public static Image inline(String classSetId, String imageId, byte[] bytes, String contentType,
-        GroundTruth groundTruth, Map<String, String> source) {
+    public static Image inline(
+            String classSetId,
+            String imageId,
+            byte[] bytes,
+            String contentType,
+            GroundTruth groundTruth,
+            Map<String, String> source) {
         return Image.newBuilder()
-            .setImageId(imageId)
-            .setClassSetId(classSetId)
-            .setData(ByteBuffer.wrap(bytes))
-            .setContentType(contentType)
-            .setByteSize(bytes.length)
-            .setCaptureTime(Instant.now())
-            .setSource(source)
-            .setGroundTruth(groundTruth)
-            .build();
+                .setImageId(imageId)
+                .setClassSetId(classSetId)
+                .setData(ByteBuffer.wrap(bytes))
+                .setContentType(contentType)
+                .setByteSize(bytes.length)
+                .setCaptureTime(Instant.now())
+                .setSource(source)
+                .setGroundTruth(groundTruth)
+                .build();
     }
 
     /** A SynthScenes image, inline as PNG, with its ground truth. */
@@ -46,10 +50,11 @@ public final class ImageRecords {
     /** The ground truth of a SynthScenes scene: its labels and object boxes. */
     public static GroundTruth groundTruth(SynthScene scene) {
         return GroundTruth.newBuilder()
-            .setLabels(scene.labels())
-            .setBoxes(scene.objects().stream()
-                .map(o -> new GroundTruthBox(o.className(), o.x0(), o.y0(), o.x1(), o.y1())).toList())
-            .build();
+                .setLabels(scene.labels())
+                .setBoxes(scene.objects().stream()
+                        .map(o -> new GroundTruthBox(o.className(), o.x0(), o.y0(), o.x1(), o.y1()))
+                        .toList())
+                .build();
     }
 
     /** The key of {@code image} on {@code ccd.images}. */

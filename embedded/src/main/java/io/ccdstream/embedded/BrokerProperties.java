@@ -30,8 +30,7 @@ final class BrokerProperties {
      */
     static final Map<String, String> DEFAULTS = defaults();
 
-    private BrokerProperties() {
-    }
+    private BrokerProperties() {}
 
     /**
      * Builds the complete broker config.
@@ -48,21 +47,24 @@ final class BrokerProperties {
         return props;
     }
 
-    private static Map<String, String> identity(EmbeddedKafkaConfig config, int port,
-                                                int controllerPort) {
+    private static Map<String, String> identity(EmbeddedKafkaConfig config, int port, int controllerPort) {
         String host = config.host();
         String dir = config.dataDir().toString();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
-        // A static voter set (kraft.version 0) keeps no endpoint in the metadata log, so a restart on other ports works.
+        // A static voter set (kraft.version 0) keeps no endpoint in the metadata log, so a restart on other ports
+        // works.
         props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", CLIENT_LISTENER);
-        props.put("listeners", CLIENT_LISTENER + "://" + host + ":" + port + ","
-                + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
+        props.put(
+                "listeners",
+                CLIENT_LISTENER + "://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + host + ":"
+                        + controllerPort);
         props.put("advertised.listeners", CLIENT_LISTENER + "://" + host + ":" + port);
-        props.put("listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("log.dirs", dir);
         props.put("metadata.log.dir", dir);
         return props;

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -54,8 +53,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final String bootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, DataDirLock lock,
-                                EmbeddedKafkaConfig config, String clusterId, int port) {
+    private EmbeddedKafkaBroker(
+            KafkaRaftServer server, DataDirLock lock, EmbeddedKafkaConfig config, String clusterId, int port) {
         this.server = server;
         this.lock = lock;
         this.config = config;
@@ -81,8 +80,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startWithRetries(EmbeddedKafkaConfig config, DataDirLock lock,
-                                                        String clusterId) {
+    private static EmbeddedKafkaBroker startWithRetries(
+            EmbeddedKafkaConfig config, DataDirLock lock, String clusterId) {
         boolean portsPicked = config.port() == 0 && config.controllerPort() == 0;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -97,11 +96,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startOnce(EmbeddedKafkaConfig config, DataDirLock lock,
-                                                 String clusterId) {
+    private static EmbeddedKafkaBroker startOnce(EmbeddedKafkaConfig config, DataDirLock lock, String clusterId) {
         Ports ports = Ports.resolve(config);
-        KafkaRaftServer server = startServer(BrokerProperties.of(config, ports.client(), ports.controller()),
-                config);
+        KafkaRaftServer server = startServer(BrokerProperties.of(config, ports.client(), ports.controller()), config);
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, lock, config, clusterId, ports.client());
         try {
             broker.awaitReady(config.startupTimeout());
@@ -159,10 +156,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaException startFailure(Map<String, String> props,
-                                                       EmbeddedKafkaConfig config, RuntimeException e) {
-        return new EmbeddedKafkaException("Cannot start the embedded Kafka broker on " + props.get("listeners")
-                + " with data in " + config.dataDir() + ": " + e.getMessage(), e);
+    private static EmbeddedKafkaException startFailure(
+            Map<String, String> props, EmbeddedKafkaConfig config, RuntimeException e) {
+        return new EmbeddedKafkaException(
+                "Cannot start the embedded Kafka broker on " + props.get("listeners") + " with data in "
+                        + config.dataDir() + ": " + e.getMessage(),
+                e);
     }
 
     /**
@@ -177,8 +176,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(adminConfig(timeout))) {
             while (!hasAliveBroker(admin, deadline)) {
                 if (System.nanoTime() >= deadline) {
-                    throw new EmbeddedKafkaException("Embedded Kafka at " + bootstrapServers
-                            + " was not ready within " + timeout);
+                    throw new EmbeddedKafkaException(
+                            "Embedded Kafka at " + bootstrapServers + " was not ready within " + timeout);
                 }
                 Thread.sleep(READY_POLL_INTERVAL.toMillis());
             }

@@ -55,9 +55,18 @@ public record EmbeddedKafkaConfig(
 
     /** Broker configs that the embedded broker derives from this record and that callers may not override. */
     public static final Set<String> RESERVED_KEYS = Set.of(
-            "process.roles", "node.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
-            "controller.listener.names", "inter.broker.listener.name", "controller.quorum.voters",
-            "controller.quorum.bootstrap.servers", "log.dirs", "log.dir", "metadata.log.dir");
+            "process.roles",
+            "node.id",
+            "listeners",
+            "advertised.listeners",
+            "listener.security.protocol.map",
+            "controller.listener.names",
+            "inter.broker.listener.name",
+            "controller.quorum.voters",
+            "controller.quorum.bootstrap.servers",
+            "log.dirs",
+            "log.dir",
+            "metadata.log.dir");
 
     /**
      * Validates every setting, copies the broker properties and makes the data directory absolute.
@@ -124,8 +133,7 @@ public record EmbeddedKafkaConfig(
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the data directory (required).

@@ -1,9 +1,5 @@
 package io.ccdstream.embedded;
 
-import io.ccdstream.embedded.EmbeddedKafkaBroker;
-import io.ccdstream.embedded.EmbeddedKafkaConfig;
-import io.ccdstream.embedded.EnsureTopicsResult;
-import io.ccdstream.embedded.TopicAdmin;
 import io.ccdstream.registry.EmbeddedSchemaRegistry;
 import io.ccdstream.registry.EmbeddedSchemaRegistryConfig;
 import io.ccdstream.topics.CcdTopics;
@@ -35,13 +31,17 @@ public final class EmbeddedRuntime implements AutoCloseable {
      */
     public static EmbeddedRuntime start(Path dataDir, int kafkaPort, int registryPort, int partitions) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder()
-            .setDataDir(dataDir.resolve("kafka")).optPort(kafkaPort).build());
+                .setDataDir(dataDir.resolve("kafka"))
+                .optPort(kafkaPort)
+                .build());
         try {
-            EnsureTopicsResult topics = TopicAdmin.ensureTopics(broker.bootstrapServers(),
-                CcdTopics.specs(partitions, (short) 1, CcdTopics.DEAD_LETTERS));
+            EnsureTopicsResult topics = TopicAdmin.ensureTopics(
+                    broker.bootstrapServers(), CcdTopics.specs(partitions, (short) 1, CcdTopics.DEAD_LETTERS));
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistryConfig(Map.of(
-                EmbeddedSchemaRegistryConfig.LISTENERS_CONFIG, "http://127.0.0.1:" + registryPort,
-                EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())));
+                    EmbeddedSchemaRegistryConfig.LISTENERS_CONFIG,
+                    "http://127.0.0.1:" + registryPort,
+                    EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers())));
             return new EmbeddedRuntime(broker, registry, topics);
         } catch (RuntimeException e) {
             broker.close();
@@ -58,7 +58,6 @@ public final class EmbeddedRuntime implements AutoCloseable {
     public String registryUrl() {
         return registry.url();
     }
-
 
     /** What creating the topics did. */
     public EnsureTopicsResult topics() {

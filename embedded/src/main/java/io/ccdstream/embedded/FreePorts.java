@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** Finds ports the operating system currently considers free on a given address. */
 final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /**
      * Returns {@code requested} unless it is 0, in which case a currently free port on {@code host} is returned.

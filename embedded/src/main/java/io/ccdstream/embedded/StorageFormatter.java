@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -24,8 +23,7 @@ final class StorageFormatter {
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageFormatter.class);
 
-    private StorageFormatter() {
-    }
+    private StorageFormatter() {}
 
     /**
      * Formats {@code dataDir} unless it already holds a {@code meta.properties}; never touches existing data, so
@@ -65,7 +63,10 @@ final class StorageFormatter {
         String dir = dataDir.toString();
         try {
             Files.createDirectories(dataDir);
-            return new MetaPropertiesEnsemble.Loader().addLogDirs(List.of(dir)).addMetadataLogDir(dir).load();
+            return new MetaPropertiesEnsemble.Loader()
+                    .addLogDirs(List.of(dir))
+                    .addMetadataLogDir(dir)
+                    .load();
         } catch (IOException e) {
             throw new EmbeddedKafkaException("Cannot open the Kafka data directory " + dataDir, e);
         }
@@ -85,10 +86,12 @@ final class StorageFormatter {
                     .setReleaseVersion(MetadataVersion.latestProduction())
                     .run();
         } catch (Exception e) {
-            throw new EmbeddedKafkaException("Cannot format the Kafka data directory " + dataDir + ": "
-                    + e.getMessage(), e);
+            throw new EmbeddedKafkaException(
+                    "Cannot format the Kafka data directory " + dataDir + ": " + e.getMessage(), e);
         } finally {
-            LOG.debug("Formatter output: {}", output.toString(StandardCharsets.UTF_8).strip());
+            LOG.debug(
+                    "Formatter output: {}",
+                    output.toString(StandardCharsets.UTF_8).strip());
         }
     }
 }

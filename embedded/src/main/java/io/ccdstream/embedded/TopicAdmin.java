@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -52,8 +51,7 @@ public final class TopicAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /**
      * Connects to {@code bootstrapServers} with a plaintext Admin client and ensures the topics; see the class
@@ -108,20 +106,29 @@ public final class TopicAdmin {
     }
 
     private static Map<String, TopicSpec> indexByName(List<TopicSpec> specs) {
-        return specs.stream().collect(Collectors.toMap(TopicSpec::name, Function.identity(), (a, b) -> {
-            throw new IllegalArgumentException("Topic '" + a.name() + "' is specified twice");
-        }, LinkedHashMap::new));
+        return specs.stream()
+                .collect(Collectors.toMap(
+                        TopicSpec::name,
+                        Function.identity(),
+                        (a, b) -> {
+                            throw new IllegalArgumentException("Topic '" + a.name() + "' is specified twice");
+                        },
+                        LinkedHashMap::new));
     }
 
-    private static List<TopicSpec> createMissing(Admin admin, Collection<TopicSpec> specs,
-                                                 List<String> created) {
-        CreateTopicsResult result = admin.createTopics(specs.stream().map(TopicSpec::toNewTopic).toList());
+    private static List<TopicSpec> createMissing(Admin admin, Collection<TopicSpec> specs, List<String> created) {
+        CreateTopicsResult result =
+                admin.createTopics(specs.stream().map(TopicSpec::toNewTopic).toList());
         List<TopicSpec> existing = new ArrayList<>();
         for (TopicSpec spec : specs) {
             try {
                 await(result.values().get(spec.name()), spec.name(), "create");
-                LOG.info("Created topic '{}' ({} partitions, replication factor {}, configs {})",
-                        spec.name(), spec.partitions(), spec.replicationFactor(), spec.configs());
+                LOG.info(
+                        "Created topic '{}' ({} partitions, replication factor {}, configs {})",
+                        spec.name(),
+                        spec.partitions(),
+                        spec.replicationFactor(),
+                        spec.configs());
                 created.add(spec.name());
             } catch (TopicAdminException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -134,23 +141,30 @@ public final class TopicAdmin {
     }
 
     private static void warnOnLayoutMismatch(Admin admin, List<TopicSpec> specs) {
-        Map<String, KafkaFuture<TopicDescription>> descriptions =
-                admin.describeTopics(specs.stream().map(TopicSpec::name).toList()).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> descriptions = admin.describeTopics(
+                        specs.stream().map(TopicSpec::name).toList())
+                .topicNameValues();
         for (TopicSpec spec : specs) {
             TopicDescription description = await(descriptions.get(spec.name()), spec.name(), "describe");
             int partitions = description.partitions().size();
             int replicas = description.partitions().get(0).replicas().size();
             if (partitions != spec.partitions() || replicas != spec.replicationFactor()) {
-                LOG.warn("Topic '{}' has {} partitions and replication factor {}, the spec asks for {} and {};"
-                        + " left unchanged (change it by hand if intended)",
-                        spec.name(), partitions, replicas, spec.partitions(), spec.replicationFactor());
+                LOG.warn(
+                        "Topic '{}' has {} partitions and replication factor {}, the spec asks for {} and {};"
+                                + " left unchanged (change it by hand if intended)",
+                        spec.name(),
+                        partitions,
+                        replicas,
+                        spec.partitions(),
+                        spec.replicationFactor());
             }
         }
     }
 
     private static Map<String, Config> describeConfigs(Admin admin, List<TopicSpec> specs) {
         Map<ConfigResource, KafkaFuture<Config>> futures = admin.describeConfigs(
-                specs.stream().map(spec -> topicResource(spec.name())).toList()).values();
+                        specs.stream().map(spec -> topicResource(spec.name())).toList())
+                .values();
         Map<String, Config> configs = new LinkedHashMap<>();
         futures.forEach((resource, future) ->
                 configs.put(resource.name(), await(future, resource.name(), "describe the configs of")));
@@ -180,7 +194,9 @@ public final class TopicAdmin {
                 .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
                 .toList();
         ConfigResource resource = topicResource(topic);
-        await(admin.incrementalAlterConfigs(Map.of(resource, ops)).values().get(resource), topic,
+        await(
+                admin.incrementalAlterConfigs(Map.of(resource, ops)).values().get(resource),
+                topic,
                 "update the configs " + configs + " of");
     }
 
@@ -192,11 +208,16 @@ public final class TopicAdmin {
         try {
             return future.get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new TopicAdminException(topic, "Cannot " + action + " topic '" + topic + "': "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new TopicAdminException(
+                    topic,
+                    "Cannot " + action + " topic '" + topic + "': "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
-            throw new TopicAdminException(topic, "Timed out after " + OPERATION_TIMEOUT + " trying to " + action
-                    + " topic '" + topic + "'", e);
+            throw new TopicAdminException(
+                    topic,
+                    "Timed out after " + OPERATION_TIMEOUT + " trying to " + action + " topic '" + topic + "'",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicAdminException(topic, "Interrupted while trying to " + action + " topic '" + topic + "'", e);

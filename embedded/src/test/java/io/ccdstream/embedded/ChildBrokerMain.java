@@ -19,8 +19,7 @@ public final class ChildBrokerMain {
     static final String ACKED_LINE = "ACKED ";
     private static final long MAX_LIFETIME_MS = 120_000;
 
-    private ChildBrokerMain() {
-    }
+    private ChildBrokerMain() {}
 
     public static void main(String[] args) throws Exception {
         exitWhenParentGoes();
@@ -41,16 +40,18 @@ public final class ChildBrokerMain {
     }
 
     private static void exitWhenParentGoes() {
-        Thread watcher = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // keep reading until the parent closes the pipe
-                }
-            } catch (IOException e) {
-                // treated like a closed pipe
-            }
-            Runtime.getRuntime().halt(3);
-        }, "parent-watcher");
+        Thread watcher = new Thread(
+                () -> {
+                    try {
+                        while (System.in.read() >= 0) {
+                            // keep reading until the parent closes the pipe
+                        }
+                    } catch (IOException e) {
+                        // treated like a closed pipe
+                    }
+                    Runtime.getRuntime().halt(3);
+                },
+                "parent-watcher");
         watcher.setDaemon(true);
         watcher.start();
     }

@@ -1,16 +1,15 @@
 package io.ccdstream.embedded;
 
-import io.ccdstream.topics.TopicSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.ccdstream.topics.TopicSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,7 +28,8 @@ class EmbeddedKafkaBrokerIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
+        broker = EmbeddedKafkaBroker.start(
+                EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
     }
 
     @AfterAll
@@ -88,7 +88,7 @@ class EmbeddedKafkaBrokerIT {
         // When / Then
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
             assertThatCode(() -> producer.send(new ProducerRecord<>("big", payload))
-                    .get(TestClients.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                            .get(TestClients.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                     .doesNotThrowAnyException();
         }
     }

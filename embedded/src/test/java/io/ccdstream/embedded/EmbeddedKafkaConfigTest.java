@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import kafka.server.KafkaConfig;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,8 @@ class EmbeddedKafkaConfigTest {
 
     @Test
     void shouldDefaultToLoopbackAndFreePorts() {
-        EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder().setDataDir(DIR).build();
+        EmbeddedKafkaConfig config =
+                EmbeddedKafkaConfig.builder().setDataDir(DIR).build();
 
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isZero();
@@ -34,45 +34,59 @@ class EmbeddedKafkaConfigTest {
 
     @Test
     void shouldRejectWildcardHostBecauseItCannotBeAdvertised() {
-        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder().setDataDir(DIR).optHost("0.0.0.0").build())
+        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder()
+                        .setDataDir(DIR)
+                        .optHost("0.0.0.0")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0.0.0.0");
     }
 
     @Test
     void shouldRejectPortOutOfRange() {
-        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder().setDataDir(DIR).optPort(70_000).build())
+        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder()
+                        .setDataDir(DIR)
+                        .optPort(70_000)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port");
     }
 
     @Test
     void shouldRejectSamePortForClientsAndController() {
-        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder().setDataDir(DIR).optPort(9092).optControllerPort(9092)
-                .build())
+        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder()
+                        .setDataDir(DIR)
+                        .optPort(9092)
+                        .optControllerPort(9092)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("9092");
     }
 
     @Test
     void shouldRejectNonPositiveStartupTimeout() {
-        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder().setDataDir(DIR).optStartupTimeout(Duration.ZERO)
-                .build())
+        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder()
+                        .setDataDir(DIR)
+                        .optStartupTimeout(Duration.ZERO)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("startupTimeout");
     }
 
     @Test
     void shouldRejectOverrideOfManagedListenerConfig() {
-        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder().setDataDir(DIR)
-                .optBrokerProperty("listeners", "PLAINTEXT://0.0.0.0:9092").build())
+        assertThatThrownBy(() -> EmbeddedKafkaConfig.builder()
+                        .setDataDir(DIR)
+                        .optBrokerProperty("listeners", "PLAINTEXT://0.0.0.0:9092")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'listeners'");
     }
 
     @Test
     void shouldLetBrokerPropertiesOverrideDefaults() {
-        EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder().setDataDir(DIR)
+        EmbeddedKafkaConfig config = EmbeddedKafkaConfig.builder()
+                .setDataDir(DIR)
                 .optBrokerProperty("message.max.bytes", "123456")
                 .optBrokerProperties(Map.of("log.retention.hours", "1"))
                 .build();
@@ -93,10 +107,14 @@ class EmbeddedKafkaConfigTest {
                 EmbeddedKafkaConfig.builder().setDataDir(DIR).build(), 1111, 2222);
 
         // A misspelt key would be ignored by Kafka with a mere warning.
-        assertThat(props.keySet()).allSatisfy(key -> assertThat(KafkaConfig.configType(key).isDefined())
-                .as("known broker config %s", key).isTrue());
-        assertThat(EmbeddedKafkaConfig.RESERVED_KEYS).allSatisfy(key ->
-                assertThat(KafkaConfig.configType(key).isDefined()).as("known broker config %s", key).isTrue());
+        assertThat(props.keySet())
+                .allSatisfy(key -> assertThat(KafkaConfig.configType(key).isDefined())
+                        .as("known broker config %s", key)
+                        .isTrue());
+        assertThat(EmbeddedKafkaConfig.RESERVED_KEYS)
+                .allSatisfy(key -> assertThat(KafkaConfig.configType(key).isDefined())
+                        .as("known broker config %s", key)
+                        .isTrue());
     }
 
     @Test
@@ -105,6 +123,7 @@ class EmbeddedKafkaConfigTest {
                 EmbeddedKafkaConfig.builder().setDataDir(DIR).build(), 1111, 2222);
 
         assertThat(Integer.parseInt(props.get("message.max.bytes"))).isGreaterThan(2 * 1024 * 1024);
-        assertThat(Integer.parseInt(props.get("log.cleaner.dedupe.buffer.size"))).isLessThanOrEqualTo(2 * 1024 * 1024);
+        assertThat(Integer.parseInt(props.get("log.cleaner.dedupe.buffer.size")))
+                .isLessThanOrEqualTo(2 * 1024 * 1024);
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,18 +22,24 @@ final class TestClients {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private TestClients() {
-    }
+    private TestClients() {}
 
     static Map<String, Object> producerConfig(String bootstrapServers) {
         return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                (int) TIMEOUT.toMillis());
     }
 
     /** Sends each value (keyed by itself) and waits for every acknowledgement. */
@@ -55,12 +60,12 @@ final class TestClients {
      * Reads the topic from the beginning until {@code expected} records arrived or {@link #TIMEOUT} passed, then
      * keeps polling briefly so that extra records would show up too.
      */
-    static List<String> consumeAll(String bootstrapServers, String topic, int expected,
-                                   String isolationLevel) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers,
-                isolationLevel))) {
+    static List<String> consumeAll(String bootstrapServers, String topic, int expected, String isolationLevel) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(consumerConfig(bootstrapServers, isolationLevel))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<String> values = new ArrayList<>();
@@ -73,8 +78,7 @@ final class TestClients {
         }
     }
 
-    private static void pollInto(KafkaConsumer<String, String> consumer, List<String> values,
-                                 Duration timeout) {
+    private static void pollInto(KafkaConsumer<String, String> consumer, List<String> values, Duration timeout) {
         for (ConsumerRecord<String, String> record : consumer.poll(timeout)) {
             values.add(record.value());
         }
@@ -82,11 +86,16 @@ final class TestClients {
 
     private static Map<String, Object> consumerConfig(String bootstrapServers, String isolationLevel) {
         return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                isolationLevel,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class);
     }
 
     static List<String> values(String prefix, int count) {

@@ -1,14 +1,13 @@
 package io.ccdstream.embedded;
 
-import io.ccdstream.topics.TopicSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ccdstream.topics.TopicSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -30,7 +29,8 @@ class TopicAdminIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
+        broker = EmbeddedKafkaBroker.start(
+                EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
     }
 
@@ -72,8 +72,8 @@ class TopicAdminIT {
         // Given: created elsewhere with the broker defaults (delete policy)
         admin.createTopics(List.of(new NewTopic("drifted", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         // When
-        EnsureTopicsResult result = TopicAdmin.ensureTopics(admin,
-                List.of(new TopicSpec("drifted", 1, (short) 1, Map.of("cleanup.policy", "compact"))));
+        EnsureTopicsResult result = TopicAdmin.ensureTopics(
+                admin, List.of(new TopicSpec("drifted", 1, (short) 1, Map.of("cleanup.policy", "compact"))));
         // Then
         assertThat(result.reconfigured()).containsExactly("drifted");
         assertThat(describeConfig("drifted").get("cleanup.policy").value()).isEqualTo("compact");
@@ -86,7 +86,8 @@ class TopicAdminIT {
         assertThatThrownBy(() -> TopicAdmin.ensureTopics(admin, List.of(invalid)))
                 .isInstanceOf(TopicAdminException.class)
                 .hasMessageContaining("'bad-config'")
-                .extracting(e -> ((TopicAdminException) e).topic()).isEqualTo("bad-config");
+                .extracting(e -> ((TopicAdminException) e).topic())
+                .isEqualTo("bad-config");
     }
 
     @Test
@@ -116,10 +117,16 @@ class TopicAdminIT {
 
     private static Config describeConfig(String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        return admin.describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource);
     }
 
     private static TopicDescription describeTopic(String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        return admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
     }
 }

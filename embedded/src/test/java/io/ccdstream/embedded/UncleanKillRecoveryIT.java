@@ -1,8 +1,8 @@
 package io.ccdstream.embedded;
 
-import io.ccdstream.topics.TopicSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccdstream.topics.TopicSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,9 @@ class UncleanKillRecoveryIT {
             output.awaitLineStartingWith(ChildBrokerMain.ACKED_LINE, CHILD_TIMEOUT);
             // When
             child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("killed child exited").isTrue();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS))
+                    .as("killed child exited")
+                    .isTrue();
         } finally {
             child.destroyForcibly();
         }
@@ -62,9 +63,18 @@ class UncleanKillRecoveryIT {
 
     private Process launchChild() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), ChildBrokerMain.class.getName(),
-                dataDir.toString(), "0", TOPIC, Integer.toString(RECORDS))
+        return new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ChildBrokerMain.class.getName(),
+                        dataDir.toString(),
+                        "0",
+                        TOPIC,
+                        Integer.toString(RECORDS))
                 .redirectErrorStream(true)
                 .start();
     }
@@ -82,8 +92,8 @@ class UncleanKillRecoveryIT {
         }
 
         private void drain(Process process) {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     lines.add(line);
                 }

@@ -33,15 +33,16 @@ class KafkaSchemaStoreDurabilityIT {
     @TempDir
     Path dataDir;
 
-    private record Snapshot(int image1, int image2, int other, int copy) { }
+    private record Snapshot(int image1, int image2, int other, int copy) {}
 
     private EmbeddedKafkaBroker startBroker() {
-        return EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
+        return EmbeddedKafkaBroker.start(
+                EmbeddedKafkaConfig.builder().setDataDir(dataDir).build());
     }
 
     private static EmbeddedSchemaRegistry startRegistry(EmbeddedKafkaBroker broker) {
-        return EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistryConfig(Map.of(
-            EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())));
+        return EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistryConfig(
+                Map.of(EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())));
     }
 
     private static SchemaRegistryClient clientOf(EmbeddedSchemaRegistry registry) {
@@ -51,30 +52,35 @@ class KafkaSchemaStoreDurabilityIT {
     @Test
     void shouldKeepIdsVersionsAndSettingsAcrossRestartOfRegistryAndBroker() throws Exception {
         Snapshot before;
-        try (EmbeddedKafkaBroker broker = startBroker(); EmbeddedSchemaRegistry registry = startRegistry(broker)) {
+        try (EmbeddedKafkaBroker broker = startBroker();
+                EmbeddedSchemaRegistry registry = startRegistry(broker)) {
             before = registerEverything(clientOf(registry));
             assertStoreTopicIsCompactedWithOnePartition(broker);
         }
 
-        try (EmbeddedKafkaBroker broker = startBroker(); EmbeddedSchemaRegistry registry = startRegistry(broker)) {
+        try (EmbeddedKafkaBroker broker = startBroker();
+                EmbeddedSchemaRegistry registry = startRegistry(broker)) {
             SchemaRegistryClient client = clientOf(registry);
 
             assertThat(client.listSubjects()).containsExactly("copy-value", "images-value", "others-value");
-            assertThat(client.getVersion("images-value", 1)).isEqualTo(
-                new RegisteredSchema("images-value", 1, before.image1(), IMAGE_V1));
-            assertThat(client.getLatest("images-value")).isEqualTo(
-                new RegisteredSchema("images-value", 2, before.image2(), IMAGE_V2));
+            assertThat(client.getVersion("images-value", 1))
+                    .isEqualTo(new RegisteredSchema("images-value", 1, before.image1(), IMAGE_V1));
+            assertThat(client.getLatest("images-value"))
+                    .isEqualTo(new RegisteredSchema("images-value", 2, before.image2(), IMAGE_V2));
             assertThat(client.getLatest("others-value").id()).isEqualTo(before.other());
             assertThat(client.getLatest("copy-value").id()).isEqualTo(before.image1());
             assertThat(client.getById(before.other())).isEqualTo(OTHER);
             assertThat(client.getConfig()).isEqualTo(CompatibilityLevel.FULL);
             assertThat(client.getConfig("others-value")).isEqualTo(CompatibilityLevel.NONE);
-            assertThat(client.register("images-value", IMAGE_V2)).as("idempotent after restart").isEqualTo(before.image2());
+            assertThat(client.register("images-value", IMAGE_V2))
+                    .as("idempotent after restart")
+                    .isEqualTo(before.image2());
 
             Schema fresh = new Schema.Parser().parse("""
                 {"type":"record","name":"Fresh","namespace":"t","fields":[]}""");
-            assertThat(client.register("others-value", fresh)).as("ids are never reused")
-                .isEqualTo(before.other() + 1);
+            assertThat(client.register("others-value", fresh))
+                    .as("ids are never reused")
+                    .isEqualTo(before.other() + 1);
             assertThat(client.listVersions("others-value")).containsExactly(1, 2);
         }
     }
@@ -93,14 +99,21 @@ class KafkaSchemaStoreDurabilityIT {
     }
 
     private static void assertStoreTopicIsCompactedWithOnePartition(EmbeddedKafkaBroker broker) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicDescription topic = admin.describeTopics(Set.of("_schemas")).allTopicNames()
-                .get(30, TimeUnit.SECONDS).get("_schemas");
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicDescription topic = admin.describeTopics(Set.of("_schemas"))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get("_schemas");
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "_schemas");
-            Config config = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            Config config = admin.describeConfigs(Set.of(resource))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(resource);
 
             assertThat(topic.partitions()).hasSize(1);
-            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
+                    .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
         }
     }
 }

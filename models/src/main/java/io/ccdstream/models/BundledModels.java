@@ -21,15 +21,18 @@ public final class BundledModels {
 
     private static final String ROOT = "/io/ccdstream/models/";
 
-    private BundledModels() {
-    }
+    private BundledModels() {}
 
     /**
      * Extracts bundled model {@code name} into {@code targetDir}/{@code name} (replacing what is there)
      * and returns that directory.
      */
     public static Path extract(String name, Path targetDir) {
-        List<String> files = read(name, "files.txt").lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> files = read(name, "files.txt")
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
         Path dir = targetDir.resolve(name);
         try {
             Files.createDirectories(dir);

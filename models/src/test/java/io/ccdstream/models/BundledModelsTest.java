@@ -22,7 +22,6 @@ class BundledModelsTest {
 
     @Test
     void shouldNameTheMissingModel(@TempDir Path temp) {
-        assertThatThrownBy(() -> BundledModels.extract("no-such-model", temp))
-            .hasMessageContaining("no-such-model");
+        assertThatThrownBy(() -> BundledModels.extract("no-such-model", temp)).hasMessageContaining("no-such-model");
     }
 }

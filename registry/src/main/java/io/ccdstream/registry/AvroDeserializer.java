@@ -109,11 +109,15 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         int schemaId = WireFormat.schemaId(data, topic, isKey);
         DatumReader<Object> reader = readerFor(schemaId, topic);
         try {
-            return (T) reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                data.length - WireFormat.HEADER_SIZE, null));
+            return (T) reader.read(
+                    null,
+                    DecoderFactory.get()
+                            .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null));
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot decode Avro " + part() + " from topic " + topic
-                + " with writer schema id " + schemaId + ": " + e, e);
+            throw new SerializationException(
+                    "Cannot decode Avro " + part() + " from topic " + topic + " with writer schema id " + schemaId
+                            + ": " + e,
+                    e);
         }
     }
 
@@ -133,8 +137,10 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             return client.getById(schemaId);
         } catch (SchemaRegistryException e) {
             if (e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND || e.status() == 404) {
-                throw new SerializationException("Unknown schema id " + schemaId + " at start of " + part()
-                    + " from topic " + topic + ": the schema registry has no such schema", e);
+                throw new SerializationException(
+                        "Unknown schema id " + schemaId + " at start of " + part() + " from topic " + topic
+                                + ": the schema registry has no such schema",
+                        e);
             }
             throw e;
         }
@@ -148,7 +154,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             Class<?> generated = specificData.getClass(writer);
             if (generated == null) {
                 throw new SerializationException("specific.avro.reader is set but no generated class "
-                    + writer.getFullName() + " is on the class path, for " + part() + " from topic " + topic);
+                        + writer.getFullName() + " is on the class path, for " + part() + " from topic " + topic);
             }
             return new SpecificDatumReader<>(writer, specificData.getSchema(generated), specificData);
         }

@@ -51,8 +51,8 @@ public class AvroSerde<T> implements Serde<T> {
      * @param <T>    the record type
      * @return the serde, ready to use
      */
-    public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> type, Map<String, ?> config,
-                                                                   boolean isKey) {
+    public static <T extends SpecificRecord> AvroSerde<T> specific(
+            Class<T> type, Map<String, ?> config, boolean isKey) {
         return specific(type, null, config, isKey);
     }
 
@@ -66,9 +66,8 @@ public class AvroSerde<T> implements Serde<T> {
      * @param <T>    the record type
      * @return the serde, ready to use
      */
-    public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> type,
-                                                                   SchemaRegistryClient client,
-                                                                   Map<String, ?> config, boolean isKey) {
+    public static <T extends SpecificRecord> AvroSerde<T> specific(
+            Class<T> type, SchemaRegistryClient client, Map<String, ?> config, boolean isKey) {
         AvroSerde<T> serde = new AvroSerde<>(client, type);
         serde.configure(config, isKey);
         return serde;
@@ -82,8 +81,7 @@ public class AvroSerde<T> implements Serde<T> {
      * @param isKey  whether the serde is for keys or values
      * @return the serde, ready to use
      */
-    public static AvroSerde<GenericRecord> generic(SchemaRegistryClient client, Map<String, ?> config,
-                                                   boolean isKey) {
+    public static AvroSerde<GenericRecord> generic(SchemaRegistryClient client, Map<String, ?> config, boolean isKey) {
         AvroSerde<GenericRecord> serde = new AvroSerde<>(client, null);
         serde.configure(config, isKey);
         return serde;

@@ -43,9 +43,9 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T> implements Serializer<T> {
 
-    private record Target(int id, Schema schema) { }
+    private record Target(int id, Schema schema) {}
 
-    private record WriterKey(Schema schema, Class<?> type) { }
+    private record WriterKey(Schema schema, Class<?> type) {}
 
     private final ConcurrentMap<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Target> latest = new ConcurrentHashMap<>();
@@ -102,7 +102,7 @@ public class AvroSerializer<T> implements Serializer<T> {
             return container.getSchema();
         }
         throw new SerializationException("AvroSerializer writes GenericRecord or SpecificRecord, got "
-            + data.getClass().getName() + " for " + part() + " of topic " + topic);
+                + data.getClass().getName() + " for " + part() + " of topic " + topic);
     }
 
     private Target target(String subject, Schema schema) {
@@ -121,33 +121,41 @@ public class AvroSerializer<T> implements Serializer<T> {
             if (e.status() == SchemaRegistryException.NO_RESPONSE || e.status() >= 500) {
                 throw e;
             }
-            throw new SerializationException("Cannot get a schema id for subject " + subject + " (auto.register.schemas="
-                + config.autoRegisterSchemas() + ", use.latest.version=" + config.useLatestVersion() + "): "
-                + e.getMessage(), e);
+            throw new SerializationException(
+                    "Cannot get a schema id for subject " + subject + " (auto.register.schemas="
+                            + config.autoRegisterSchemas() + ", use.latest.version=" + config.useLatestVersion() + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     private Object convert(Object data, Schema schema, Target target, String subject) {
         SchemaCompatibility.SchemaPairCompatibility compatibility =
-            SchemaCompatibility.checkReaderWriterCompatibility(target.schema(), schema);
+                SchemaCompatibility.checkReaderWriterCompatibility(target.schema(), schema);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new SerializationException("Record schema " + schema.getFullName() + " cannot be written as the latest"
-                + " schema (id " + target.id() + ") of subject " + subject + ": " + compatibility.getDescription());
+            throw new SerializationException(
+                    "Record schema " + schema.getFullName() + " cannot be written as the latest" + " schema (id "
+                            + target.id() + ") of subject " + subject + ": " + compatibility.getDescription());
         }
         byte[] own = encode(-1, writerFor(schema, data), data);
         try {
-            return new GenericDatumReader<>(schema, target.schema(), GenericData.get()).read(null,
-                DecoderFactory.get().binaryDecoder(own, WireFormat.HEADER_SIZE, own.length - WireFormat.HEADER_SIZE,
-                    null));
+            return new GenericDatumReader<>(schema, target.schema(), GenericData.get())
+                    .read(
+                            null,
+                            DecoderFactory.get()
+                                    .binaryDecoder(
+                                            own, WireFormat.HEADER_SIZE, own.length - WireFormat.HEADER_SIZE, null));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot convert record to the latest schema of subject " + subject, e);
         }
     }
 
     private DatumWriter<Object> writerFor(Schema schema, Object datum) {
-        return writers.computeIfAbsent(new WriterKey(schema, datum.getClass()), key -> datum instanceof SpecificRecord
-            ? new SpecificDatumWriter<>(key.schema(), SpecificData.getForClass(key.type()))
-            : new GenericDatumWriter<>(key.schema(), GenericData.get()));
+        return writers.computeIfAbsent(
+                new WriterKey(schema, datum.getClass()),
+                key -> datum instanceof SpecificRecord
+                        ? new SpecificDatumWriter<>(key.schema(), SpecificData.getForClass(key.type()))
+                        : new GenericDatumWriter<>(key.schema(), GenericData.get()));
     }
 
     private byte[] encode(int schemaId, DatumWriter<Object> writer, Object datum) {
@@ -158,8 +166,8 @@ public class AvroSerializer<T> implements Serializer<T> {
             writer.write(datum, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot encode Avro " + part() + " with schema id " + schemaId + ": "
-                + e.getMessage(), e);
+            throw new SerializationException(
+                    "Cannot encode Avro " + part() + " with schema id " + schemaId + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
     }

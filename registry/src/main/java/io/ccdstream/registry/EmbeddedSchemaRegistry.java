@@ -42,8 +42,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final RegistryHttpHandler handler;
     private final String url;
 
-    private EmbeddedSchemaRegistry(EmbeddedSchemaRegistryConfig config, SchemaStore store)
-        throws IOException {
+    private EmbeddedSchemaRegistry(EmbeddedSchemaRegistryConfig config, SchemaStore store) throws IOException {
         this.store = store;
         this.handler = new RegistryHttpHandler(new RegistryService(store, config.defaultCompatibilityLevel()));
         URI listener = config.listener();
@@ -56,7 +55,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         server.createContext("/", handler);
         server.setExecutor(executor);
         server.start();
-        this.url = "http://" + hostForUrl(listener.getHost()) + ":" + server.getAddress().getPort();
+        this.url = "http://" + hostForUrl(listener.getHost()) + ":"
+                + server.getAddress().getPort();
     }
 
     /**
@@ -70,8 +70,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      */
     public static EmbeddedSchemaRegistry start(EmbeddedSchemaRegistryConfig config) {
         if (config.bootstrapServers().isEmpty()) {
-            LOG.warn("Schema registry keeps its schemas in memory: set {} to keep them across restarts",
-                EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG);
+            LOG.warn(
+                    "Schema registry keeps its schemas in memory: set {} to keep them across restarts",
+                    EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG);
             return start(config, new InMemorySchemaStore());
         }
         return start(config, new KafkaSchemaStore(config));

@@ -17,56 +17,92 @@ public class EmbeddedSchemaRegistryConfig extends AbstractConfig {
 
     /** The address to serve on, as one {@code http://host:port} URL; port 0 picks a free port. */
     public static final String LISTENERS_CONFIG = "listeners";
+
     private static final String LISTENERS_DOC = "Address to serve the REST API on, as http://host:port."
-        + " Port 0 picks a free port (read it back from url()). Binds loopback by default; use"
-        + " http://0.0.0.0:8081 to serve other hosts.";
+            + " Port 0 picks a free port (read it back from url()). Binds loopback by default; use"
+            + " http://0.0.0.0:8081 to serve other hosts.";
 
     /** Kafka cluster holding the registry's topic; empty keeps the state in memory only. */
     public static final String KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG = "kafkastore.bootstrap.servers";
+
     private static final String KAFKASTORE_BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap servers of the cluster"
-        + " that stores registered schemas and settings. Empty keeps them in memory: nothing survives"
-        + " a restart.";
+            + " that stores registered schemas and settings. Empty keeps them in memory: nothing survives"
+            + " a restart.";
 
     /** The compacted topic holding registered schemas and settings. */
     public static final String KAFKASTORE_TOPIC_CONFIG = "kafkastore.topic";
+
     private static final String KAFKASTORE_TOPIC_DOC = "Compacted, single-partition topic holding"
-        + " registered schemas and compatibility settings; created when missing.";
+            + " registered schemas and compatibility settings; created when missing.";
 
     /** Replication factor of the topic when created, capped at the number of brokers. */
     public static final String KAFKASTORE_TOPIC_REPLICATION_FACTOR_CONFIG = "kafkastore.topic.replication.factor";
+
     private static final String KAFKASTORE_TOPIC_REPLICATION_FACTOR_DOC = "Replication factor of the store"
-        + " topic when the registry creates it; a cluster with fewer brokers gets one replica per broker.";
+            + " topic when the registry creates it; a cluster with fewer brokers gets one replica per broker.";
 
     /** How long one write may wait for the broker's acknowledgement. */
     public static final String KAFKASTORE_TIMEOUT_MS_CONFIG = "kafkastore.timeout.ms";
+
     private static final String KAFKASTORE_TIMEOUT_MS_DOC = "How long a registration or setting change waits"
-        + " for Kafka to acknowledge its record before failing with error 50001, in milliseconds.";
+            + " for Kafka to acknowledge its record before failing with error 50001, in milliseconds.";
 
     /** How long start-up may take to create and read the topic. */
     public static final String KAFKASTORE_INIT_TIMEOUT_MS_CONFIG = "kafkastore.init.timeout.ms";
-    private static final String KAFKASTORE_INIT_TIMEOUT_MS_DOC = "How long start-up may take to create the"
-        + " store topic and read it to the end, in milliseconds.";
+
+    private static final String KAFKASTORE_INIT_TIMEOUT_MS_DOC =
+            "How long start-up may take to create the" + " store topic and read it to the end, in milliseconds.";
 
     /** The global compatibility level until one is set through the API. */
     public static final String SCHEMA_COMPATIBILITY_LEVEL_CONFIG = "schema.compatibility.level";
+
     private static final String SCHEMA_COMPATIBILITY_LEVEL_DOC = "Global compatibility level used until one"
-        + " is set with PUT /config: none, backward, backward_transitive, forward, forward_transitive,"
-        + " full or full_transitive.";
+            + " is set with PUT /config: none, backward, backward_transitive, forward, forward_transitive,"
+            + " full or full_transitive.";
 
     private static final ConfigDef CONFIG = new ConfigDef()
-        .define(LISTENERS_CONFIG, Type.STRING, "http://127.0.0.1:0", Importance.HIGH, LISTENERS_DOC)
-        .define(KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH,
-            KAFKASTORE_BOOTSTRAP_SERVERS_DOC)
-        .define(KAFKASTORE_TOPIC_CONFIG, Type.STRING, "_schemas", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-            KAFKASTORE_TOPIC_DOC)
-        .define(KAFKASTORE_TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 3, ConfigDef.Range.atLeast(1),
-            Importance.MEDIUM, KAFKASTORE_TOPIC_REPLICATION_FACTOR_DOC)
-        .define(KAFKASTORE_TIMEOUT_MS_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
-            KAFKASTORE_TIMEOUT_MS_DOC)
-        .define(KAFKASTORE_INIT_TIMEOUT_MS_CONFIG, Type.INT, 60_000, ConfigDef.Range.atLeast(1), Importance.LOW,
-            KAFKASTORE_INIT_TIMEOUT_MS_DOC)
-        .define(SCHEMA_COMPATIBILITY_LEVEL_CONFIG, Type.STRING, "backward",
-            ConfigDef.CaseInsensitiveValidString.in(levelNames()), Importance.MEDIUM, SCHEMA_COMPATIBILITY_LEVEL_DOC);
+            .define(LISTENERS_CONFIG, Type.STRING, "http://127.0.0.1:0", Importance.HIGH, LISTENERS_DOC)
+            .define(
+                    KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    KAFKASTORE_BOOTSTRAP_SERVERS_DOC)
+            .define(
+                    KAFKASTORE_TOPIC_CONFIG,
+                    Type.STRING,
+                    "_schemas",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    KAFKASTORE_TOPIC_DOC)
+            .define(
+                    KAFKASTORE_TOPIC_REPLICATION_FACTOR_CONFIG,
+                    Type.SHORT,
+                    (short) 3,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    KAFKASTORE_TOPIC_REPLICATION_FACTOR_DOC)
+            .define(
+                    KAFKASTORE_TIMEOUT_MS_CONFIG,
+                    Type.INT,
+                    10_000,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    KAFKASTORE_TIMEOUT_MS_DOC)
+            .define(
+                    KAFKASTORE_INIT_TIMEOUT_MS_CONFIG,
+                    Type.INT,
+                    60_000,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    KAFKASTORE_INIT_TIMEOUT_MS_DOC)
+            .define(
+                    SCHEMA_COMPATIBILITY_LEVEL_CONFIG,
+                    Type.STRING,
+                    "backward",
+                    ConfigDef.CaseInsensitiveValidString.in(levelNames()),
+                    Importance.MEDIUM,
+                    SCHEMA_COMPATIBILITY_LEVEL_DOC);
 
     /**
      * @param props the settings; all have defaults
@@ -123,7 +159,8 @@ public class EmbeddedSchemaRegistryConfig extends AbstractConfig {
 
     /** @return the global compatibility level before any is set through the API */
     public CompatibilityLevel defaultCompatibilityLevel() {
-        return CompatibilityLevel.parse(getString(SCHEMA_COMPATIBILITY_LEVEL_CONFIG)).orElseThrow();
+        return CompatibilityLevel.parse(getString(SCHEMA_COMPATIBILITY_LEVEL_CONFIG))
+                .orElseThrow();
     }
 
     private static String[] levelNames() {

@@ -54,7 +54,7 @@ public final class KafkaSchemaStore implements SchemaStore {
     public KafkaSchemaStore(EmbeddedSchemaRegistryConfig config) {
         if (config.bootstrapServers().isEmpty()) {
             throw new IllegalArgumentException(EmbeddedSchemaRegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG
-                + " must be set for a Kafka-backed schema store");
+                    + " must be set for a Kafka-backed schema store");
         }
         this.config = config;
         this.partition = new TopicPartition(config.topic(), 0);
@@ -68,7 +68,8 @@ public final class KafkaSchemaStore implements SchemaStore {
             ensureTopic(deadline);
             return readToEnd(deadline);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            throw storeError("Cannot read schema store topic " + config.topic() + " at " + config.bootstrapServers(), e);
+            throw storeError(
+                    "Cannot read schema store topic " + config.topic() + " at " + config.bootstrapServers(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw storeError("Interrupted reading schema store topic " + config.topic(), e);
@@ -77,8 +78,8 @@ public final class KafkaSchemaStore implements SchemaStore {
 
     @Override
     public void append(StoreRecord record) {
-        ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(config.topic(), 0,
-            StoreRecordCodec.key(record), StoreRecordCodec.value(record));
+        ProducerRecord<byte[], byte[]> message =
+                new ProducerRecord<>(config.topic(), 0, StoreRecordCodec.key(record), StoreRecordCodec.value(record));
         try {
             producer.send(message).get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -94,9 +95,9 @@ public final class KafkaSchemaStore implements SchemaStore {
         producer.close(config.writeTimeout());
     }
 
-    private void ensureTopic(Instant deadline) throws ExecutionException, InterruptedException,
-        TimeoutException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+    private void ensureTopic(Instant deadline) throws ExecutionException, InterruptedException, TimeoutException {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             Optional<TopicDescription> existing = describe(admin, deadline);
             if (existing.isPresent()) {
                 checkLayout(existing.get());
@@ -107,10 +108,12 @@ public final class KafkaSchemaStore implements SchemaStore {
     }
 
     private Optional<TopicDescription> describe(Admin admin, Instant deadline)
-        throws ExecutionException, InterruptedException, TimeoutException {
+            throws ExecutionException, InterruptedException, TimeoutException {
         try {
-            return Optional.of(admin.describeTopics(Set.of(config.topic())).allTopicNames()
-                .get(remaining(deadline), TimeUnit.MILLISECONDS).get(config.topic()));
+            return Optional.of(admin.describeTopics(Set.of(config.topic()))
+                    .allTopicNames()
+                    .get(remaining(deadline), TimeUnit.MILLISECONDS)
+                    .get(config.topic()));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return Optional.empty();
@@ -122,20 +125,25 @@ public final class KafkaSchemaStore implements SchemaStore {
     private void checkLayout(TopicDescription topic) {
         if (topic.partitions().size() != 1) {
             throw new IllegalStateException("Schema store topic " + config.topic() + " has "
-                + topic.partitions().size() + " partitions; it must have exactly 1 so that records stay ordered");
+                    + topic.partitions().size() + " partitions; it must have exactly 1 so that records stay ordered");
         }
     }
 
     private void create(Admin admin, Instant deadline)
-        throws ExecutionException, InterruptedException, TimeoutException {
-        int brokers = admin.describeCluster().nodes().get(remaining(deadline), TimeUnit.MILLISECONDS).size();
+            throws ExecutionException, InterruptedException, TimeoutException {
+        int brokers = admin.describeCluster()
+                .nodes()
+                .get(remaining(deadline), TimeUnit.MILLISECONDS)
+                .size();
         short replication = (short) Math.max(1, Math.min(config.replicationFactor(), brokers));
         NewTopic topic = new NewTopic(config.topic(), 1, replication)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try {
             admin.createTopics(List.of(topic)).all().get(remaining(deadline), TimeUnit.MILLISECONDS);
-            LOG.info("Created schema store topic {} (compacted, 1 partition, replication {})", config.topic(),
-                replication);
+            LOG.info(
+                    "Created schema store topic {} (compacted, 1 partition, replication {})",
+                    config.topic(),
+                    replication);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -145,15 +153,15 @@ public final class KafkaSchemaStore implements SchemaStore {
 
     private List<StoreRecord> readToEnd(Instant deadline) {
         List<StoreRecord> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(),
-            new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long end = consumer.endOffsets(List.of(partition), Duration.ofMillis(remaining(deadline)))
-                .get(partition);
+                    .get(partition);
             while (consumer.position(partition, Duration.ofMillis(remaining(deadline))) < end) {
                 consumer.poll(Duration.ofMillis(Math.min(500, remaining(deadline))))
-                    .forEach(message -> decode(message).ifPresent(records::add));
+                        .forEach(message -> decode(message).ifPresent(records::add));
             }
         }
         LOG.info("Read {} records from schema store topic {}", records.size(), config.topic());
@@ -164,7 +172,11 @@ public final class KafkaSchemaStore implements SchemaStore {
         try {
             return StoreRecordCodec.decode(message.key(), message.value());
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Skipping unreadable record at offset {} of {}: {}", message.offset(), config.topic(), e.toString());
+            LOG.warn(
+                    "Skipping unreadable record at offset {} of {}: {}",
+                    message.offset(),
+                    config.topic(),
+                    e.toString());
             return Optional.empty();
         }
     }
@@ -172,21 +184,32 @@ public final class KafkaSchemaStore implements SchemaStore {
     private Map<String, Object> producerProps() {
         int timeoutMs = (int) Math.max(config.writeTimeout().toMillis(), 1_000);
         return Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 0,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-            ProducerConfig.CLIENT_ID_CONFIG, "schema-registry-store-producer");
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                timeoutMs,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                timeoutMs,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "schema-registry-store-producer");
     }
 
     private Map<String, Object> consumerProps() {
         return Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.CLIENT_ID_CONFIG, "schema-registry-store-reader");
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "schema-registry-store-reader");
     }
 
     private static long remaining(Instant deadline) {

@@ -30,7 +30,7 @@ final class RegistryHttp {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttp.class);
 
-    private record Endpoint(URI base, String authorization) { }
+    private record Endpoint(URI base, String authorization) {}
 
     private final ObjectMapper json = new ObjectMapper();
     private final List<Endpoint> endpoints;
@@ -41,8 +41,9 @@ final class RegistryHttp {
     RegistryHttp(SchemaRegistryClientConfig config) {
         this.endpoints = endpoints(config);
         this.http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.HTTP_CONNECT_TIMEOUT_MS_CONFIG)))
-            .build();
+                .connectTimeout(
+                        Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.HTTP_CONNECT_TIMEOUT_MS_CONFIG)))
+                .build();
         this.requestTimeout = Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.HTTP_READ_TIMEOUT_MS_CONFIG));
     }
 
@@ -78,23 +79,32 @@ final class RegistryHttp {
                 preferred.set(index);
                 return result;
             } catch (IOException e) {
-                LOG.debug("Schema registry {} unreachable for {} {}: {}", endpoints.get(index).base(), method, path,
-                    e.toString());
+                LOG.debug(
+                        "Schema registry {} unreachable for {} {}: {}",
+                        endpoints.get(index).base(),
+                        method,
+                        path,
+                        e.toString());
                 last = e;
             }
         }
-        throw new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE, SchemaRegistryException.NO_RESPONSE,
-            "No schema registry reachable at " + endpoints.stream().map(Endpoint::base).toList() + " for "
-                + method + " " + path + ": " + last, last);
+        throw new SchemaRegistryException(
+                SchemaRegistryException.NO_RESPONSE,
+                SchemaRegistryException.NO_RESPONSE,
+                "No schema registry reachable at "
+                        + endpoints.stream().map(Endpoint::base).toList() + " for " + method + " " + path + ": " + last,
+                last);
     }
 
-    private JsonNode sendTo(Endpoint endpoint, String method, String path, String payload)
-        throws IOException {
+    private JsonNode sendTo(Endpoint endpoint, String method, String path, String payload) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(resolve(endpoint.base(), path))
-            .timeout(requestTimeout)
-            .header("Accept", CONTENT_TYPE)
-            .method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
+                .timeout(requestTimeout)
+                .header("Accept", CONTENT_TYPE)
+                .method(
+                        method,
+                        payload == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
         if (payload != null) {
             request.header("Content-Type", CONTENT_TYPE);
         }
@@ -106,8 +116,11 @@ final class RegistryHttp {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE,
-                SchemaRegistryException.NO_RESPONSE, "Interrupted during " + method + " " + path, e);
+            throw new SchemaRegistryException(
+                    SchemaRegistryException.NO_RESPONSE,
+                    SchemaRegistryException.NO_RESPONSE,
+                    "Interrupted during " + method + " " + path,
+                    e);
         }
         return parse(method, path, response);
     }
@@ -124,8 +137,10 @@ final class RegistryHttp {
         try {
             JsonNode error = json.readTree(body);
             if (error != null && error.has("error_code")) {
-                return new SchemaRegistryException(status, error.path("error_code").asInt(status),
-                    error.path("message").asText(""));
+                return new SchemaRegistryException(
+                        status,
+                        error.path("error_code").asInt(status),
+                        error.path("message").asText(""));
             }
         } catch (IOException e) {
             // Not Confluent's JSON error body (a proxy's HTML page, say): report the raw text below.
@@ -159,8 +174,10 @@ final class RegistryHttp {
         for (URI url : config.urls()) {
             String userInfo = switch (config.credentialsSource()) {
                 case SchemaRegistryClientConfig.USER_INFO_SOURCE -> config.userInfo();
-                case SchemaRegistryClientConfig.URL_SOURCE -> url.getRawUserInfo() == null ? null
-                    : URLDecoder.decode(url.getRawUserInfo(), StandardCharsets.UTF_8);
+                case SchemaRegistryClientConfig.URL_SOURCE ->
+                    url.getRawUserInfo() == null
+                            ? null
+                            : URLDecoder.decode(url.getRawUserInfo(), StandardCharsets.UTF_8);
                 default -> null;
             };
             result.add(new Endpoint(withoutUserInfo(url), basicAuth(userInfo)));

@@ -29,7 +29,7 @@ final class RegistryHttpHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
 
-    private record Response(int status, byte[] body) { }
+    private record Response(int status, byte[] body) {}
 
     private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
         String segment(int index) {
@@ -62,8 +62,11 @@ final class RegistryHttpHandler implements HttpHandler {
 
     private Response respond(HttpExchange exchange) {
         try {
-            Request request = new Request(exchange.getRequestMethod(),
-                segments(exchange.getRequestURI().getRawPath()), query(exchange.getRequestURI().getRawQuery()), exchange);
+            Request request = new Request(
+                    exchange.getRequestMethod(),
+                    segments(exchange.getRequestURI().getRawPath()),
+                    query(exchange.getRequestURI().getRawQuery()),
+                    exchange);
             return route(request);
         } catch (SchemaRegistryException e) {
             return error(e.status(), e.errorCode(), e.getMessage());
@@ -97,14 +100,23 @@ final class RegistryHttpHandler implements HttpHandler {
         }
         int id = schemaId(request.segment(2));
         if (path.size() == 3) {
-            return only(request, "GET", () -> ok(json.createObjectNode().put("schema", service.schema(id).toString())));
+            return only(
+                    request,
+                    "GET",
+                    () -> ok(json.createObjectNode()
+                            .put("schema", service.schema(id).toString())));
         }
         if (path.size() == 4 && "versions".equals(path.get(3))) {
             return only(request, "GET", () -> ok(subjectVersions(service.versionsWithId(id))));
         }
         if (path.size() == 4 && "subjects".equals(path.get(3))) {
-            return only(request, "GET", () -> ok(json.valueToTree(
-                service.versionsWithId(id).stream().map(RegistryState.Version::subject).distinct().toList())));
+            return only(
+                    request,
+                    "GET",
+                    () -> ok(json.valueToTree(service.versionsWithId(id).stream()
+                            .map(RegistryState.Version::subject)
+                            .distinct()
+                            .toList())));
         }
         throw notFound();
     }
@@ -135,8 +147,11 @@ final class RegistryHttpHandler implements HttpHandler {
         if (!"schema".equals(path.get(4))) {
             throw notFound();
         }
-        return only(request, "GET", () -> new Response(200,
-            service.version(subject, version).canonical().getBytes(StandardCharsets.UTF_8)));
+        return only(
+                request,
+                "GET",
+                () -> new Response(
+                        200, service.version(subject, version).canonical().getBytes(StandardCharsets.UTF_8)));
     }
 
     private Response compatibility(Request request) {
@@ -148,7 +163,7 @@ final class RegistryHttpHandler implements HttpHandler {
         int version = path.size() == 5 ? versionNumber(request.segment(4)) : RegistryService.LATEST;
         return only(request, "POST", () -> {
             RegistryService.CompatibilityCheck check =
-                service.checkCompatibility(request.segment(2), version, submission(request));
+                    service.checkCompatibility(request.segment(2), version, submission(request));
             ObjectNode body = json.createObjectNode().put("is_compatible", check.compatible());
             if (Boolean.parseBoolean(request.query().get("verbose"))) {
                 body.set("messages", json.valueToTree(check.messages()));
@@ -164,8 +179,17 @@ final class RegistryHttpHandler implements HttpHandler {
         }
         String subject = path.size() == 2 ? request.segment(1) : null;
         return switch (request.method()) {
-            case "GET" -> ok(json.createObjectNode().put("compatibilityLevel", (subject == null ? service.globalLevel()
-                : service.subjectLevel(subject, Boolean.parseBoolean(request.query().get("defaultToGlobal")))).name()));
+            case "GET" ->
+                ok(json.createObjectNode()
+                        .put(
+                                "compatibilityLevel",
+                                (subject == null
+                                                ? service.globalLevel()
+                                                : service.subjectLevel(
+                                                        subject,
+                                                        Boolean.parseBoolean(
+                                                                request.query().get("defaultToGlobal"))))
+                                        .name()));
             case "PUT" -> {
                 CompatibilityLevel level = requestedLevel(body(request));
                 service.setLevel(subject, level);
@@ -176,8 +200,11 @@ final class RegistryHttpHandler implements HttpHandler {
     }
 
     private ObjectNode version(RegistryState.Version version) {
-        return json.createObjectNode().put("subject", version.subject()).put("version", version.version())
-            .put("id", version.id()).put("schema", version.canonical());
+        return json.createObjectNode()
+                .put("subject", version.subject())
+                .put("version", version.version())
+                .put("id", version.id())
+                .put("schema", version.canonical());
     }
 
     private ArrayNode subjectVersions(List<RegistryState.Version> versions) {
@@ -191,8 +218,10 @@ final class RegistryHttpHandler implements HttpHandler {
         JsonNode schema = body.path("schema");
         JsonNode type = body.path("schemaType");
         JsonNode references = body.path("references");
-        return new RegistryService.Submission(schema.isTextual() ? schema.asText() : null,
-            type.isTextual() ? type.asText() : null, references.isArray() ? references.size() : 0);
+        return new RegistryService.Submission(
+                schema.isTextual() ? schema.asText() : null,
+                type.isTextual() ? type.asText() : null,
+                references.isArray() ? references.size() : 0);
     }
 
     private JsonNode body(Request request) {
@@ -215,10 +244,12 @@ final class RegistryHttpHandler implements HttpHandler {
     }
 
     private static CompatibilityLevel requestedLevel(JsonNode body) {
-        return CompatibilityLevel.parse(body.path("compatibility").asText(null)).orElseThrow(() ->
-            new SchemaRegistryException(422, SchemaRegistryException.INVALID_COMPATIBILITY_LEVEL,
-                "Invalid compatibility level. Valid values are none, backward, forward, full,"
-                    + " backward_transitive, forward_transitive, and full_transitive"));
+        return CompatibilityLevel.parse(body.path("compatibility").asText(null))
+                .orElseThrow(() -> new SchemaRegistryException(
+                        422,
+                        SchemaRegistryException.INVALID_COMPATIBILITY_LEVEL,
+                        "Invalid compatibility level. Valid values are none, backward, forward, full,"
+                                + " backward_transitive, forward_transitive, and full_transitive"));
     }
 
     private static int versionNumber(String text) {
@@ -233,8 +264,11 @@ final class RegistryHttpHandler implements HttpHandler {
         } catch (NumberFormatException e) {
             // Reported below with Confluent's message.
         }
-        throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_VERSION, "The specified version '"
-            + text + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+        throw new SchemaRegistryException(
+                422,
+                SchemaRegistryException.INVALID_VERSION,
+                "The specified version '" + text
+                        + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
     }
 
     private static int schemaId(String text) {
@@ -245,8 +279,7 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private static Response only(Request request, String method,
-                                 Supplier<Response> action) {
+    private static Response only(Request request, String method, Supplier<Response> action) {
         if (!method.equals(request.method())) {
             throw methodNotAllowed();
         }
@@ -263,8 +296,10 @@ final class RegistryHttpHandler implements HttpHandler {
 
     private Response error(int status, int errorCode, String message) {
         try {
-            return new Response(status, json.writeValueAsBytes(
-                json.createObjectNode().put("error_code", errorCode).put("message", message)));
+            return new Response(
+                    status,
+                    json.writeValueAsBytes(
+                            json.createObjectNode().put("error_code", errorCode).put("message", message)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write error body", e);
         }
@@ -302,7 +337,8 @@ final class RegistryHttpHandler implements HttpHandler {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            params.put(
+                    URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
         }
         return params;
     }

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 final class RegistryService {
 
     /** A schema as a client submits it. */
-    record Submission(String schema, String schemaType, int referenceCount) { }
+    record Submission(String schema, String schemaType, int referenceCount) {}
 
     /** The outcome of a compatibility check, with Avro's reasons when incompatible. */
-    record CompatibilityCheck(boolean compatible, List<String> messages) { }
+    record CompatibilityCheck(boolean compatible, List<String> messages) {}
 
     /** The "latest" version, as in {@code /versions/latest} (Confluent also accepts -1). */
     static final int LATEST = -1;
@@ -64,12 +64,14 @@ final class RegistryService {
             }
             List<String> problems = incompatibilities(schema, state.versions(subject), levelOf(subject));
             if (!problems.isEmpty()) {
-                throw new SchemaRegistryException(409, SchemaRegistryException.INCOMPATIBLE_SCHEMA,
-                    "Schema being registered is incompatible with an earlier schema for subject \"" + subject
-                        + "\", details: " + problems);
+                throw new SchemaRegistryException(
+                        409,
+                        SchemaRegistryException.INCOMPATIBLE_SCHEMA,
+                        "Schema being registered is incompatible with an earlier schema for subject \"" + subject
+                                + "\", details: " + problems);
             }
-            StoreRecord.SchemaVersion record = new StoreRecord.SchemaVersion(subject,
-                nextVersion(subject), state.idFor(canonical), canonical, false);
+            StoreRecord.SchemaVersion record = new StoreRecord.SchemaVersion(
+                    subject, nextVersion(subject), state.idFor(canonical), canonical, false);
             store.append(record);
             state.apply(record);
             LOG.info("Registered schema id {} as version {} of subject {}", record.id(), record.version(), subject);
@@ -85,7 +87,7 @@ final class RegistryService {
         return read(() -> {
             requireSubject(subject);
             return state.versionOf(subject, canonical)
-                .orElseThrow(() -> SchemaRegistryException.schemaNotFound("Schema"));
+                    .orElseThrow(() -> SchemaRegistryException.schemaNotFound("Schema"));
         });
     }
 
@@ -105,7 +107,9 @@ final class RegistryService {
     }
 
     List<Integer> versions(String subject) {
-        return read(() -> requireSubject(subject).stream().map(RegistryState.Version::version).toList());
+        return read(() -> requireSubject(subject).stream()
+                .map(RegistryState.Version::version)
+                .toList());
     }
 
     /** @param version a version number, or {@link #LATEST} */
@@ -131,8 +135,7 @@ final class RegistryService {
                 return new CompatibilityCheck(true, List.of());
             }
             CompatibilityLevel level = levelOf(subject);
-            List<RegistryState.Version> against = version == LATEST ? versions
-                : List.of(version(subject, version));
+            List<RegistryState.Version> against = version == LATEST ? versions : List.of(version(subject, version));
             CompatibilityLevel effective = version == LATEST ? level : nonTransitive(level);
             List<String> problems = incompatibilities(schema, against, effective);
             return new CompatibilityCheck(problems.isEmpty(), problems);
@@ -151,9 +154,10 @@ final class RegistryService {
             if (defaultToGlobal) {
                 return state.globalLevel().orElse(defaultLevel);
             }
-            throw new SchemaRegistryException(404,
-                SchemaRegistryException.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
-                "Subject '" + subject + "' does not have subject-level compatibility configured");
+            throw new SchemaRegistryException(
+                    404,
+                    SchemaRegistryException.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
+                    "Subject '" + subject + "' does not have subject-level compatibility configured");
         }));
     }
 
@@ -205,22 +209,26 @@ final class RegistryService {
     }
 
     /** @param previous the versions to check against, oldest first */
-    static List<String> incompatibilities(Schema candidate, List<RegistryState.Version> previous,
-                                          CompatibilityLevel level) {
+    static List<String> incompatibilities(
+            Schema candidate, List<RegistryState.Version> previous, CompatibilityLevel level) {
         if (level == CompatibilityLevel.NONE || previous.isEmpty()) {
             return List.of();
         }
-        List<RegistryState.Version> against = level.transitive() ? previous
-            : List.of(previous.get(previous.size() - 1));
+        List<RegistryState.Version> against =
+                level.transitive() ? previous : List.of(previous.get(previous.size() - 1));
         List<String> problems = new ArrayList<>();
         for (RegistryState.Version old : against) {
             if (level.backward()) {
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, old.schema()),
-                    "new schema cannot read version " + old.version(), problems);
+                describe(
+                        SchemaCompatibility.checkReaderWriterCompatibility(candidate, old.schema()),
+                        "new schema cannot read version " + old.version(),
+                        problems);
             }
             if (level.forward()) {
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(old.schema(), candidate),
-                    "version " + old.version() + " cannot read the new schema", problems);
+                describe(
+                        SchemaCompatibility.checkReaderWriterCompatibility(old.schema(), candidate),
+                        "version " + old.version() + " cannot read the new schema",
+                        problems);
             }
         }
         return problems;
@@ -234,7 +242,8 @@ final class RegistryService {
             into.add(what + ": " + result.getDescription());
         }
         for (Incompatibility problem : result.getResult().getIncompatibilities()) {
-            into.add(what + ": " + problem.getType() + " at " + problem.getLocation() + " (" + problem.getMessage() + ")");
+            into.add(what + ": " + problem.getType() + " at " + problem.getLocation() + " (" + problem.getMessage()
+                    + ")");
         }
     }
 
@@ -242,11 +251,11 @@ final class RegistryService {
         String type = submission.schemaType() == null ? "AVRO" : submission.schemaType();
         if (!"AVRO".equalsIgnoreCase(type)) {
             throw SchemaRegistryException.invalidSchema("Invalid schema: schemaType " + type
-                + " is not supported by this registry, which serves AVRO schemas only");
+                    + " is not supported by this registry, which serves AVRO schemas only");
         }
         if (submission.referenceCount() > 0) {
             throw SchemaRegistryException.invalidSchema("Invalid schema: schema references are not supported by this"
-                + " registry; inline the referenced types");
+                    + " registry; inline the referenced types");
         }
         if (submission.schema() == null || submission.schema().isBlank()) {
             throw SchemaRegistryException.invalidSchema("Invalid schema: empty schema");
@@ -254,8 +263,8 @@ final class RegistryService {
         try {
             return new Schema.Parser().parse(submission.schema());
         } catch (RuntimeException e) {
-            throw SchemaRegistryException.invalidSchema("Invalid schema " + submission.schema() + ", details: "
-                + e.getMessage());
+            throw SchemaRegistryException.invalidSchema(
+                    "Invalid schema " + submission.schema() + ", details: " + e.getMessage());
         }
     }
 }

@@ -17,7 +17,7 @@ import org.apache.avro.Schema;
 final class RegistryState {
 
     /** A live version of a subject, with its schema parsed once. */
-    record Version(String subject, int version, int id, String canonical, Schema schema) { }
+    record Version(String subject, int version, int id, String canonical, Schema schema) {}
 
     private final Map<String, NavigableMap<Integer, Version>> subjects = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
@@ -45,7 +45,7 @@ final class RegistryState {
         Schema schema = new Schema.Parser().parse(record.schema());
         String canonical = schema.toString();
         subjects.computeIfAbsent(record.subject(), s -> new TreeMap<>())
-            .put(record.version(), new Version(record.subject(), record.version(), record.id(), canonical, schema));
+                .put(record.version(), new Version(record.subject(), record.version(), record.id(), canonical, schema));
         schemasById.putIfAbsent(record.id(), schema);
         idsByCanonical.putIfAbsent(canonical, record.id());
         maxId = Math.max(maxId, record.id());
@@ -68,11 +68,14 @@ final class RegistryState {
     }
 
     Optional<Version> version(String subject, int version) {
-        return Optional.ofNullable(subjects.getOrDefault(subject, new TreeMap<>()).get(version));
+        return Optional.ofNullable(
+                subjects.getOrDefault(subject, new TreeMap<>()).get(version));
     }
 
     Optional<Version> versionOf(String subject, String canonical) {
-        return versions(subject).stream().filter(v -> v.canonical().equals(canonical)).findFirst();
+        return versions(subject).stream()
+                .filter(v -> v.canonical().equals(canonical))
+                .findFirst();
     }
 
     List<String> subjects() {
@@ -92,7 +95,9 @@ final class RegistryState {
     /** @return every live version holding the schema with this id, by subject */
     List<Version> versionsWithId(int id) {
         List<Version> found = new ArrayList<>();
-        subjects().forEach(subject -> versions(subject).stream().filter(v -> v.id() == id).forEach(found::add));
+        subjects()
+                .forEach(subject ->
+                        versions(subject).stream().filter(v -> v.id() == id).forEach(found::add));
         return found;
     }
 

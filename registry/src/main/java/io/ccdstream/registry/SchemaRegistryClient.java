@@ -23,7 +23,7 @@ import org.apache.avro.Schema;
  */
 public final class SchemaRegistryClient {
 
-    private record SubjectSchema(String subject, Schema schema) { }
+    private record SubjectSchema(String subject, Schema schema) {}
 
     private final RegistryHttp http;
     private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -155,7 +155,8 @@ public final class SchemaRegistryClient {
      */
     public boolean testCompatibility(String subject, Schema schema) {
         return http.post("/compatibility" + subjectPath(subject) + "/versions/latest", schemaBody(schema))
-            .path("is_compatible").asBoolean();
+                .path("is_compatible")
+                .asBoolean();
     }
 
     /** @return the global compatibility level ({@code GET /config}) */
@@ -170,7 +171,8 @@ public final class SchemaRegistryClient {
      */
     public CompatibilityLevel getConfig(String subject) {
         return level(http.get("/config/" + RegistryHttp.segment(subject) + "?defaultToGlobal=true")
-            .path("compatibilityLevel").asText());
+                .path("compatibilityLevel")
+                .asText());
     }
 
     /**
@@ -178,7 +180,9 @@ public final class SchemaRegistryClient {
      * @return the level the registry now holds
      */
     public CompatibilityLevel updateConfig(CompatibilityLevel level) {
-        return level(http.put("/config", Map.of("compatibility", level.name())).path("compatibility").asText());
+        return level(http.put("/config", Map.of("compatibility", level.name()))
+                .path("compatibility")
+                .asText());
     }
 
     /**
@@ -188,12 +192,16 @@ public final class SchemaRegistryClient {
      */
     public CompatibilityLevel updateConfig(String subject, CompatibilityLevel level) {
         return level(http.put("/config/" + RegistryHttp.segment(subject), Map.of("compatibility", level.name()))
-            .path("compatibility").asText());
+                .path("compatibility")
+                .asText());
     }
 
     private RegisteredSchema toRegistered(JsonNode node, String subject) {
-        return new RegisteredSchema(node.path("subject").asText(subject), node.path("version").asInt(),
-            node.path("id").asInt(), parse(node.path("schema").asText()));
+        return new RegisteredSchema(
+                node.path("subject").asText(subject),
+                node.path("version").asInt(),
+                node.path("id").asInt(),
+                parse(node.path("schema").asText()));
     }
 
     private static Map<String, String> schemaBody(Schema schema) {
@@ -208,13 +216,17 @@ public final class SchemaRegistryClient {
         try {
             return new Schema.Parser().parse(schema);
         } catch (RuntimeException e) {
-            throw new SchemaRegistryException(200, 0, "Registry returned a schema that does not parse as Avro: "
-                + e.getMessage() + ": " + schema, e);
+            throw new SchemaRegistryException(
+                    200,
+                    0,
+                    "Registry returned a schema that does not parse as Avro: " + e.getMessage() + ": " + schema,
+                    e);
         }
     }
 
     private static CompatibilityLevel level(String name) {
-        return CompatibilityLevel.parse(name).orElseThrow(() -> new SchemaRegistryException(200, 0,
-            "Registry returned an unknown compatibility level '" + name + "'"));
+        return CompatibilityLevel.parse(name)
+                .orElseThrow(() -> new SchemaRegistryException(
+                        200, 0, "Registry returned an unknown compatibility level '" + name + "'"));
     }
 }

@@ -18,30 +18,35 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
 
     /** Comma-separated registry base URLs; the next one is tried when one cannot be reached. */
     public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+
     private static final String SCHEMA_REGISTRY_URL_DOC = "Comma-separated list of schema registry base"
-        + " URLs, e.g. http://localhost:8081. Requests go to one of them; when it cannot be reached"
-        + " (connection refused, connect timeout) the next is tried.";
+            + " URLs, e.g. http://localhost:8081. Requests go to one of them; when it cannot be reached"
+            + " (connection refused, connect timeout) the next is tried.";
 
     /** Where basic-auth credentials come from: {@code USER_INFO}, {@code URL}, or empty for none. */
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
+
     private static final String BASIC_AUTH_CREDENTIALS_SOURCE_DOC = "Source of HTTP basic-auth credentials:"
-        + " USER_INFO takes them from basic.auth.user.info, URL from the user-info part of each URL"
-        + " (http://user:pass@host:port). Empty sends no Authorization header.";
+            + " USER_INFO takes them from basic.auth.user.info, URL from the user-info part of each URL"
+            + " (http://user:pass@host:port). Empty sends no Authorization header.";
 
     /** Credentials {@code user:password} for {@code basic.auth.credentials.source=USER_INFO}. */
     public static final String BASIC_AUTH_USER_INFO_CONFIG = "basic.auth.user.info";
-    private static final String BASIC_AUTH_USER_INFO_DOC = "Basic-auth credentials as user:password,"
-        + " used when basic.auth.credentials.source is USER_INFO.";
+
+    private static final String BASIC_AUTH_USER_INFO_DOC =
+            "Basic-auth credentials as user:password," + " used when basic.auth.credentials.source is USER_INFO.";
 
     /** Connect timeout of registry requests, in milliseconds. */
     public static final String HTTP_CONNECT_TIMEOUT_MS_CONFIG = "http.connect.timeout.ms";
+
     private static final String HTTP_CONNECT_TIMEOUT_MS_DOC = "Timeout for opening a connection to one"
-        + " registry URL, in milliseconds; after it the next URL is tried.";
+            + " registry URL, in milliseconds; after it the next URL is tried.";
 
     /** Timeout of a whole registry request, in milliseconds. */
     public static final String HTTP_READ_TIMEOUT_MS_CONFIG = "http.read.timeout.ms";
-    private static final String HTTP_READ_TIMEOUT_MS_DOC = "Timeout for a registry request once connected,"
-        + " in milliseconds.";
+
+    private static final String HTTP_READ_TIMEOUT_MS_DOC =
+            "Timeout for a registry request once connected," + " in milliseconds.";
 
     /** Value of {@code basic.auth.credentials.source} that reads {@code basic.auth.user.info}. */
     public static final String USER_INFO_SOURCE = "USER_INFO";
@@ -72,22 +77,42 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
     /** @return a new definition holding the client keys, for subclasses to extend */
     public static ConfigDef clientConfigDef() {
         return new ConfigDef()
-            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
-                ConfigDef.ValidList.anyNonDuplicateValues(false, false), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
-            .define(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, "",
-                ConfigDef.ValidString.in("", USER_INFO_SOURCE, URL_SOURCE), Importance.MEDIUM,
-                BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
-            .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
-                BASIC_AUTH_USER_INFO_DOC)
-            .define(HTTP_CONNECT_TIMEOUT_MS_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1),
-                Importance.LOW, HTTP_CONNECT_TIMEOUT_MS_DOC)
-            .define(HTTP_READ_TIMEOUT_MS_CONFIG, Type.INT, 30_000, ConfigDef.Range.atLeast(1),
-                Importance.LOW, HTTP_READ_TIMEOUT_MS_DOC);
+                .define(
+                        SCHEMA_REGISTRY_URL_CONFIG,
+                        Type.LIST,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        ConfigDef.ValidList.anyNonDuplicateValues(false, false),
+                        Importance.HIGH,
+                        SCHEMA_REGISTRY_URL_DOC)
+                .define(
+                        BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                        Type.STRING,
+                        "",
+                        ConfigDef.ValidString.in("", USER_INFO_SOURCE, URL_SOURCE),
+                        Importance.MEDIUM,
+                        BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
+                .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, BASIC_AUTH_USER_INFO_DOC)
+                .define(
+                        HTTP_CONNECT_TIMEOUT_MS_CONFIG,
+                        Type.INT,
+                        10_000,
+                        ConfigDef.Range.atLeast(1),
+                        Importance.LOW,
+                        HTTP_CONNECT_TIMEOUT_MS_DOC)
+                .define(
+                        HTTP_READ_TIMEOUT_MS_CONFIG,
+                        Type.INT,
+                        30_000,
+                        ConfigDef.Range.atLeast(1),
+                        Importance.LOW,
+                        HTTP_READ_TIMEOUT_MS_DOC);
     }
 
     /** @return the registry base URLs, in the order they are tried, each parsed and checked */
     public List<URI> urls() {
-        return getList(SCHEMA_REGISTRY_URL_CONFIG).stream().map(SchemaRegistryClientConfig::parseUrl).toList();
+        return getList(SCHEMA_REGISTRY_URL_CONFIG).stream()
+                .map(SchemaRegistryClientConfig::parseUrl)
+                .toList();
     }
 
     /** @return the credentials source: empty, {@link #USER_INFO_SOURCE} or {@link #URL_SOURCE} */
@@ -105,13 +130,13 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
         List<URI> urls = urls();
         if (URL_SOURCE.equals(credentialsSource()) && urls.stream().anyMatch(url -> url.getRawUserInfo() == null)) {
             throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG + " must carry user:password@ in every URL when "
-                + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=" + URL_SOURCE);
+                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=" + URL_SOURCE);
         }
         if (USER_INFO_SOURCE.equals(credentialsSource())) {
             String userInfo = userInfo();
             if (userInfo == null || !userInfo.contains(":")) {
                 throw new ConfigException(BASIC_AUTH_USER_INFO_CONFIG + " must be set to user:password when "
-                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=" + USER_INFO_SOURCE);
+                        + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=" + USER_INFO_SOURCE);
             }
         }
     }

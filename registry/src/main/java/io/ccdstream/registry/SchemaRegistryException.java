@@ -53,8 +53,7 @@ public class SchemaRegistryException extends RuntimeException {
      * @param message   the registry's message
      * @param cause     the underlying failure, may be null
      */
-    public SchemaRegistryException(int status, int errorCode, String message,
-                                   Throwable cause) {
+    public SchemaRegistryException(int status, int errorCode, String message, Throwable cause) {
         super(message, cause);
         this.status = status;
         this.errorCode = errorCode;
@@ -72,8 +71,7 @@ public class SchemaRegistryException extends RuntimeException {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[status=" + status + ", error_code=" + errorCode + "]: "
-            + getMessage();
+        return getClass().getSimpleName() + "[status=" + status + ", error_code=" + errorCode + "]: " + getMessage();
     }
 
     static SchemaRegistryException subjectNotFound(String subject) {

@@ -18,8 +18,7 @@ public sealed interface StoreRecord permits StoreRecord.SchemaVersion, StoreReco
      * @param schema  the schema in canonical form (Avro's {@code Schema.toString()})
      * @param deleted whether the version was deleted (only read from a Confluent-written topic)
      */
-    record SchemaVersion(String subject, int version, int id, String schema, boolean deleted)
-        implements StoreRecord {
+    record SchemaVersion(String subject, int version, int id, String schema, boolean deleted) implements StoreRecord {
 
         /** Validates the components. */
         public SchemaVersion {
@@ -34,6 +33,5 @@ public sealed interface StoreRecord permits StoreRecord.SchemaVersion, StoreReco
      * @param subject the subject, or null for the global level
      * @param level   the level, or null when the setting was removed
      */
-    record Compatibility(String subject, CompatibilityLevel level) implements StoreRecord {
-    }
+    record Compatibility(String subject, CompatibilityLevel level) implements StoreRecord {}
 }

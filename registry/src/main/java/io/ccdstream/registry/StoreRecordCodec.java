@@ -19,14 +19,15 @@ final class StoreRecordCodec {
     private static final String SCHEMA_KEY = "SCHEMA";
     private static final String CONFIG_KEY = "CONFIG";
 
-    private StoreRecordCodec() {
-    }
+    private StoreRecordCodec() {}
 
     static byte[] key(StoreRecord record) {
         ObjectNode key = JSON.createObjectNode();
         if (record instanceof StoreRecord.SchemaVersion version) {
-            key.put("keytype", SCHEMA_KEY).put("subject", version.subject()).put("version", version.version())
-                .put("magic", 1);
+            key.put("keytype", SCHEMA_KEY)
+                    .put("subject", version.subject())
+                    .put("version", version.version())
+                    .put("magic", 1);
         } else if (record instanceof StoreRecord.Compatibility config) {
             key.put("keytype", CONFIG_KEY).put("subject", config.subject()).put("magic", 0);
         }
@@ -36,12 +37,18 @@ final class StoreRecordCodec {
     /** @return the value, or null (a tombstone) for a removed compatibility setting */
     static byte[] value(StoreRecord record) {
         if (record instanceof StoreRecord.SchemaVersion version) {
-            return bytes(JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
-                .put("id", version.id()).put("schema", version.schema()).put("deleted", version.deleted()));
+            return bytes(JSON.createObjectNode()
+                    .put("subject", version.subject())
+                    .put("version", version.version())
+                    .put("id", version.id())
+                    .put("schema", version.schema())
+                    .put("deleted", version.deleted()));
         }
         StoreRecord.Compatibility config = (StoreRecord.Compatibility) record;
-        return config.level() == null ? null
-            : bytes(JSON.createObjectNode().put("compatibilityLevel", config.level().name()));
+        return config.level() == null
+                ? null
+                : bytes(JSON.createObjectNode()
+                        .put("compatibilityLevel", config.level().name()));
     }
 
     /**
@@ -54,22 +61,32 @@ final class StoreRecordCodec {
         String subject = key.path("subject").isTextual() ? key.path("subject").asText() : null;
         return switch (key.path("keytype").asText()) {
             case SCHEMA_KEY -> Optional.of(schemaVersion(key, value, subject));
-            case CONFIG_KEY -> Optional.of(new StoreRecord.Compatibility(subject, value == null ? null
-                : CompatibilityLevel.parse(value.path("compatibilityLevel").asText()).orElse(null)));
+            case CONFIG_KEY ->
+                Optional.of(new StoreRecord.Compatibility(
+                        subject,
+                        value == null
+                                ? null
+                                : CompatibilityLevel.parse(
+                                                value.path("compatibilityLevel").asText())
+                                        .orElse(null)));
             default -> Optional.empty();
         };
     }
 
-    private static StoreRecord.SchemaVersion schemaVersion(JsonNode key, JsonNode value,
-                                                           String subject) throws IOException {
+    private static StoreRecord.SchemaVersion schemaVersion(JsonNode key, JsonNode value, String subject)
+            throws IOException {
         if (subject == null) {
             throw new IOException("schema key without subject: " + key);
         }
         if (value == null) {
             return new StoreRecord.SchemaVersion(subject, key.path("version").asInt(), 0, "", true);
         }
-        return new StoreRecord.SchemaVersion(subject, value.path("version").asInt(), value.path("id").asInt(),
-            value.path("schema").asText(), value.path("deleted").asBoolean(false));
+        return new StoreRecord.SchemaVersion(
+                subject,
+                value.path("version").asInt(),
+                value.path("id").asInt(),
+                value.path("schema").asText(),
+                value.path("deleted").asBoolean(false));
     }
 
     private static byte[] bytes(JsonNode node) {

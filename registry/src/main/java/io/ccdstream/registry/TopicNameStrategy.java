@@ -6,8 +6,7 @@ package io.ccdstream.registry;
  */
 public final class TopicNameStrategy {
 
-    private TopicNameStrategy() {
-    }
+    private TopicNameStrategy() {}
 
     /**
      * @param topic the topic

@@ -12,8 +12,7 @@ final class WireFormat {
     static final byte MAGIC_BYTE = 0;
     static final int HEADER_SIZE = 5;
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     static byte[] header(int schemaId) {
         return ByteBuffer.allocate(HEADER_SIZE).put(MAGIC_BYTE).putInt(schemaId).array();
@@ -27,13 +26,14 @@ final class WireFormat {
         String part = isKey ? "key" : "value";
         if (payload.length < HEADER_SIZE) {
             throw new SerializationException(String.format(
-                "Payload of %d bytes in %s from topic %s is too short for Confluent Avro wire format"
-                    + " (magic byte and 4-byte schema id expected)", payload.length, part, topic));
+                    "Payload of %d bytes in %s from topic %s is too short for Confluent Avro wire format"
+                            + " (magic byte and 4-byte schema id expected)",
+                    payload.length, part, topic));
         }
         if (payload[0] != MAGIC_BYTE) {
             throw new SerializationException(String.format(
-                "Unknown magic byte 0x%02x at start of %s from topic %s: not Confluent Avro wire format",
-                payload[0] & 0xff, part, topic));
+                    "Unknown magic byte 0x%02x at start of %s from topic %s: not Confluent Avro wire format",
+                    payload[0] & 0xff, part, topic));
         }
         return ByteBuffer.wrap(payload, 1, 4).getInt();
     }

@@ -87,7 +87,8 @@ class AvroSerdeTest {
         Serde<ImageLabel> serde = AvroSerde.specific(ImageLabel.class, config, false);
         ImageLabel label = new ImageLabel("img-2", "dog", 0.75, "ckpt-3");
 
-        ImageLabel back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, label));
+        ImageLabel back =
+                serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, label));
 
         assertThat(back).isInstanceOf(ImageLabel.class);
         assertThat(back.imageId()).isEqualTo("img-2");
@@ -98,8 +99,9 @@ class AvroSerdeTest {
 
     @Test
     void shouldUseKeyAndValueSubjectsOfTopicNameStrategy() {
-        AvroSerde.specific(ImageLabel.class, config, true).serializer()
-            .serialize(TOPIC, new ImageLabel("k", "l", 1.0, null));
+        AvroSerde.specific(ImageLabel.class, config, true)
+                .serializer()
+                .serialize(TOPIC, new ImageLabel("k", "l", 1.0, null));
         AvroSerde.generic(null, config, false).serializer().serialize(TOPIC, labelV1("v", "l"));
 
         assertThat(client.listSubjects()).containsExactly("ccd.images-key", "ccd.images-value");
@@ -110,20 +112,22 @@ class AvroSerdeTest {
     @Test
     void shouldReturnGeneratedClassUnderSpecificAvroReaderWithoutTrustedPackagesProperty() {
         byte[] bytes = this.<ImageLabel>serializer(Map.of(), false)
-            .serialize(TOPIC, new ImageLabel("img-3", "bird", 0.5, null));
+                .serialize(TOPIC, new ImageLabel("img-3", "bird", 0.5, null));
 
         Object back = deserializer(Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true), false)
-            .deserialize(TOPIC, bytes);
+                .deserialize(TOPIC, bytes);
 
         assertThat(System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES")).isNull();
-        assertThat(back).isInstanceOfSatisfying(ImageLabel.class, label -> assertThat(label.label()).isEqualTo("bird"));
+        assertThat(back)
+                .isInstanceOfSatisfying(
+                        ImageLabel.class, label -> assertThat(label.label()).isEqualTo("bird"));
     }
 
     @Test
     void avroAloneShouldRefuseToLoadProjectClassWithoutTrustedPackages() {
         // The pitfall TrustedSpecificData exists for: Avro 1.12 validates classes named by schemas.
         assertThatThrownBy(() -> new SpecificData(getClass().getClassLoader()).getClass(ImageLabel.SCHEMA$))
-            .isInstanceOf(SecurityException.class);
+                .isInstanceOf(SecurityException.class);
     }
 
     @Test
@@ -144,15 +148,16 @@ class AvroSerdeTest {
         byte[] json = "{\"imageId\":\"x\"}".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> deserializer(Map.of(), false).deserialize(TOPIC, json))
-            .isInstanceOf(SerializationException.class)
-            .hasMessage("Unknown magic byte 0x7b at start of value from topic ccd.images: not Confluent Avro wire format");
+                .isInstanceOf(SerializationException.class)
+                .hasMessage(
+                        "Unknown magic byte 0x7b at start of value from topic ccd.images: not Confluent Avro wire format");
     }
 
     @Test
     void shouldRejectPayloadShorterThanHeaderAsSerializationException() {
         assertThatThrownBy(() -> deserializer(Map.of(), true).deserialize(TOPIC, new byte[] {0, 0, 1}))
-            .isInstanceOf(SerializationException.class)
-            .hasMessageContaining("Payload of 3 bytes in key from topic ccd.images is too short");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Payload of 3 bytes in key from topic ccd.images is too short");
     }
 
     @Test
@@ -160,8 +165,8 @@ class AvroSerdeTest {
         byte[] bytes = {0, 0, 0, 0, 77, 2, 'x'};
 
         assertThatThrownBy(() -> deserializer(Map.of(), false).deserialize(TOPIC, bytes))
-            .isInstanceOf(SerializationException.class)
-            .hasMessageContaining("Unknown schema id 77 at start of value from topic ccd.images");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Unknown schema id 77 at start of value from topic ccd.images");
     }
 
     @Test
@@ -170,20 +175,20 @@ class AvroSerdeTest {
         byte[] truncated = Arrays.copyOf(bytes, 7);
 
         assertThatThrownBy(() -> deserializer(Map.of(), false).deserialize(TOPIC, truncated))
-            .isInstanceOf(SerializationException.class)
-            .hasMessageContaining("Cannot decode Avro value from topic ccd.images");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Cannot decode Avro value from topic ccd.images");
     }
 
     @Test
     void shouldReportUnreachableRegistryAsRegistryFailureNotBadRecord() throws IOException {
         byte[] bytes = this.<GenericRecord>serializer(Map.of(), false).serialize(TOPIC, labelV1("img-6", "eel"));
         String dead = "http://127.0.0.1:" + SchemaRegistryClientTest.freePort();
-        Deserializer<Object> cut = deserializer(Map.of(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG, dead),
-            false);
+        Deserializer<Object> cut =
+                deserializer(Map.of(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG, dead), false);
 
         assertThatThrownBy(() -> cut.deserialize(TOPIC, bytes))
-            .isInstanceOf(SchemaRegistryException.class)
-            .isNotInstanceOf(SerializationException.class);
+                .isInstanceOf(SchemaRegistryException.class)
+                .isNotInstanceOf(SerializationException.class);
     }
 
     @Test
@@ -215,21 +220,21 @@ class AvroSerdeTest {
 
     @Test
     void shouldRefuseUnregisteredSchemaWhenAutoRegisterIsOff() {
-        Serializer<GenericRecord> strict = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
-            false);
+        Serializer<GenericRecord> strict =
+                serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false), false);
 
         assertThatThrownBy(() -> strict.serialize(TOPIC, labelV1("img-8", "bee")))
-            .isInstanceOf(SerializationException.class)
-            .hasMessageContaining("ccd.images-value")
-            .hasMessageContaining("auto.register.schemas=false");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("ccd.images-value")
+                .hasMessageContaining("auto.register.schemas=false");
         assertThat(client.listSubjects()).isEmpty();
     }
 
     @Test
     void shouldUseRegisteredIdWhenAutoRegisterIsOffAndSchemaIsRegistered() {
         int id = client.register("ccd.images-value", ImageLabel.V1_SCHEMA);
-        Serializer<GenericRecord> strict = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
-            false);
+        Serializer<GenericRecord> strict =
+                serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false), false);
 
         byte[] bytes = strict.serialize(TOPIC, labelV1("img-9", "cow"));
 
@@ -240,8 +245,13 @@ class AvroSerdeTest {
     void shouldWriteWithLatestSchemaWhenUseLatestVersion() {
         client.register("ccd.images-value", ImageLabel.V1_SCHEMA);
         int latestId = client.register("ccd.images-value", ImageLabel.SCHEMA$);
-        Serializer<GenericRecord> latest = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false,
-            AvroSerdeConfig.USE_LATEST_VERSION_CONFIG, true), false);
+        Serializer<GenericRecord> latest = serializer(
+                Map.of(
+                        AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG,
+                        false,
+                        AvroSerdeConfig.USE_LATEST_VERSION_CONFIG,
+                        true),
+                false);
 
         byte[] bytes = latest.serialize(TOPIC, labelV1("img-10", "hen"));
         GenericRecord back = this.<GenericRecord>deserializer(Map.of(), false).deserialize(TOPIC, bytes);
@@ -256,12 +266,17 @@ class AvroSerdeTest {
     void shouldRefuseRecordTheLatestSchemaCannotRead() {
         Schema unrelated = new Schema.Parser().parse(EmbeddedSchemaRegistryRestTest.OTHER);
         client.register("ccd.images-value", unrelated);
-        Serializer<GenericRecord> latest = serializer(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false,
-            AvroSerdeConfig.USE_LATEST_VERSION_CONFIG, true), false);
+        Serializer<GenericRecord> latest = serializer(
+                Map.of(
+                        AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG,
+                        false,
+                        AvroSerdeConfig.USE_LATEST_VERSION_CONFIG,
+                        true),
+                false);
 
         assertThatThrownBy(() -> latest.serialize(TOPIC, labelV1("img-11", "elk")))
-            .isInstanceOf(SerializationException.class)
-            .hasMessageContaining("cannot be written as the latest schema");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("cannot be written as the latest schema");
     }
 
     @Test
@@ -269,8 +284,8 @@ class AvroSerdeTest {
         Serializer<Object> serializer = serializer(Map.of(), false);
 
         assertThatThrownBy(() -> serializer.serialize(TOPIC, "plain string"))
-            .isInstanceOf(SerializationException.class)
-            .hasMessageContaining("java.lang.String");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("java.lang.String");
     }
 
     @Test
@@ -288,8 +303,9 @@ class AvroSerdeTest {
 
         serde.deserializer().deserialize(TOPIC, bytes);
 
-        assertThat(registry.requestCount()).as("writer schema already cached by the shared client")
-            .isEqualTo(afterSerialize);
+        assertThat(registry.requestCount())
+                .as("writer schema already cached by the shared client")
+                .isEqualTo(afterSerialize);
     }
 
     @Test
@@ -298,8 +314,8 @@ class AvroSerdeTest {
         Class<Object> notGenerated = (Class) String.class;
 
         assertThatThrownBy(() -> new AvroDeserializer<>(client, notGenerated))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("not a generated Avro SpecificRecord");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a generated Avro SpecificRecord");
     }
 
     @Test
@@ -307,7 +323,8 @@ class AvroSerdeTest {
         Serde<InteropImage> serde = AvroSerde.specific(InteropImage.class, config, false);
         InteropImage image = new InteropImage("img-13", 320, 0.5, 1_700_000_000_000L, List.of("a", "b"), null);
 
-        InteropImage back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, image));
+        InteropImage back =
+                serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, image));
 
         assertThat(back.labels()).containsExactly("a", "b");
         assertThat(back.capturedAt()).isEqualTo(1_700_000_000_000L);

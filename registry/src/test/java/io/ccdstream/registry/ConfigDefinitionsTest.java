@@ -26,25 +26,40 @@ class ConfigDefinitionsTest {
 
     @Test
     void shouldDocumentEverySerdeAndRegistryKey() {
-        assertThat(AvroSerdeConfig.configDef().names()).contains("schema.registry.url", "auto.register.schemas",
-            "use.latest.version", "specific.avro.reader", "basic.auth.credentials.source", "basic.auth.user.info");
-        for (ConfigDef definition : new ConfigDef[] {AvroSerdeConfig.configDef(), EmbeddedSchemaRegistryConfig.configDef()}) {
-            definition.configKeys().values()
-                .forEach(key -> assertThat(key.documentation).as(key.name).isNotBlank());
+        assertThat(AvroSerdeConfig.configDef().names())
+                .contains(
+                        "schema.registry.url",
+                        "auto.register.schemas",
+                        "use.latest.version",
+                        "specific.avro.reader",
+                        "basic.auth.credentials.source",
+                        "basic.auth.user.info");
+        for (ConfigDef definition :
+                new ConfigDef[] {AvroSerdeConfig.configDef(), EmbeddedSchemaRegistryConfig.configDef()}) {
+            definition
+                    .configKeys()
+                    .values()
+                    .forEach(key -> assertThat(key.documentation).as(key.name).isNotBlank());
         }
     }
 
     @Test
     void shouldRejectUnknownCredentialsSource() {
-        assertThatThrownBy(() -> new AvroSerdeConfig(Map.of("schema.registry.url", "http://a:8081",
-            "basic.auth.credentials.source", "SASL_INHERIT")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("basic.auth.credentials.source");
+        assertThatThrownBy(() -> new AvroSerdeConfig(Map.of(
+                        "schema.registry.url", "http://a:8081", "basic.auth.credentials.source", "SASL_INHERIT")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("basic.auth.credentials.source");
     }
 
     @Test
     void shouldHideUserInfoWhenPrinted() {
-        AvroSerdeConfig config = new AvroSerdeConfig(Map.of("schema.registry.url", "http://a:8081",
-            "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "ccd:s3cret"));
+        AvroSerdeConfig config = new AvroSerdeConfig(Map.of(
+                "schema.registry.url",
+                "http://a:8081",
+                "basic.auth.credentials.source",
+                "USER_INFO",
+                "basic.auth.user.info",
+                "ccd:s3cret"));
 
         assertThat(config.userInfo()).isEqualTo("ccd:s3cret");
         assertThat(config.values().toString()).doesNotContain("s3cret");
@@ -64,9 +79,11 @@ class ConfigDefinitionsTest {
     @Test
     void shouldRejectListenerWithoutPortAndUnknownLevel() {
         assertThatThrownBy(() -> new EmbeddedSchemaRegistryConfig(Map.of("listeners", "http://127.0.0.1")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("listeners");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners");
         assertThatThrownBy(() -> new EmbeddedSchemaRegistryConfig(Map.of("schema.compatibility.level", "sideways")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("schema.compatibility.level");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.compatibility.level");
     }
 
     @Test

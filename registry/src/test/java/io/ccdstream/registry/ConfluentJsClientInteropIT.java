@@ -31,8 +31,8 @@ class ConfluentJsClientInteropIT {
 
     private static final long NODE_TIMEOUT_SECONDS = 120;
 
-    private final InteropImage fromJava = new InteropImage("img-java-1", 800, 0.625, 1_700_000_000_456L,
-        List.of("cat", "window"), "ckpt-2");
+    private final InteropImage fromJava =
+            new InteropImage("img-java-1", 800, 0.625, 1_700_000_000_456L, List.of("cat", "window"), "ckpt-2");
 
     private EmbeddedSchemaRegistry registry;
     private Map<String, Object> config;
@@ -42,10 +42,11 @@ class ConfluentJsClientInteropIT {
     @BeforeAll
     void runConfluentScript(@TempDir Path tempDir) throws IOException, InterruptedException {
         work = tempDir;
-        Path scriptDir = Path.of(System.getProperty("interop.js.dir", "src/test/js/interop")).toAbsolutePath();
+        Path scriptDir = Path.of(System.getProperty("interop.js.dir", "src/test/js/interop"))
+                .toAbsolutePath();
         if (!Files.isDirectory(scriptDir.resolve("node_modules/@confluentinc/schemaregistry"))) {
             fail("Confluent's JavaScript client is not installed: run `npm ci` in " + scriptDir
-                + " (mvn does it in generate-test-resources unless -Dinterop.npm.skip=true)");
+                    + " (mvn does it in generate-test-resources unless -Dinterop.npm.skip=true)");
         }
         registry = EmbeddedSchemaRegistry.inMemory();
         config = Map.of(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
@@ -71,8 +72,11 @@ class ConfluentJsClientInteropIT {
         command.addAll(List.of(args));
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(scriptDir.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .directory(scriptDir.toFile())
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
         } catch (IOException e) {
             throw new AssertionError("Cannot run node (is Node.js 18+ on the PATH?): " + e.getMessage(), e);
         }
@@ -81,9 +85,12 @@ class ConfluentJsClientInteropIT {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         if (!finished || process.exitValue() != 0) {
-            fail("node " + String.join(" ", command) + (finished ? " exited with " + process.exitValue()
-                : " timed out after " + NODE_TIMEOUT_SECONDS + " s") + "\n--- stdout ---\n"
-                + Files.readString(stdout) + "\n--- stderr ---\n" + Files.readString(stderr));
+            fail("node " + String.join(" ", command)
+                    + (finished
+                            ? " exited with " + process.exitValue()
+                            : " timed out after " + NODE_TIMEOUT_SECONDS + " s")
+                    + "\n--- stdout ---\n"
+                    + Files.readString(stdout) + "\n--- stderr ---\n" + Files.readString(stderr));
         }
     }
 
@@ -94,7 +101,8 @@ class ConfluentJsClientInteropIT {
 
         assertThat(id).isPositive();
         assertThat(registered.path("registeredAgainId").asInt()).isEqualTo(id);
-        assertThat(new Schema.Parser().parse(registered.path("schemaById").asText())).isEqualTo(InteropImage.SCHEMA$);
+        assertThat(new Schema.Parser().parse(registered.path("schemaById").asText()))
+                .isEqualTo(InteropImage.SCHEMA$);
         assertThat(registered.path("latest").path("id").asInt()).isEqualTo(id);
         assertThat(registered.path("latest").path("version").asInt()).isEqualTo(1);
         assertThat(registered.path("latest").path("subject").asText()).isEqualTo("js.registered-value");
@@ -112,12 +120,13 @@ class ConfluentJsClientInteropIT {
         SchemaRegistryClient client = SchemaRegistryClient.create(config);
 
         assertThat(client.lookup("interop.java-value", InteropImage.SCHEMA$).id())
-            .isEqualTo(report.path("registered").path("registeredId").asInt());
+                .isEqualTo(report.path("registered").path("registeredId").asInt());
     }
 
     @Test
     void confluentDeserializerShouldDecodeRecordOurSerializerWrote() throws IOException {
-        JsonNode decoded = RawHttp.JSON.readTree(work.resolve("decoded-from-java.json").toFile());
+        JsonNode decoded =
+                RawHttp.JSON.readTree(work.resolve("decoded-from-java.json").toFile());
 
         assertThat(decoded.path("imageId").asText()).isEqualTo(fromJava.imageId());
         assertThat(decoded.path("width").asInt()).isEqualTo(fromJava.width());
@@ -132,8 +141,8 @@ class ConfluentJsClientInteropIT {
         AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>();
         deserializer.configure(config, false);
 
-        GenericRecord record = deserializer.deserialize("interop.js.inferred",
-            Files.readAllBytes(work.resolve("from-js-inferred.bin")));
+        GenericRecord record = deserializer.deserialize(
+                "interop.js.inferred", Files.readAllBytes(work.resolve("from-js-inferred.bin")));
 
         assertThat(record.get("imageId")).hasToString("img-js-1");
         assertThat(record.get("width")).isEqualTo(640);
@@ -141,15 +150,16 @@ class ConfluentJsClientInteropIT {
         assertThat(((Number) record.get("score")).doubleValue()).isEqualTo(0.875);
         assertThat((List<?>) record.get("tags")).map(Object::toString).containsExactly("cat", "sofa");
         assertThat(record.get("flagged")).isEqualTo(true);
-        assertThat(SchemaRegistryClient.create(config).listVersions("interop.js.inferred-value")).containsExactly(1);
+        assertThat(SchemaRegistryClient.create(config).listVersions("interop.js.inferred-value"))
+                .containsExactly(1);
     }
 
     @Test
     void ourDeserializerShouldDecodeConfluentRecordOfRegisteredSchemaAsGeneratedClass() throws IOException {
         Serde<InteropImage> serde = AvroSerde.specific(InteropImage.class, config, false);
 
-        InteropImage image = serde.deserializer().deserialize("js.registered",
-            Files.readAllBytes(work.resolve("from-js-latest.bin")));
+        InteropImage image = serde.deserializer()
+                .deserialize("js.registered", Files.readAllBytes(work.resolve("from-js-latest.bin")));
 
         assertThat(image.imageId()).isEqualTo("img-js-2");
         assertThat(image.width()).isEqualTo(1024);

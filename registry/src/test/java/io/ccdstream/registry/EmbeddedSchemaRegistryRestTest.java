@@ -74,7 +74,8 @@ class EmbeddedSchemaRegistryRestTest {
         int again = register("images-value", V1.replace(" ", "").replace("\n", ""));
 
         assertThat(again).isEqualTo(first);
-        assertThat(get(url, "/subjects/images-value/versions").json().toString()).isEqualTo("[1]");
+        assertThat(get(url, "/subjects/images-value/versions").json().toString())
+                .isEqualTo("[1]");
     }
 
     @Test
@@ -85,9 +86,13 @@ class EmbeddedSchemaRegistryRestTest {
 
         assertThat(images).isNotEqualTo(other);
         assertThat(copy).isEqualTo(images);
-        assertThat(get(url, "/subjects/copy-value/versions/1").json().path("version").asInt()).isEqualTo(1);
+        assertThat(get(url, "/subjects/copy-value/versions/1")
+                        .json()
+                        .path("version")
+                        .asInt())
+                .isEqualTo(1);
         assertThat(get(url, "/schemas/ids/" + images + "/versions").json().toString())
-            .isEqualTo("[{\"subject\":\"copy-value\",\"version\":1},{\"subject\":\"images-value\",\"version\":1}]");
+                .isEqualTo("[{\"subject\":\"copy-value\",\"version\":1},{\"subject\":\"images-value\",\"version\":1}]");
     }
 
     @Test
@@ -98,7 +103,8 @@ class EmbeddedSchemaRegistryRestTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("schema").asText())
-            .isEqualTo("{\"type\":\"record\",\"name\":\"Image\",\"namespace\":\"t\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}");
+                .isEqualTo(
+                        "{\"type\":\"record\",\"name\":\"Image\",\"namespace\":\"t\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}");
     }
 
     @Test
@@ -106,8 +112,9 @@ class EmbeddedSchemaRegistryRestTest {
         RawHttp.Reply reply = get(url, "/schemas/ids/42");
 
         assertThat(reply.status()).isEqualTo(404);
-        assertThat(reply.json()).isEqualTo(RawHttp.JSON.createObjectNode()
-            .put("error_code", 40403).put("message", "Schema 42 not found"));
+        assertThat(reply.json())
+                .isEqualTo(
+                        RawHttp.JSON.createObjectNode().put("error_code", 40403).put("message", "Schema 42 not found"));
     }
 
     @Test
@@ -133,8 +140,11 @@ class EmbeddedSchemaRegistryRestTest {
         assertThat(unknownSchema.status()).isEqualTo(404);
         assertThat(unknownSchema.errorCode()).isEqualTo(40403);
         assertThat(unknownSubject.status()).isEqualTo(404);
-        assertThat(unknownSubject.json()).isEqualTo(RawHttp.JSON.createObjectNode()
-            .put("error_code", 40401).put("message", "Subject 'nobody-value' not found."));
+        assertThat(unknownSubject.json())
+                .isEqualTo(RawHttp.JSON
+                        .createObjectNode()
+                        .put("error_code", 40401)
+                        .put("message", "Subject 'nobody-value' not found."));
     }
 
     @Test
@@ -159,8 +169,14 @@ class EmbeddedSchemaRegistryRestTest {
         assertThat(latest.json().path("subject").asText()).isEqualTo("images-value");
         assertThat(latest.json().path("version").asInt()).isEqualTo(2);
         assertThat(latest.json().path("id").asInt()).isEqualTo(v2);
-        assertThat(latest.json().has("schemaType")).as("AVRO schemaType is omitted, as Confluent does").isFalse();
-        assertThat(get(url, "/subjects/images-value/versions/-1").json().path("version").asInt()).isEqualTo(2);
+        assertThat(latest.json().has("schemaType"))
+                .as("AVRO schemaType is omitted, as Confluent does")
+                .isFalse();
+        assertThat(get(url, "/subjects/images-value/versions/-1")
+                        .json()
+                        .path("version")
+                        .asInt())
+                .isEqualTo(2);
     }
 
     @Test
@@ -185,8 +201,11 @@ class EmbeddedSchemaRegistryRestTest {
         assertThat(noSubject.errorCode()).isEqualTo(40401);
         assertThat(noVersions.errorCode()).isEqualTo(40401);
         assertThat(noVersion.status()).isEqualTo(404);
-        assertThat(noVersion.json()).isEqualTo(RawHttp.JSON.createObjectNode()
-            .put("error_code", 40402).put("message", "Version 7 not found."));
+        assertThat(noVersion.json())
+                .isEqualTo(RawHttp.JSON
+                        .createObjectNode()
+                        .put("error_code", 40402)
+                        .put("message", "Version 7 not found."));
     }
 
     @ParameterizedTest
@@ -209,9 +228,11 @@ class EmbeddedSchemaRegistryRestTest {
         assertThat(reply.status()).isEqualTo(409);
         assertThat(reply.errorCode()).isEqualTo(409);
         assertThat(reply.json().path("message").asText())
-            .startsWith("Schema being registered is incompatible with an earlier schema for subject \"images-value\"")
-            .contains("READER_FIELD_MISSING_DEFAULT_VALUE");
-        assertThat(get(url, "/subjects/images-value/versions").json().toString()).isEqualTo("[1]");
+                .startsWith(
+                        "Schema being registered is incompatible with an earlier schema for subject \"images-value\"")
+                .contains("READER_FIELD_MISSING_DEFAULT_VALUE");
+        assertThat(get(url, "/subjects/images-value/versions").json().toString())
+                .isEqualTo("[1]");
     }
 
     @Test
@@ -220,23 +241,29 @@ class EmbeddedSchemaRegistryRestTest {
         int v2 = register("images-value", V2_WITH_DEFAULT);
 
         assertThat(v2).isEqualTo(v1 + 1);
-        assertThat(get(url, "/subjects/images-value/versions/latest").json().path("version").asInt()).isEqualTo(2);
+        assertThat(get(url, "/subjects/images-value/versions/latest")
+                        .json()
+                        .path("version")
+                        .asInt())
+                .isEqualTo(2);
     }
 
     @Test
     void shouldTestCompatibilityWithoutRegistering() {
         register("images-value", V1);
 
-        RawHttp.Reply bad = post(url, "/compatibility/subjects/images-value/versions/latest?verbose=true",
-            schemaBody(V2_WITHOUT_DEFAULT));
-        RawHttp.Reply good = post(url, "/compatibility/subjects/images-value/versions/1",
-            schemaBody(V2_WITH_DEFAULT));
+        RawHttp.Reply bad = post(
+                url,
+                "/compatibility/subjects/images-value/versions/latest?verbose=true",
+                schemaBody(V2_WITHOUT_DEFAULT));
+        RawHttp.Reply good = post(url, "/compatibility/subjects/images-value/versions/1", schemaBody(V2_WITH_DEFAULT));
 
         assertThat(bad.status()).isEqualTo(200);
         assertThat(bad.json().path("is_compatible").asBoolean()).isFalse();
         assertThat(bad.json().path("messages").toString()).contains("READER_FIELD_MISSING_DEFAULT_VALUE");
         assertThat(good.json()).isEqualTo(RawHttp.JSON.createObjectNode().put("is_compatible", true));
-        assertThat(get(url, "/subjects/images-value/versions").json().toString()).isEqualTo("[1]");
+        assertThat(get(url, "/subjects/images-value/versions").json().toString())
+                .isEqualTo("[1]");
     }
 
     @Test
@@ -271,8 +298,11 @@ class EmbeddedSchemaRegistryRestTest {
     @Test
     void shouldAcceptExplicitAvroTypeAndEmptyReferencesButRejectReferences() {
         String plain = RawHttp.toJson(Map.of("schema", V1, "schemaType", "AVRO", "references", List.of()));
-        String withReference = RawHttp.toJson(Map.of("schema", OTHER, "references",
-            List.of(Map.of("name", "t.Image", "subject", "images-value", "version", 1))));
+        String withReference = RawHttp.toJson(Map.of(
+                "schema",
+                OTHER,
+                "references",
+                List.of(Map.of("name", "t.Image", "subject", "images-value", "version", 1))));
 
         assertThat(post(url, "/subjects/images-value/versions", plain).status()).isEqualTo(200);
         RawHttp.Reply rejected = post(url, "/subjects/others-value/versions", withReference);
@@ -311,8 +341,9 @@ class EmbeddedSchemaRegistryRestTest {
         assertThat(defaulted.json().path("compatibilityLevel").asText()).isEqualTo("BACKWARD");
         assertThat(updated.json().toString()).isEqualTo("{\"compatibility\":\"FORWARD_TRANSITIVE\"}");
         assertThat(get(url, "/config/images-value").json().toString())
-            .isEqualTo("{\"compatibilityLevel\":\"FORWARD_TRANSITIVE\"}");
-        assertThat(get(url, "/config").json().path("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+                .isEqualTo("{\"compatibilityLevel\":\"FORWARD_TRANSITIVE\"}");
+        assertThat(get(url, "/config").json().path("compatibilityLevel").asText())
+                .isEqualTo("BACKWARD");
     }
 
     @ParameterizedTest
@@ -374,19 +405,21 @@ class EmbeddedSchemaRegistryRestTest {
     void shouldAcceptChunkedBodyWithoutContentType() {
         byte[] body = schemaBody(V1).getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/subjects/chunked-value/versions"))
-            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
 
         RawHttp.Reply reply = RawHttp.send(request);
 
         assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
-        assertThat(get(url, "/subjects/chunked-value/versions").json().toString()).isEqualTo("[1]");
+        assertThat(get(url, "/subjects/chunked-value/versions").json().toString())
+                .isEqualTo("[1]");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"application/json", "application/vnd.schemaregistry.v1+json", "application/octet-stream", ""})
+    @ValueSource(
+            strings = {"application/json", "application/vnd.schemaregistry.v1+json", "application/octet-stream", ""})
     void shouldAcceptAnyContentTypeOnRawConnection(String contentType) throws Exception {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(url + "/subjects/raw-value/versions")
-            .toURL().openConnection();
+        HttpURLConnection connection = (HttpURLConnection)
+                URI.create(url + "/subjects/raw-value/versions").toURL().openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
         connection.setChunkedStreamingMode(16);
@@ -412,8 +445,9 @@ class EmbeddedSchemaRegistryRestTest {
         RawHttp.Reply wrongMethod = put(url, "/subjects", "{}");
 
         assertThat(unknown.status()).isEqualTo(404);
-        assertThat(unknown.json()).isEqualTo(RawHttp.JSON.createObjectNode()
-            .put("error_code", 404).put("message", "HTTP 404 Not Found"));
+        assertThat(unknown.json())
+                .isEqualTo(
+                        RawHttp.JSON.createObjectNode().put("error_code", 404).put("message", "HTTP 404 Not Found"));
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.errorCode()).isEqualTo(405);
     }

@@ -28,8 +28,7 @@ public class ImageLabel extends SpecificRecordBase {
     private String checkpoint;
 
     /** Used by Avro when decoding. */
-    public ImageLabel() {
-    }
+    public ImageLabel() {}
 
     public ImageLabel(String imageId, String label, double confidence, String checkpoint) {
         this.imageId = imageId;

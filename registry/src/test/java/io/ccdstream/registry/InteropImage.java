@@ -28,11 +28,10 @@ public class InteropImage extends SpecificRecordBase {
     private String checkpoint;
 
     /** Used by Avro when decoding. */
-    public InteropImage() {
-    }
+    public InteropImage() {}
 
-    public InteropImage(String imageId, int width, double score, long capturedAt,
-                        List<String> labels, String checkpoint) {
+    public InteropImage(
+            String imageId, int width, double score, long capturedAt, List<String> labels, String checkpoint) {
         this.imageId = imageId;
         this.width = width;
         this.score = score;

@@ -16,7 +16,8 @@ import java.util.Map;
 final class RawHttp {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Reply(int status, String raw) {
         JsonNode json() {
@@ -32,8 +33,7 @@ final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     static Reply get(String baseUrl, String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
@@ -41,20 +41,21 @@ final class RawHttp {
 
     static Reply post(String baseUrl, String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .header("Content-Type", RegistryHttp.CONTENT_TYPE)
-            .POST(HttpRequest.BodyPublishers.ofString(body)));
+                .header("Content-Type", RegistryHttp.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     static Reply put(String baseUrl, String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .header("Content-Type", RegistryHttp.CONTENT_TYPE)
-            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+                .header("Content-Type", RegistryHttp.CONTENT_TYPE)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     static Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = CLIENT.send(
+                    request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

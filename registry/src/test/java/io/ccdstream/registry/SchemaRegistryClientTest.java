@@ -107,29 +107,31 @@ class SchemaRegistryClientTest {
         client.register("images-value", V1);
 
         assertThatThrownBy(() -> client.getLatest("nobody-value"))
-            .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                assertThat(e.status()).isEqualTo(404);
-                assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
-                assertThat(e.getMessage()).isEqualTo("Subject 'nobody-value' not found.");
-            });
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
+                    assertThat(e.getMessage()).isEqualTo("Subject 'nobody-value' not found.");
+                });
         assertThatThrownBy(() -> client.getById(99))
-            .isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
         assertThatThrownBy(() -> client.getVersion("images-value", 5))
-            .isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.VERSION_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.VERSION_NOT_FOUND));
         assertThatThrownBy(() -> client.register("images-value", V2_INCOMPATIBLE))
-            .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                assertThat(e.status()).isEqualTo(409);
-                assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
-            });
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+                });
     }
 
     @Test
     void shouldFailOverToNextUrlWhenFirstRefusesConnections() throws IOException {
         String dead = "http://127.0.0.1:" + freePort();
-        SchemaRegistryClient failingOver = SchemaRegistryClient.create(
-            Map.of("schema.registry.url", dead + "," + registry.url()));
+        SchemaRegistryClient failingOver =
+                SchemaRegistryClient.create(Map.of("schema.registry.url", dead + "," + registry.url()));
 
         int id = failingOver.register("images-value", V1);
 
@@ -142,11 +144,10 @@ class SchemaRegistryClientTest {
         String dead = "http://127.0.0.1:" + freePort();
         SchemaRegistryClient unreachable = SchemaRegistryClient.create(Map.of("schema.registry.url", dead));
 
-        assertThatThrownBy(unreachable::listSubjects)
-            .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                assertThat(e.status()).isEqualTo(SchemaRegistryException.NO_RESPONSE);
-                assertThat(e.getMessage()).contains("No schema registry reachable").contains(dead);
-            });
+        assertThatThrownBy(unreachable::listSubjects).isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+            assertThat(e.status()).isEqualTo(SchemaRegistryException.NO_RESPONSE);
+            assertThat(e.getMessage()).contains("No schema registry reachable").contains(dead);
+        });
     }
 
     @Test
@@ -155,8 +156,14 @@ class SchemaRegistryClientTest {
         HttpServer server = recordingServer(authorizations);
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
-            SchemaRegistryClient.create(Map.of("schema.registry.url", url,
-                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "ccd:s3cret")).listSubjects();
+            SchemaRegistryClient.create(Map.of(
+                            "schema.registry.url",
+                            url,
+                            "basic.auth.credentials.source",
+                            "USER_INFO",
+                            "basic.auth.user.info",
+                            "ccd:s3cret"))
+                    .listSubjects();
         } finally {
             server.stop(0);
         }
@@ -170,8 +177,8 @@ class SchemaRegistryClientTest {
         HttpServer server = recordingServer(authorizations);
         try {
             String url = "http://ccd:s3cret@127.0.0.1:" + server.getAddress().getPort();
-            SchemaRegistryClient.create(Map.of("schema.registry.url", url,
-                "basic.auth.credentials.source", "URL")).listSubjects();
+            SchemaRegistryClient.create(Map.of("schema.registry.url", url, "basic.auth.credentials.source", "URL"))
+                    .listSubjects();
         } finally {
             server.stop(0);
         }
@@ -184,8 +191,10 @@ class SchemaRegistryClientTest {
         List<String> authorizations = new CopyOnWriteArrayList<>();
         HttpServer server = recordingServer(authorizations);
         try {
-            SchemaRegistryClient.create(Map.of("schema.registry.url", "http://127.0.0.1:" + server.getAddress().getPort()))
-                .listSubjects();
+            SchemaRegistryClient.create(Map.of(
+                            "schema.registry.url",
+                            "http://127.0.0.1:" + server.getAddress().getPort()))
+                    .listSubjects();
         } finally {
             server.stop(0);
         }
@@ -196,22 +205,26 @@ class SchemaRegistryClientTest {
     @Test
     void shouldRejectIncompleteConfiguration() {
         assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of()))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.url");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.url");
         assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of("schema.registry.url", "localhost:8081")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("not a registry URL");
-        assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of("schema.registry.url", "http://localhost:8081",
-            "basic.auth.credentials.source", "USER_INFO")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("basic.auth.user.info");
-        assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of("schema.registry.url", "http://localhost:8081",
-            "basic.auth.credentials.source", "URL")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("user:password@");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not a registry URL");
+        assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of(
+                        "schema.registry.url", "http://localhost:8081", "basic.auth.credentials.source", "USER_INFO")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("basic.auth.user.info");
+        assertThatThrownBy(() -> SchemaRegistryClient.create(
+                        Map.of("schema.registry.url", "http://localhost:8081", "basic.auth.credentials.source", "URL")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("user:password@");
     }
 
     private static HttpServer recordingServer(List<String> authorizations) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"))
-                .replace("null", "none"));
+                    .replace("null", "none"));
             byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);

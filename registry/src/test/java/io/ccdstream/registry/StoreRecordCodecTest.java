@@ -24,9 +24,10 @@ class StoreRecordCodecTest {
         StoreRecord record = new StoreRecord.SchemaVersion("images-value", 2, 7, "\"string\"", false);
 
         assertThat(text(StoreRecordCodec.key(record)))
-            .isEqualTo("{\"keytype\":\"SCHEMA\",\"subject\":\"images-value\",\"version\":2,\"magic\":1}");
+                .isEqualTo("{\"keytype\":\"SCHEMA\",\"subject\":\"images-value\",\"version\":2,\"magic\":1}");
         assertThat(text(StoreRecordCodec.value(record)))
-            .isEqualTo("{\"subject\":\"images-value\",\"version\":2,\"id\":7,\"schema\":\"\\\"string\\\"\",\"deleted\":false}");
+                .isEqualTo(
+                        "{\"subject\":\"images-value\",\"version\":2,\"id\":7,\"schema\":\"\\\"string\\\"\",\"deleted\":false}");
     }
 
     @Test
@@ -34,9 +35,10 @@ class StoreRecordCodecTest {
         StoreRecord global = new StoreRecord.Compatibility(null, CompatibilityLevel.FULL);
         StoreRecord subject = new StoreRecord.Compatibility("images-value", CompatibilityLevel.NONE);
 
-        assertThat(text(StoreRecordCodec.key(global))).isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":null,\"magic\":0}");
+        assertThat(text(StoreRecordCodec.key(global)))
+                .isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":null,\"magic\":0}");
         assertThat(text(StoreRecordCodec.key(subject)))
-            .isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":\"images-value\",\"magic\":0}");
+                .isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":\"images-value\",\"magic\":0}");
         assertThat(text(StoreRecordCodec.value(subject))).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
     }
 
@@ -51,31 +53,35 @@ class StoreRecordCodecTest {
 
         for (StoreRecord record : records) {
             assertThat(StoreRecordCodec.decode(StoreRecordCodec.key(record), StoreRecordCodec.value(record)))
-                .contains(record);
+                    .contains(record);
         }
     }
 
     @Test
     void shouldSkipKeyTypesThisRegistryDoesNotKeep() throws IOException {
-        assertThat(StoreRecordCodec.decode(utf8("{\"keytype\":\"NOOP\",\"magic\":0}"), null)).isEqualTo(Optional.empty());
-        assertThat(StoreRecordCodec.decode(utf8("{\"keytype\":\"MODE\",\"subject\":null,\"magic\":0}"),
-            utf8("{\"mode\":\"READWRITE\"}"))).isEmpty();
+        assertThat(StoreRecordCodec.decode(utf8("{\"keytype\":\"NOOP\",\"magic\":0}"), null))
+                .isEqualTo(Optional.empty());
+        assertThat(StoreRecordCodec.decode(
+                        utf8("{\"keytype\":\"MODE\",\"subject\":null,\"magic\":0}"), utf8("{\"mode\":\"READWRITE\"}")))
+                .isEmpty();
     }
 
     @Test
     void shouldReadSchemaTombstoneAsDeletedVersion() throws IOException {
         Optional<StoreRecord> decoded = StoreRecordCodec.decode(
-            utf8("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":4,\"magic\":1}"), null);
+                utf8("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":4,\"magic\":1}"), null);
 
-        assertThat(decoded).hasValueSatisfying(record -> assertThat(record)
-            .isInstanceOfSatisfying(StoreRecord.SchemaVersion.class, version -> {
-                assertThat(version.version()).isEqualTo(4);
-                assertThat(version.deleted()).isTrue();
-            }));
+        assertThat(decoded)
+                .hasValueSatisfying(record -> assertThat(record)
+                        .isInstanceOfSatisfying(StoreRecord.SchemaVersion.class, version -> {
+                            assertThat(version.version()).isEqualTo(4);
+                            assertThat(version.deleted()).isTrue();
+                        }));
     }
 
     @Test
     void shouldRejectUnreadableKey() {
-        assertThatThrownBy(() -> StoreRecordCodec.decode(utf8("not json"), null)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> StoreRecordCodec.decode(utf8("not json"), null))
+                .isInstanceOf(IOException.class);
     }
 }

@@ -16,8 +16,7 @@ public final class TrustedSchemas {
 
     private static volatile boolean installed;
 
-    private TrustedSchemas() {
-    }
+    private TrustedSchemas() {}
 
     /** Trusts the generated classes of this package; idempotent and thread-safe. */
     public static synchronized void install() {
@@ -25,8 +24,8 @@ public final class TrustedSchemas {
             return;
         }
         ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
-            previous, type -> PACKAGE.equals(type.getPackageName())));
+        ClassSecurityValidator.setGlobal(
+                ClassSecurityValidator.composite(previous, type -> PACKAGE.equals(type.getPackageName())));
         installed = true;
     }
 }

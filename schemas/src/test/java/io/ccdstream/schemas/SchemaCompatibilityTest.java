@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
+import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,22 +25,25 @@ class SchemaCompatibilityTest {
         Map<String, Schema> current = SchemaFiles.parseTopLevel(SchemaFiles.CURRENT);
         for (Path version : SchemaFiles.releasedVersions()) {
             assertThat(current.keySet())
-                .as("schemas released in %s must still exist", version)
-                .containsAll(SchemaFiles.parseTopLevel(version).keySet());
+                    .as("schemas released in %s must still exist", version)
+                    .containsAll(SchemaFiles.parseTopLevel(version).keySet());
         }
     }
 
     @Test
     void shouldReadEveryReleasedVersionWithTheCurrentSchemas() {
-        assertThat(SchemaFiles.releasedVersions()).as("at least one released version is kept").isNotEmpty();
+        assertThat(SchemaFiles.releasedVersions())
+                .as("at least one released version is kept")
+                .isNotEmpty();
         Map<String, Schema> current = SchemaFiles.parseTopLevel(SchemaFiles.CURRENT);
         List<String> incompatible = new ArrayList<>();
         for (Path version : SchemaFiles.releasedVersions()) {
             SchemaFiles.parseTopLevel(version).forEach((name, released) -> {
                 SchemaPairCompatibility result =
-                    SchemaCompatibility.checkReaderWriterCompatibility(current.get(name), released);
+                        SchemaCompatibility.checkReaderWriterCompatibility(current.get(name), released);
                 if (result.getType() != SchemaCompatibilityType.COMPATIBLE) {
-                    incompatible.add(name + " vs " + version + ": " + result.getResult().getIncompatibilities());
+                    incompatible.add(
+                            name + " vs " + version + ": " + result.getResult().getIncompatibilities());
                 }
             });
         }
@@ -50,9 +53,11 @@ class SchemaCompatibilityTest {
     @Test
     void shouldDetectAFieldAddedWithoutDefault() {
         // Given a released Label and a current one with a new required field
-        Schema released = SchemaFiles.parseTopLevel(SchemaFiles.CURRENT).get(Label.getClassSchema().getFullName());
-        Schema broken = new Schema.Parser().parse(released.toString().replaceFirst(
-            "\"fields\":\\[", "\"fields\":[{\"name\":\"mandatoryNew\",\"type\":\"int\"},"));
+        Schema released = SchemaFiles.parseTopLevel(SchemaFiles.CURRENT)
+                .get(Label.getClassSchema().getFullName());
+        Schema broken = new Schema.Parser()
+                .parse(released.toString()
+                        .replaceFirst("\"fields\":\\[", "\"fields\":[{\"name\":\"mandatoryNew\",\"type\":\"int\"},"));
 
         // When
         SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(broken, released);
@@ -64,11 +69,15 @@ class SchemaCompatibilityTest {
     @Test
     void shouldGenerateClassesFromTheCurrentSchemas() {
         Map<String, Schema> current = SchemaFiles.parseTopLevel(SchemaFiles.CURRENT);
-        for (Schema generated : List.of(Image.getClassSchema(), Scores.getClassSchema(), Bias.getClassSchema(),
-            Label.getClassSchema(), Checkpoint.getClassSchema())) {
+        for (Schema generated : List.of(
+                Image.getClassSchema(),
+                Scores.getClassSchema(),
+                Bias.getClassSchema(),
+                Label.getClassSchema(),
+                Checkpoint.getClassSchema())) {
             // the generated schemas carry avro.java.string properties; compare what the wire depends on
             assertThat(SchemaNormalization.toParsingForm(generated))
-                .isEqualTo(SchemaNormalization.toParsingForm(current.get(generated.getFullName())));
+                    .isEqualTo(SchemaNormalization.toParsingForm(current.get(generated.getFullName())));
         }
     }
 }

@@ -18,8 +18,7 @@ final class SchemaFiles {
     static final Path CURRENT = Path.of("src/main/avro");
     static final Path RELEASED = Path.of("released");
 
-    private SchemaFiles() {
-    }
+    private SchemaFiles() {}
 
     /** Top-level schemas of the directory, by full name; types in common/ are resolved but not listed. */
     static Map<String, Schema> parseTopLevel(Path dir) {
@@ -39,8 +38,9 @@ final class SchemaFiles {
     static List<Path> releasedVersions() {
         try (Stream<Path> dirs = Files.list(RELEASED)) {
             return dirs.filter(Files::isDirectory)
-                .sorted(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
-                .toList();
+                    .sorted(Comparator.comparingInt(
+                            p -> Integer.parseInt(p.getFileName().toString())))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -51,7 +51,8 @@ final class SchemaFiles {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return new ArrayList<>(files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList());
+            return new ArrayList<>(
+                    files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -74,8 +74,10 @@ public final class StreamsRunner implements AutoCloseable {
     /** Whether the application is neither failed nor shut down. */
     public boolean isAlive() {
         KafkaStreams.State state = streams.state();
-        return failure.get() == null && state != KafkaStreams.State.ERROR
-            && state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.PENDING_SHUTDOWN;
+        return failure.get() == null
+                && state != KafkaStreams.State.ERROR
+                && state != KafkaStreams.State.NOT_RUNNING
+                && state != KafkaStreams.State.PENDING_SHUTDOWN;
     }
 
     /** Stops the application, committing what it has processed. */

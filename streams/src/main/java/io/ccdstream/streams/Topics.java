@@ -9,18 +9,17 @@ import org.apache.kafka.streams.kstream.Produced;
 /** How a topology reads and writes a {@link Topic}. */
 public final class Topics {
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** How a topology reads {@code topic}. */
-    public static <K extends SpecificRecord, V extends SpecificRecord> Consumed<K, V> consumed(Topic<K, V> topic,
-        SerdeFactory serdes) {
+    public static <K extends SpecificRecord, V extends SpecificRecord> Consumed<K, V> consumed(
+            Topic<K, V> topic, SerdeFactory serdes) {
         return Consumed.with(topic.keySerde(serdes), topic.valueSerde(serdes));
     }
 
     /** How a topology writes {@code topic}. */
-    public static <K extends SpecificRecord, V extends SpecificRecord> Produced<K, V> produced(Topic<K, V> topic,
-        SerdeFactory serdes) {
+    public static <K extends SpecificRecord, V extends SpecificRecord> Produced<K, V> produced(
+            Topic<K, V> topic, SerdeFactory serdes) {
         return Produced.with(topic.keySerde(serdes), topic.valueSerde(serdes));
     }
 }

@@ -1,7 +1,7 @@
 package io.ccdstream.streams;
 
-import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.registry.EmbeddedSchemaRegistry;
+import io.ccdstream.topics.RegistrySerdes;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -13,8 +13,7 @@ public final class TopologyTestSupport implements AutoCloseable {
 
     public final EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.inMemory();
     public final CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
-        CcdStreamsConfig.BOOTSTRAP_SERVERS, "unused:9092",
-        CcdStreamsConfig.SCHEMA_REGISTRY_URL, registry.url()));
+            CcdStreamsConfig.BOOTSTRAP_SERVERS, "unused:9092", CcdStreamsConfig.SCHEMA_REGISTRY_URL, registry.url()));
     public final RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
 
     /** A driver running {@code topology} as {@code service}. */

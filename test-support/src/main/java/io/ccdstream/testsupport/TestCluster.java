@@ -119,17 +119,22 @@ public final class TestCluster implements AutoCloseable {
      * Records of {@code topic} from the beginning (read_committed), read until {@code done} holds for
      * what was read or {@code timeout} passes.
      */
-    public <K extends SpecificRecord, V extends SpecificRecord> List<ConsumerRecord<K, V>> read(Topic<K, V> topic,
-        Predicate<List<ConsumerRecord<K, V>>> done, Duration timeout) {
+    public <K extends SpecificRecord, V extends SpecificRecord> List<ConsumerRecord<K, V>> read(
+            Topic<K, V> topic, Predicate<List<ConsumerRecord<K, V>>> done, Duration timeout) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        read(topic.name(), topic.keySerde(serdes).deserializer(), topic.valueSerde(serdes).deserializer(),
-            records::add, () -> done.test(records), timeout);
+        read(
+                topic.name(),
+                topic.keySerde(serdes).deserializer(),
+                topic.valueSerde(serdes).deserializer(),
+                records::add,
+                () -> done.test(records),
+                timeout);
         return records;
     }
 
     /** At least {@code atLeast} records of {@code topic} (read_committed), or what came within {@code timeout}. */
-    public <K extends SpecificRecord, V extends SpecificRecord> List<ConsumerRecord<K, V>> read(Topic<K, V> topic,
-        int atLeast, Duration timeout) {
+    public <K extends SpecificRecord, V extends SpecificRecord> List<ConsumerRecord<K, V>> read(
+            Topic<K, V> topic, int atLeast, Duration timeout) {
         return read(topic, records -> records.size() >= atLeast, timeout);
     }
 
@@ -137,8 +142,13 @@ public final class TestCluster implements AutoCloseable {
      * Reads {@code topic} from the beginning (read_committed) until {@code done} says so or the
      * timeout passes; every record goes to {@code sink}.
      */
-    public <K, V> void read(String topic, Deserializer<K> keys, Deserializer<V> values,
-        Consumer<ConsumerRecord<K, V>> sink, BooleanSupplier done, Duration timeout) {
+    public <K, V> void read(
+            String topic,
+            Deserializer<K> keys,
+            Deserializer<V> values,
+            Consumer<ConsumerRecord<K, V>> sink,
+            BooleanSupplier done,
+            Duration timeout) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime());

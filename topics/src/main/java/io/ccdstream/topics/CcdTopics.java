@@ -7,7 +7,6 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.topics.TopicSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,37 +23,39 @@ public final class CcdTopics {
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
 
     /** Images to label: claim check or inline bytes. */
-    public static final Topic<ImageKey, Image> IMAGES = new Topic<>("ccd.images", ImageKey.class, Image.class,
-        Map.of("cleanup.policy", "delete", "max.message.bytes", IMAGE_TOPIC_MAX_MESSAGE_BYTES));
+    public static final Topic<ImageKey, Image> IMAGES = new Topic<>(
+            "ccd.images",
+            ImageKey.class,
+            Image.class,
+            Map.of("cleanup.policy", "delete", "max.message.bytes", IMAGE_TOPIC_MAX_MESSAGE_BYTES));
 
     /** Raw CLIP probabilities per image, global and local. */
-    public static final Topic<ImageKey, Scores> SCORES = new Topic<>("ccd.scores", ImageKey.class, Scores.class,
-        Map.of("cleanup.policy", "delete"));
+    public static final Topic<ImageKey, Scores> SCORES =
+            new Topic<>("ccd.scores", ImageKey.class, Scores.class, Map.of("cleanup.policy", "delete"));
 
     /** Current CLIP class bias per class set. */
-    public static final Topic<ClassSetKey, Bias> BIAS = new Topic<>("ccd.bias", ClassSetKey.class, Bias.class,
-        COMPACTED);
+    public static final Topic<ClassSetKey, Bias> BIAS =
+            new Topic<>("ccd.bias", ClassSetKey.class, Bias.class, COMPACTED);
 
     /** Latest label per image. */
-    public static final Topic<ImageKey, Label> LABELS = new Topic<>("ccd.labels", ImageKey.class, Label.class,
-        COMPACTED);
+    public static final Topic<ImageKey, Label> LABELS =
+            new Topic<>("ccd.labels", ImageKey.class, Label.class, COMPACTED);
 
     /** Latest classifier checkpoint per class set. */
-    public static final Topic<ClassSetKey, Checkpoint> CHECKPOINTS = new Topic<>("ccd.checkpoints",
-        ClassSetKey.class, Checkpoint.class, COMPACTED);
+    public static final Topic<ClassSetKey, Checkpoint> CHECKPOINTS =
+            new Topic<>("ccd.checkpoints", ClassSetKey.class, Checkpoint.class, COMPACTED);
 
     /** Name of the dead-letter topic; its records are the poison records' raw bytes with reason headers. */
     public static final String DEAD_LETTERS = "ccd.dlq";
 
     /** Configs of the dead-letter topic: it must hold any record of the image topic. */
     public static final Map<String, String> DEAD_LETTER_CONFIGS =
-        Map.of("cleanup.policy", "delete", "max.message.bytes", IMAGE_TOPIC_MAX_MESSAGE_BYTES);
+            Map.of("cleanup.policy", "delete", "max.message.bytes", IMAGE_TOPIC_MAX_MESSAGE_BYTES);
 
     /** Every Avro topic of the pipeline. */
     public static final List<Topic<?, ?>> ALL = List.of(IMAGES, SCORES, BIAS, LABELS, CHECKPOINTS);
 
-    private CcdTopics() {
-    }
+    private CcdTopics() {}
 
     /**
      * What to create for the pipeline: every topic of {@link #ALL} plus the dead-letter topic.

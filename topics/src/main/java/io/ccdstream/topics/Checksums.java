@@ -11,8 +11,7 @@ import java.util.HexFormat;
 /** Checksums of files that travel between services (checkpoints). */
 public final class Checksums {
 
-    private Checksums() {
-    }
+    private Checksums() {}
 
     /** Lower-case hex SHA-256 of a file. */
     public static String sha256(Path file) throws IOException {

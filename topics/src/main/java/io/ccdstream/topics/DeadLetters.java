@@ -1,8 +1,6 @@
 package io.ccdstream.topics;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -28,9 +26,7 @@ public final class DeadLetters {
     /** Processor node that failed (absent for deserialization failures). */
     public static final String PROCESSOR = "ccd.dlq.processor";
 
-    private DeadLetters() {
-    }
-
+    private DeadLetters() {}
 
     /**
      * The dead-letter headers of a record from {@code topic}-{@code partition}@{@code offset}.
@@ -38,8 +34,14 @@ public final class DeadLetters {
      * @param original  the record's own headers, kept
      * @param processor the failing processor node, or null
      */
-    public static Headers headers(Iterable<org.apache.kafka.common.header.Header> original, String reason,
-        Exception exception, String topic, int partition, long offset, String processor) {
+    public static Headers headers(
+            Iterable<org.apache.kafka.common.header.Header> original,
+            String reason,
+            Exception exception,
+            String topic,
+            int partition,
+            long offset,
+            String processor) {
         Headers headers = new RecordHeaders();
         original.forEach(headers::add);
         put(headers, REASON, reason);
@@ -72,12 +74,16 @@ public final class DeadLetters {
 
     private static String describe(Throwable exception) {
         StringBuilder text = new StringBuilder(String.valueOf(exception.getMessage()));
-        for (Throwable cause = exception.getCause(); cause != null && cause != cause.getCause();
-            cause = cause.getCause()) {
+        for (Throwable cause = exception.getCause();
+                cause != null && cause != cause.getCause();
+                cause = cause.getCause()) {
             if (cause.getMessage() != null && text.indexOf(cause.getMessage()) >= 0) {
                 continue; // already said
             }
-            text.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+            text.append(" <- ")
+                    .append(cause.getClass().getSimpleName())
+                    .append(": ")
+                    .append(cause.getMessage());
         }
         return text.toString();
     }

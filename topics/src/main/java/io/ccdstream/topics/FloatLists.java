@@ -6,8 +6,7 @@ import java.util.List;
 /** Converts between Avro's {@code array<float>} lists and the float arrays of the method and the models. */
 public final class FloatLists {
 
-    private FloatLists() {
-    }
+    private FloatLists() {}
 
     /** The values of {@code values} as an array. */
     public static float[] toArray(List<Float> values) {

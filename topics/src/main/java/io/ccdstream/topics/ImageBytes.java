@@ -1,8 +1,6 @@
 package io.ccdstream.topics;
 
 import io.ccdstream.schemas.Image;
-import io.ccdstream.topics.CcdTopics;
-import io.ccdstream.topics.PoisonRecordException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,16 +24,21 @@ import java.util.Locale;
  * @param maxFetchBytes    largest claim-checked image accepted
  * @param fetchTimeout     longest an HTTP fetch may take, connection included
  */
-public record ImageBytes(List<Path> allowedFileRoots, List<String> allowedHosts, long maxFetchBytes,
-    Duration fetchTimeout) {
+public record ImageBytes(
+        List<Path> allowedFileRoots, List<String> allowedHosts, long maxFetchBytes, Duration fetchTimeout) {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     /** Freezes and normalises the allow-lists. */
     public ImageBytes {
-        allowedFileRoots = allowedFileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
-        allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        allowedFileRoots = allowedFileRoots.stream()
+                .map(p -> p.toAbsolutePath().normalize())
+                .toList();
+        allowedHosts =
+                allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     }
 
     /** Inline images only. */
@@ -48,14 +51,18 @@ public record ImageBytes(List<Path> allowedFileRoots, List<String> allowedHosts,
         ByteBuffer data = image.getData();
         String uri = image.getUri();
         if ((data == null) == (uri == null)) {
-            throw new PoisonRecordException("INVALID_IMAGE_RECORD", "image " + image.getImageId()
-                + " must carry exactly one of data and uri, it has " + (data == null ? "neither" : "both"));
+            throw new PoisonRecordException(
+                    "INVALID_IMAGE_RECORD",
+                    "image " + image.getImageId() + " must carry exactly one of data and uri, it has "
+                            + (data == null ? "neither" : "both"));
         }
         if (data != null) {
             if (data.remaining() > CcdTopics.MAX_INLINE_IMAGE_BYTES) {
-                throw new PoisonRecordException("IMAGE_TOO_LARGE", "inline image " + image.getImageId() + " has "
-                    + data.remaining() + " bytes, more than the " + CcdTopics.MAX_INLINE_IMAGE_BYTES
-                    + " allowed inline: send it by claim check");
+                throw new PoisonRecordException(
+                        "IMAGE_TOO_LARGE",
+                        "inline image " + image.getImageId() + " has "
+                                + data.remaining() + " bytes, more than the " + CcdTopics.MAX_INLINE_IMAGE_BYTES
+                                + " allowed inline: send it by claim check");
             }
             byte[] bytes = new byte[data.remaining()];
             data.duplicate().get(bytes);
@@ -75,16 +82,20 @@ public record ImageBytes(List<Path> allowedFileRoots, List<String> allowedHosts,
         return switch (scheme) {
             case "file" -> fetchFile(imageId, uri);
             case "http", "https" -> fetchHttp(imageId, uri);
-            default -> throw new PoisonRecordException("UNSUPPORTED_URI", "image " + imageId + ": scheme of " + uriText
-                + " is not supported (file: under an allowed root, http(s): on an allowed host)");
+            default ->
+                throw new PoisonRecordException(
+                        "UNSUPPORTED_URI",
+                        "image " + imageId + ": scheme of " + uriText
+                                + " is not supported (file: under an allowed root, http(s): on an allowed host)");
         };
     }
 
     private byte[] fetchFile(String imageId, URI uri) {
         Path path = Path.of(uri).toAbsolutePath().normalize();
         if (allowedFileRoots.stream().noneMatch(path::startsWith)) {
-            throw new PoisonRecordException("URI_NOT_ALLOWED", "image " + imageId + ": " + path
-                + " is not under an allowed root " + allowedFileRoots);
+            throw new PoisonRecordException(
+                    "URI_NOT_ALLOWED",
+                    "image " + imageId + ": " + path + " is not under an allowed root " + allowedFileRoots);
         }
         try (InputStream in = Files.newInputStream(path)) {
             return readAtMost(imageId, uri, in);
@@ -97,16 +108,19 @@ public record ImageBytes(List<Path> allowedFileRoots, List<String> allowedHosts,
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
         String hostPort = uri.getPort() < 0 ? host : host + ":" + uri.getPort();
         if (!allowedHosts.contains(host) && !allowedHosts.contains(hostPort)) {
-            throw new PoisonRecordException("URI_NOT_ALLOWED", "image " + imageId + ": host " + hostPort
-                + " is not on the allowed list " + allowedHosts);
+            throw new PoisonRecordException(
+                    "URI_NOT_ALLOWED",
+                    "image " + imageId + ": host " + hostPort + " is not on the allowed list " + allowedHosts);
         }
         try {
-            HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(fetchTimeout).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = HTTP.send(
+                    HttpRequest.newBuilder(uri).timeout(fetchTimeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 if (response.statusCode() != 200) {
-                    throw new PoisonRecordException("IMAGE_UNREADABLE", "image " + imageId + ": GET " + uri
-                        + " answered " + response.statusCode());
+                    throw new PoisonRecordException(
+                            "IMAGE_UNREADABLE",
+                            "image " + imageId + ": GET " + uri + " answered " + response.statusCode());
                 }
                 return readAtMost(imageId, uri, in);
             }
@@ -121,8 +135,8 @@ public record ImageBytes(List<Path> allowedFileRoots, List<String> allowedHosts,
     private byte[] readAtMost(String imageId, URI uri, InputStream in) throws IOException {
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFetchBytes + 1));
         if (bytes.length > maxFetchBytes) {
-            throw new PoisonRecordException("IMAGE_TOO_LARGE", "image " + imageId + ": " + uri
-                + " is larger than " + maxFetchBytes + " bytes");
+            throw new PoisonRecordException(
+                    "IMAGE_TOO_LARGE", "image " + imageId + ": " + uri + " is larger than " + maxFetchBytes + " bytes");
         }
         return bytes;
     }

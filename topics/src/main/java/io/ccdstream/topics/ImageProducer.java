@@ -36,8 +36,10 @@ public final class ImageProducer implements AutoCloseable {
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.putAll(overrides);
-        this.producer = new KafkaProducer<>(props, CcdTopics.IMAGES.keySerde(serdes).serializer(),
-            CcdTopics.IMAGES.valueSerde(serdes).serializer());
+        this.producer = new KafkaProducer<>(
+                props,
+                CcdTopics.IMAGES.keySerde(serdes).serializer(),
+                CcdTopics.IMAGES.valueSerde(serdes).serializer());
     }
 
     /** A producer with the default settings. */
@@ -47,8 +49,8 @@ public final class ImageProducer implements AutoCloseable {
 
     /** Sends {@code image} keyed by its class set and id; {@link #flush()} confirms it. */
     public Future<RecordMetadata> send(Image image) {
-        Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(CcdTopics.IMAGES.name(),
-            new ImageKey(image.getClassSetId(), image.getImageId()), image));
+        Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(
+                CcdTopics.IMAGES.name(), new ImageKey(image.getClassSetId(), image.getImageId()), image));
         pending.add(sent);
         return sent;
     }
@@ -66,8 +68,8 @@ public final class ImageProducer implements AutoCloseable {
             try {
                 sent.get();
             } catch (ExecutionException e) {
-                throw new IllegalStateException("an image was not acknowledged: " + e.getCause().getMessage(),
-                    e.getCause());
+                throw new IllegalStateException(
+                        "an image was not acknowledged: " + e.getCause().getMessage(), e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for acknowledgements", e);

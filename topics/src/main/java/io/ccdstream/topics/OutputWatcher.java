@@ -2,9 +2,6 @@ package io.ccdstream.topics;
 
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
-import io.ccdstream.topics.CcdTopics;
-import io.ccdstream.topics.SerdeFactory;
-import io.ccdstream.topics.DeadLetters;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,10 +30,12 @@ public final class OutputWatcher implements AutoCloseable {
     private final Map<String, Set<String>> deadLetterProcessors = new HashMap<>();
 
     public OutputWatcher(String bootstrapServers, SerdeFactory serdes, String deadLetterTopic) {
-        this.labels = new KafkaConsumer<>(props(bootstrapServers), CcdTopics.LABELS.keySerde(serdes).deserializer(),
-            CcdTopics.LABELS.valueSerde(serdes).deserializer());
-        this.deadLetters = new KafkaConsumer<>(props(bootstrapServers), new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+        this.labels = new KafkaConsumer<>(
+                props(bootstrapServers),
+                CcdTopics.LABELS.keySerde(serdes).deserializer(),
+                CcdTopics.LABELS.valueSerde(serdes).deserializer());
+        this.deadLetters =
+                new KafkaConsumer<>(props(bootstrapServers), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         startAtEnd(labels, CcdTopics.LABELS.name());
         startAtEnd(deadLetters, deadLetterTopic);
     }
@@ -54,7 +53,8 @@ public final class OutputWatcher implements AutoCloseable {
     /** Assigns {@code consumer} every partition of {@code topic}, positioned at its end. */
     public static void startAtEnd(KafkaConsumer<?, ?> consumer, String topic) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(info -> new TopicPartition(topic, info.partition())).toList();
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
@@ -72,10 +72,12 @@ public final class OutputWatcher implements AutoCloseable {
             if (!deadLetterMessages.containsKey(where)) {
                 // one source record refused by several services (scorer and trainer) counts once
                 deadLetterReasons.merge(reason, 1, Integer::sum);
-                deadLetterMessages.put(where, reason + ": " + DeadLetters.header(record.headers(), DeadLetters.MESSAGE));
+                deadLetterMessages.put(
+                        where, reason + ": " + DeadLetters.header(record.headers(), DeadLetters.MESSAGE));
             }
-            deadLetterProcessors.computeIfAbsent(where, w -> new TreeSet<>())
-                .add(processor == null ? "deserialization" : processor);
+            deadLetterProcessors
+                    .computeIfAbsent(where, w -> new TreeSet<>())
+                    .add(processor == null ? "deserialization" : processor);
         }
     }
 
@@ -92,8 +94,8 @@ public final class OutputWatcher implements AutoCloseable {
     /** Dead-lettered source records by coordinates, with reason, message and the processors that refused them. */
     public Map<String, String> deadLetterMessages() {
         Map<String, String> described = new LinkedHashMap<>();
-        deadLetterMessages.forEach((where, why) -> described.put(where, why + " (by "
-            + String.join(", ", deadLetterProcessors.getOrDefault(where, Set.of())) + ")"));
+        deadLetterMessages.forEach((where, why) -> described.put(
+                where, why + " (by " + String.join(", ", deadLetterProcessors.getOrDefault(where, Set.of())) + ")"));
         return described;
     }
 

@@ -25,7 +25,6 @@ public final class RegistrySerdes implements SerdeFactory {
         this.client = SchemaRegistryClient.create(this.settings);
     }
 
-
     @Override
     public <T extends SpecificRecord> Serde<T> serde(Class<T> type, boolean isKey) {
         return AvroSerde.specific(type, client, settings, isKey);

@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.Serde;
  * @param configs   topic-level configs applied at creation (cleanup policy, message size...)
  */
 public record Topic<K extends SpecificRecord, V extends SpecificRecord>(
-    String name, Class<K> keyType, Class<V> valueType, Map<String, String> configs) {
+        String name, Class<K> keyType, Class<V> valueType, Map<String, String> configs) {
 
     /** Validates and freezes the parts. */
     public Topic {
@@ -34,7 +34,6 @@ public record Topic<K extends SpecificRecord, V extends SpecificRecord>(
     public Serde<V> valueSerde(SerdeFactory serdes) {
         return serdes.serde(valueType, false);
     }
-
 
     /** Whether the topic keeps only the latest record per key. */
     public boolean compacted() {

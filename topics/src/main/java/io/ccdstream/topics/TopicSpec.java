@@ -2,7 +2,6 @@ package io.ccdstream.topics;
 
 import java.util.Map;
 import java.util.Objects;
-
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
@@ -31,11 +30,12 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
             throw new IllegalArgumentException("topic name must not be blank");
         }
         if (partitions < 1) {
-            throw new IllegalArgumentException("topic '" + name + "': partitions must be at least 1, got " + partitions);
+            throw new IllegalArgumentException(
+                    "topic '" + name + "': partitions must be at least 1, got " + partitions);
         }
         if (replicationFactor < 1) {
-            throw new IllegalArgumentException("topic '" + name + "': replicationFactor must be at least 1, got "
-                    + replicationFactor);
+            throw new IllegalArgumentException(
+                    "topic '" + name + "': replicationFactor must be at least 1, got " + replicationFactor);
         }
         configs = Map.copyOf(Objects.requireNonNull(configs, "topic '" + name + "': configs must not be null"));
     }

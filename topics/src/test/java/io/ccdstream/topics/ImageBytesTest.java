@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.ccdstream.schemas.Image;
-import io.ccdstream.topics.PoisonRecordException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -58,8 +57,13 @@ class ImageBytesTest {
     }
 
     private static Image byUri(String uri) {
-        return Image.newBuilder().setImageId("i").setClassSetId("cs").setUri(uri).setContentType("image/png")
-            .setByteSize(5).build();
+        return Image.newBuilder()
+                .setImageId("i")
+                .setClassSetId("cs")
+                .setUri(uri)
+                .setContentType("image/png")
+                .setByteSize(5)
+                .build();
     }
 
     private ImageBytes bytes() {
@@ -82,32 +86,37 @@ class ImageBytesTest {
 
     @Test
     void shouldRefuseHostsNotOnTheAllowList() {
-        assertThat(reasonOf(() -> bytes().of(byUri("http://example.invalid/x.png")))).isEqualTo("URI_NOT_ALLOWED");
+        assertThat(reasonOf(() -> bytes().of(byUri("http://example.invalid/x.png"))))
+                .isEqualTo("URI_NOT_ALLOWED");
     }
 
     @Test
     void shouldRefuseImagesOverTheSizeLimit() {
-        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/big.png")))).isEqualTo("IMAGE_TOO_LARGE");
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/big.png"))))
+                .isEqualTo("IMAGE_TOO_LARGE");
     }
 
     @Test
     void shouldGiveUpOnASlowServerAfterTheTimeout() {
         long start = System.nanoTime();
-        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/slow.png")))).isEqualTo("IMAGE_UNREADABLE");
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/slow.png"))))
+                .isEqualTo("IMAGE_UNREADABLE");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
     }
 
     @Test
     void shouldReportAMissingResource() {
-        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/none.png")))).isEqualTo("IMAGE_UNREADABLE");
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/none.png"))))
+                .isEqualTo("IMAGE_UNREADABLE");
     }
 
     @Test
     void shouldReadFilesUnderAnAllowedRootOnly() throws Exception {
         Path inside = Files.write(dir.resolve("a.png"), new byte[] {9, 8});
         assertThat(bytes().of(byUri(inside.toUri().toString()))).containsExactly(9, 8);
-        assertThat(reasonOf(() -> bytes().of(byUri(dir.resolve("../escape.png").toUri().toString()))))
-            .isEqualTo("URI_NOT_ALLOWED");
+        assertThat(reasonOf(() ->
+                        bytes().of(byUri(dir.resolve("../escape.png").toUri().toString()))))
+                .isEqualTo("URI_NOT_ALLOWED");
     }
 
     @Test
@@ -117,6 +126,7 @@ class ImageBytesTest {
         both.setData(ByteBuffer.wrap(new byte[1]));
         assertThat(reasonOf(() -> bytes().of(both))).isEqualTo("INVALID_IMAGE_RECORD");
         assertThatThrownBy(() -> ImageBytes.inlineOnly().of(byUri("file:///etc/passwd")))
-            .isInstanceOf(PoisonRecordException.class).hasMessageContaining("not under an allowed root");
+                .isInstanceOf(PoisonRecordException.class)
+                .hasMessageContaining("not under an allowed root");
     }
 }

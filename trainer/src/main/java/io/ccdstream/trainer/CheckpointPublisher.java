@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,16 +42,22 @@ final class CheckpointPublisher implements AutoCloseable {
     private final String transactionalId;
 
     CheckpointPublisher(TrainerConfig config, SerdeFactory serdes) {
-        this(producer(config, serdes), () -> consumer(config, serdes), config.transactionalId(),
-            config.startupTimeout());
+        this(
+                producer(config, serdes),
+                () -> consumer(config, serdes),
+                config.transactionalId(),
+                config.startupTimeout());
     }
 
     /**
      * A publisher on {@code producer} (transactional, not yet initialised) that reads the topic
      * back with consumers from {@code consumers}.
      */
-    CheckpointPublisher(Producer<ClassSetKey, Checkpoint> producer,
-        Supplier<Consumer<ClassSetKey, Checkpoint>> consumers, String transactionalId, Duration timeout) {
+    CheckpointPublisher(
+            Producer<ClassSetKey, Checkpoint> producer,
+            Supplier<Consumer<ClassSetKey, Checkpoint>> consumers,
+            String transactionalId,
+            Duration timeout) {
         this.producer = producer;
         this.consumers = consumers;
         this.transactionalId = transactionalId;
@@ -70,8 +76,10 @@ final class CheckpointPublisher implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.startupTimeout().toMillis());
-        return new KafkaProducer<>(props, CcdTopics.CHECKPOINTS.keySerde(serdes).serializer(),
-            CcdTopics.CHECKPOINTS.valueSerde(serdes).serializer());
+        return new KafkaProducer<>(
+                props,
+                CcdTopics.CHECKPOINTS.keySerde(serdes).serializer(),
+                CcdTopics.CHECKPOINTS.valueSerde(serdes).serializer());
     }
 
     private static Consumer<ClassSetKey, Checkpoint> consumer(TrainerConfig config, SerdeFactory serdes) {
@@ -79,8 +87,10 @@ final class CheckpointPublisher implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ccd-trainer-reconcile-" + UUID.randomUUID());
-        return new KafkaConsumer<>(props, CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
-            CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
+        return new KafkaConsumer<>(
+                props,
+                CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
+                CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
     }
 
     /**
@@ -90,7 +100,8 @@ final class CheckpointPublisher implements AutoCloseable {
     Optional<Checkpoint> latest(String classSetId) {
         try (Consumer<ClassSetKey, Checkpoint> consumer = consumers.get()) {
             List<TopicPartition> partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), timeout).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
@@ -98,18 +109,20 @@ final class CheckpointPublisher implements AutoCloseable {
         }
     }
 
-    private Optional<Checkpoint> readToEnd(Consumer<ClassSetKey, Checkpoint> consumer,
-        Map<TopicPartition, Long> end, String classSetId) {
+    private Optional<Checkpoint> readToEnd(
+            Consumer<ClassSetKey, Checkpoint> consumer, Map<TopicPartition, Long> end, String classSetId) {
         Checkpoint latest = null;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!reached(consumer, end)) {
             if (System.nanoTime() > deadline) {
-                throw new KafkaException("could not read " + CcdTopics.CHECKPOINTS.name() + " to its end within " + timeout);
+                throw new KafkaException(
+                        "could not read " + CcdTopics.CHECKPOINTS.name() + " to its end within " + timeout);
             }
             for (ConsumerRecord<ClassSetKey, Checkpoint> record : consumer.poll(Duration.ofMillis(200))) {
                 Checkpoint value = record.value();
-                if (value != null && value.getClassSetId().equals(classSetId)
-                    && (latest == null || value.getVersion() > latest.getVersion())) {
+                if (value != null
+                        && value.getClassSetId().equals(classSetId)
+                        && (latest == null || value.getVersion() > latest.getVersion())) {
                     latest = value;
                 }
             }
@@ -131,8 +144,9 @@ final class CheckpointPublisher implements AutoCloseable {
     void publish(Checkpoint event) {
         producer.beginTransaction();
         try {
-            producer.send(new ProducerRecord<>(CcdTopics.CHECKPOINTS.name(), new ClassSetKey(event.getClassSetId()),
-                event)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(new ProducerRecord<>(
+                            CcdTopics.CHECKPOINTS.name(), new ClassSetKey(event.getClassSetId()), event))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             producer.commitTransaction();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -142,10 +156,12 @@ final class CheckpointPublisher implements AutoCloseable {
             abortQuietly();
             if (fenced(e)) {
                 throw new ProducerFencedException("another trainer with transactional id " + transactionalId
-                    + " took over; checkpoint v" + event.getVersion() + " was not published by this one");
+                        + " took over; checkpoint v" + event.getVersion() + " was not published by this one");
             }
-            throw e instanceof KafkaException kafka ? kafka
-                : new KafkaException("could not publish checkpoint v" + event.getVersion() + ": " + e.getMessage(), e);
+            throw e instanceof KafkaException kafka
+                    ? kafka
+                    : new KafkaException(
+                            "could not publish checkpoint v" + event.getVersion() + ": " + e.getMessage(), e);
         }
     }
 

@@ -39,8 +39,8 @@ final class CheckpointServer implements AutoCloseable {
     private final String classSetId;
     private final URI baseUrl;
 
-    private CheckpointServer(HttpServer server, ExecutorService executor, CheckpointStore store, String classSetId,
-        URI baseUrl) {
+    private CheckpointServer(
+            HttpServer server, ExecutorService executor, CheckpointStore store, String classSetId, URI baseUrl) {
         this.server = server;
         this.executor = executor;
         this.store = store;
@@ -55,8 +55,9 @@ final class CheckpointServer implements AutoCloseable {
      * @param port          port; 0 picks a free one
      * @param advertisedUrl base URL consumers reach this server at; blank derives it from the bound address
      */
-    static CheckpointServer start(CheckpointStore store, String classSetId, String bindAddress, int port,
-        String advertisedUrl) throws IOException {
+    static CheckpointServer start(
+            CheckpointStore store, String classSetId, String bindAddress, int port, String advertisedUrl)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "ccd-trainer-checkpoint-http");
@@ -89,7 +90,8 @@ final class CheckpointServer implements AutoCloseable {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            Optional<StoredCheckpoint> checkpoint = requested(exchange.getRequestURI().getRawPath());
+            Optional<StoredCheckpoint> checkpoint =
+                    requested(exchange.getRequestURI().getRawPath());
             if (checkpoint.isEmpty()) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
@@ -102,8 +104,9 @@ final class CheckpointServer implements AutoCloseable {
 
     private Optional<StoredCheckpoint> requested(String rawPath) throws IOException {
         String[] parts = rawPath.substring(PATH.length()).split("/", -1);
-        if (parts.length != 2 || !URLDecoder.decode(parts[0], StandardCharsets.UTF_8).equals(classSetId)
-            || !parts[1].matches("\\d{1,18}")) {
+        if (parts.length != 2
+                || !URLDecoder.decode(parts[0], StandardCharsets.UTF_8).equals(classSetId)
+                || !parts[1].matches("\\d{1,18}")) {
             return Optional.empty();
         }
         return store.get(Long.parseLong(parts[1]));
@@ -118,15 +121,16 @@ final class CheckpointServer implements AutoCloseable {
         }
         exchange.sendResponseHeaders(200, checkpoint.sizeBytes());
         try (InputStream in = Files.newInputStream(store.file(checkpoint.version()));
-             OutputStream out = exchange.getResponseBody()) {
+                OutputStream out = exchange.getResponseBody()) {
             in.transferTo(out);
         }
     }
 
     private static URI derivedUrl(InetSocketAddress bound) throws IOException {
         InetAddress address = bound.getAddress();
-        String host = address.isAnyLocalAddress() ? InetAddress.getLocalHost().getCanonicalHostName()
-            : address.getHostAddress();
+        String host = address.isAnyLocalAddress()
+                ? InetAddress.getLocalHost().getCanonicalHostName()
+                : address.getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }

@@ -57,8 +57,12 @@ final class CheckpointStore {
         for (long version : versionsOnDisk()) {
             highestVersionSeen = Math.max(highestVersionSeen, version);
             if (!Files.exists(sidecar(version))) {
-                LOG.warn("Deleting checkpoint file {} of class set {}: its write did not complete (no sidecar); "
-                    + "it was never published and its version {} will not be reused", file(version), classSetId, version);
+                LOG.warn(
+                        "Deleting checkpoint file {} of class set {}: its write did not complete (no sidecar); "
+                                + "it was never published and its version {} will not be reused",
+                        file(version),
+                        classSetId,
+                        version);
                 Files.deleteIfExists(file(version));
             }
         }
@@ -105,7 +109,9 @@ final class CheckpointStore {
     /** The highest complete version, if any. */
     OptionalLong latestVersion() throws IOException {
         List<StoredCheckpoint> all = list();
-        return all.isEmpty() ? OptionalLong.empty() : OptionalLong.of(all.get(all.size() - 1).version());
+        return all.isEmpty()
+                ? OptionalLong.empty()
+                : OptionalLong.of(all.get(all.size() - 1).version());
     }
 
     /**
@@ -119,16 +125,17 @@ final class CheckpointStore {
         long version = metadata.version();
         if (version <= highestVersionSeen) {
             throw new IOException("checkpoint version " + version + " of class set " + classSetId
-                + " is not above the highest version written, " + highestVersionSeen);
+                    + " is not above the highest version written, " + highestVersionSeen);
         }
         String sha256 = Checksums.sha256(candidate);
         if (!sha256.equals(metadata.sha256()) || Files.size(candidate) != metadata.sizeBytes()) {
             throw new IOException("candidate " + candidate + " has SHA-256 " + sha256 + " and " + Files.size(candidate)
-                + " bytes, expected " + metadata.sha256() + " and " + metadata.sizeBytes());
+                    + " bytes, expected " + metadata.sha256() + " and " + metadata.sizeBytes());
         }
         highestVersionSeen = version;
         DurableFiles.moveNew(candidate, file(version));
-        DurableFiles.write(sidecar(version), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
+        DurableFiles.write(
+                sidecar(version), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
         return metadata;
     }
 
@@ -139,9 +146,11 @@ final class CheckpointStore {
     private List<Long> versionsOnDisk() throws IOException {
         try (var files = Files.list(dir)) {
             return files.map(f -> NAME.matcher(f.getFileName().toString()))
-                .filter(Matcher::matches)
-                .map(m -> Long.parseLong(m.group(1)))
-                .distinct().sorted().toList();
+                    .filter(Matcher::matches)
+                    .map(m -> Long.parseLong(m.group(1)))
+                    .distinct()
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -29,8 +29,8 @@ final class DirectoryLock implements AutoCloseable {
      */
     static DirectoryLock acquire(Path dir) throws IOException {
         Files.createDirectories(dir);
-        FileChannel channel = FileChannel.open(dir.resolve(".trainer.lock"), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(dir.resolve(".trainer.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = null;
         try {
             lock = channel.tryLock();
@@ -40,7 +40,7 @@ final class DirectoryLock implements AutoCloseable {
         if (lock == null) {
             channel.close();
             throw new IOException("the trainer data directory " + dir + " is in use by another trainer;"
-                + " stop it or choose another " + TrainerConfig.DATA_DIR);
+                    + " stop it or choose another " + TrainerConfig.DATA_DIR);
         }
         return new DirectoryLock(channel, lock);
     }

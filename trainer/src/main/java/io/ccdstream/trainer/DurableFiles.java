@@ -18,14 +18,13 @@ final class DurableFiles {
     /** Suffix of temporary files; a directory's leftovers are deleted by {@link #deleteTemporaryFiles}. */
     static final String TEMPORARY_SUFFIX = ".tmp";
 
-    private DurableFiles() {
-    }
+    private DurableFiles() {}
 
     /** Replaces {@code target} with {@code data} atomically and durably. */
     static void write(Path target, byte[] data) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX);
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             channel.write(java.nio.ByteBuffer.wrap(data));
             channel.force(true);
         }
@@ -52,7 +51,8 @@ final class DurableFiles {
     /** Deletes the leftovers of interrupted writes in {@code dir}. */
     static void deleteTemporaryFiles(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(TEMPORARY_SUFFIX)).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(TEMPORARY_SUFFIX))
+                    .toList()) {
                 Files.deleteIfExists(file);
             }
         }

@@ -1,14 +1,14 @@
 package io.ccdstream.trainer;
 
 import io.ccdstream.method.ccd.EarlyStopping;
-import io.ccdstream.models.classifier.Classifier;
-import io.ccdstream.models.classifier.ClassifierTrainer;
-import io.ccdstream.models.classifier.ClassifierTrainerConfig;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.ImageInputException;
 import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.method.metrics.LabelBinarisation;
 import io.ccdstream.method.metrics.MeanAveragePrecision;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierTrainer;
+import io.ccdstream.models.classifier.ClassifierTrainerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -48,8 +48,12 @@ final class RoundRunner {
     private final TrainerProgress progress;
     private final BooleanSupplier stopping;
 
-    RoundRunner(TrainingSet trainingSet, ClassifierTrainerConfig optimiser, LabelBinarisation binarisation,
-        TrainerProgress progress, BooleanSupplier stopping) {
+    RoundRunner(
+            TrainingSet trainingSet,
+            ClassifierTrainerConfig optimiser,
+            LabelBinarisation binarisation,
+            TrainerProgress progress,
+            BooleanSupplier stopping) {
         this.trainingSet = trainingSet;
         this.optimiser = optimiser;
         this.binarisation = binarisation;
@@ -76,9 +80,15 @@ final class RoundRunner {
                 losses.add(epoch(trainer, round, targets, epoch, order));
                 maps.add(trainMap(classifier, examples, targets));
                 progress.epochDone(round.phase(), epoch, round.maxEpochs(), losses.get(epoch - 1), maps);
-                if (round.earlyStopping() && EarlyStopping.firstRise(toArray(maps)).isPresent()) {
-                    LOG.info("{}: the early-stopping rule keeps epoch {} (train-label mAP per epoch {})", round.phase(),
-                        epoch, maps.stream().map(m -> String.format(Locale.ROOT, "%.2f", m)).toList());
+                if (round.earlyStopping()
+                        && EarlyStopping.firstRise(toArray(maps)).isPresent()) {
+                    LOG.info(
+                            "{}: the early-stopping rule keeps epoch {} (train-label mAP per epoch {})",
+                            round.phase(),
+                            epoch,
+                            maps.stream()
+                                    .map(m -> String.format(Locale.ROOT, "%.2f", m))
+                                    .toList());
                     break;
                 }
             }
@@ -101,8 +111,8 @@ final class RoundRunner {
             }
             List<Integer> batch = indices.subList(step * batchSize, Math.min(indices.size(), (step + 1) * batchSize));
             float[][] batchTargets = batch.stream().map(i -> targets[i]).toArray(float[][]::new);
-            float loss = trainer.trainStep(decode(batch.stream().map(round.examples()::get).toList()), batchTargets,
-                round.beta());
+            float loss = trainer.trainStep(
+                    decode(batch.stream().map(round.examples()::get).toList()), batchTargets, round.beta());
             lossSum += (double) loss * batch.size();
             progress.stepDone(round.phase(), epoch, round.maxEpochs(), step + 1, steps, loss);
         }
@@ -113,8 +123,8 @@ final class RoundRunner {
     private double trainMap(Classifier classifier, List<TrainingExample> examples, float[][] targets) {
         float[][] predictions = new float[examples.size()][];
         for (int start = 0; start < examples.size(); start += Classifier.MAX_BATCH_SIZE) {
-            List<TrainingExample> batch = examples.subList(start, Math.min(examples.size(),
-                start + Classifier.MAX_BATCH_SIZE));
+            List<TrainingExample> batch =
+                    examples.subList(start, Math.min(examples.size(), start + Classifier.MAX_BATCH_SIZE));
             float[][] part = classifier.predict(decode(batch));
             System.arraycopy(part, 0, predictions, start, part.length);
         }
@@ -129,8 +139,8 @@ final class RoundRunner {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the pixels of image " + example.imageId(), e);
             } catch (ImageInputException e) {
-                throw new UncheckedIOException(new IOException("the stored pixels of image " + example.imageId()
-                    + " no longer decode: " + e.getMessage(), e));
+                throw new UncheckedIOException(new IOException(
+                        "the stored pixels of image " + example.imageId() + " no longer decode: " + e.getMessage(), e));
             }
         }
         return images;

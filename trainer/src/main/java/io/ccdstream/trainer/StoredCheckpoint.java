@@ -21,14 +21,31 @@ import java.time.Instant;
  * @param imagesSeen    images presented in the round up to the kept epoch (training images times epochs)
  * @param epochs        epochs trained up to the kept epoch
  */
-record StoredCheckpoint(String classSetId, long version, CheckpointPhase phase, String architecture, String sha256,
-    long sizeBytes, long createdAtMs, double trainLabelMap, double loss, long imagesSeen, int epochs) {
+record StoredCheckpoint(
+        String classSetId,
+        long version,
+        CheckpointPhase phase,
+        String architecture,
+        String sha256,
+        long sizeBytes,
+        long createdAtMs,
+        double trainLabelMap,
+        double loss,
+        long imagesSeen,
+        int epochs) {
 
     /** The checkpoint event announcing this checkpoint at {@code location}. */
     Checkpoint event(String location) {
-        return Checkpoint.newBuilder().setClassSetId(classSetId).setVersion(version).setPhase(phase)
-            .setArchitecture(architecture).setLocation(location).setSha256(sha256).setSizeBytes(sizeBytes)
-            .setCreatedAt(Instant.ofEpochMilli(createdAtMs))
-            .setMetrics(new CheckpointMetrics(trainLabelMap, loss, imagesSeen, epochs)).build();
+        return Checkpoint.newBuilder()
+                .setClassSetId(classSetId)
+                .setVersion(version)
+                .setPhase(phase)
+                .setArchitecture(architecture)
+                .setLocation(location)
+                .setSha256(sha256)
+                .setSizeBytes(sizeBytes)
+                .setCreatedAt(Instant.ofEpochMilli(createdAtMs))
+                .setMetrics(new CheckpointMetrics(trainLabelMap, loss, imagesSeen, epochs))
+                .build();
     }
 }

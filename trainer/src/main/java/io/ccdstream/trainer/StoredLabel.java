@@ -29,8 +29,8 @@ record StoredLabel(LabelStage stage, Long checkpointVersion, float[] scores, flo
 
     /** The label of a {@link Label} record, with its vectors clamped into [0, 1] (BCE targets). */
     static StoredLabel of(Label label) {
-        return new StoredLabel(label.getStage(), label.getCheckpointVersion(), clamped(label.getScores()),
-            clamped(label.getGlobal()));
+        return new StoredLabel(
+                label.getStage(), label.getCheckpointVersion(), clamped(label.getScores()), clamped(label.getGlobal()));
     }
 
     /** Whether the label was refined with checkpoint {@code version} or a later one. */
@@ -50,9 +50,11 @@ record StoredLabel(LabelStage stage, Long checkpointVersion, float[] scores, flo
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StoredLabel other && stage == other.stage
-            && Objects.equals(checkpointVersion, other.checkpointVersion)
-            && Arrays.equals(scores, other.scores) && Arrays.equals(global, other.global);
+        return o instanceof StoredLabel other
+                && stage == other.stage
+                && Objects.equals(checkpointVersion, other.checkpointVersion)
+                && Arrays.equals(scores, other.scores)
+                && Arrays.equals(global, other.global);
     }
 
     @Override
@@ -62,7 +64,8 @@ record StoredLabel(LabelStage stage, Long checkpointVersion, float[] scores, flo
 
     @Override
     public String toString() {
-        return "StoredLabel[" + stage + ", checkpoint " + checkpointVersion + ", scores " + Arrays.toString(scores) + "]";
+        return "StoredLabel[" + stage + ", checkpoint " + checkpointVersion + ", scores " + Arrays.toString(scores)
+                + "]";
     }
 
     private static float[] clamped(List<Float> values) {

@@ -47,9 +47,15 @@ final class TrainerLoop implements Runnable {
     private StoredCheckpoint unpublished;
     private long nextRoundNotBefore;
 
-    TrainerLoop(TrainerConfig config, TrainingInput input, TrainingSet trainingSet, CheckpointStore store,
-        CheckpointPublisher publisher, Function<StoredCheckpoint, String> locations, TrainerProgress progress,
-        Reconciled reconciled) {
+    TrainerLoop(
+            TrainerConfig config,
+            TrainingInput input,
+            TrainingSet trainingSet,
+            CheckpointStore store,
+            CheckpointPublisher publisher,
+            Function<StoredCheckpoint, String> locations,
+            TrainerProgress progress,
+            Reconciled reconciled) {
         this.config = config;
         this.schedule = config.schedule();
         this.input = input;
@@ -64,8 +70,7 @@ final class TrainerLoop implements Runnable {
     }
 
     /** Where start-up reconciliation left the lineage: the latest checkpoint and the next free version. */
-    record Reconciled(Optional<TrainingSchedule.Latest> latest, long nextVersion) {
-    }
+    record Reconciled(Optional<TrainingSchedule.Latest> latest, long nextVersion) {}
 
     @Override
     public void run() {
@@ -73,7 +78,8 @@ final class TrainerLoop implements Runnable {
             loop();
             commitOnStop();
         } catch (RoundRunner.Stopped | WakeupException e) {
-            LOG.info("Trainer stopping{}", e instanceof RoundRunner.Stopped ? "; the round in progress is dropped" : "");
+            LOG.info(
+                    "Trainer stopping{}", e instanceof RoundRunner.Stopped ? "; the round in progress is dropped" : "");
             commitOnStop();
         } catch (Exception e) {
             fail(e);
@@ -132,9 +138,14 @@ final class TrainerLoop implements Runnable {
     }
 
     private void maybeTrain() throws IOException {
-        Optional<TrainingRound> round = System.nanoTime() < nextRoundNotBefore ? Optional.empty()
-            : schedule.next(latest, trainingSet.trainable(), trainingSet.lastSeq(), trainingSet.trainedThroughSeq(),
-                config.getLong(TrainerConfig.SEED));
+        Optional<TrainingRound> round = System.nanoTime() < nextRoundNotBefore
+                ? Optional.empty()
+                : schedule.next(
+                        latest,
+                        trainingSet.trainable(),
+                        trainingSet.lastSeq(),
+                        trainingSet.trainedThroughSeq(),
+                        config.getLong(TrainerConfig.SEED));
         if (round.isEmpty()) {
             progress.waiting(schedule.waitingFor(latest, trainingSet.trainable(), trainingSet.trainedThroughSeq()));
             return;
@@ -152,9 +163,13 @@ final class TrainerLoop implements Runnable {
         try (Classifier classifier = startingWeights(round)) {
             RoundResult result = runner.run(classifier, round, config.getLong(TrainerConfig.SEED) + nextVersion);
             if (round.mustImprove()) {
-                LOG.info("{} round: train-label mAP {} against v{}'s {} on the same images (gain needed: more than {})",
-                    round.phase(), String.format(Locale.ROOT, "%.2f", result.keptTrainMap()), round.baseVersion(),
-                    String.format(Locale.ROOT, "%.2f", result.baselineMap()), round.minGain());
+                LOG.info(
+                        "{} round: train-label mAP {} against v{}'s {} on the same images (gain needed: more than {})",
+                        round.phase(),
+                        String.format(Locale.ROOT, "%.2f", result.keptTrainMap()),
+                        round.baseVersion(),
+                        String.format(Locale.ROOT, "%.2f", result.baselineMap()),
+                        round.minGain());
             }
             if (round.mustImprove() && !(result.keptTrainMap() > result.baselineMap() + round.minGain())) {
                 LOG.info("{} round not published: no improvement by the label-free criterion", round.phase());
@@ -173,19 +188,32 @@ final class TrainerLoop implements Runnable {
         if (round.baseVersion() > 0) {
             Optional<StoredCheckpoint> base = store.get(round.baseVersion());
             if (base.isPresent()) {
-                return Classifier.load(store.file(base.get().version()), base.get().sha256(), config.classNames());
+                return Classifier.load(
+                        store.file(base.get().version()), base.get().sha256(), config.classNames());
             }
-            LOG.warn("Checkpoint v{} is not in the local store {}; the {} round starts from fresh weights",
-                round.baseVersion(), store.directory(), round.phase());
+            LOG.warn(
+                    "Checkpoint v{} is not in the local store {}; the {} round starts from fresh weights",
+                    round.baseVersion(),
+                    store.directory(),
+                    round.phase());
         }
         return Classifier.create(config.classifierConfig());
     }
 
     private StoredCheckpoint keep(Classifier classifier, TrainingRound round, RoundResult result) throws IOException {
         String sha256 = classifier.save(store.candidateFile());
-        StoredCheckpoint metadata = new StoredCheckpoint(config.classSetId(), nextVersion, round.phase(),
-            config.architecture(), sha256, Files.size(store.candidateFile()), Instant.now().toEpochMilli(),
-            result.keptTrainMap(), result.keptLoss(), result.imagesSeen(), result.keptEpoch());
+        StoredCheckpoint metadata = new StoredCheckpoint(
+                config.classSetId(),
+                nextVersion,
+                round.phase(),
+                config.architecture(),
+                sha256,
+                Files.size(store.candidateFile()),
+                Instant.now().toEpochMilli(),
+                result.keptTrainMap(),
+                result.keptLoss(),
+                result.imagesSeen(),
+                result.keptEpoch());
         nextVersion++;
         return store.add(store.candidateFile(), metadata);
     }
@@ -205,9 +233,14 @@ final class TrainerLoop implements Runnable {
         }
         unpublished = null;
         progress.published(event);
-        LOG.info("Published checkpoint v{} ({}, epoch {}, train-label mAP {}, loss {}) at {}", event.getVersion(),
-            event.getPhase(), event.getMetrics().getEpochs(), String.format(Locale.ROOT, "%.2f", event.getMetrics().getTrainLabelMap()),
-            String.format(Locale.ROOT, "%.4f", event.getMetrics().getLoss()), event.getLocation());
+        LOG.info(
+                "Published checkpoint v{} ({}, epoch {}, train-label mAP {}, loss {}) at {}",
+                event.getVersion(),
+                event.getPhase(),
+                event.getMetrics().getEpochs(),
+                String.format(Locale.ROOT, "%.2f", event.getMetrics().getTrainLabelMap()),
+                String.format(Locale.ROOT, "%.4f", event.getMetrics().getLoss()),
+                event.getLocation());
     }
 
     /**
@@ -215,19 +248,31 @@ final class TrainerLoop implements Runnable {
      * port or advertised URL): the same version for the same file, so that a scorer that starts later
      * can fetch it. A different SHA-256 means the store is not the publisher's; it is left alone.
      */
-    private static Checkpoint reannounceIfMoved(StoredCheckpoint stored, Checkpoint published,
-        CheckpointPublisher publisher, Function<StoredCheckpoint, String> locations, TrainerProgress progress) {
+    private static Checkpoint reannounceIfMoved(
+            StoredCheckpoint stored,
+            Checkpoint published,
+            CheckpointPublisher publisher,
+            Function<StoredCheckpoint, String> locations,
+            TrainerProgress progress) {
         if (!stored.sha256().equals(published.getSha256())) {
-            LOG.error("Stored checkpoint v{} has SHA-256 {} but the published v{} has {}; the store is not this"
-                + " trainer's lineage", stored.version(), stored.sha256(), published.getVersion(), published.getSha256());
+            LOG.error(
+                    "Stored checkpoint v{} has SHA-256 {} but the published v{} has {}; the store is not this"
+                            + " trainer's lineage",
+                    stored.version(),
+                    stored.sha256(),
+                    published.getVersion(),
+                    published.getSha256());
             return published;
         }
         String location = locations.apply(stored);
         if (location.equals(published.getLocation())) {
             return published;
         }
-        LOG.info("Re-announcing checkpoint v{} (same file, SHA-256 {}) at its new location {}", stored.version(),
-            stored.sha256(), location);
+        LOG.info(
+                "Re-announcing checkpoint v{} (same file, SHA-256 {}) at its new location {}",
+                stored.version(),
+                stored.sha256(),
+                location);
         Checkpoint moved = stored.event(location);
         publisher.publish(moved);
         progress.published(moved);
@@ -240,15 +285,22 @@ final class TrainerLoop implements Runnable {
      * announcing it); the latest one is re-announced if it is now served at another location; the
      * next version is above everything stored, half-written or published.
      */
-    static Reconciled reconcile(CheckpointStore store, CheckpointPublisher publisher, String classSetId,
-        Function<StoredCheckpoint, String> locations, TrainerProgress progress) throws IOException {
+    static Reconciled reconcile(
+            CheckpointStore store,
+            CheckpointPublisher publisher,
+            String classSetId,
+            Function<StoredCheckpoint, String> locations,
+            TrainerProgress progress)
+            throws IOException {
         Optional<Checkpoint> published = publisher.latest(classSetId);
         long publishedVersion = published.map(Checkpoint::getVersion).orElse(0L);
         published.ifPresent(progress::published);
         for (StoredCheckpoint stored : store.list()) {
             if (stored.version() > publishedVersion) {
-                LOG.info("Publishing stored checkpoint v{} ({}) that the previous run did not announce",
-                    stored.version(), stored.phase());
+                LOG.info(
+                        "Publishing stored checkpoint v{} ({}) that the previous run did not announce",
+                        stored.version(),
+                        stored.phase());
                 Checkpoint event = stored.event(locations.apply(stored));
                 publisher.publish(event);
                 progress.published(event);
@@ -259,12 +311,17 @@ final class TrainerLoop implements Runnable {
             }
         }
         OptionalLong stored = store.latestVersion();
-        Optional<TrainingSchedule.Latest> latest = published.map(e -> new TrainingSchedule.Latest(e.getVersion(),
-            e.getPhase()));
+        Optional<TrainingSchedule.Latest> latest =
+                published.map(e -> new TrainingSchedule.Latest(e.getVersion(), e.getPhase()));
         long next = Math.max(store.highestVersionSeen(), publishedVersion) + 1;
-        LOG.info("Checkpoints of class set {}: latest published {}, latest stored {}, next version v{}", classSetId,
-            published.map(e -> "v" + e.getVersion() + " (" + e.getPhase() + ")").orElse("none"),
-            stored.isPresent() ? "v" + stored.getAsLong() : "none", next);
+        LOG.info(
+                "Checkpoints of class set {}: latest published {}, latest stored {}, next version v{}",
+                classSetId,
+                published
+                        .map(e -> "v" + e.getVersion() + " (" + e.getPhase() + ")")
+                        .orElse("none"),
+                stored.isPresent() ? "v" + stored.getAsLong() : "none",
+                next);
         return new Reconciled(latest, next);
     }
 }

@@ -34,8 +34,14 @@ final class TrainerProgress {
 
     /** The current snapshot. */
     TrainerStatus status() {
-        return new TrainerStatus(state, detail, trainingSetImages.getAsInt(), labelledImages.getAsInt(),
-            skippedRecords.getAsLong(), round, published);
+        return new TrainerStatus(
+                state,
+                detail,
+                trainingSetImages.getAsInt(),
+                labelledImages.getAsInt(),
+                skippedRecords.getAsLong(),
+                round,
+                published);
     }
 
     void waiting(String waitingFor) {
@@ -44,35 +50,60 @@ final class TrainerProgress {
     }
 
     void roundStarted(TrainingRound plan, int stepsPerEpoch) {
-        LOG.info("{} round: {} images, up to {} epochs of {} steps, beta {}, from {}", plan.phase(),
-            plan.examples().size(), plan.maxEpochs(), stepsPerEpoch, plan.beta(),
-            plan.baseVersion() == 0 ? "fresh weights" : "checkpoint v" + plan.baseVersion());
+        LOG.info(
+                "{} round: {} images, up to {} epochs of {} steps, beta {}, from {}",
+                plan.phase(),
+                plan.examples().size(),
+                plan.maxEpochs(),
+                stepsPerEpoch,
+                plan.beta(),
+                plan.baseVersion() == 0 ? "fresh weights" : "checkpoint v" + plan.baseVersion());
         round = new TrainerStatus.Round(plan.phase(), 1, plan.maxEpochs(), 0, stepsPerEpoch, Double.NaN, List.of());
         state = TrainerStatus.State.TRAINING;
     }
 
     void stepDone(CheckpointPhase phase, int epoch, int maxEpochs, int step, int steps, double loss) {
         TrainerStatus.Round current = round;
-        round = new TrainerStatus.Round(phase, epoch, maxEpochs, step, steps, loss,
-            current == null || epoch == 1 && step == 1 ? List.of() : current.trainMaps());
+        round = new TrainerStatus.Round(
+                phase,
+                epoch,
+                maxEpochs,
+                step,
+                steps,
+                loss,
+                current == null || epoch == 1 && step == 1 ? List.of() : current.trainMaps());
         if (step % LOG_EVERY_STEPS == 0 || step == steps) {
-            LOG.info("{} epoch {}/{} step {}/{} loss {}", phase, epoch, maxEpochs, step, steps,
-                String.format(Locale.ROOT, "%.4f", loss));
+            LOG.info(
+                    "{} epoch {}/{} step {}/{} loss {}",
+                    phase,
+                    epoch,
+                    maxEpochs,
+                    step,
+                    steps,
+                    String.format(Locale.ROOT, "%.4f", loss));
         }
     }
 
     void epochDone(CheckpointPhase phase, int epoch, int maxEpochs, double meanLoss, List<Double> trainMaps) {
         TrainerStatus.Round current = round;
-        round = new TrainerStatus.Round(phase, epoch, maxEpochs, current.step(), current.stepsPerEpoch(),
-            current.lastLoss(), trainMaps);
-        LOG.info("{} epoch {}/{} done: mean loss {}, train-label mAP {}", phase, epoch, maxEpochs,
-            String.format(Locale.ROOT, "%.4f", meanLoss),
-            String.format(Locale.ROOT, "%.2f", trainMaps.get(trainMaps.size() - 1)));
+        round = new TrainerStatus.Round(
+                phase, epoch, maxEpochs, current.step(), current.stepsPerEpoch(), current.lastLoss(), trainMaps);
+        LOG.info(
+                "{} epoch {}/{} done: mean loss {}, train-label mAP {}",
+                phase,
+                epoch,
+                maxEpochs,
+                String.format(Locale.ROOT, "%.4f", meanLoss),
+                String.format(Locale.ROOT, "%.2f", trainMaps.get(trainMaps.size() - 1)));
     }
 
     void published(Checkpoint event) {
-        published = new TrainerStatus.Published(event.getVersion(), event.getPhase(),
-            event.getMetrics().getTrainLabelMap(), event.getMetrics().getEpochs(), event.getLocation());
+        published = new TrainerStatus.Published(
+                event.getVersion(),
+                event.getPhase(),
+                event.getMetrics().getTrainLabelMap(),
+                event.getMetrics().getEpochs(),
+                event.getLocation());
     }
 
     void failed(String reason) {

@@ -50,8 +50,8 @@ public final class TrainerService implements AutoCloseable {
     private final TrainerLoop loop;
     private final Thread thread;
 
-    private TrainerService(List<AutoCloseable> resources, TrainerProgress progress, CheckpointServer server,
-        TrainerLoop loop) {
+    private TrainerService(
+            List<AutoCloseable> resources, TrainerProgress progress, CheckpointServer server, TrainerLoop loop) {
         this.resources = resources;
         this.progress = progress;
         this.server = server;
@@ -80,19 +80,27 @@ public final class TrainerService implements AutoCloseable {
     private static TrainerService start(TrainerConfig config, List<AutoCloseable> resources) throws IOException {
         Path dataDir = config.dataDir();
         resources.add(DirectoryLock.acquire(dataDir));
-        CheckpointStore store = CheckpointStore.open(dataDir.resolve("checkpoints").resolve(config.classSetId()),
-            config.classSetId());
-        TrainingSet trainingSet = TrainingSet.open(dataDir.resolve("training-set").resolve(config.classSetId()),
-            config.classSetId(), config.classNames(), config.trainingSetMaxImages());
-        CheckpointServer server = config.httpEnabled() ? CheckpointServer.start(store, config.classSetId(),
-            config.getString(TrainerConfig.HTTP_BIND_ADDRESS), config.getInt(TrainerConfig.HTTP_PORT),
-            config.getString(TrainerConfig.HTTP_ADVERTISED_URL)) : null;
+        CheckpointStore store =
+                CheckpointStore.open(dataDir.resolve("checkpoints").resolve(config.classSetId()), config.classSetId());
+        TrainingSet trainingSet = TrainingSet.open(
+                dataDir.resolve("training-set").resolve(config.classSetId()),
+                config.classSetId(),
+                config.classNames(),
+                config.trainingSetMaxImages());
+        CheckpointServer server = config.httpEnabled()
+                ? CheckpointServer.start(
+                        store,
+                        config.classSetId(),
+                        config.getString(TrainerConfig.HTTP_BIND_ADDRESS),
+                        config.getInt(TrainerConfig.HTTP_PORT),
+                        config.getString(TrainerConfig.HTTP_ADVERTISED_URL))
+                : null;
         if (server != null) {
             resources.add(server);
         }
         Function<StoredCheckpoint, String> locations = TrainerConfig.LOCATION_HTTP.equals(config.checkpointLocation())
-            ? stored -> server.url(stored.version())
-            : stored -> store.file(stored.version()).toUri().toString();
+                ? stored -> server.url(stored.version())
+                : stored -> store.file(stored.version()).toUri().toString();
         RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
         CheckpointPublisher publisher = new CheckpointPublisher(config, serdes);
         resources.add(publisher);
@@ -105,11 +113,17 @@ public final class TrainerService implements AutoCloseable {
             input.close();
             throw e;
         }
-        TrainerService service = new TrainerService(resources, progress, server,
-            new TrainerLoop(config, input, trainingSet, store, publisher, locations, progress, reconciled));
+        TrainerService service = new TrainerService(
+                resources,
+                progress,
+                server,
+                new TrainerLoop(config, input, trainingSet, store, publisher, locations, progress, reconciled));
         service.thread.start();
-        LOG.info("Trainer of class set {} started ({} classes, data in {})", config.classSetId(),
-            config.classNames().size(), dataDir.toAbsolutePath());
+        LOG.info(
+                "Trainer of class set {} started ({} classes, data in {})",
+                config.classSetId(),
+                config.classNames().size(),
+                dataDir.toAbsolutePath());
         return service;
     }
 

@@ -17,8 +17,14 @@ import java.util.stream.Collectors;
  * @param round             the round in progress or last finished; null before the first
  * @param published         the latest published checkpoint; null before the first
  */
-public record TrainerStatus(State state, String detail, int trainingSetImages, int labelledImages,
-    long skippedRecords, Round round, Published published) {
+public record TrainerStatus(
+        State state,
+        String detail,
+        int trainingSetImages,
+        int labelledImages,
+        long skippedRecords,
+        Round round,
+        Published published) {
 
     /** What the trainer is doing. */
     public enum State {
@@ -45,8 +51,14 @@ public record TrainerStatus(State state, String detail, int trainingSetImages, i
      * @param lastLoss      loss of the latest step
      * @param trainMaps     train-label mAP (%) after each finished epoch
      */
-    public record Round(CheckpointPhase phase, int epoch, int maxEpochs, int step, int stepsPerEpoch, double lastLoss,
-        List<Double> trainMaps) {
+    public record Round(
+            CheckpointPhase phase,
+            int epoch,
+            int maxEpochs,
+            int step,
+            int stepsPerEpoch,
+            double lastLoss,
+            List<Double> trainMaps) {
 
         /** Freezes the list. */
         public Round {
@@ -63,30 +75,41 @@ public record TrainerStatus(State state, String detail, int trainingSetImages, i
      * @param epochs        epochs trained up to the kept epoch
      * @param location      where consumers fetch it
      */
-    public record Published(long version, CheckpointPhase phase, double trainLabelMap, int epochs, String location) {
-    }
+    public record Published(long version, CheckpointPhase phase, double trainLabelMap, int epochs, String location) {}
 
     /** One line, e.g. {@code TRAINING REFINE epoch 3/10 step 5/8 loss 0.412 train-label mAP [41.0, 44.2] | ...}. */
     public String summary() {
         StringBuilder line = new StringBuilder(state.name());
         if (state == State.TRAINING && round != null) {
-            line.append(String.format(Locale.ROOT, " %s epoch %d/%d step %d/%d", round.phase(), round.epoch(),
-                round.maxEpochs(), round.step(), round.stepsPerEpoch()));
+            line.append(String.format(
+                    Locale.ROOT,
+                    " %s epoch %d/%d step %d/%d",
+                    round.phase(),
+                    round.epoch(),
+                    round.maxEpochs(),
+                    round.step(),
+                    round.stepsPerEpoch()));
             if (!Double.isNaN(round.lastLoss())) {
                 line.append(String.format(Locale.ROOT, " loss %.4f", round.lastLoss()));
             }
             if (!round.trainMaps().isEmpty()) {
-                line.append(" train-label mAP ").append(round.trainMaps().stream()
-                    .map(m -> String.format(Locale.ROOT, "%.1f", m)).collect(Collectors.joining(", ", "[", "]")));
+                line.append(" train-label mAP ")
+                        .append(round.trainMaps().stream()
+                                .map(m -> String.format(Locale.ROOT, "%.1f", m))
+                                .collect(Collectors.joining(", ", "[", "]")));
             }
         } else if (!detail.isEmpty()) {
             line.append(' ').append(detail);
         }
-        line.append(String.format(Locale.ROOT, " | training set %d images, %d labelled", trainingSetImages,
-            labelledImages));
+        line.append(String.format(
+                Locale.ROOT, " | training set %d images, %d labelled", trainingSetImages, labelledImages));
         if (published != null) {
-            line.append(String.format(Locale.ROOT, " | published v%d %s (train-label mAP %.1f)", published.version(),
-                published.phase(), published.trainLabelMap()));
+            line.append(String.format(
+                    Locale.ROOT,
+                    " | published v%d %s (train-label mAP %.1f)",
+                    published.version(),
+                    published.phase(),
+                    published.trainLabelMap()));
         }
         if (skippedRecords > 0) {
             line.append(" | skipped ").append(skippedRecords).append(" records");

@@ -2,8 +2,6 @@ package io.ccdstream.trainer;
 
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.topics.ImageBytes;
-import io.ccdstream.trainer.TrainerConfig;
-import io.ccdstream.trainer.TrainerService;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,8 +14,7 @@ import java.util.stream.Collectors;
  */
 public final class Trainers {
 
-    private Trainers() {
-    }
+    private Trainers() {}
 
     /**
      * Starts a trainer.
@@ -27,17 +24,25 @@ public final class Trainers {
      *                         scorer makes none)
      * @param overrides further trainer settings ({@code ccd.trainer.*}, {@code kafka.*}), applied last
      */
-    public static TrainerService start(String bootstrapServers, String registryUrl, ClassSet classSet,
-        ImageBytes claimChecks, boolean waitForCamLabels, Path dataDir,
-        Map<String, ?> overrides) throws IOException {
+    public static TrainerService start(
+            String bootstrapServers,
+            String registryUrl,
+            ClassSet classSet,
+            ImageBytes claimChecks,
+            boolean waitForCamLabels,
+            Path dataDir,
+            Map<String, ?> overrides)
+            throws IOException {
         Map<String, Object> config = new HashMap<>();
         config.put(TrainerConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         config.put(TrainerConfig.SCHEMA_REGISTRY_URL, registryUrl);
         config.put(TrainerConfig.DATA_DIR, dataDir.toString());
-        config.put(TrainerConfig.CLAIM_CHECK_ALLOWED_ROOTS, claimChecks.allowedFileRoots().stream()
-            .map(Path::toString).collect(Collectors.joining(",")));
+        config.put(
+                TrainerConfig.CLAIM_CHECK_ALLOWED_ROOTS,
+                claimChecks.allowedFileRoots().stream().map(Path::toString).collect(Collectors.joining(",")));
         config.put(TrainerConfig.CLAIM_CHECK_ALLOWED_HOSTS, String.join(",", claimChecks.allowedHosts()));
-        config.put(TrainerConfig.CLAIM_CHECK_TIMEOUT_MS, claimChecks.fetchTimeout().toMillis());
+        config.put(
+                TrainerConfig.CLAIM_CHECK_TIMEOUT_MS, claimChecks.fetchTimeout().toMillis());
         // without CAM crops no label is ever refined with a checkpoint: refine on the labels as they are
         config.put(TrainerConfig.REFINE_WAIT_FOR_CAM_LABELS, waitForCamLabels);
         overrides.forEach((key, value) -> {

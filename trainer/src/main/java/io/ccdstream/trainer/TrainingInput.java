@@ -6,10 +6,10 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.topics.CcdTopics;
-import io.ccdstream.topics.SerdeFactory;
 import io.ccdstream.topics.DeadLetters;
-import io.ccdstream.topics.PoisonRecordException;
 import io.ccdstream.topics.ImageBytes;
+import io.ccdstream.topics.PoisonRecordException;
+import io.ccdstream.topics.SerdeFactory;
 import io.ccdstream.trainer.avro.TrainingImage;
 import java.io.IOException;
 import java.time.Duration;
@@ -91,7 +91,7 @@ final class TrainingInput implements AutoCloseable {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(CcdTopics.LABELS.name(), CcdTopics.IMAGES.name())) {
             consumer.partitionsFor(topic, config.startupTimeout())
-                .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
         consumer.assign(partitions);
     }
@@ -152,11 +152,16 @@ final class TrainingInput implements AutoCloseable {
             deadLetter(record, "DESERIALIZATION", e);
             return;
         }
-        if (!label.getClassNames().equals(classNames) || label.getScores().size() != classNames.size()
-            || label.getGlobal().size() != classNames.size()) {
-            deadLetter(record, "CLASS_NAMES_MISMATCH", new IllegalArgumentException("label of image "
-                + key.getImageId() + " has classes " + label.getClassNames() + " and " + label.getScores().size()
-                + " scores; the trainer of class set " + classSetId + " trains " + classNames));
+        if (!label.getClassNames().equals(classNames)
+                || label.getScores().size() != classNames.size()
+                || label.getGlobal().size() != classNames.size()) {
+            deadLetter(
+                    record,
+                    "CLASS_NAMES_MISMATCH",
+                    new IllegalArgumentException("label of image "
+                            + key.getImageId() + " has classes " + label.getClassNames() + " and "
+                            + label.getScores().size()
+                            + " scores; the trainer of class set " + classSetId + " trains " + classNames));
             return;
         }
         trainingSet.putLabel(key.getImageId(), StoredLabel.of(label));
@@ -181,19 +186,39 @@ final class TrainingInput implements AutoCloseable {
 
     /** The claim-check fields of the projection, in the record type {@link ImageBytes} reads. */
     private static Image claim(TrainingImage image) {
-        return Image.newBuilder().setImageId(image.getImageId()).setClassSetId(image.getClassSetId())
-            .setUri(image.getUri()).setData(image.getData()).setContentType(image.getContentType())
-            .setByteSize(image.getByteSize()).build();
+        return Image.newBuilder()
+                .setImageId(image.getImageId())
+                .setClassSetId(image.getClassSetId())
+                .setUri(image.getUri())
+                .setData(image.getData())
+                .setContentType(image.getContentType())
+                .setByteSize(image.getByteSize())
+                .build();
     }
 
     /** Skips {@code record}, counting it and sending it to the dead-letter topic with why and where from. */
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Exception cause) {
         skipped.incrementAndGet();
-        LOG.warn("Dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), reason,
-            cause.getMessage());
-        deadLetters.send(new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(),
-            DeadLetters.headers(record.headers(), reason, cause, record.topic(), record.partition(), record.offset(),
-                PROCESSOR)));
+        LOG.warn(
+                "Dead-lettering {}-{}@{} ({}): {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                reason,
+                cause.getMessage());
+        deadLetters.send(new ProducerRecord<>(
+                deadLetterTopic,
+                null,
+                record.key(),
+                record.value(),
+                DeadLetters.headers(
+                        record.headers(),
+                        reason,
+                        cause,
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        PROCESSOR)));
     }
 
     /** Interrupts a poll in progress (from another thread). */

@@ -17,8 +17,16 @@ import java.util.List;
  *                       publishing needs; negative infinity when any result is published
  * @param throughSeq     the label sequence number the round covers
  */
-record TrainingRound(CheckpointPhase phase, long baseVersion, List<TrainingExample> examples, boolean globalTargets,
-    float beta, int maxEpochs, boolean earlyStopping, double minGain, long throughSeq) {
+record TrainingRound(
+        CheckpointPhase phase,
+        long baseVersion,
+        List<TrainingExample> examples,
+        boolean globalTargets,
+        float beta,
+        int maxEpochs,
+        boolean earlyStopping,
+        double minGain,
+        long throughSeq) {
 
     /** Freezes the examples. */
     TrainingRound {

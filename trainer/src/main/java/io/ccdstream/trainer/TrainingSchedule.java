@@ -36,13 +36,20 @@ import java.util.Random;
  *                               (CCD); if not, warm-up and refinement train on the labels as they are and
  *                               the refinement follows the warm-up at once (grid or global-only labels)
  */
-record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinRefinedShare, int refineMaxEpochs,
-    int continuousMinNewLabels, int continuousMaxEpochs, double replayRatio, double continuousMinGain, float beta,
-    boolean waitForCamLabels) {
+record TrainingSchedule(
+        int warmupMinImages,
+        int warmupEpochs,
+        double refineMinRefinedShare,
+        int refineMaxEpochs,
+        int continuousMinNewLabels,
+        int continuousMaxEpochs,
+        double replayRatio,
+        double continuousMinGain,
+        float beta,
+        boolean waitForCamLabels) {
 
     /** The latest published checkpoint: its version and phase. */
-    record Latest(long version, CheckpointPhase phase) {
-    }
+    record Latest(long version, CheckpointPhase phase) {}
 
     /**
      * The round to run now, if any.
@@ -53,14 +60,14 @@ record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinR
      * @param trainedThroughSeq the sequence number the last round covered
      * @param seed              seed of the replay sample
      */
-    Optional<TrainingRound> next(Optional<Latest> latest, List<TrainingExample> trainable, long lastSeq,
-        long trainedThroughSeq, long seed) {
+    Optional<TrainingRound> next(
+            Optional<Latest> latest, List<TrainingExample> trainable, long lastSeq, long trainedThroughSeq, long seed) {
         if (latest.isEmpty()) {
             return warmup(trainable, lastSeq);
         }
         return latest.get().phase() == CheckpointPhase.WARMUP
-            ? refine(latest.get().version(), trainable, lastSeq)
-            : continuous(latest.get().version(), trainable, lastSeq, trainedThroughSeq, seed);
+                ? refine(latest.get().version(), trainable, lastSeq)
+                : continuous(latest.get().version(), trainable, lastSeq, trainedThroughSeq, seed);
     }
 
     /** How far the training set is from the next round, for the status. */
@@ -73,19 +80,27 @@ record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinR
         }
         if (latest.get().phase() == CheckpointPhase.WARMUP) {
             return refinedWith(latest.get().version(), trainable).size() + "/" + trainable.size()
-                + " labels refined with v" + latest.get().version() + " (" + Math.round(refineMinRefinedShare * 100)
-                + "% needed)";
+                    + " labels refined with v" + latest.get().version() + " (" + Math.round(refineMinRefinedShare * 100)
+                    + "% needed)";
         }
         return newSince(trainedThroughSeq, trainable).size() + "/" + continuousMinNewLabels
-            + " new refined labels for a continuous round";
+                + " new refined labels for a continuous round";
     }
 
     private Optional<TrainingRound> warmup(List<TrainingExample> trainable, long lastSeq) {
         if (trainable.size() < warmupMinImages) {
             return Optional.empty();
         }
-        return Optional.of(new TrainingRound(CheckpointPhase.WARMUP, 0, trainable, waitForCamLabels, 0f,
-            warmupEpochs, false, Double.NEGATIVE_INFINITY, lastSeq));
+        return Optional.of(new TrainingRound(
+                CheckpointPhase.WARMUP,
+                0,
+                trainable,
+                waitForCamLabels,
+                0f,
+                warmupEpochs,
+                false,
+                Double.NEGATIVE_INFINITY,
+                lastSeq));
     }
 
     private Optional<TrainingRound> refine(long warmupVersion, List<TrainingExample> trainable, long lastSeq) {
@@ -93,24 +108,41 @@ record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinR
         if (refined.isEmpty() || refined.size() < refineMinRefinedShare * trainable.size()) {
             return Optional.empty();
         }
-        return Optional.of(new TrainingRound(CheckpointPhase.REFINE, warmupVersion, refined, false, beta,
-            refineMaxEpochs, true, Double.NEGATIVE_INFINITY, lastSeq));
+        return Optional.of(new TrainingRound(
+                CheckpointPhase.REFINE,
+                warmupVersion,
+                refined,
+                false,
+                beta,
+                refineMaxEpochs,
+                true,
+                Double.NEGATIVE_INFINITY,
+                lastSeq));
     }
 
-    private Optional<TrainingRound> continuous(long latestVersion, List<TrainingExample> trainable, long lastSeq,
-        long trainedThroughSeq, long seed) {
+    private Optional<TrainingRound> continuous(
+            long latestVersion, List<TrainingExample> trainable, long lastSeq, long trainedThroughSeq, long seed) {
         List<TrainingExample> fresh = newSince(trainedThroughSeq, trainable);
         if (fresh.size() < continuousMinNewLabels) {
             return Optional.empty();
         }
         List<TrainingExample> older = new ArrayList<>(refinedWith(1, trainable).stream()
-            .filter(e -> e.labelSeq() <= trainedThroughSeq).toList());
+                .filter(e -> e.labelSeq() <= trainedThroughSeq)
+                .toList());
         Collections.shuffle(older, new Random(seed ^ lastSeq));
         int replayed = (int) Math.min(older.size(), Math.round(replayRatio * fresh.size()));
         List<TrainingExample> examples = new ArrayList<>(fresh);
         examples.addAll(older.subList(0, replayed));
-        return Optional.of(new TrainingRound(CheckpointPhase.CONTINUOUS, latestVersion, examples, false, beta,
-            continuousMaxEpochs, true, continuousMinGain, lastSeq));
+        return Optional.of(new TrainingRound(
+                CheckpointPhase.CONTINUOUS,
+                latestVersion,
+                examples,
+                false,
+                beta,
+                continuousMaxEpochs,
+                true,
+                continuousMinGain,
+                lastSeq));
     }
 
     private static List<TrainingExample> refinedWith(long version, List<TrainingExample> trainable) {
@@ -118,6 +150,8 @@ record TrainingSchedule(int warmupMinImages, int warmupEpochs, double refineMinR
     }
 
     private static List<TrainingExample> newSince(long seq, List<TrainingExample> trainable) {
-        return trainable.stream().filter(e -> e.labelSeq() > seq && e.label().refinedWith(1)).toList();
+        return trainable.stream()
+                .filter(e -> e.labelSeq() > seq && e.label().refinedWith(1))
+                .toList();
     }
 }

@@ -37,9 +37,14 @@ final class TrainingSet {
     private static final int FORMAT = 1;
 
     /** What {@code index.json} holds. */
-    record Index(int format, String classSetId, List<String> classNames, long lastArrival, long lastSeq,
-        long trainedThroughSeq, List<TrainingExample> examples) {
-    }
+    record Index(
+            int format,
+            String classSetId,
+            List<String> classNames,
+            long lastArrival,
+            long lastSeq,
+            long trainedThroughSeq,
+            List<TrainingExample> examples) {}
 
     private final Path dir;
     private final Path pixelDir;
@@ -77,8 +82,13 @@ final class TrainingSet {
         }
         Index loaded = JSON.readValue(index.toFile(), Index.class);
         if (!loaded.classSetId().equals(classSetId) || !loaded.classNames().equals(classNames)) {
-            LOG.warn("Ignoring the training set in {}: it is for class set {} {}, not {} {}", dir,
-                loaded.classSetId(), loaded.classNames(), classSetId, classNames);
+            LOG.warn(
+                    "Ignoring the training set in {}: it is for class set {} {}, not {} {}",
+                    dir,
+                    loaded.classSetId(),
+                    loaded.classNames(),
+                    classSetId,
+                    classNames);
             return;
         }
         lastArrival = loaded.lastArrival();
@@ -96,9 +106,11 @@ final class TrainingSet {
         String file = pixelFileName(imageId);
         DurableFiles.write(pixelDir.resolve(file), encoded);
         TrainingExample existing = examples.get(imageId);
-        examples.put(imageId, existing == null
-            ? new TrainingExample(imageId, file, ++lastArrival, 0, null)
-            : existing.withPixels(file));
+        examples.put(
+                imageId,
+                existing == null
+                        ? new TrainingExample(imageId, file, ++lastArrival, 0, null)
+                        : existing.withPixels(file));
         dirty = true;
         evictOverflow();
     }
@@ -114,9 +126,11 @@ final class TrainingSet {
             return false;
         }
         lastSeq++;
-        examples.put(imageId, existing == null
-            ? new TrainingExample(imageId, null, ++lastArrival, lastSeq, label)
-            : existing.withLabel(label, lastSeq));
+        examples.put(
+                imageId,
+                existing == null
+                        ? new TrainingExample(imageId, null, ++lastArrival, lastSeq, label)
+                        : existing.withLabel(label, lastSeq));
         dirty = true;
         evictOverflow();
         return true;
@@ -142,8 +156,14 @@ final class TrainingSet {
         if (!dirty) {
             return;
         }
-        Index index = new Index(FORMAT, classSetId, classNames, lastArrival, lastSeq, trainedThroughSeq,
-            new ArrayList<>(examples.values()));
+        Index index = new Index(
+                FORMAT,
+                classSetId,
+                classNames,
+                lastArrival,
+                lastSeq,
+                trainedThroughSeq,
+                new ArrayList<>(examples.values()));
         DurableFiles.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
         dirty = false;
     }
@@ -155,7 +175,8 @@ final class TrainingSet {
 
     /** Number of examples with pixels and a label. */
     synchronized int trainableCount() {
-        return (int) examples.values().stream().filter(TrainingExample::trainable).count();
+        return (int)
+                examples.values().stream().filter(TrainingExample::trainable).count();
     }
 
     /** Number of images or labels kept. */

@@ -1,12 +1,12 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointPhase;
 import io.ccdstream.schemas.ClassSetKey;
+import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.Checksums;
 import java.io.IOException;
@@ -53,8 +53,9 @@ class CheckpointReconciliationIT {
         CheckpointStore store = CheckpointStore.open(storeDir("unannounced"), "unannounced");
         StoredCheckpoint v1 = add(store, "unannounced", 1, CheckpointPhase.WARMUP, "weights one");
         StoredCheckpoint v2 = add(store, "unannounced", 2, CheckpointPhase.REFINE, "weights two");
-        cluster.send(CcdTopics.CHECKPOINTS, Map.of(new ClassSetKey("unannounced"),
-            v1.event("http://trainer.test:8095/checkpoints/unannounced/1")));
+        cluster.send(
+                CcdTopics.CHECKPOINTS,
+                Map.of(new ClassSetKey("unannounced"), v1.event("http://trainer.test:8095/checkpoints/unannounced/1")));
 
         // When the trainer starts
         try (TrainerService trainer = TrainerService.start(config("unannounced"))) {
@@ -73,13 +74,23 @@ class CheckpointReconciliationIT {
         // Given v1 announced at the URL of a previous run of the endpoint
         CheckpointStore store = CheckpointStore.open(storeDir("moved"), "moved");
         StoredCheckpoint v1 = add(store, "moved", 1, CheckpointPhase.WARMUP, "weights one");
-        cluster.send(CcdTopics.CHECKPOINTS, Map.of(new ClassSetKey("moved"),
-            v1.event("http://old-host:8095/checkpoints/moved/1")));
+        cluster.send(
+                CcdTopics.CHECKPOINTS,
+                Map.of(new ClassSetKey("moved"), v1.event("http://old-host:8095/checkpoints/moved/1")));
 
         // When the trainer starts with another advertised URL
-        Map<String, Object> settings = TrainerTestSettings.of(cluster, dataDir, Map.of(TrainerConfig.CLASS_SET_ID, "moved",
-            TrainerConfig.CLASS_NAMES, List.of("cat", "dog"), TrainerConfig.WARMUP_MIN_IMAGES, 1_000_000,
-            TrainerConfig.HTTP_ADVERTISED_URL, "http://new-host:9000"));
+        Map<String, Object> settings = TrainerTestSettings.of(
+                cluster,
+                dataDir,
+                Map.of(
+                        TrainerConfig.CLASS_SET_ID,
+                        "moved",
+                        TrainerConfig.CLASS_NAMES,
+                        List.of("cat", "dog"),
+                        TrainerConfig.WARMUP_MIN_IMAGES,
+                        1_000_000,
+                        TrainerConfig.HTTP_ADVERTISED_URL,
+                        "http://new-host:9000"));
         try (TrainerService trainer = TrainerService.start(new TrainerConfig(settings))) {
             // Then the same version and file are announced at the new location
             Checkpoint again = published("moved", 2).get(1);
@@ -95,11 +106,11 @@ class CheckpointReconciliationIT {
         CheckpointStore store = CheckpointStore.open(storeDir("fencing"), "fencing");
         StoredCheckpoint v1 = add(store, "fencing", 1, CheckpointPhase.WARMUP, "weights one");
         try (CheckpointPublisher zombie = new CheckpointPublisher(config, cluster.serdes());
-             CheckpointPublisher successor = new CheckpointPublisher(config, cluster.serdes())) {
+                CheckpointPublisher successor = new CheckpointPublisher(config, cluster.serdes())) {
             successor.publish(v1.event("file:/v1"));
 
             assertThatThrownBy(() -> zombie.publish(v1.event("file:/zombie")))
-                .isInstanceOf(ProducerFencedException.class);
+                    .isInstanceOf(ProducerFencedException.class);
         }
         assertThat(published("fencing", 1)).extracting(Checkpoint::getLocation).containsExactly("file:/v1");
     }
@@ -109,25 +120,53 @@ class CheckpointReconciliationIT {
     }
 
     private TrainerConfig config(String classSetId) {
-        return new TrainerConfig(TrainerTestSettings.of(cluster, dataDir, Map.of(
-            TrainerConfig.CLASS_SET_ID, classSetId,
-            TrainerConfig.CLASS_NAMES, List.of("cat", "dog"),
-            TrainerConfig.WARMUP_MIN_IMAGES, 1_000_000,
-            TrainerConfig.HTTP_ADVERTISED_URL, "http://trainer.test:8095")));
+        return new TrainerConfig(TrainerTestSettings.of(
+                cluster,
+                dataDir,
+                Map.of(
+                        TrainerConfig.CLASS_SET_ID,
+                        classSetId,
+                        TrainerConfig.CLASS_NAMES,
+                        List.of("cat", "dog"),
+                        TrainerConfig.WARMUP_MIN_IMAGES,
+                        1_000_000,
+                        TrainerConfig.HTTP_ADVERTISED_URL,
+                        "http://trainer.test:8095")));
     }
 
-    private static StoredCheckpoint add(CheckpointStore store, String classSetId, long version, CheckpointPhase phase,
-        String content) throws IOException {
+    private static StoredCheckpoint add(
+            CheckpointStore store, String classSetId, long version, CheckpointPhase phase, String content)
+            throws IOException {
         Path candidate = Files.writeString(store.candidateFile(), content);
-        return store.add(candidate, new StoredCheckpoint(classSetId, version, phase,
-            "small-cnn", Checksums.sha256(candidate), Files.size(candidate), 1_700_000_000_000L, 50.0, 0.3, 100,
-            2));
+        return store.add(
+                candidate,
+                new StoredCheckpoint(
+                        classSetId,
+                        version,
+                        phase,
+                        "small-cnn",
+                        Checksums.sha256(candidate),
+                        Files.size(candidate),
+                        1_700_000_000_000L,
+                        50.0,
+                        0.3,
+                        100,
+                        2));
     }
 
     private static List<Checkpoint> published(String classSetId, int count) {
-        return cluster.read(CcdTopics.CHECKPOINTS, records -> records.stream()
-                .filter(r -> r.key().getClassSetId().equals(classSetId)).count() >= count, Duration.ofSeconds(30))
-            .stream().map(ConsumerRecord::value).filter(c -> c.getClassSetId().equals(classSetId)).toList();
+        return cluster
+                .read(
+                        CcdTopics.CHECKPOINTS,
+                        records -> records.stream()
+                                        .filter(r -> r.key().getClassSetId().equals(classSetId))
+                                        .count()
+                                >= count,
+                        Duration.ofSeconds(30))
+                .stream()
+                .map(ConsumerRecord::value)
+                .filter(c -> c.getClassSetId().equals(classSetId))
+                .toList();
     }
 
     private static TrainerProgress progress() {

@@ -39,7 +39,7 @@ class CheckpointReconciliationTest {
 
     /** Records are kept as objects in the history; the bytes do not matter here. */
     private final MockProducer<ClassSetKey, Checkpoint> producer =
-        new MockProducer<>(true, null, (topic, key) -> new byte[0], (topic, value) -> new byte[0]);
+            new MockProducer<>(true, null, (topic, key) -> new byte[0], (topic, value) -> new byte[0]);
 
     @Test
     void shouldPublishAStoredButUnannouncedCheckpointAsItIsOnStart() throws Exception {
@@ -52,11 +52,14 @@ class CheckpointReconciliationTest {
         TrainerLoop.Reconciled reconciled = reconcile(store, "cs", topicWith(v1.event("http://t/cs/1")));
 
         // Then v2 is announced as stored, in a committed transaction, and the next version is 3
-        assertThat(producer.history()).extracting(ProducerRecord::value).singleElement().satisfies(event -> {
-            assertThat(event.getVersion()).isEqualTo(2);
-            assertThat(event.getSha256()).isEqualTo(v2.sha256()).isEqualTo(Checksums.sha256(store.file(2)));
-            assertThat(event.getLocation()).isEqualTo("http://t/cs/2");
-        });
+        assertThat(producer.history())
+                .extracting(ProducerRecord::value)
+                .singleElement()
+                .satisfies(event -> {
+                    assertThat(event.getVersion()).isEqualTo(2);
+                    assertThat(event.getSha256()).isEqualTo(v2.sha256()).isEqualTo(Checksums.sha256(store.file(2)));
+                    assertThat(event.getLocation()).isEqualTo("http://t/cs/2");
+                });
         assertThat(producer.transactionCommitted()).isTrue();
         assertThat(reconciled.nextVersion()).isEqualTo(3);
         assertThat(reconciled.latest()).contains(new TrainingSchedule.Latest(2, CheckpointPhase.REFINE));
@@ -69,11 +72,14 @@ class CheckpointReconciliationTest {
 
         reconcile(store, "moved", topicWith(v1.event("http://old-host/moved/1")));
 
-        assertThat(producer.history()).extracting(ProducerRecord::value).singleElement().satisfies(event -> {
-            assertThat(event.getVersion()).isEqualTo(1);
-            assertThat(event.getSha256()).isEqualTo(v1.sha256());
-            assertThat(event.getLocation()).isEqualTo("http://t/moved/1");
-        });
+        assertThat(producer.history())
+                .extracting(ProducerRecord::value)
+                .singleElement()
+                .satisfies(event -> {
+                    assertThat(event.getVersion()).isEqualTo(1);
+                    assertThat(event.getSha256()).isEqualTo(v1.sha256());
+                    assertThat(event.getLocation()).isEqualTo("http://t/moved/1");
+                });
     }
 
     @Test
@@ -94,11 +100,16 @@ class CheckpointReconciliationTest {
         CheckpointStore store = CheckpointStore.open(dataDir.resolve("numbering"), "numbering");
         add(store, "numbering", 1, CheckpointPhase.WARMUP, "weights one");
         Files.writeString(store.file(6), "a file renamed into place just before a crash, without its sidecar");
-        Checkpoint v5 = add(CheckpointStore.open(dataDir.resolve("elsewhere"), "numbering"), "numbering", 5,
-            CheckpointPhase.REFINE, "w5").event("http://other-host/numbering/5");
+        Checkpoint v5 = add(
+                        CheckpointStore.open(dataDir.resolve("elsewhere"), "numbering"),
+                        "numbering",
+                        5,
+                        CheckpointPhase.REFINE,
+                        "w5")
+                .event("http://other-host/numbering/5");
 
-        TrainerLoop.Reconciled reconciled = reconcile(CheckpointStore.open(dataDir.resolve("numbering"), "numbering"),
-            "numbering", topicWith(v5));
+        TrainerLoop.Reconciled reconciled =
+                reconcile(CheckpointStore.open(dataDir.resolve("numbering"), "numbering"), "numbering", topicWith(v5));
 
         assertThat(reconciled.nextVersion()).isEqualTo(7);
         assertThat(reconciled.latest()).contains(new TrainingSchedule.Latest(5, CheckpointPhase.REFINE));
@@ -110,23 +121,33 @@ class CheckpointReconciliationTest {
         CheckpointStore store = CheckpointStore.open(dataDir.resolve("mine"), "mine");
         StoredCheckpoint v1 = add(store, "mine", 1, CheckpointPhase.WARMUP, "one");
         StoredCheckpoint v2 = add(store, "mine", 2, CheckpointPhase.REFINE, "two");
-        Checkpoint other = add(CheckpointStore.open(dataDir.resolve("other"), "other"), "other", 9,
-            CheckpointPhase.REFINE, "nine").event("http://t/other/9");
+        Checkpoint other = add(
+                        CheckpointStore.open(dataDir.resolve("other"), "other"),
+                        "other",
+                        9,
+                        CheckpointPhase.REFINE,
+                        "nine")
+                .event("http://t/other/9");
 
-        TrainerLoop.Reconciled reconciled = reconcile(store, "mine",
-            topicWith(v2.event("http://t/mine/2"), other, v1.event("http://t/mine/1")));
+        TrainerLoop.Reconciled reconciled =
+                reconcile(store, "mine", topicWith(v2.event("http://t/mine/2"), other, v1.event("http://t/mine/1")));
 
         assertThat(producer.history()).isEmpty();
         assertThat(reconciled.nextVersion()).isEqualTo(3);
         assertThat(reconciled.latest()).contains(new TrainingSchedule.Latest(2, CheckpointPhase.REFINE));
     }
 
-    private TrainerLoop.Reconciled reconcile(CheckpointStore store, String classSetId,
-        Supplier<Consumer<ClassSetKey, Checkpoint>> topic) throws IOException {
-        try (CheckpointPublisher publisher = new CheckpointPublisher(producer, topic, "ccd-trainer-" + classSetId,
-            Duration.ofSeconds(5))) {
-            return TrainerLoop.reconcile(store, publisher, classSetId,
-                s -> "http://t/" + s.classSetId() + "/" + s.version(), new TrainerProgress(() -> 0, () -> 0, () -> 0L));
+    private TrainerLoop.Reconciled reconcile(
+            CheckpointStore store, String classSetId, Supplier<Consumer<ClassSetKey, Checkpoint>> topic)
+            throws IOException {
+        try (CheckpointPublisher publisher =
+                new CheckpointPublisher(producer, topic, "ccd-trainer-" + classSetId, Duration.ofSeconds(5))) {
+            return TrainerLoop.reconcile(
+                    store,
+                    publisher,
+                    classSetId,
+                    s -> "http://t/" + s.classSetId() + "/" + s.version(),
+                    new TrainerProgress(() -> 0, () -> 0, () -> 0L));
         }
     }
 
@@ -134,24 +155,38 @@ class CheckpointReconciliationTest {
     private static Supplier<Consumer<ClassSetKey, Checkpoint>> topicWith(Checkpoint... events) {
         return () -> {
             MockConsumer<ClassSetKey, Checkpoint> consumer = new MockConsumer<>("earliest");
-            consumer.updatePartitions(PARTITION.topic(),
-                List.of(new PartitionInfo(PARTITION.topic(), 0, null, new Node[0], new Node[0])));
+            consumer.updatePartitions(
+                    PARTITION.topic(),
+                    List.of(new PartitionInfo(PARTITION.topic(), 0, null, new Node[0], new Node[0])));
             consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
             consumer.updateEndOffsets(Map.of(PARTITION, (long) events.length));
             consumer.schedulePollTask(() -> {
                 for (int i = 0; i < events.length; i++) {
-                    consumer.addRecord(new ConsumerRecord<>(PARTITION.topic(), 0, i,
-                        new ClassSetKey(events[i].getClassSetId()), events[i]));
+                    consumer.addRecord(new ConsumerRecord<>(
+                            PARTITION.topic(), 0, i, new ClassSetKey(events[i].getClassSetId()), events[i]));
                 }
             });
             return consumer;
         };
     }
 
-    private static StoredCheckpoint add(CheckpointStore store, String classSetId, long version, CheckpointPhase phase,
-        String content) throws IOException {
+    private static StoredCheckpoint add(
+            CheckpointStore store, String classSetId, long version, CheckpointPhase phase, String content)
+            throws IOException {
         Path candidate = Files.writeString(store.candidateFile(), content);
-        return store.add(candidate, new StoredCheckpoint(classSetId, version, phase, "small-cnn",
-            Checksums.sha256(candidate), Files.size(candidate), 1_700_000_000_000L, 50.0, 0.3, 100, 2));
+        return store.add(
+                candidate,
+                new StoredCheckpoint(
+                        classSetId,
+                        version,
+                        phase,
+                        "small-cnn",
+                        Checksums.sha256(candidate),
+                        Files.size(candidate),
+                        1_700_000_000_000L,
+                        50.0,
+                        0.3,
+                        100,
+                        2));
     }
 }

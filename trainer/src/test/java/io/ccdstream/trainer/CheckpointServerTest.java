@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.classifier.ClassifierConfig;
 import io.ccdstream.models.clip.ClassSet;
-import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointPhase;
-import io.ccdstream.topics.Checksums;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The checkpoint endpoint: the route scorers on other hosts use instead of a shared filesystem. */
 class CheckpointServerTest {
 
-    private static final ClassSet CLASS_SET = ClassSet.of("test-model", List.of("cat", "dog", "bird"),
-        List.of("a photo of the {class}"));
+    private static final ClassSet CLASS_SET =
+            ClassSet.of("test-model", List.of("cat", "dog", "bird"), List.of("a photo of the {class}"));
 
     @TempDir
     Path trainerHost;
@@ -39,11 +36,26 @@ class CheckpointServerTest {
     @BeforeEach
     void storeACheckpoint() throws Exception {
         store = CheckpointStore.open(trainerHost.resolve("checkpoints"), CLASS_SET.id());
-        try (Classifier classifier = Classifier.create(ClassifierConfig.builder().setClassNames(CLASS_SET.classNames())
-            .optInputSize(32).optSeed(3).build())) {
+        try (Classifier classifier = Classifier.create(ClassifierConfig.builder()
+                .setClassNames(CLASS_SET.classNames())
+                .optInputSize(32)
+                .optSeed(3)
+                .build())) {
             String sha = classifier.save(store.candidateFile());
-            stored = store.add(store.candidateFile(), new StoredCheckpoint(CLASS_SET.id(), 1, CheckpointPhase.WARMUP,
-                "small-cnn", sha, Files.size(store.candidateFile()), System.currentTimeMillis(), 10.0, 0.5, 64, 2));
+            stored = store.add(
+                    store.candidateFile(),
+                    new StoredCheckpoint(
+                            CLASS_SET.id(),
+                            1,
+                            CheckpointPhase.WARMUP,
+                            "small-cnn",
+                            sha,
+                            Files.size(store.candidateFile()),
+                            System.currentTimeMillis(),
+                            10.0,
+                            0.5,
+                            64,
+                            2));
         }
     }
 
@@ -62,19 +74,24 @@ class CheckpointServerTest {
     void shouldAnswer404ForAnUnknownVersionOrClassSetAnd405ForOtherMethods() throws Exception {
         try (CheckpointServer server = CheckpointServer.start(store, CLASS_SET.id(), "127.0.0.1", 0, "")) {
             assertThat(get(server.url(2)).statusCode()).isEqualTo(404);
-            assertThat(get(server.baseUrl() + "/checkpoints/other-class-set/1").statusCode()).isEqualTo(404);
-            assertThat(get(server.baseUrl() + "/checkpoints/" + CLASS_SET.id() + "/../v1.ckpt").statusCode())
-                .isEqualTo(404);
-            HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(URI.create(server.url(1)))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(get(server.baseUrl() + "/checkpoints/other-class-set/1").statusCode())
+                    .isEqualTo(404);
+            assertThat(get(server.baseUrl() + "/checkpoints/" + CLASS_SET.id() + "/../v1.ckpt")
+                            .statusCode())
+                    .isEqualTo(404);
+            HttpResponse<byte[]> post = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url(1)))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(post.statusCode()).isEqualTo(405);
         }
     }
 
     @Test
     void shouldAdvertiseTheConfiguredBaseUrl() throws Exception {
-        try (CheckpointServer server = CheckpointServer.start(store, CLASS_SET.id(), "127.0.0.1", 0,
-            "http://trainer.example:8095/")) {
+        try (CheckpointServer server =
+                CheckpointServer.start(store, CLASS_SET.id(), "127.0.0.1", 0, "http://trainer.example:8095/")) {
             assertThat(server.url(7)).isEqualTo("http://trainer.example:8095/checkpoints/" + CLASS_SET.id() + "/7");
         }
     }

@@ -34,7 +34,8 @@ class CheckpointStoreTest {
         store.add(candidate(store, "weights one"), metadata(store, 1, "weights one"));
 
         assertThatThrownBy(() -> store.add(candidate(store, "other weights"), metadata(store, 1, "other weights")))
-            .isInstanceOf(IOException.class).hasMessageContaining("not above");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not above");
         assertThat(Files.readString(store.file(1))).isEqualTo("weights one");
     }
 
@@ -63,7 +64,7 @@ class CheckpointStoreTest {
         assertThat(Files.exists(dir.resolve("candidate.tmp"))).isFalse();
         assertThat(reopened.highestVersionSeen()).isEqualTo(2);
         assertThatThrownBy(() -> reopened.add(candidate(reopened, "other"), metadata(reopened, 2, "other")))
-            .isInstanceOf(IOException.class);
+                .isInstanceOf(IOException.class);
     }
 
     private static Path candidate(CheckpointStore store, String content) throws IOException {
@@ -75,7 +76,17 @@ class CheckpointStoreTest {
         Files.writeString(scratch, content);
         String sha = Checksums.sha256(scratch);
         Files.delete(scratch);
-        return new StoredCheckpoint("cs", version, CheckpointPhase.WARMUP, "small-cnn", sha, content.length(),
-            1_700_000_000_000L, 12.5, 0.4, 100, 2);
+        return new StoredCheckpoint(
+                "cs",
+                version,
+                CheckpointPhase.WARMUP,
+                "small-cnn",
+                sha,
+                content.length(),
+                1_700_000_000_000L,
+                12.5,
+                0.4,
+                100,
+                2);
     }
 }

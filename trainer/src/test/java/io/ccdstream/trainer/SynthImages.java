@@ -9,8 +9,7 @@ import java.util.List;
 /** SynthScenes images as records of the images topic, and their ground truth for evaluation only. */
 final class SynthImages {
 
-    private SynthImages() {
-    }
+    private SynthImages() {}
 
     static ImageKey key(SynthScene scene, String classSetId) {
         return new ImageKey(classSetId, scene.id());

@@ -14,8 +14,7 @@ import java.util.List;
  */
 final class TestLabels {
 
-    private TestLabels() {
-    }
+    private TestLabels() {}
 
     static ImageKey key(SynthScene scene, String classSetId) {
         return new ImageKey(classSetId, scene.id());
@@ -29,16 +28,26 @@ final class TestLabels {
         return label(scene, classSetId, classNames, LabelStage.REFINED, checkpointVersion);
     }
 
-    private static Label label(SynthScene scene, String classSetId, List<String> classNames, LabelStage stage,
-        Long checkpointVersion) {
+    private static Label label(
+            SynthScene scene, String classSetId, List<String> classNames, LabelStage stage, Long checkpointVersion) {
         List<Float> scores = new ArrayList<>();
         for (String name : classNames) {
             scores.add(scene.labels().contains(name) ? 1f : 0.05f);
         }
-        return Label.newBuilder().setImageId(scene.id()).setClassSetId(classSetId).setClassNames(classNames)
-            .setStage(stage).setScores(scores).setGlobal(scores)
-            .setLocal(stage == LabelStage.REFINED ? scores : null).setAlpha(0.4f).setBiasVersion(null)
-            .setCheckpointVersion(checkpointVersion).setModelId("test").setClipInferences(1)
-            .setLabeledAt(Instant.now()).build();
+        return Label.newBuilder()
+                .setImageId(scene.id())
+                .setClassSetId(classSetId)
+                .setClassNames(classNames)
+                .setStage(stage)
+                .setScores(scores)
+                .setGlobal(scores)
+                .setLocal(stage == LabelStage.REFINED ? scores : null)
+                .setAlpha(0.4f)
+                .setBiasVersion(null)
+                .setCheckpointVersion(checkpointVersion)
+                .setModelId("test")
+                .setClipInferences(1)
+                .setLabeledAt(Instant.now())
+                .build();
     }
 }

@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class TrainerChildMain {
 
-    private TrainerChildMain() {
-    }
+    private TrainerChildMain() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, Object> settings = new HashMap<>();

@@ -14,9 +14,15 @@ import org.junit.jupiter.api.Test;
 class TrainerConfigTest {
 
     private static TrainerConfig config(Map<String, Object> extra) {
-        Map<String, Object> settings = new HashMap<>(Map.of(TrainerConfig.BOOTSTRAP_SERVERS, "localhost:9092",
-            TrainerConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081", TrainerConfig.CLASS_SET_ID, "cs",
-            TrainerConfig.CLASS_NAMES, List.of("cat", "dog")));
+        Map<String, Object> settings = new HashMap<>(Map.of(
+                TrainerConfig.BOOTSTRAP_SERVERS,
+                "localhost:9092",
+                TrainerConfig.SCHEMA_REGISTRY_URL,
+                "http://localhost:8081",
+                TrainerConfig.CLASS_SET_ID,
+                "cs",
+                TrainerConfig.CLASS_NAMES,
+                List.of("cat", "dog")));
         settings.putAll(extra);
         return new TrainerConfig(settings);
     }
@@ -27,17 +33,23 @@ class TrainerConfigTest {
 
         assertThat(defaults.schedule().waitForCamLabels()).isTrue();
         assertThat(defaults.getDouble(TrainerConfig.STRONG_VIEW_HUE)).isEqualTo(0.5);
-        assertThat(maxHue(defaults)).as("hue drawn in [-0.5, 0.5]").isGreaterThan(0.4f).isLessThanOrEqualTo(0.5f);
+        assertThat(maxHue(defaults))
+                .as("hue drawn in [-0.5, 0.5]")
+                .isGreaterThan(0.4f)
+                .isLessThanOrEqualTo(0.5f);
     }
 
     @Test
     void shouldTakeTheAblationSettings() {
-        TrainerConfig asTheyAre = config(Map.of(TrainerConfig.REFINE_WAIT_FOR_CAM_LABELS, "false",
-            TrainerConfig.STRONG_VIEW_HUE, "0.05"));
+        TrainerConfig asTheyAre = config(
+                Map.of(TrainerConfig.REFINE_WAIT_FOR_CAM_LABELS, "false", TrainerConfig.STRONG_VIEW_HUE, "0.05"));
 
         assertThat(asTheyAre.schedule().waitForCamLabels()).isFalse();
         assertThat(asTheyAre.getDouble(TrainerConfig.STRONG_VIEW_HUE)).isEqualTo(0.05);
-        assertThat(maxHue(asTheyAre)).as("the strong view's hue shift").isPositive().isLessThanOrEqualTo(0.05f);
+        assertThat(maxHue(asTheyAre))
+                .as("the strong view's hue shift")
+                .isPositive()
+                .isLessThanOrEqualTo(0.05f);
     }
 
     /** The largest hue shift of 1000 draws of the optimiser's strong-view jitter. */
@@ -54,6 +66,7 @@ class TrainerConfigTest {
     @Test
     void shouldRefuseAHueJitterAboveHalf() {
         assertThatThrownBy(() -> config(Map.of(TrainerConfig.STRONG_VIEW_HUE, "0.6")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining(TrainerConfig.STRONG_VIEW_HUE);
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.STRONG_VIEW_HUE);
     }
 }

@@ -1,6 +1,5 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +11,7 @@ import io.ccdstream.schemas.CheckpointPhase;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.Checksums;
 import java.io.BufferedReader;
@@ -53,15 +53,26 @@ class TrainerCrashIT {
         try (TestCluster cluster = TestCluster.start(dataDir, 2)) {
             Path trainerDir = dataDir.resolve("trainer");
             // a deployment's fixed port, kept across the restart
-            Map<String, Object> settings = TrainerTestSettings.of(cluster, trainerDir, Map.of(
-                TrainerConfig.HTTP_PORT, freePort(),
-                TrainerConfig.CLASS_SET_ID, CLASS_SET,
-                TrainerConfig.CLASS_NAMES, String.join(",", CLASSES),
-                TrainerConfig.WARMUP_MIN_IMAGES, IMAGES,
-                TrainerConfig.REFINE_MIN_REFINED_SHARE, 1.0,
-                TrainerConfig.INPUT_SIZE, 64,
-                TrainerConfig.REFINE_MAX_EPOCHS, 3,
-                TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, 10_000));
+            Map<String, Object> settings = TrainerTestSettings.of(
+                    cluster,
+                    trainerDir,
+                    Map.of(
+                            TrainerConfig.HTTP_PORT,
+                            freePort(),
+                            TrainerConfig.CLASS_SET_ID,
+                            CLASS_SET,
+                            TrainerConfig.CLASS_NAMES,
+                            String.join(",", CLASSES),
+                            TrainerConfig.WARMUP_MIN_IMAGES,
+                            IMAGES,
+                            TrainerConfig.REFINE_MIN_REFINED_SHARE,
+                            1.0,
+                            TrainerConfig.INPUT_SIZE,
+                            64,
+                            TrainerConfig.REFINE_MAX_EPOCHS,
+                            3,
+                            TrainerConfig.CONTINUOUS_MIN_NEW_LABELS,
+                            10_000));
             List<SynthScene> scenes = scenes(IMAGES);
             cluster.send(CcdTopics.IMAGES, images(scenes));
             cluster.send(CcdTopics.LABELS, labels(scenes, 0));
@@ -74,8 +85,9 @@ class TrainerCrashIT {
                 Checkpoint warmup = checkpoints(cluster, 1).get(0);
                 assertThat(warmup.getPhase()).isEqualTo(CheckpointPhase.WARMUP);
                 cluster.send(CcdTopics.LABELS, labels(scenes, 1));
-                await().atMost(Duration.ofSeconds(90)).until(() -> output.stream()
-                    .anyMatch(l -> l.matches("STATUS TRAINING REFINE epoch 2/3 step [1-6]/8 .*")));
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> output.stream()
+                                .anyMatch(l -> l.matches("STATUS TRAINING REFINE epoch 2/3 step [1-6]/8 .*")));
 
                 // When it is killed in the middle of the epoch
                 child.destroyForcibly();
@@ -84,9 +96,11 @@ class TrainerCrashIT {
                 child.destroyForcibly();
             }
             assertThat(cluster.read(CcdTopics.CHECKPOINTS, records -> false, Duration.ofSeconds(3)))
-                .as("nothing published by the killed round").hasSize(1);
-            assertThat(committedOffsets(cluster, CcdTopics.LABELS.name())).as("labels read before the kill")
-                .isEqualTo(2L * IMAGES);
+                    .as("nothing published by the killed round")
+                    .hasSize(1);
+            assertThat(committedOffsets(cluster, CcdTopics.LABELS.name()))
+                    .as("labels read before the kill")
+                    .isEqualTo(2L * IMAGES);
 
             // Then a restarted trainer resumes from the training set on disk and the warm-up checkpoint
             try (TrainerService restarted = TrainerService.start(new TrainerConfig(settings))) {
@@ -94,17 +108,22 @@ class TrainerCrashIT {
                 List<Checkpoint> published = checkpoints(cluster, 2);
 
                 assertThat(published).extracting(Checkpoint::getVersion).containsExactly(1L, 2L);
-                assertThat(published).extracting(Checkpoint::getPhase)
-                    .containsExactly(CheckpointPhase.WARMUP, CheckpointPhase.REFINE);
-                assertThat(published.get(0).getSha256()).isEqualTo(checkpoints(cluster, 1).get(0).getSha256());
+                assertThat(published)
+                        .extracting(Checkpoint::getPhase)
+                        .containsExactly(CheckpointPhase.WARMUP, CheckpointPhase.REFINE);
+                assertThat(published.get(0).getSha256())
+                        .isEqualTo(checkpoints(cluster, 1).get(0).getSha256());
                 for (Checkpoint checkpoint : published) {
-                    Path file = trainerDir.resolve("checkpoints").resolve(CLASS_SET)
-                        .resolve("v" + checkpoint.getVersion() + ".ckpt");
+                    Path file = trainerDir
+                            .resolve("checkpoints")
+                            .resolve(CLASS_SET)
+                            .resolve("v" + checkpoint.getVersion() + ".ckpt");
                     assertThat(Checksums.sha256(file)).isEqualTo(checkpoint.getSha256());
                 }
-                try (Stream<Path> files = Files.list(trainerDir.resolve("checkpoints").resolve(CLASS_SET))) {
+                try (Stream<Path> files =
+                        Files.list(trainerDir.resolve("checkpoints").resolve(CLASS_SET))) {
                     assertThat(files.map(f -> f.getFileName().toString()))
-                        .containsExactlyInAnyOrder("v1.ckpt", "v1.json", "v2.ckpt", "v2.json");
+                            .containsExactlyInAnyOrder("v1.ckpt", "v1.json", "v2.ckpt", "v2.json");
                 }
             }
         }
@@ -134,29 +153,45 @@ class TrainerCrashIT {
     /** INITIAL labels for {@code checkpointVersion} 0, else REFINED with that checkpoint. */
     private static Map<ImageKey, Label> labels(List<SynthScene> scenes, long checkpointVersion) {
         Map<ImageKey, Label> labels = new LinkedHashMap<>();
-        scenes.forEach(s -> labels.put(TestLabels.key(s, CLASS_SET), checkpointVersion == 0
-            ? TestLabels.initial(s, CLASS_SET, CLASSES) : TestLabels.refined(s, CLASS_SET, CLASSES, checkpointVersion)));
+        scenes.forEach(s -> labels.put(
+                TestLabels.key(s, CLASS_SET),
+                checkpointVersion == 0
+                        ? TestLabels.initial(s, CLASS_SET, CLASSES)
+                        : TestLabels.refined(s, CLASS_SET, CLASSES, checkpointVersion)));
         return labels;
     }
 
     private static List<Checkpoint> checkpoints(TestCluster cluster, int atLeast) {
-        return cluster.read(CcdTopics.CHECKPOINTS, records -> records.size() >= atLeast, Duration.ofSeconds(
-            atLeast == 1 ? 90 : 120)).stream().map(ConsumerRecord::value).toList();
+        return cluster
+                .read(
+                        CcdTopics.CHECKPOINTS,
+                        records -> records.size() >= atLeast,
+                        Duration.ofSeconds(atLeast == 1 ? 90 : 120))
+                .stream()
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     private long committedOffsets(TestCluster cluster, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            cluster.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("ccd-trainer-" + CLASS_SET)
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
-                .mapToLong(e -> e.getValue().offset()).sum();
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic))
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         }
     }
 
     private static Process startChild(Map<String, Object> settings) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g", "-cp", System.getProperty("java.class.path"), TrainerChildMain.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrainerChildMain.class.getName()));
         settings.forEach((key, value) -> command.add(key + "=" + value));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectErrorStream(true);
@@ -165,17 +200,19 @@ class TrainerCrashIT {
 
     /** Copies the child's output lines into {@code lines} (and to this JVM's output) on a daemon thread. */
     private static void follow(Process child, List<String> lines) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                    System.out.println("[child] " + line);
-                }
-            } catch (java.io.IOException e) {
-                // the child died
-            }
-        }, "child-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line = in.readLine(); line != null; line = in.readLine()) {
+                            lines.add(line);
+                            System.out.println("[child] " + line);
+                        }
+                    } catch (java.io.IOException e) {
+                        // the child died
+                    }
+                },
+                "child-output");
         reader.setDaemon(true);
         reader.start();
     }

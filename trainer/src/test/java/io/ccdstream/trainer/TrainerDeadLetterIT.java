@@ -1,6 +1,5 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccdstream.data.synth.SynthClass;
@@ -9,6 +8,7 @@ import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.DeadLetters;
 import java.nio.ByteBuffer;
@@ -49,42 +49,66 @@ class TrainerDeadLetterIT {
         SynthScene otherClasses = scenes.generate(2);
         SynthScene notAvro = scenes.generate(3);
         try (TestCluster cluster = TestCluster.start(dataDir, 1);
-             TrainerService trainer = TrainerService.start(new TrainerConfig(TrainerTestSettings.of(cluster, 
-                 dataDir.resolve("trainer"), Map.of(TrainerConfig.CLASS_SET_ID, CLASS_SET,
-                     TrainerConfig.CLASS_NAMES, CLASSES, TrainerConfig.WARMUP_MIN_IMAGES, 100))))) {
+                TrainerService trainer = TrainerService.start(new TrainerConfig(TrainerTestSettings.of(
+                        cluster,
+                        dataDir.resolve("trainer"),
+                        Map.of(
+                                TrainerConfig.CLASS_SET_ID,
+                                CLASS_SET,
+                                TrainerConfig.CLASS_NAMES,
+                                CLASSES,
+                                TrainerConfig.WARMUP_MIN_IMAGES,
+                                100))))) {
             // Given a good image and label, a corrupt image, a label for other classes and a label that is not Avro
             byte[] junk = "this is not a PNG".getBytes(StandardCharsets.UTF_8);
-            Image corruptImage = Image.newBuilder(SynthImages.record(corrupt, CLASS_SET)).setData(ByteBuffer.wrap(junk))
-                .setByteSize(junk.length).build();
-            cluster.send(CcdTopics.IMAGES, Map.of(SynthImages.key(good, CLASS_SET), SynthImages.record(good, CLASS_SET),
-                SynthImages.key(corrupt, CLASS_SET), corruptImage));
+            Image corruptImage = Image.newBuilder(SynthImages.record(corrupt, CLASS_SET))
+                    .setData(ByteBuffer.wrap(junk))
+                    .setByteSize(junk.length)
+                    .build();
+            cluster.send(
+                    CcdTopics.IMAGES,
+                    Map.of(
+                            SynthImages.key(good, CLASS_SET),
+                            SynthImages.record(good, CLASS_SET),
+                            SynthImages.key(corrupt, CLASS_SET),
+                            corruptImage));
             Map<ImageKey, Label> labels = new HashMap<>();
             labels.put(TestLabels.key(good, CLASS_SET), TestLabels.initial(good, CLASS_SET, CLASSES));
-            labels.put(TestLabels.key(otherClasses, CLASS_SET),
-                TestLabels.initial(otherClasses, CLASS_SET, CLASSES.subList(0, 3)));
+            labels.put(
+                    TestLabels.key(otherClasses, CLASS_SET),
+                    TestLabels.initial(otherClasses, CLASS_SET, CLASSES.subList(0, 3)));
             cluster.send(CcdTopics.LABELS, labels);
-            byte[] key = CcdTopics.LABELS.keySerde(cluster.serdes()).serializer()
-                .serialize(CcdTopics.LABELS.name(), TestLabels.key(notAvro, CLASS_SET));
-            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-                raw.send(new ProducerRecord<>(CcdTopics.LABELS.name(), key, junk)).get();
+            byte[] key = CcdTopics.LABELS
+                    .keySerde(cluster.serdes())
+                    .serializer()
+                    .serialize(CcdTopics.LABELS.name(), TestLabels.key(notAvro, CLASS_SET));
+            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                raw.send(new ProducerRecord<>(CcdTopics.LABELS.name(), key, junk))
+                        .get();
             }
 
             // Then the three unusable records are dead-lettered with their reasons, and the good pair is kept
             List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(cluster, 3);
-            Map<String, String> reasons = dead.stream().collect(Collectors.toMap(
-                r -> DeadLetters.header(r.headers(), DeadLetters.TOPIC) + "@"
-                    + DeadLetters.header(r.headers(), DeadLetters.OFFSET),
-                r -> DeadLetters.header(r.headers(), DeadLetters.REASON)));
-            assertThat(reasons.values()).containsExactlyInAnyOrder("IMAGE_UNSUPPORTED_FORMAT", "CLASS_NAMES_MISMATCH",
-                "DESERIALIZATION");
+            Map<String, String> reasons = dead.stream()
+                    .collect(Collectors.toMap(
+                            r -> DeadLetters.header(r.headers(), DeadLetters.TOPIC) + "@"
+                                    + DeadLetters.header(r.headers(), DeadLetters.OFFSET),
+                            r -> DeadLetters.header(r.headers(), DeadLetters.REASON)));
+            assertThat(reasons.values())
+                    .containsExactlyInAnyOrder("IMAGE_UNSUPPORTED_FORMAT", "CLASS_NAMES_MISMATCH", "DESERIALIZATION");
             assertThat(dead).allSatisfy(r -> {
-                assertThat(DeadLetters.header(r.headers(), DeadLetters.PROCESSOR)).isEqualTo("trainer");
+                assertThat(DeadLetters.header(r.headers(), DeadLetters.PROCESSOR))
+                        .isEqualTo("trainer");
                 assertThat(DeadLetters.header(r.headers(), DeadLetters.MESSAGE)).isNotBlank();
             });
-            assertThat(dead).filteredOn(r -> DeadLetters.header(r.headers(), DeadLetters.REASON).equals("DESERIALIZATION"))
-                .singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(junk));
+            assertThat(dead)
+                    .filteredOn(r ->
+                            DeadLetters.header(r.headers(), DeadLetters.REASON).equals("DESERIALIZATION"))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo(junk));
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(trainer.status().skippedRecords()).isEqualTo(3);
                 assertThat(trainer.status().labelledImages()).isEqualTo(1);
@@ -99,8 +123,8 @@ class TrainerDeadLetterIT {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(CcdTopics.DEAD_LETTERS));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (records.size() < count && System.nanoTime() < deadline) {

@@ -1,6 +1,5 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccdstream.data.synth.SynthClass;
@@ -11,6 +10,7 @@ import io.ccdstream.schemas.CheckpointPhase;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,23 +38,28 @@ class TrainerScheduleIT {
     @Test
     void shouldFineTuneOnNewLabelsWithReplayAndPublishAContinuousVersion() throws Exception {
         try (TestCluster cluster = TestCluster.start(dataDir, 1);
-             TrainerService trainer = TrainerService.start(new TrainerConfig(TrainerTestSettings.of(cluster, 
-                 dataDir.resolve("trainer"), Map.of(
-                     TrainerConfig.CLASS_SET_ID, CLASS_SET,
-                     TrainerConfig.CLASS_NAMES, CLASSES,
-                     TrainerConfig.WARMUP_MIN_IMAGES, 96,
-                     TrainerConfig.REFINE_MIN_REFINED_SHARE, 1.0,
-                     TrainerConfig.REFINE_MAX_EPOCHS, 3,
-                     TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, 32,
-                     TrainerConfig.CONTINUOUS_MAX_EPOCHS, 2,
-                     TrainerConfig.INPUT_SIZE, 64,
-                     TrainerConfig.CHECKPOINT_LOCATION, TrainerConfig.LOCATION_FILE))))) {
+                TrainerService trainer = TrainerService.start(new TrainerConfig(TrainerTestSettings.of(
+                        cluster,
+                        dataDir.resolve("trainer"),
+                        Map.of(
+                                TrainerConfig.CLASS_SET_ID, CLASS_SET,
+                                TrainerConfig.CLASS_NAMES, CLASSES,
+                                TrainerConfig.WARMUP_MIN_IMAGES, 96,
+                                TrainerConfig.REFINE_MIN_REFINED_SHARE, 1.0,
+                                TrainerConfig.REFINE_MAX_EPOCHS, 3,
+                                TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, 32,
+                                TrainerConfig.CONTINUOUS_MAX_EPOCHS, 2,
+                                TrainerConfig.INPUT_SIZE, 64,
+                                TrainerConfig.CHECKPOINT_LOCATION, TrainerConfig.LOCATION_FILE))))) {
             // Given a warmed-up and refined classifier
             send(cluster, 0, 96, 0);
-            assertThat(checkpoints(cluster, 1)).extracting(Checkpoint::getPhase).containsExactly(CheckpointPhase.WARMUP);
+            assertThat(checkpoints(cluster, 1))
+                    .extracting(Checkpoint::getPhase)
+                    .containsExactly(CheckpointPhase.WARMUP);
             send(cluster, 0, 96, 1);
-            assertThat(checkpoints(cluster, 2)).extracting(Checkpoint::getPhase)
-                .containsExactly(CheckpointPhase.WARMUP, CheckpointPhase.REFINE);
+            assertThat(checkpoints(cluster, 2))
+                    .extracting(Checkpoint::getPhase)
+                    .containsExactly(CheckpointPhase.WARMUP, CheckpointPhase.REFINE);
 
             // When new images arrive with refined labels
             send(cluster, 96, 128, 2);
@@ -65,7 +70,8 @@ class TrainerScheduleIT {
             Checkpoint continuous = published.get(2);
             assertThat(continuous.getPhase()).isEqualTo(CheckpointPhase.CONTINUOUS);
             assertThat(continuous.getMetrics().getEpochs()).isBetween(1, 2);
-            assertThat(continuous.getMetrics().getImagesSeen()).isEqualTo(64L * continuous.getMetrics().getEpochs());
+            assertThat(continuous.getMetrics().getImagesSeen())
+                    .isEqualTo(64L * continuous.getMetrics().getEpochs());
             assertThat(continuous.getLocation()).startsWith("file:");
             assertThat(trainer.status().published().version()).isEqualTo(3L);
         }
@@ -77,15 +83,19 @@ class TrainerScheduleIT {
         Map<ImageKey, Label> labels = new LinkedHashMap<>();
         IntStream.range(from, to).mapToObj(SCENES::generate).forEach((SynthScene s) -> {
             images.put(SynthImages.key(s, CLASS_SET), SynthImages.record(s, CLASS_SET));
-            labels.put(TestLabels.key(s, CLASS_SET), checkpoint == 0 ? TestLabels.initial(s, CLASS_SET, CLASSES)
-                : TestLabels.refined(s, CLASS_SET, CLASSES, checkpoint));
+            labels.put(
+                    TestLabels.key(s, CLASS_SET),
+                    checkpoint == 0
+                            ? TestLabels.initial(s, CLASS_SET, CLASSES)
+                            : TestLabels.refined(s, CLASS_SET, CLASSES, checkpoint));
         });
         cluster.send(CcdTopics.IMAGES, images);
         cluster.send(CcdTopics.LABELS, labels);
     }
 
     private static List<Checkpoint> checkpoints(TestCluster cluster, int count) {
-        return cluster.read(CcdTopics.CHECKPOINTS, records -> records.size() >= count, Duration.ofSeconds(90))
-            .stream().map(ConsumerRecord::value).toList();
+        return cluster.read(CcdTopics.CHECKPOINTS, records -> records.size() >= count, Duration.ofSeconds(90)).stream()
+                .map(ConsumerRecord::value)
+                .toList();
     }
 }

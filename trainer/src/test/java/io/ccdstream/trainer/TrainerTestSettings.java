@@ -8,8 +8,7 @@ import java.util.Map;
 /** Trainer settings of a test on a {@link TestCluster}. */
 final class TrainerTestSettings {
 
-    private TrainerTestSettings() {
-    }
+    private TrainerTestSettings() {}
 
     /** Trainer settings for {@code cluster} with data under {@code dataDir}, with {@code overrides} on top. */
     static Map<String, Object> of(TestCluster cluster, Path dataDir, Map<String, ?> overrides) {

@@ -14,15 +14,16 @@ class TrainingScheduleTest {
 
     private static final TrainingSchedule SCHEDULE = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 1f, true);
     private static final Optional<TrainingSchedule.Latest> WARMED_UP =
-        Optional.of(new TrainingSchedule.Latest(1, CheckpointPhase.WARMUP));
+            Optional.of(new TrainingSchedule.Latest(1, CheckpointPhase.WARMUP));
     private static final Optional<TrainingSchedule.Latest> REFINED =
-        Optional.of(new TrainingSchedule.Latest(2, CheckpointPhase.REFINE));
+            Optional.of(new TrainingSchedule.Latest(2, CheckpointPhase.REFINE));
 
     @Test
     void shouldWarmUpOnTheGlobalLabelsOnceEnoughImagesAreLabelled() {
         assertThat(SCHEDULE.next(Optional.empty(), examples(3, 0), 3, 0, 0)).isEmpty();
 
-        TrainingRound round = SCHEDULE.next(Optional.empty(), examples(4, 0), 4, 0, 0).orElseThrow();
+        TrainingRound round =
+                SCHEDULE.next(Optional.empty(), examples(4, 0), 4, 0, 0).orElseThrow();
 
         assertThat(round.phase()).isEqualTo(CheckpointPhase.WARMUP);
         assertThat(round.baseVersion()).isZero();
@@ -34,13 +35,17 @@ class TrainingScheduleTest {
 
     @Test
     void shouldRefineFromTheWarmUpCheckpointOnlyOnceEnoughLabelsAreRefinedWithIt() {
-        assertThat(SCHEDULE.next(WARMED_UP, examples(2, 2), 4, 0, 0)).as("2 of 4 refined").isEmpty();
+        assertThat(SCHEDULE.next(WARMED_UP, examples(2, 2), 4, 0, 0))
+                .as("2 of 4 refined")
+                .isEmpty();
 
         TrainingRound round = SCHEDULE.next(WARMED_UP, examples(1, 3), 4, 0, 0).orElseThrow();
 
         assertThat(round.phase()).isEqualTo(CheckpointPhase.REFINE);
         assertThat(round.baseVersion()).isEqualTo(1);
-        assertThat(round.examples()).hasSize(3).allSatisfy(e -> assertThat(e.label().refinedWith(1)).isTrue());
+        assertThat(round.examples())
+                .hasSize(3)
+                .allSatisfy(e -> assertThat(e.label().refinedWith(1)).isTrue());
         assertThat(round.beta()).isEqualTo(1f);
         assertThat(round.earlyStopping()).isTrue();
         assertThat(round.globalTargets()).isFalse();
@@ -51,7 +56,8 @@ class TrainingScheduleTest {
     void shouldTrainOnTheLabelsAsTheyAreWhenNotWaitingForCamLabels() {
         TrainingSchedule asTheyAre = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 0f, false);
 
-        TrainingRound warmup = asTheyAre.next(Optional.empty(), examples(4, 0), 4, 0, 0).orElseThrow();
+        TrainingRound warmup =
+                asTheyAre.next(Optional.empty(), examples(4, 0), 4, 0, 0).orElseThrow();
         assertThat(warmup.phase()).isEqualTo(CheckpointPhase.WARMUP);
         assertThat(warmup.globalTargets()).isFalse();
 
@@ -67,7 +73,9 @@ class TrainingScheduleTest {
     @Test
     void shouldFineTuneOnNewLabelsPlusReplayedOnesWhenEnoughArrived() {
         List<TrainingExample> examples = examples(0, 10);
-        assertThat(SCHEDULE.next(REFINED, examples, 10, 8, 0)).as("2 new labels").isEmpty();
+        assertThat(SCHEDULE.next(REFINED, examples, 10, 8, 0))
+                .as("2 new labels")
+                .isEmpty();
 
         TrainingRound round = SCHEDULE.next(REFINED, examples, 10, 7, 0).orElseThrow();
 
@@ -83,8 +91,8 @@ class TrainingScheduleTest {
     private static List<TrainingExample> examples(int initialCount, int refinedCount) {
         List<TrainingExample> examples = new ArrayList<>();
         for (int i = 0; i < initialCount + refinedCount; i++) {
-            examples.add(new TrainingExample("img-" + i, "f" + i, i + 1, i + 1,
-                i < initialCount ? initial(0.5f, 0.1f) : refined(1, 1f, 0f)));
+            examples.add(new TrainingExample(
+                    "img-" + i, "f" + i, i + 1, i + 1, i < initialCount ? initial(0.5f, 0.1f) : refined(1, 1f, 0f)));
         }
         return examples;
     }

@@ -25,8 +25,9 @@ class TrainingSetTest {
 
         set.putLabel("a", refined(1, 0.7f, 0.1f));
 
-        assertThat(set.trainable()).singleElement()
-            .satisfies(e -> assertThat(e.label()).isEqualTo(refined(1, 0.7f, 0.1f)));
+        assertThat(set.trainable())
+                .singleElement()
+                .satisfies(e -> assertThat(e.label()).isEqualTo(refined(1, 0.7f, 0.1f)));
     }
 
     @Test
@@ -71,7 +72,9 @@ class TrainingSetTest {
         });
         assertThat(reopened.pixels(reopened.trainable().get(0))).containsExactly(1, 2);
         assertThat(reopened.size()).isEqualTo(1);
-        assertThat(reopened.trainedThroughSeq()).isEqualTo(set.trainedThroughSeq()).isPositive();
+        assertThat(reopened.trainedThroughSeq())
+                .isEqualTo(set.trainedThroughSeq())
+                .isPositive();
     }
 
     @Test

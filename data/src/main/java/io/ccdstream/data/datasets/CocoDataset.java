@@ -38,8 +38,8 @@ final class CocoDataset implements Dataset {
 
     private static final Set<Split> DEFINED = EnumSet.of(Split.TRAIN, Split.VAL);
     private static final String LAYOUT = "Expected layout (root = the folder holding annotations/):\n"
-        + "  annotations/instances_train2014.json, annotations/instances_val2014.json\n"
-        + "  train2014/COCO_train2014_{id:012d}.jpg, val2014/COCO_val2014_{id:012d}.jpg";
+            + "  annotations/instances_train2014.json, annotations/instances_val2014.json\n"
+            + "  train2014/COCO_train2014_{id:012d}.jpg, val2014/COCO_val2014_{id:012d}.jpg";
 
     private final String name;
     private final Path root;
@@ -59,7 +59,7 @@ final class CocoDataset implements Dataset {
         CocoDataset dataset = new CocoDataset(name, root);
         if (dataset.splits().isEmpty()) {
             throw new DatasetException(name + ": found neither " + dataset.instancesFile(Split.TRAIN) + " nor "
-                + dataset.instancesFile(Split.VAL) + ". " + LAYOUT);
+                    + dataset.instancesFile(Split.VAL) + ". " + LAYOUT);
         }
         return dataset;
     }
@@ -97,12 +97,12 @@ final class CocoDataset implements Dataset {
         Path file = instancesFile(split);
         Path imageFolder = root.resolve(split.fileName() + "2014");
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException(name + " split " + split.fileName() + " is not on disk: " + file
-                + " is missing. " + LAYOUT);
+            throw new DatasetException(
+                    name + " split " + split.fileName() + " is not on disk: " + file + " is missing. " + LAYOUT);
         }
         if (!Files.isDirectory(imageFolder)) {
-            throw new DatasetException(name + " split " + split.fileName() + ": image folder " + imageFolder
-                + " is missing. " + LAYOUT);
+            throw new DatasetException(
+                    name + " split " + split.fileName() + ": image folder " + imageFolder + " is missing. " + LAYOUT);
         }
         Instances instances = CocoInstancesReader.read(file, false);
         List<String> classes = classNames(instances.categories(), file);
@@ -122,7 +122,7 @@ final class CocoDataset implements Dataset {
             classNamesSource = file;
         } else if (!classNames.equals(classes)) {
             throw new DatasetException("the categories of " + file + " differ from those of " + classNamesSource
-                + "; are both files from COCO 2014?");
+                    + "; are both files from COCO 2014?");
         }
     }
 
@@ -131,8 +131,8 @@ final class CocoDataset implements Dataset {
         Set<String> names = new HashSet<>();
         for (Category category : categories) {
             if (!ids.add(category.id()) || !names.add(category.name())) {
-                throw new DatasetException(file + ": category id " + category.id() + " or name '" + category.name()
-                    + "' appears twice");
+                throw new DatasetException(
+                        file + ": category id " + category.id() + " or name '" + category.name() + "' appears twice");
             }
         }
         if (categories.isEmpty()) {
@@ -141,8 +141,8 @@ final class CocoDataset implements Dataset {
         return categories.stream().map(Category::name).toList();
     }
 
-    private static List<LabelledImage> labelledImages(Instances instances, List<String> classes, Path file,
-                                                      Path imageFolder) {
+    private static List<LabelledImage> labelledImages(
+            Instances instances, List<String> classes, Path file, Path imageFolder) {
         Map<Integer, Integer> classIndex = new HashMap<>();
         for (int c = 0; c < instances.categories().size(); c++) {
             classIndex.put(instances.categories().get(c).id(), c);
@@ -165,20 +165,33 @@ final class CocoDataset implements Dataset {
             Integer c = classIndex.get(annotation.categoryId());
             if (i == null || c == null) {
                 throw new DatasetException(file + ": annotation id " + annotation.id() + " refers to "
-                    + (i == null ? "image id " + annotation.imageId() : "category id " + annotation.categoryId())
-                    + ", which the file does not define");
+                        + (i == null ? "image id " + annotation.imageId() : "category id " + annotation.categoryId())
+                        + ", which the file does not define");
             }
             Image image = images.get(i);
-            boxes.get(i).add(ObjectBox.fromCoco(classes.get(c), annotation.x(), annotation.y(), annotation.w(),
-                annotation.h(), image.width(), image.height(), annotation.crowd()));
+            boxes.get(i)
+                    .add(ObjectBox.fromCoco(
+                            classes.get(c),
+                            annotation.x(),
+                            annotation.y(),
+                            annotation.w(),
+                            annotation.h(),
+                            image.width(),
+                            image.height(),
+                            annotation.crowd()));
             labels.get(i).set(c);
         }
         List<LabelledImage> result = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             Image image = images.get(i);
             List<String> names = labels.get(i).stream().mapToObj(classes::get).toList();
-            result.add(new LabelledImage(Long.toString(image.id()), imageFile(imageFolder, image, file),
-                image.width(), image.height(), names, boxes.get(i)));
+            result.add(new LabelledImage(
+                    Long.toString(image.id()),
+                    imageFile(imageFolder, image, file),
+                    image.width(),
+                    image.height(),
+                    names,
+                    boxes.get(i)));
         }
         return List.copyOf(result);
     }
@@ -187,7 +200,7 @@ final class CocoDataset implements Dataset {
         Path resolved = imageFolder.resolve(image.fileName()).normalize();
         if (!resolved.getParent().equals(imageFolder)) {
             throw new DatasetException(file + ": image id " + image.id() + " has file_name '" + image.fileName()
-                + "', expected a plain file name inside " + imageFolder);
+                    + "', expected a plain file name inside " + imageFolder);
         }
         return resolved;
     }

@@ -27,16 +27,13 @@ import java.util.Set;
 final class CocoInstancesReader {
 
     /** A category; {@code id} is COCO's (1..90 with gaps). */
-    record Category(int id, String name) {
-    }
+    record Category(int id, String name) {}
 
     /** An image entry. */
-    record Image(long id, String fileName, int width, int height) {
-    }
+    record Image(long id, String fileName, int width, int height) {}
 
     /** The fields of an annotation that evaluation uses; {@code x, y, w, h} is COCO's {@code bbox}. */
-    record Annotation(long id, long imageId, int categoryId, double x, double y, double w, double h, boolean crowd) {
-    }
+    record Annotation(long id, long imageId, int categoryId, double x, double y, double w, double h, boolean crowd) {}
 
     /**
      * A file's content.
@@ -45,8 +42,7 @@ final class CocoInstancesReader {
      * @param images in file order; empty when only categories were read
      * @param annotations in file order; empty when only categories were read
      */
-    record Instances(List<Category> categories, List<Image> images, List<Annotation> annotations) {
-    }
+    record Instances(List<Category> categories, List<Image> images, List<Annotation> annotations) {}
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final long NO_ID = Long.MIN_VALUE;
@@ -71,7 +67,8 @@ final class CocoInstancesReader {
      * @throws DatasetException if the file is missing, not JSON, or lacks a required field
      */
     static Instances read(Path file, boolean categoriesOnly) {
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = JSON.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                JsonParser parser = JSON.createParser(in)) {
             return new CocoInstancesReader(file, parser, categoriesOnly).readDocument();
         } catch (NoSuchFileException e) {
             throw new DatasetException("missing COCO instances file " + file, e);
@@ -98,9 +95,11 @@ final class CocoInstancesReader {
                 default -> parser.skipChildren();
             }
         }
-        for (String required : categoriesOnly ? List.of("categories") : List.of("images", "annotations", "categories")) {
+        for (String required :
+                categoriesOnly ? List.of("categories") : List.of("images", "annotations", "categories")) {
             if (!seen.contains(required)) {
-                throw new DatasetException(file + " has no \"" + required + "\" array; is it an instances_*.json file?");
+                throw new DatasetException(
+                        file + " has no \"" + required + "\" array; is it an instances_*.json file?");
             }
         }
         categories.sort(Comparator.comparingInt(Category::id));
@@ -162,10 +161,12 @@ final class CocoInstancesReader {
                 default -> parser.skipChildren();
             }
         }
-        require(id != NO_ID && fileName != null && width != NO_ID && height != NO_ID,
-            element + " needs \"id\", \"file_name\", \"width\" and \"height\"");
-        require(width > 0 && height > 0 && width <= Integer.MAX_VALUE && height <= Integer.MAX_VALUE,
-            element + " (id " + id + ") has size " + width + "x" + height);
+        require(
+                id != NO_ID && fileName != null && width != NO_ID && height != NO_ID,
+                element + " needs \"id\", \"file_name\", \"width\" and \"height\"");
+        require(
+                width > 0 && height > 0 && width <= Integer.MAX_VALUE && height <= Integer.MAX_VALUE,
+                element + " (id " + id + ") has size " + width + "x" + height);
         images.add(new Image(id, fileName, (int) width, (int) height));
     }
 
@@ -188,10 +189,11 @@ final class CocoInstancesReader {
                 default -> parser.skipChildren();
             }
         }
-        require(imageId != NO_ID && categoryId != NO_ID && bbox != null,
-            element + " needs \"image_id\", \"category_id\" and \"bbox\"");
-        annotations.add(new Annotation(id, imageId, Math.toIntExact(categoryId),
-            bbox[0], bbox[1], bbox[2], bbox[3], crowd != 0));
+        require(
+                imageId != NO_ID && categoryId != NO_ID && bbox != null,
+                element + " needs \"image_id\", \"category_id\" and \"bbox\"");
+        annotations.add(new Annotation(
+                id, imageId, Math.toIntExact(categoryId), bbox[0], bbox[1], bbox[2], bbox[3], crowd != 0));
     }
 
     private double[] bbox(String element) throws IOException {
@@ -235,8 +237,9 @@ final class CocoInstancesReader {
     }
 
     private static String where(Path file, JsonLocation location) {
-        return location == null ? file + ": "
-            : file + " line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
+        return location == null
+                ? file + ": "
+                : file + " line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
     }
 
     @FunctionalInterface

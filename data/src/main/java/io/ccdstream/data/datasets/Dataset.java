@@ -58,7 +58,7 @@ public interface Dataset {
                 Integer c = index.get(label);
                 if (c == null) {
                     throw new IllegalArgumentException("image " + images.get(i).id() + " has label '" + label
-                        + "', which is not a class of " + name());
+                            + "', which is not a class of " + name());
                 }
                 positives[i][c] = true;
             }

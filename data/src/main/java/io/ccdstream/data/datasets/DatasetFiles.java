@@ -16,8 +16,7 @@ final class DatasetFiles {
 
     private static final int MISSING_SHOWN = 3;
 
-    private DatasetFiles() {
-    }
+    private DatasetFiles() {}
 
     /**
      * @param file a text file
@@ -46,8 +45,8 @@ final class DatasetFiles {
         }
         if (!missing.isEmpty()) {
             throw new DatasetException(missing.size() + " of the " + images.size() + " " + dataset
-                + " images listed in " + listing + " are missing, e.g. "
-                + missing.subList(0, Math.min(MISSING_SHOWN, missing.size())));
+                    + " images listed in " + listing + " are missing, e.g. "
+                    + missing.subList(0, Math.min(MISSING_SHOWN, missing.size())));
         }
     }
 

@@ -25,12 +25,28 @@ public final class Datasets {
 
     /** The 20 PASCAL VOC classes in the devkit's order, which is the column order of every VOC result. */
     public static final List<String> VOC_CLASSES = List.of(
-        "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
-        "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train",
-        "tvmonitor");
+            "aeroplane",
+            "bicycle",
+            "bird",
+            "boat",
+            "bottle",
+            "bus",
+            "car",
+            "cat",
+            "chair",
+            "cow",
+            "diningtable",
+            "dog",
+            "horse",
+            "motorbike",
+            "person",
+            "pottedplant",
+            "sheep",
+            "sofa",
+            "train",
+            "tvmonitor");
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /**
      * Opens a dataset and checks its layout; the ground truth is read by {@link Dataset#images(Split)}.
@@ -50,8 +66,8 @@ public final class Datasets {
         }
         Path absolute = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(absolute)) {
-            throw new DatasetException(key + " root " + absolute
-                + (Files.exists(absolute) ? " is not a directory" : " does not exist"));
+            throw new DatasetException(
+                    key + " root " + absolute + (Files.exists(absolute) ? " is not a directory" : " does not exist"));
         }
         return switch (key) {
             case "voc2007" -> VocDataset.open(key, "VOC2007", absolute);

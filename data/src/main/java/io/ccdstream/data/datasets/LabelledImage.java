@@ -34,8 +34,8 @@ public record LabelledImage(String id, Path file, int width, int height, List<St
         boxes = List.copyOf(boxes);
         for (ObjectBox box : boxes) {
             if (box.x1() > width || box.y1() > height) {
-                throw new IllegalArgumentException("box " + box + " lies outside image " + id + " of size "
-                    + width + "x" + height);
+                throw new IllegalArgumentException(
+                        "box " + box + " lies outside image " + id + " of size " + width + "x" + height);
             }
         }
     }

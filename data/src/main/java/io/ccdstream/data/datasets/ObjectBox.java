@@ -29,8 +29,8 @@ public record ObjectBox(String className, int x0, int y0, int x1, int y1, boolea
     public ObjectBox {
         Objects.requireNonNull(className, "className");
         if (x0 < 0 || y0 < 0 || x1 < x0 || y1 < y0) {
-            throw new IllegalArgumentException(
-                "box [" + x0 + ", " + x1 + ") x [" + y0 + ", " + y1 + ") of " + className + " is inverted or negative");
+            throw new IllegalArgumentException("box [" + x0 + ", " + x1 + ") x [" + y0 + ", " + y1 + ") of " + className
+                    + " is inverted or negative");
         }
     }
 
@@ -51,8 +51,15 @@ public record ObjectBox(String className, int x0, int y0, int x1, int y1, boolea
      * @param difficult the object's {@code <difficult>} flag
      * @return the box in the project's convention
      */
-    public static ObjectBox fromVoc(String className, double xmin, double ymin, double xmax, double ymax,
-                                    int width, int height, boolean difficult) {
+    public static ObjectBox fromVoc(
+            String className,
+            double xmin,
+            double ymin,
+            double xmax,
+            double ymax,
+            int width,
+            int height,
+            boolean difficult) {
         return clipped(className, xmin - 1, ymin - 1, xmax, ymax, width, height, difficult, false);
     }
 
@@ -71,8 +78,8 @@ public record ObjectBox(String className, int x0, int y0, int x1, int y1, boolea
      * @param crowd the annotation's {@code iscrowd} flag
      * @return the box in the project's convention
      */
-    public static ObjectBox fromCoco(String className, double x, double y, double w, double h,
-                                     int width, int height, boolean crowd) {
+    public static ObjectBox fromCoco(
+            String className, double x, double y, double w, double h, int width, int height, boolean crowd) {
         return clipped(className, x, y, x + w, y + h, width, height, false, crowd);
     }
 
@@ -91,8 +98,16 @@ public record ObjectBox(String className, int x0, int y0, int x1, int y1, boolea
         return (long) width() * height();
     }
 
-    private static ObjectBox clipped(String className, double left, double top, double right, double bottom,
-                                     int width, int height, boolean difficult, boolean crowd) {
+    private static ObjectBox clipped(
+            String className,
+            double left,
+            double top,
+            double right,
+            double bottom,
+            int width,
+            int height,
+            boolean difficult,
+            boolean crowd) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("image size " + width + "x" + height + " is not positive");
         }

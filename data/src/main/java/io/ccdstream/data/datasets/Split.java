@@ -36,9 +36,10 @@ public enum Split {
      */
     public static Split of(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(s -> s.fileName.equals(wanted)).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException(
-                "unknown split '" + name + "'; known splits: " + Arrays.stream(values())
-                    .map(Split::fileName).collect(Collectors.joining(", "))));
+        return Arrays.stream(values())
+                .filter(s -> s.fileName.equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown split '" + name + "'; known splits: "
+                        + Arrays.stream(values()).map(Split::fileName).collect(Collectors.joining(", "))));
     }
 }

@@ -30,8 +30,7 @@ import org.xml.sax.SAXParseException;
 final class VocAnnotationReader {
 
     /** An annotation file's content. */
-    record Annotation(int width, int height, List<ObjectBox> boxes) {
-    }
+    record Annotation(int width, int height, List<ObjectBox> boxes) {}
 
     private final Set<String> classNames;
     private final DocumentBuilder builder;
@@ -71,10 +70,18 @@ final class VocAnnotationReader {
             throw new DatasetException(file + ": object <name>" + name + "</name> is not a VOC class " + classNames);
         }
         List<Element> difficult = children(object, "difficult");
-        boolean isDifficult = !difficult.isEmpty() && "1".equals(difficult.get(0).getTextContent().trim());
+        boolean isDifficult = !difficult.isEmpty()
+                && "1".equals(difficult.get(0).getTextContent().trim());
         Element bndbox = child(file, object, "bndbox");
-        return ObjectBox.fromVoc(name, number(file, bndbox, "xmin"), number(file, bndbox, "ymin"),
-            number(file, bndbox, "xmax"), number(file, bndbox, "ymax"), width, height, isDifficult);
+        return ObjectBox.fromVoc(
+                name,
+                number(file, bndbox, "xmin"),
+                number(file, bndbox, "ymin"),
+                number(file, bndbox, "xmax"),
+                number(file, bndbox, "ymax"),
+                width,
+                height,
+                isDifficult);
     }
 
     private Document parse(Path file) {
@@ -83,8 +90,8 @@ final class VocAnnotationReader {
         } catch (NoSuchFileException e) {
             throw new DatasetException("missing annotation file " + file, e);
         } catch (SAXParseException e) {
-            throw new DatasetException(DatasetException.at(file, e.getLineNumber(), "not a VOC annotation: "
-                + e.getMessage()), e);
+            throw new DatasetException(
+                    DatasetException.at(file, e.getLineNumber(), "not a VOC annotation: " + e.getMessage()), e);
         } catch (SAXException | IOException e) {
             throw new DatasetException("cannot read annotation file " + file + ": " + e.getMessage(), e);
         }

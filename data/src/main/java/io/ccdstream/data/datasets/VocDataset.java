@@ -59,23 +59,24 @@ final class VocDataset implements Dataset {
     private static Path findYearFolder(String name, String folder, Path root) {
         String rootName = root.getFileName() == null ? "" : root.getFileName().toString();
         if (rootName.matches("VOC\\d{4}") && !rootName.equals(folder)) {
-            throw new DatasetException(name + " root " + root + " is a " + rootName + " folder; point it at "
-                + folder + " or at the VOCdevkit folder that holds " + folder);
+            throw new DatasetException(name + " root " + root + " is a " + rootName + " folder; point it at " + folder
+                    + " or at the VOCdevkit folder that holds " + folder);
         }
-        for (Path candidate : List.of(root.resolve(folder), root, root.resolve("VOCdevkit").resolve(folder))) {
+        for (Path candidate :
+                List.of(root.resolve(folder), root, root.resolve("VOCdevkit").resolve(folder))) {
             if (Files.isDirectory(candidate.resolve("ImageSets"))) {
                 return candidate;
             }
         }
-        throw new DatasetException(name + " not found under " + root + ": neither " + root.resolve(folder)
-            + " nor " + root + " holds an ImageSets folder. " + layout(folder));
+        throw new DatasetException(name + " not found under " + root + ": neither " + root.resolve(folder) + " nor "
+                + root + " holds an ImageSets folder. " + layout(folder));
     }
 
     private static String layout(String folder) {
         return "Expected layout (root = VOCdevkit or VOCdevkit/" + folder + "):\n"
-            + "  VOCdevkit/" + folder + "/Annotations/{id}.xml\n"
-            + "  VOCdevkit/" + folder + "/ImageSets/Main/{split}.txt and {class}_{split}.txt for the 20 classes\n"
-            + "  VOCdevkit/" + folder + "/JPEGImages/{id}.jpg";
+                + "  VOCdevkit/" + folder + "/Annotations/{id}.xml\n"
+                + "  VOCdevkit/" + folder + "/ImageSets/Main/{split}.txt and {class}_{split}.txt for the 20 classes\n"
+                + "  VOCdevkit/" + folder + "/JPEGImages/{id}.jpg";
     }
 
     @Override
@@ -103,20 +104,26 @@ final class VocDataset implements Dataset {
         Path listing = listing(split);
         if (!defined.contains(split)) {
             throw new DatasetException(name + " has no " + split.fileName() + " split with public ground truth; "
-                + "splits: " + names(defined));
+                    + "splits: " + names(defined));
         }
         if (!Files.isRegularFile(listing)) {
             throw new DatasetException(name + " split " + split.fileName() + " is not on disk: " + listing
-                + " is missing (present splits: " + names(splits()) + ")");
+                    + " is missing (present splits: " + names(splits()) + ")");
         }
         List<String> ids = readIds(listing);
         Map<String, boolean[]> positives = readPositives(split, ids, listing);
         VocAnnotationReader annotations = new VocAnnotationReader(Datasets.VOC_CLASSES);
         List<LabelledImage> images = new ArrayList<>(ids.size());
         for (String id : ids) {
-            VocAnnotationReader.Annotation annotation = annotations.read(root.resolve("Annotations").resolve(id + ".xml"));
-            images.add(new LabelledImage(id, root.resolve("JPEGImages").resolve(id + ".jpg"),
-                annotation.width(), annotation.height(), labels(positives.get(id)), annotation.boxes()));
+            VocAnnotationReader.Annotation annotation =
+                    annotations.read(root.resolve("Annotations").resolve(id + ".xml"));
+            images.add(new LabelledImage(
+                    id,
+                    root.resolve("JPEGImages").resolve(id + ".jpg"),
+                    annotation.width(),
+                    annotation.height(),
+                    labels(positives.get(id)),
+                    annotation.boxes()));
         }
         DatasetFiles.requireImageFiles(name, images, listing);
         return List.copyOf(images);
@@ -135,8 +142,8 @@ final class VocDataset implements Dataset {
                 continue;
             }
             if (id.chars().anyMatch(Character::isWhitespace)) {
-                throw new DatasetException(DatasetException.at(listing, i + 1L,
-                    "expected one image id, got '" + lines.get(i) + "'"));
+                throw new DatasetException(
+                        DatasetException.at(listing, i + 1L, "expected one image id, got '" + lines.get(i) + "'"));
             }
             if (!ids.add(id)) {
                 throw new DatasetException(DatasetException.at(listing, i + 1L, "image " + id + " is listed twice"));
@@ -154,7 +161,7 @@ final class VocDataset implements Dataset {
             Path file = listing.resolveSibling(className + "_" + split.fileName() + ".txt");
             if (!Files.isRegularFile(file)) {
                 throw new DatasetException(name + ": missing " + file + "; every split needs a label file for each of "
-                    + "the 20 classes. " + layout(folder));
+                        + "the 20 classes. " + layout(folder));
             }
             readClassFile(file, c, positives, listing);
         }
@@ -171,24 +178,29 @@ final class VocDataset implements Dataset {
             }
             String[] fields = line.split("\\s+");
             if (fields.length != 2 || !List.of("1", "0", "-1").contains(fields[1])) {
-                throw new DatasetException(DatasetException.at(file, i + 1L,
-                    "expected 'imageid 1|0|-1', got '" + lines.get(i) + "'"));
+                throw new DatasetException(
+                        DatasetException.at(file, i + 1L, "expected 'imageid 1|0|-1', got '" + lines.get(i) + "'"));
             }
             boolean[] flags = positives.get(fields[0]);
             if (flags == null) {
-                throw new DatasetException(DatasetException.at(file, i + 1L,
-                    "image " + fields[0] + " is not in " + listing.getFileName()));
+                throw new DatasetException(DatasetException.at(
+                        file, i + 1L, "image " + fields[0] + " is not in " + listing.getFileName()));
             }
             if (!seen.add(fields[0])) {
-                throw new DatasetException(DatasetException.at(file, i + 1L, "image " + fields[0] + " is listed twice"));
+                throw new DatasetException(
+                        DatasetException.at(file, i + 1L, "image " + fields[0] + " is listed twice"));
             }
             // the devkit's 0 marks a class whose every instance is difficult: negative, as in the paper
             flags[classIndex] = "1".equals(fields[1]);
         }
         if (seen.size() != positives.size()) {
-            String absent = positives.keySet().stream().filter(id -> !seen.contains(id)).sorted().findFirst().orElseThrow();
-            throw new DatasetException(file + " has no line for " + (positives.size() - seen.size())
-                + " image(s) of " + listing.getFileName() + ", e.g. " + absent);
+            String absent = positives.keySet().stream()
+                    .filter(id -> !seen.contains(id))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
+            throw new DatasetException(file + " has no line for " + (positives.size() - seen.size()) + " image(s) of "
+                    + listing.getFileName() + ", e.g. " + absent);
         }
     }
 
@@ -203,7 +215,8 @@ final class VocDataset implements Dataset {
     }
 
     private static String names(Set<Split> splits) {
-        return splits.isEmpty() ? "none"
-            : String.join(", ", splits.stream().map(Split::fileName).toList());
+        return splits.isEmpty()
+                ? "none"
+                : String.join(", ", splits.stream().map(Split::fileName).toList());
     }
 }

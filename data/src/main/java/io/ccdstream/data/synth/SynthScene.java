@@ -15,8 +15,10 @@ public record SynthScene(String id, byte[] png, int width, int height, List<Synt
 
     /** Distinct class names present, in class-index order; empty for a "none" image. */
     public List<String> labels() {
-        return SynthClass.ALL.stream().map(SynthClass::name)
-            .filter(name -> objects.stream().anyMatch(o -> o.className().equals(name))).toList();
+        return SynthClass.ALL.stream()
+                .map(SynthClass::name)
+                .filter(name -> objects.stream().anyMatch(o -> o.className().equals(name)))
+                .toList();
     }
 
     /**

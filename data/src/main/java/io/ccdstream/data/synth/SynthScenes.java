@@ -144,8 +144,8 @@ public final class SynthScenes {
             for (int i = 0; i < count; i++) {
                 placeObject(g, layout, random);
             }
-            return new SynthScene(String.format("synth-%d-%06d", seed, index), png(image), size, size,
-                layout.objects());
+            return new SynthScene(
+                    String.format("synth-%d-%06d", seed, index), png(image), size, size, layout.objects());
         } finally {
             g.dispose();
         }
@@ -171,8 +171,8 @@ public final class SynthScenes {
 
     private int side(boolean small, SplittableRandom random) {
         double share = small
-            ? SMALL_MIN_SIDE + random.nextDouble() * (SMALL_MAX_SIDE - SMALL_MIN_SIDE)
-            : LARGE_MIN_SIDE + Math.pow(random.nextDouble(), 1.3) * (LARGE_MAX_SIDE - LARGE_MIN_SIDE);
+                ? SMALL_MIN_SIDE + random.nextDouble() * (SMALL_MAX_SIDE - SMALL_MIN_SIDE)
+                : LARGE_MIN_SIDE + Math.pow(random.nextDouble(), 1.3) * (LARGE_MAX_SIDE - LARGE_MIN_SIDE);
         return Math.max(5, (int) Math.floor(share * size));
     }
 
@@ -187,7 +187,8 @@ public final class SynthScenes {
     }
 
     private void drawBackground(Graphics2D g, SplittableRandom random) {
-        g.setPaint(new GradientPaint(random.nextInt(size), 0, muted(random), random.nextInt(size), size, muted(random)));
+        g.setPaint(
+                new GradientPaint(random.nextInt(size), 0, muted(random), random.nextInt(size), size, muted(random)));
         g.fillRect(0, 0, size, size);
         int patches = 3 + random.nextInt(6);
         for (int i = 0; i < patches; i++) {
@@ -256,8 +257,9 @@ public final class SynthScenes {
             case CIRCLE -> new Area(new Ellipse2D.Double(x, y, s, s));
             case SQUARE -> new Area(new Rectangle(x, y, s, s));
             case TRIANGLE -> new Area(new Polygon(new int[] {x + s / 2, x + s, x}, new int[] {y, y + s, y + s}, 3));
-            case DIAMOND -> new Area(new Polygon(new int[] {x + s / 2, x + s, x + s / 2, x},
-                new int[] {y, y + s / 2, y + s, y + s / 2}, 4));
+            case DIAMOND ->
+                new Area(new Polygon(
+                        new int[] {x + s / 2, x + s, x + s / 2, x}, new int[] {y, y + s / 2, y + s, y + s / 2}, 4));
             case STAR -> new Area(star(x, y, s));
             case CROSS -> {
                 Area cross = new Area(new Rectangle(x + s / 3, y, s - 2 * (s / 3), s));
@@ -278,7 +280,8 @@ public final class SynthScenes {
         for (int i = 0; i < 10; i++) {
             double r = (i % 2 == 0 ? 0.5 : 0.22) * s;
             double a = Math.PI * i / 5 - Math.PI / 2;
-            star.addPoint((int) Math.round(x + s / 2.0 + r * Math.cos(a)), (int) Math.round(y + s / 2.0 + r * Math.sin(a)));
+            star.addPoint(
+                    (int) Math.round(x + s / 2.0 + r * Math.cos(a)), (int) Math.round(y + s / 2.0 + r * Math.sin(a)));
         }
         return star;
     }
@@ -287,8 +290,8 @@ public final class SynthScenes {
         Polygon polygon = new Polygon();
         for (int i = 0; i < corners; i++) {
             double a = 2 * Math.PI * i / corners + phase;
-            polygon.addPoint((int) Math.round(x + s / 2.0 + s / 2.0 * Math.cos(a)),
-                (int) Math.round(y + s / 2.0 + s / 2.0 * Math.sin(a)));
+            polygon.addPoint((int) Math.round(x + s / 2.0 + s / 2.0 * Math.cos(a)), (int)
+                    Math.round(y + s / 2.0 + s / 2.0 * Math.sin(a)));
         }
         return polygon;
     }
@@ -309,7 +312,8 @@ public final class SynthScenes {
                 for (int v = b.y; v < b.y + b.height; v += step) {
                     switch (type.texture()) {
                         case STRIPES -> pattern.fillRect(u, v, Math.max(1, step / 3), step);
-                        case DOTS -> pattern.fillOval(u + step / 4, v + step / 4, Math.max(2, step / 2), Math.max(2, step / 2));
+                        case DOTS ->
+                            pattern.fillOval(u + step / 4, v + step / 4, Math.max(2, step / 2), Math.max(2, step / 2));
                         case CHECKER -> {
                             if (((u - b.x) / step + (v - b.y) / step) % 2 == 0) {
                                 pattern.fillRect(u, v, step, step);
@@ -338,7 +342,8 @@ public final class SynthScenes {
 
     private static Color muted(SplittableRandom random) {
         int base = 80 + random.nextInt(100);
-        return new Color(base + random.nextInt(-28, 29), base + random.nextInt(-28, 29), base + random.nextInt(-28, 29));
+        return new Color(
+                base + random.nextInt(-28, 29), base + random.nextInt(-28, 29), base + random.nextInt(-28, 29));
     }
 
     private static Set<Integer> reservedColours() {
@@ -485,8 +490,7 @@ public final class SynthScenes {
         private double smallShare = DEFAULT_SMALL_SHARE;
         private double[] classWeights = uniformWeights();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param seed seed of the whole sequence, required
@@ -542,14 +546,14 @@ public final class SynthScenes {
         public Builder optClassWeights(double[] classWeights) {
             Objects.requireNonNull(classWeights, "classWeights");
             if (classWeights.length != SynthClass.ALL.size()) {
-                throw new IllegalArgumentException("expected " + SynthClass.ALL.size() + " class weights, got "
-                    + classWeights.length);
+                throw new IllegalArgumentException(
+                        "expected " + SynthClass.ALL.size() + " class weights, got " + classWeights.length);
             }
             double sum = 0;
             for (double w : classWeights) {
                 if (!(w >= 0 && Double.isFinite(w))) {
-                    throw new IllegalArgumentException("class weights must be finite and non-negative: "
-                        + Arrays.toString(classWeights));
+                    throw new IllegalArgumentException(
+                            "class weights must be finite and non-negative: " + Arrays.toString(classWeights));
                 }
                 sum += w;
             }

@@ -31,8 +31,7 @@ public final class SynthScenesWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SynthScenesWriter() {
-    }
+    private SynthScenesWriter() {}
 
     /**
      * Writes scenes {@code 0 .. count-1} of {@code scenes} into {@code dir}, creating it if needed and

@@ -31,8 +31,8 @@ class CocoStreamingIT {
 
     @BeforeAll
     static void writeLargeInstancesFile() throws IOException {
-        SyntheticCocoFile.write(root.resolve("annotations/instances_train2014.json"), IMAGES, ANNOTATIONS,
-            POLYGON_COORDINATES);
+        SyntheticCocoFile.write(
+                root.resolve("annotations/instances_train2014.json"), IMAGES, ANNOTATIONS, POLYGON_COORDINATES);
         Path folder = Files.createDirectories(root.resolve("train2014"));
         for (int id = 1; id <= IMAGES; id++) {
             Files.createFile(folder.resolve(SyntheticCocoFile.fileName(id)));
@@ -51,7 +51,8 @@ class CocoStreamingIT {
 
         // Then: image 1 has annotations 0, 2000, ..., 48000 of classes 0..24, the first a crowd
         assertThat(images).hasSize(IMAGES);
-        assertThat(images.stream().mapToInt(image -> image.boxes().size()).sum()).isEqualTo(ANNOTATIONS);
+        assertThat(images.stream().mapToInt(image -> image.boxes().size()).sum())
+                .isEqualTo(ANNOTATIONS);
         LabelledImage first = images.get(0);
         assertThat(first.boxes().get(0)).isEqualTo(new ObjectBox("class0", 1, 2, 12, 10, false, true));
         assertThat(first.labels()).hasSize(ANNOTATIONS / IMAGES).startsWith("class0", "class1", "class2");
@@ -65,9 +66,15 @@ class CocoStreamingIT {
         Path file = root.resolve("annotations/instances_train2014.json");
         assertThat(Files.size(file)).isGreaterThan(CHILD_HEAP_BYTES);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), CHILD_HEAP, "-XX:+UseSerialGC",
-            "-cp", System.getProperty("java.class.path"), CocoStreamingProbe.class.getName(), root.toString())
-            .redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        java.toString(),
+                        CHILD_HEAP,
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CocoStreamingProbe.class.getName(),
+                        root.toString())
+                .redirectErrorStream(true);
 
         // When
         Process child = builder.start();

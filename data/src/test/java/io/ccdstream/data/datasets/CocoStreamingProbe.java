@@ -9,8 +9,7 @@ import java.util.List;
  */
 public final class CocoStreamingProbe {
 
-    private CocoStreamingProbe() {
-    }
+    private CocoStreamingProbe() {}
 
     /** @param args the COCO root */
     public static void main(String[] args) {

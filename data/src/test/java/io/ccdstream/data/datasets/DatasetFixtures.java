@@ -14,8 +14,7 @@ import java.util.stream.Stream;
  */
 final class DatasetFixtures {
 
-    private DatasetFixtures() {
-    }
+    private DatasetFixtures() {}
 
     /** @return the fixture's {@code VOCdevkit} folder (VOC2012 train/val/trainval, VOC2007 trainval/test) */
     static Path vocDevkit() {

@@ -27,27 +27,27 @@ class ObjectBoxTest {
     @Test
     void shouldClipTheDevkitsOccasionalZeroAndWidenFractionalVocValues() {
         assertThat(ObjectBox.fromVoc("bottle", 0, 5, 6, 31, 48, 32, false))
-            .isEqualTo(new ObjectBox("bottle", 0, 4, 6, 31, false, false));
+                .isEqualTo(new ObjectBox("bottle", 0, 4, 6, 31, false, false));
         // 12.5 is 0-based 11.5 -> column 11; 40.7 -> up to 41 exclusive
         assertThat(ObjectBox.fromVoc("bicycle", 12.5, 3.0, 40.7, 29.2, 48, 32, false))
-            .isEqualTo(new ObjectBox("bicycle", 11, 2, 41, 30, false, false));
+                .isEqualTo(new ObjectBox("bicycle", 11, 2, 41, 30, false, false));
     }
 
     @Test
     void shouldTakeTheSmallestEnclosingPixelBoxOfACocoBbox() {
         // [10.4, 5.6, 20.1, 10.2]: x in [10.4, 30.5) -> [10, 31); y in [5.6, 15.8) -> [5, 16)
         assertThat(ObjectBox.fromCoco("person", 10.4, 5.6, 20.1, 10.2, 48, 32, false))
-            .isEqualTo(new ObjectBox("person", 10, 5, 31, 16, false, false));
+                .isEqualTo(new ObjectBox("person", 10, 5, 31, 16, false, false));
         // whole-pixel boxes stay as they are
         assertThat(ObjectBox.fromCoco("dog", 1, 2, 3, 4, 48, 32, false))
-            .isEqualTo(new ObjectBox("dog", 1, 2, 4, 6, false, false));
+                .isEqualTo(new ObjectBox("dog", 1, 2, 4, 6, false, false));
     }
 
     @Test
     void shouldClipACocoBboxThatRunsPastTheImage() {
         // x + w = 48.5 and y + h = 32.6 on a 48x32 image
         assertThat(ObjectBox.fromCoco("dog", 40.2, 20.7, 8.3, 11.9, 48, 32, true))
-            .isEqualTo(new ObjectBox("dog", 40, 20, 48, 32, false, true));
+                .isEqualTo(new ObjectBox("dog", 40, 20, 48, 32, false, true));
     }
 
     @Test
@@ -70,8 +70,9 @@ class ObjectBoxTest {
     @Test
     void shouldRefuseInvertedOrNegativeBoxes() {
         assertThatThrownBy(() -> new ObjectBox("dog", 5, 0, 4, 1, false, false))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dog");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dog");
         assertThatThrownBy(() -> new ObjectBox("dog", -1, 0, 4, 1, false, false))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

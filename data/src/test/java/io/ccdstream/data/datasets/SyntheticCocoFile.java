@@ -27,8 +27,7 @@ final class SyntheticCocoFile {
         }
     }
 
-    private SyntheticCocoFile() {
-    }
+    private SyntheticCocoFile() {}
 
     /** @return COCO-like category ids 1..90 with gaps, for class {@code c} in 0..79 */
     static int categoryId(int c) {
@@ -81,7 +80,7 @@ final class SyntheticCocoFile {
     }
 
     private static void writeAnnotation(JsonGenerator json, int a, int images, int polygonCoordinates)
-        throws IOException {
+            throws IOException {
         json.writeStartObject();
         json.writeArrayFieldStart("segmentation");
         json.writeStartArray();

@@ -29,15 +29,35 @@ class VocDatasetTest {
     @Test
     void shouldListTheTwentyClassesInTheDevkitOrder() {
         Dataset voc = Datasets.open("voc2012", DatasetFixtures.vocDevkit());
-        assertThat(voc.classNames()).containsExactly("aeroplane", "bicycle", "bird", "boat", "bottle", "bus",
-            "car", "cat", "chair", "cow", "diningtable", "dog", "horse", "motorbike", "person", "pottedplant",
-            "sheep", "sofa", "train", "tvmonitor");
+        assertThat(voc.classNames())
+                .containsExactly(
+                        "aeroplane",
+                        "bicycle",
+                        "bird",
+                        "boat",
+                        "bottle",
+                        "bus",
+                        "car",
+                        "cat",
+                        "chair",
+                        "cow",
+                        "diningtable",
+                        "dog",
+                        "horse",
+                        "motorbike",
+                        "person",
+                        "pottedplant",
+                        "sheep",
+                        "sofa",
+                        "train",
+                        "tvmonitor");
     }
 
     @Test
     void shouldCountOnlyOneAsPositiveAndTheDifficultOnlyZeroAsNegative() {
         // cat_train.txt says "2008_000015  0": its only cat is difficult, so cat is not a label
-        Map<String, LabelledImage> train = byId(Datasets.open("voc2012", DatasetFixtures.vocDevkit()).images(Split.TRAIN));
+        Map<String, LabelledImage> train =
+                byId(Datasets.open("voc2012", DatasetFixtures.vocDevkit()).images(Split.TRAIN));
         assertThat(train.get("2008_000008").labels()).containsExactly("dog", "person");
         assertThat(train.get("2008_000015").labels()).containsExactly("chair");
         assertThat(train.get("2009_000020").labels()).containsExactly("bicycle");
@@ -48,7 +68,8 @@ class VocDatasetTest {
         Dataset voc = Datasets.open("voc2012", DatasetFixtures.vocDevkit());
         List<LabelledImage> val = voc.images(Split.VAL);
         boolean[][] positives = voc.positives(val);
-        // 2010_000030: bottle (4), dog (11; one difficult and one plain dog); 2011_000040: aeroplane (0), tvmonitor (19)
+        // 2010_000030: bottle (4), dog (11; one difficult and one plain dog); 2011_000040: aeroplane (0), tvmonitor
+        // (19)
         assertThat(positives[0]).containsExactly(expected(20, 4, 11));
         assertThat(positives[1]).containsExactly(expected(20, 0, 19));
         assertThat(val.get(0).labels()).containsExactly("bottle", "dog");
@@ -58,11 +79,13 @@ class VocDatasetTest {
     void shouldSelectTheImagesOfEachSplitInListingOrder() {
         Dataset voc = Datasets.open("voc2012", DatasetFixtures.vocDevkit());
         assertThat(voc.splits()).containsExactlyInAnyOrder(Split.TRAIN, Split.VAL, Split.TRAINVAL);
-        assertThat(voc.images(Split.TRAIN)).extracting(LabelledImage::id)
-            .containsExactly("2008_000008", "2008_000015", "2009_000020");
+        assertThat(voc.images(Split.TRAIN))
+                .extracting(LabelledImage::id)
+                .containsExactly("2008_000008", "2008_000015", "2009_000020");
         assertThat(voc.images(Split.VAL)).extracting(LabelledImage::id).containsExactly("2010_000030", "2011_000040");
-        assertThat(voc.images(Split.TRAINVAL)).extracting(LabelledImage::id)
-            .containsExactly("2008_000008", "2008_000015", "2009_000020", "2010_000030", "2011_000040");
+        assertThat(voc.images(Split.TRAINVAL))
+                .extracting(LabelledImage::id)
+                .containsExactly("2008_000008", "2008_000015", "2009_000020", "2010_000030", "2011_000040");
     }
 
     @Test
@@ -71,18 +94,23 @@ class VocDatasetTest {
         Map<String, LabelledImage> train = byId(voc.images(Split.TRAIN));
         // the XML says dog 5 7 20 24 and person 27 11 44 26 (1-based, inclusive); the person's head
         // and hand <part> boxes are not objects
-        assertThat(train.get("2008_000008").boxes()).containsExactly(
-            new ObjectBox("dog", 4, 6, 20, 24, false, false),
-            new ObjectBox("person", 26, 10, 44, 26, false, false));
+        assertThat(train.get("2008_000008").boxes())
+                .containsExactly(
+                        new ObjectBox("dog", 4, 6, 20, 24, false, false),
+                        new ObjectBox("person", 26, 10, 44, 26, false, false));
         // the difficult cat is kept as a box, flagged, although it is not a label
-        assertThat(train.get("2008_000015").boxes()).extracting(ObjectBox::className, ObjectBox::difficult)
-            .containsExactly(tuple("cat", true), tuple("chair", false));
+        assertThat(train.get("2008_000015").boxes())
+                .extracting(ObjectBox::className, ObjectBox::difficult)
+                .containsExactly(tuple("cat", true), tuple("chair", false));
         // 12.5 3.0 40.7 29.2 without a <difficult> element
-        assertThat(train.get("2009_000020").boxes()).containsExactly(new ObjectBox("bicycle", 11, 2, 41, 30, false, false));
+        assertThat(train.get("2009_000020").boxes())
+                .containsExactly(new ObjectBox("bicycle", 11, 2, 41, 30, false, false));
         LabelledImage image = train.get("2008_000008");
         assertThat(image.width()).isEqualTo(48);
         assertThat(image.height()).isEqualTo(32);
-        assertThat(image.file()).isEqualTo(voc.root().resolve("JPEGImages/2008_000008.jpg")).isRegularFile();
+        assertThat(image.file())
+                .isEqualTo(voc.root().resolve("JPEGImages/2008_000008.jpg"))
+                .isRegularFile();
     }
 
     @Test
@@ -101,35 +129,41 @@ class VocDatasetTest {
         assertThat(voc2007.splits()).containsExactlyInAnyOrder(Split.TRAINVAL, Split.TEST);
         List<LabelledImage> test = voc2007.images(Split.TEST);
         // the person of 000001 is difficult: person_test.txt says 0, a negative
-        assertThat(test).extracting(LabelledImage::id, LabelledImage::labels)
-            .containsExactly(tuple("000001", List.of("dog")));
+        assertThat(test)
+                .extracting(LabelledImage::id, LabelledImage::labels)
+                .containsExactly(tuple("000001", List.of("dog")));
         assertThatThrownBy(() -> voc2007.images(Split.TRAIN))
-            .isInstanceOf(DatasetException.class)
-            .hasMessageContaining(voc2007.root().resolve("ImageSets/Main/train.txt").toString())
-            .hasMessageContaining("present splits: trainval, test");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(
+                        voc2007.root().resolve("ImageSets/Main/train.txt").toString())
+                .hasMessageContaining("present splits: trainval, test");
     }
 
     @Test
     void shouldRefuseVoc2012TestWhoseGroundTruthIsNotPublic() {
-        assertThatThrownBy(() -> Datasets.open("voc2012", DatasetFixtures.vocDevkit()).images(Split.TEST))
-            .isInstanceOf(DatasetException.class).hasMessageContaining("no test split");
+        assertThatThrownBy(() ->
+                        Datasets.open("voc2012", DatasetFixtures.vocDevkit()).images(Split.TEST))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("no test split");
     }
 
     @Test
     void shouldNameTheMissingRoot() {
         Path missing = temp.resolve("nowhere");
         assertThatThrownBy(() -> Datasets.open("voc2012", missing))
-            .isInstanceOf(DatasetException.class).hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void shouldListTheExpectedLayoutWhenTheRootHoldsNoDevkit() throws IOException {
         Files.createDirectories(temp.resolve("VOCdevkit"));
         assertThatThrownBy(() -> Datasets.open("voc2012", temp.resolve("VOCdevkit")))
-            .isInstanceOf(DatasetException.class)
-            .hasMessageContaining(temp.resolve("VOCdevkit/VOC2012").toString())
-            .hasMessageContaining("VOCdevkit/VOC2012/ImageSets/Main/{split}.txt")
-            .hasMessageContaining("VOCdevkit/VOC2012/JPEGImages/{id}.jpg");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(temp.resolve("VOCdevkit/VOC2012").toString())
+                .hasMessageContaining("VOCdevkit/VOC2012/ImageSets/Main/{split}.txt")
+                .hasMessageContaining("VOCdevkit/VOC2012/JPEGImages/{id}.jpg");
     }
 
     @Test
@@ -137,15 +171,16 @@ class VocDatasetTest {
         Path devkit = DatasetFixtures.copy(DatasetFixtures.vocDevkit(), temp);
         deleteTree(devkit.resolve("VOC2012/JPEGImages"));
         assertThatThrownBy(() -> Datasets.open("voc2012", devkit))
-            .isInstanceOf(DatasetException.class)
-            .hasMessageContaining("missing " + devkit.resolve("VOC2012/JPEGImages"));
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("missing " + devkit.resolve("VOC2012/JPEGImages"));
     }
 
     @Test
     void shouldRefuseARootThatIsTheOtherYearsFolder() {
         Path voc2007 = DatasetFixtures.vocDevkit().resolve("VOC2007");
         assertThatThrownBy(() -> Datasets.open("voc2012", voc2007))
-            .isInstanceOf(DatasetException.class).hasMessageContaining("is a VOC2007 folder");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("is a VOC2007 folder");
     }
 
     @Test
@@ -156,7 +191,8 @@ class VocDatasetTest {
         Dataset voc = Datasets.open("voc2012", devkit);
         assertThat(voc.images(Split.TRAIN)).hasSize(3);
         assertThatThrownBy(() -> voc.images(Split.VAL))
-            .isInstanceOf(DatasetException.class).hasMessageContaining("missing " + sheep);
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("missing " + sheep);
     }
 
     @Test
@@ -165,7 +201,8 @@ class VocDatasetTest {
         Path dog = devkit.resolve("VOC2012/ImageSets/Main/dog_train.txt");
         Files.writeString(dog, "2008_000008  1\n2008_000015 yes\n2009_000020 -1\n");
         assertThatThrownBy(() -> Datasets.open("voc2012", devkit).images(Split.TRAIN))
-            .isInstanceOf(DatasetException.class).hasMessageContaining(dog + " line 2: expected 'imageid 1|0|-1'");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(dog + " line 2: expected 'imageid 1|0|-1'");
     }
 
     @Test
@@ -174,7 +211,9 @@ class VocDatasetTest {
         Path dog = devkit.resolve("VOC2012/ImageSets/Main/dog_train.txt");
         Files.writeString(dog, "2008_000008  1\n2009_000020 -1\n");
         assertThatThrownBy(() -> Datasets.open("voc2012", devkit).images(Split.TRAIN))
-            .isInstanceOf(DatasetException.class).hasMessageContaining(dog.toString()).hasMessageContaining("2008_000015");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(dog.toString())
+                .hasMessageContaining("2008_000015");
     }
 
     @Test
@@ -186,24 +225,30 @@ class VocDatasetTest {
         Files.delete(xml);
         Dataset voc = Datasets.open("voc2012", devkit);
         assertThatThrownBy(() -> voc.images(Split.TRAIN))
-            .isInstanceOf(DatasetException.class).hasMessageContaining("1 of the 3").hasMessageContaining(jpeg.toString());
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("1 of the 3")
+                .hasMessageContaining(jpeg.toString());
         assertThatThrownBy(() -> voc.images(Split.VAL))
-            .isInstanceOf(DatasetException.class).hasMessageContaining("missing annotation file " + xml);
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("missing annotation file " + xml);
     }
 
     @Test
     void shouldNameAnAnnotationThatIsNotWellFormed() throws IOException {
         Path devkit = DatasetFixtures.copy(DatasetFixtures.vocDevkit(), temp);
         Path xml = devkit.resolve("VOC2012/Annotations/2011_000040.xml");
-        Files.writeString(xml, "<annotation>\n<size><width>48</width><height>32</height></size>\n<object>\n</annotation>\n");
+        Files.writeString(
+                xml, "<annotation>\n<size><width>48</width><height>32</height></size>\n<object>\n</annotation>\n");
         assertThatThrownBy(() -> Datasets.open("voc2012", devkit).images(Split.VAL))
-            .isInstanceOf(DatasetException.class).hasMessageContaining(xml + " line 4");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(xml + " line 4");
     }
 
     @Test
     void shouldRefuseAnUnknownDatasetNameListingTheKnownOnes() {
         assertThatThrownBy(() -> Datasets.open("voc2010", DatasetFixtures.vocDevkit()))
-            .isInstanceOf(DatasetException.class).hasMessageContaining("voc2007, voc2012, coco2014");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("voc2007, voc2012, coco2014");
     }
 
     private static Map<String, LabelledImage> byId(List<LabelledImage> images) {

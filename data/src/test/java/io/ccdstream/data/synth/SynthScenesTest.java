@@ -51,12 +51,22 @@ class SynthScenesTest {
                 assertThat(o.y0()).as(what).isGreaterThanOrEqualTo(0);
                 assertThat(o.x1()).as(what).isLessThanOrEqualTo(128).isGreaterThan(o.x0());
                 assertThat(o.y1()).as(what).isLessThanOrEqualTo(128).isGreaterThan(o.y0());
-                assertThat(count(image, o, rgb -> rgb == colour)).as("colour of " + what + " in its box").isPositive();
+                assertThat(count(image, o, rgb -> rgb == colour))
+                        .as("colour of " + what + " in its box")
+                        .isPositive();
                 // tight: each edge of the box holds a pixel of the object (its colour or its texture's)
-                assertThat(countRow(image, o.y0(), o, colour)).as("top edge of " + what).isPositive();
-                assertThat(countRow(image, o.y1() - 1, o, colour)).as("bottom edge of " + what).isPositive();
-                assertThat(countColumn(image, o.x0(), o, colour)).as("left edge of " + what).isPositive();
-                assertThat(countColumn(image, o.x1() - 1, o, colour)).as("right edge of " + what).isPositive();
+                assertThat(countRow(image, o.y0(), o, colour))
+                        .as("top edge of " + what)
+                        .isPositive();
+                assertThat(countRow(image, o.y1() - 1, o, colour))
+                        .as("bottom edge of " + what)
+                        .isPositive();
+                assertThat(countColumn(image, o.x0(), o, colour))
+                        .as("left edge of " + what)
+                        .isPositive();
+                assertThat(countColumn(image, o.x1() - 1, o, colour))
+                        .as("right edge of " + what)
+                        .isPositive();
             }
             assertNoClassColourOutsideItsBoxes(image, scene, i);
         }
@@ -65,10 +75,14 @@ class SynthScenesTest {
     @Test
     void shouldDrawAFairShareOfSmallObjectsAndSomeLargeOnes() {
         SynthScenes scenes = new SynthScenes(5, 128, 0.0);
-        List<double[]> shares = LongStream.range(0, 300).mapToObj(scenes::generate)
-            .flatMap(s -> s.objects().stream().map(o -> new double[] {s.areaShare(o)})).toList();
+        List<double[]> shares = LongStream.range(0, 300)
+                .mapToObj(scenes::generate)
+                .flatMap(s -> s.objects().stream().map(o -> new double[] {s.areaShare(o)}))
+                .toList();
 
-        long small = shares.stream().filter(a -> a[0] <= SynthScenes.SMALL_AREA_SHARE).count();
+        long small = shares.stream()
+                .filter(a -> a[0] <= SynthScenes.SMALL_AREA_SHARE)
+                .count();
         long large = shares.stream().filter(a -> a[0] >= 0.15).count();
         assertThat((double) small / shares.size()).isBetween(0.3, 0.6);
         assertThat((double) large / shares.size()).isGreaterThan(0.2);
@@ -93,7 +107,9 @@ class SynthScenesTest {
     @Test
     void shouldProduceNoneImagesAtTheConfiguredShare() {
         SynthScenes scenes = new SynthScenes(11, 48, 0.5);
-        long none = LongStream.range(0, 400).filter(i -> scenes.generate(i).objects().isEmpty()).count();
+        long none = LongStream.range(0, 400)
+                .filter(i -> scenes.generate(i).objects().isEmpty())
+                .count();
         assertThat(none).isBetween(150L, 250L);
     }
 
@@ -102,10 +118,17 @@ class SynthScenesTest {
         double[] weights = new double[SynthClass.ALL.size()];
         weights[2] = 3;
         weights[7] = 1;
-        SynthScenes scenes = SynthScenes.builder().setSeed(4).optSize(64).optNoneShare(0).optClassWeights(weights).build();
+        SynthScenes scenes = SynthScenes.builder()
+                .setSeed(4)
+                .optSize(64)
+                .optNoneShare(0)
+                .optClassWeights(weights)
+                .build();
 
-        List<String> names = LongStream.range(0, 200).mapToObj(scenes::generate)
-            .flatMap(s -> s.objects().stream().map(SynthScene.SynthObject::className)).toList();
+        List<String> names = LongStream.range(0, 200)
+                .mapToObj(scenes::generate)
+                .flatMap(s -> s.objects().stream().map(SynthScene.SynthObject::className))
+                .toList();
 
         assertThat(names).containsOnly("ball", "book");
         double ballShare = names.stream().filter("ball"::equals).count() / (double) names.size();
@@ -115,8 +138,10 @@ class SynthScenesTest {
     /** The decoded pixels as 0xRRGGBB, read once. */
     private record Pixels(int width, int height, int[] rgb) {
         Pixels(BufferedImage image) {
-            this(image.getWidth(), image.getHeight(), image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0,
-                image.getWidth()));
+            this(
+                    image.getWidth(),
+                    image.getHeight(),
+                    image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()));
         }
 
         int getWidth() {
@@ -136,15 +161,19 @@ class SynthScenesTest {
         for (SynthClass type : SynthClass.ALL) {
             int colour = type.color().getRGB() & 0xFFFFFF;
             List<SynthScene.SynthObject> boxes = scene.objects().stream()
-                .filter(o -> o.className().equals(type.name())).toList();
+                    .filter(o -> o.className().equals(type.name()))
+                    .toList();
             for (int y = 0; y < image.getHeight(); y++) {
                 for (int x = 0; x < image.getWidth(); x++) {
                     if ((image.getRGB(x, y) & 0xFFFFFF) == colour) {
                         int px = x;
                         int py = y;
-                        assertThat(boxes.stream().anyMatch(o -> px >= o.x0() && px < o.x1() && py >= o.y0() && py < o.y1()))
-                            .as("pixel (%d, %d) of colour %s in scene %d lies in a %s box", x, y, type.name(), index, type.name())
-                            .isTrue();
+                        assertThat(boxes.stream()
+                                        .anyMatch(o -> px >= o.x0() && px < o.x1() && py >= o.y0() && py < o.y1()))
+                                .as(
+                                        "pixel (%d, %d) of colour %s in scene %d lies in a %s box",
+                                        x, y, type.name(), index, type.name())
+                                .isTrue();
                     }
                 }
             }
@@ -156,7 +185,11 @@ class SynthScenesTest {
     }
 
     private static int colour(String className) {
-        Color c = SynthClass.ALL.stream().filter(k -> k.name().equals(className)).findFirst().orElseThrow().color();
+        Color c = SynthClass.ALL.stream()
+                .filter(k -> k.name().equals(className))
+                .findFirst()
+                .orElseThrow()
+                .color();
         return c.getRGB() & 0xFFFFFF;
     }
 

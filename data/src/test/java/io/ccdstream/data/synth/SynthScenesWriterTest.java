@@ -19,7 +19,8 @@ class SynthScenesWriterTest {
 
     @Test
     void shouldWriteOnePngPerSceneAndAManifestWithLabelsAndBoxes() throws IOException {
-        SynthScenes scenes = SynthScenes.builder().setSeed(2).optSize(64).optNoneShare(0.2).build();
+        SynthScenes scenes =
+                SynthScenes.builder().setSeed(2).optSize(64).optNoneShare(0.2).build();
 
         Path manifest = SynthScenesWriter.write(temp.resolve("out"), scenes, 12);
 
@@ -29,7 +30,9 @@ class SynthScenesWriterTest {
             SynthScene scene = scenes.generate(i);
             JsonNode line = new ObjectMapper().readTree(lines.get(i));
             assertThat(line.get("id").asText()).isEqualTo(scene.id());
-            assertThat(Files.readAllBytes(manifest.resolveSibling(line.get("file").asText()))).isEqualTo(scene.png());
+            assertThat(Files.readAllBytes(
+                            manifest.resolveSibling(line.get("file").asText())))
+                    .isEqualTo(scene.png());
             assertThat(line.get("width").asInt()).isEqualTo(64);
             List<String> labels = new ArrayList<>();
             line.get("labels").forEach(l -> labels.add(l.asText()));
@@ -39,7 +42,8 @@ class SynthScenesWriterTest {
                 SynthScene.SynthObject o = scene.objects().get(k);
                 JsonNode object = line.get("objects").get(k);
                 assertThat(object.get("class").asText()).isEqualTo(o.className());
-                assertThat(object.get("box").toString()).isEqualTo("[" + o.x0() + "," + o.y0() + "," + o.x1() + "," + o.y1() + "]");
+                assertThat(object.get("box").toString())
+                        .isEqualTo("[" + o.x0() + "," + o.y0() + "," + o.x1() + "," + o.y1() + "]");
             }
         }
     }
@@ -51,8 +55,10 @@ class SynthScenesWriterTest {
 
         try (var files = Files.list(a.getParent())) {
             for (Path file : files.toList()) {
-                assertThat(Files.readAllBytes(b.resolveSibling(file.getFileName().toString())))
-                    .as(file.getFileName().toString()).isEqualTo(Files.readAllBytes(file));
+                assertThat(Files.readAllBytes(
+                                b.resolveSibling(file.getFileName().toString())))
+                        .as(file.getFileName().toString())
+                        .isEqualTo(Files.readAllBytes(file));
             }
         }
         try (var files = Files.list(a.getParent())) {

@@ -34,8 +34,8 @@ public record BiasAggregate(double[] topOneSum, long[] topOneCount, long samples
     /** Validates and copies the arrays. */
     public BiasAggregate {
         if (topOneSum.length == 0 || topOneSum.length != topOneCount.length) {
-            throw new IllegalArgumentException("need one sum and one count per class, got "
-                + topOneSum.length + " sums and " + topOneCount.length + " counts");
+            throw new IllegalArgumentException("need one sum and one count per class, got " + topOneSum.length
+                    + " sums and " + topOneCount.length + " counts");
         }
         if (samples < 0) {
             throw new IllegalArgumentException("samples must not be negative, got " + samples);
@@ -87,8 +87,8 @@ public record BiasAggregate(double[] topOneSum, long[] topOneCount, long samples
      */
     public BiasAggregate add(float[] p, double entropyThreshold) {
         if (p.length != classCount()) {
-            throw new IllegalArgumentException("scores have " + p.length + " classes, the aggregate has "
-                + classCount());
+            throw new IllegalArgumentException(
+                    "scores have " + p.length + " classes, the aggregate has " + classCount());
         }
         double[] sum = topOneSum.clone();
         long[] count = topOneCount.clone();
@@ -110,8 +110,7 @@ public record BiasAggregate(double[] topOneSum, long[] topOneCount, long samples
      */
     public BiasAggregate merge(BiasAggregate other) {
         if (other.classCount() != classCount()) {
-            throw new IllegalArgumentException("cannot merge " + other.classCount() + " classes into "
-                + classCount());
+            throw new IllegalArgumentException("cannot merge " + other.classCount() + " classes into " + classCount());
         }
         double[] sum = new double[classCount()];
         long[] count = new long[classCount()];
@@ -144,9 +143,9 @@ public record BiasAggregate(double[] topOneSum, long[] topOneCount, long samples
     @Override
     public boolean equals(Object o) {
         return o instanceof BiasAggregate other
-            && samples == other.samples
-            && Arrays.equals(topOneSum, other.topOneSum)
-            && Arrays.equals(topOneCount, other.topOneCount);
+                && samples == other.samples
+                && Arrays.equals(topOneSum, other.topOneSum)
+                && Arrays.equals(topOneCount, other.topOneCount);
     }
 
     @Override
@@ -156,7 +155,7 @@ public record BiasAggregate(double[] topOneSum, long[] topOneCount, long samples
 
     @Override
     public String toString() {
-        return "BiasAggregate[topOneSum=" + Arrays.toString(topOneSum) + ", topOneCount="
-            + Arrays.toString(topOneCount) + ", samples=" + samples + "]";
+        return "BiasAggregate[topOneSum=" + Arrays.toString(topOneSum) + ", topOneCount=" + Arrays.toString(topOneCount)
+                + ", samples=" + samples + "]";
     }
 }

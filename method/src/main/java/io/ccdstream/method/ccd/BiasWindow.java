@@ -19,8 +19,8 @@ public record BiasWindow(int bucketSize, int bucketCount, List<BiasAggregate> bu
     /** Validates and freezes. */
     public BiasWindow {
         if (bucketSize < 1 || bucketCount < 1) {
-            throw new IllegalArgumentException("bucket size and count must be positive, got " + bucketSize
-                + " and " + bucketCount);
+            throw new IllegalArgumentException(
+                    "bucket size and count must be positive, got " + bucketSize + " and " + bucketCount);
         }
         if (buckets.isEmpty() || buckets.size() > bucketCount + 1) {
             throw new IllegalArgumentException("need 1 to " + (bucketCount + 1) + " buckets, got " + buckets.size());

@@ -13,8 +13,7 @@ import java.util.Objects;
  *     that axis: 80 px at a 640 px view is {@value #DEFAULT_OFFSET_FRACTION}, the default
  * @param mode how the activated pixels become a box; default {@link BoxMode#TRUE_MIN_MAX}
  */
-public record CamBoxConfig(
-    float activationThreshold, float normalisationEpsilon, float offsetFraction, BoxMode mode) {
+public record CamBoxConfig(float activationThreshold, float normalisationEpsilon, float offsetFraction, BoxMode mode) {
 
     /** Paper and released script. */
     public static final float DEFAULT_ACTIVATION_THRESHOLD = 0.95f;
@@ -23,8 +22,8 @@ public record CamBoxConfig(
     /** 80 px at the paper's 640 px view. */
     public static final float DEFAULT_OFFSET_FRACTION = 0.125f;
     /** All defaults. */
-    public static final CamBoxConfig DEFAULTS = new CamBoxConfig(DEFAULT_ACTIVATION_THRESHOLD,
-        DEFAULT_NORMALISATION_EPSILON, DEFAULT_OFFSET_FRACTION, BoxMode.TRUE_MIN_MAX);
+    public static final CamBoxConfig DEFAULTS = new CamBoxConfig(
+            DEFAULT_ACTIVATION_THRESHOLD, DEFAULT_NORMALISATION_EPSILON, DEFAULT_OFFSET_FRACTION, BoxMode.TRUE_MIN_MAX);
 
     /** Validates the values. */
     public CamBoxConfig {

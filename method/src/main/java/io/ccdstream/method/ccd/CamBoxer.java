@@ -47,12 +47,12 @@ public final class CamBoxer {
      * @return the box in original image pixels, or empty when no pixel is activated
      */
     public Optional<CropBox> box(int classIndex, float classifierScore, float[][] cam, ViewGeometry view) {
-        float[][] normalised = CamMaps.normalise(
-            CamMaps.upsample(cam, view.width(), view.height()), config.normalisationEpsilon());
+        float[][] normalised =
+                CamMaps.normalise(CamMaps.upsample(cam, view.width(), view.height()), config.normalisationEpsilon());
         return activatedBox(normalised, config.activationThreshold(), config.mode())
-            .map(b -> new CropBox(classIndex, classifierScore, b.x0(), b.y0(), b.x1(), b.y1()))
-            .map(b -> enlarge(b, view, config.offsetFraction()))
-            .map(view::toImage);
+                .map(b -> new CropBox(classIndex, classifierScore, b.x0(), b.y0(), b.x1(), b.y1()))
+                .map(b -> enlarge(b, view, config.offsetFraction()))
+                .map(view::toImage);
     }
 
     /**
@@ -123,8 +123,12 @@ public final class CamBoxer {
     static CropBox enlarge(CropBox box, ViewGeometry view, float offsetFraction) {
         int dx = Math.round(offsetFraction * view.width());
         int dy = Math.round(offsetFraction * view.height());
-        return new CropBox(box.classIndex(), box.classifierScore(),
-            Math.max(0, box.x0() - dx), Math.max(0, box.y0() - dy),
-            Math.min(view.width(), box.x1() + dx), Math.min(view.height(), box.y1() + dy));
+        return new CropBox(
+                box.classIndex(),
+                box.classifierScore(),
+                Math.max(0, box.x0() - dx),
+                Math.max(0, box.y0() - dy),
+                Math.min(view.width(), box.x1() + dx),
+                Math.min(view.height(), box.y1() + dy));
     }
 }

@@ -81,8 +81,8 @@ public final class CamMaps {
         }
         for (float[] row : map) {
             if (row.length != map[0].length) {
-                throw new IllegalArgumentException("the map's rows differ in length: " + row.length
-                    + " and " + map[0].length);
+                throw new IllegalArgumentException(
+                        "the map's rows differ in length: " + row.length + " and " + map[0].length);
             }
         }
         return map[0].length;

@@ -39,7 +39,9 @@ public sealed interface ClassSelection permits ClassSelection.Fixed, ClassSelect
      * @return the indices of classes whose score is {@code >= threshold}, ascending
      */
     static int[] select(float[] scores, float threshold) {
-        return IntStream.range(0, scores.length).filter(c -> scores[c] >= threshold).toArray();
+        return IntStream.range(0, scores.length)
+                .filter(c -> scores[c] >= threshold)
+                .toArray();
     }
 
     /**
@@ -48,7 +50,9 @@ public sealed interface ClassSelection permits ClassSelection.Fixed, ClassSelect
      * @return the mean number of selected classes per image; 0 for no images
      */
     static double meanCount(float[][] scores, float threshold) {
-        long selected = Arrays.stream(scores).mapToLong(row -> select(row, threshold).length).sum();
+        long selected = Arrays.stream(scores)
+                .mapToLong(row -> select(row, threshold).length)
+                .sum();
         return scores.length == 0 ? 0 : (double) selected / scores.length;
     }
 
@@ -105,7 +109,7 @@ public sealed interface ClassSelection permits ClassSelection.Fixed, ClassSelect
         public Calibrated {
             if (!(targetLow >= 0 && targetHigh >= targetLow && Double.isFinite(targetHigh))) {
                 throw new IllegalArgumentException(
-                    "target must satisfy 0 <= low <= high, got [" + targetLow + ", " + targetHigh + "]");
+                        "target must satisfy 0 <= low <= high, got [" + targetLow + ", " + targetHigh + "]");
             }
         }
 
@@ -143,8 +147,8 @@ public sealed interface ClassSelection permits ClassSelection.Fixed, ClassSelect
             float[] all = new float[scores.length * scores[0].length];
             for (int i = 0; i < scores.length; i++) {
                 if (scores[i].length != scores[0].length) {
-                    throw new IllegalArgumentException("image " + i + " has " + scores[i].length
-                        + " scores, image 0 has " + scores[0].length);
+                    throw new IllegalArgumentException(
+                            "image " + i + " has " + scores[i].length + " scores, image 0 has " + scores[0].length);
                 }
                 System.arraycopy(scores[i], 0, all, i * scores[0].length, scores[0].length);
             }

@@ -23,7 +23,7 @@ public record CropBox(int classIndex, float classifierScore, int x0, int y0, int
         }
         if (x0 < 0 || y0 < 0 || x1 <= x0 || y1 <= y0) {
             throw new IllegalArgumentException(
-                "box [" + x0 + ", " + x1 + ") x [" + y0 + ", " + y1 + ") is empty or negative");
+                    "box [" + x0 + ", " + x1 + ") x [" + y0 + ", " + y1 + ") is empty or negative");
         }
     }
 

@@ -22,8 +22,8 @@ public record Debias(float floor) {
     /** Debiases {@code probabilities} by {@code bias}; a null bias means no bias is known yet (all ones). */
     public float[] apply(float[] probabilities, float[] bias) {
         if (bias != null && bias.length != probabilities.length) {
-            throw new IllegalArgumentException("bias has " + bias.length + " classes, scores have "
-                + probabilities.length);
+            throw new IllegalArgumentException(
+                    "bias has " + bias.length + " classes, scores have " + probabilities.length);
         }
         float[] debiased = new float[probabilities.length];
         for (int c = 0; c < probabilities.length; c++) {

@@ -41,14 +41,17 @@ public record GridBaseline(int columns, int rows) {
      */
     public List<CropBox> tiles(int width, int height) {
         if (width < columns || height < rows) {
-            throw new IllegalArgumentException("image " + width + "x" + height + " is smaller than the "
-                + columns + "x" + rows + " grid");
+            throw new IllegalArgumentException(
+                    "image " + width + "x" + height + " is smaller than the " + columns + "x" + rows + " grid");
         }
         List<CropBox> tiles = new ArrayList<>(inferencesPerImage());
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < columns; c++) {
-                tiles.add(CropBox.tile(edge(c, width, columns), edge(r, height, rows),
-                    edge(c + 1, width, columns), edge(r + 1, height, rows)));
+                tiles.add(CropBox.tile(
+                        edge(c, width, columns),
+                        edge(r, height, rows),
+                        edge(c + 1, width, columns),
+                        edge(r + 1, height, rows)));
             }
         }
         return tiles;

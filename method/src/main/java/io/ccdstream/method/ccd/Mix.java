@@ -24,8 +24,7 @@ public record Mix(float alpha) {
             return global.clone();
         }
         if (local.length != global.length) {
-            throw new IllegalArgumentException("local has " + local.length + " classes, global has "
-                + global.length);
+            throw new IllegalArgumentException("local has " + local.length + " classes, global has " + global.length);
         }
         float[] mixed = new float[global.length];
         for (int c = 0; c < global.length; c++) {

@@ -16,8 +16,8 @@ public record ViewGeometry(int width, int height, int imageWidth, int imageHeigh
     /** Validates that every size is positive. */
     public ViewGeometry {
         if (width < 1 || height < 1 || imageWidth < 1 || imageHeight < 1) {
-            throw new IllegalArgumentException("sizes must be positive, got view " + width + "x" + height
-                + " of image " + imageWidth + "x" + imageHeight);
+            throw new IllegalArgumentException("sizes must be positive, got view " + width + "x" + height + " of image "
+                    + imageWidth + "x" + imageHeight);
         }
     }
 
@@ -34,9 +34,13 @@ public record ViewGeometry(int width, int height, int imageWidth, int imageHeigh
      * @return the box in original image pixels, with the same class and score
      */
     public CropBox toImage(CropBox viewBox) {
-        return new CropBox(viewBox.classIndex(), viewBox.classifierScore(),
-            floorScale(viewBox.x0(), imageWidth, width), floorScale(viewBox.y0(), imageHeight, height),
-            ceilScale(viewBox.x1(), imageWidth, width), ceilScale(viewBox.y1(), imageHeight, height));
+        return new CropBox(
+                viewBox.classIndex(),
+                viewBox.classifierScore(),
+                floorScale(viewBox.x0(), imageWidth, width),
+                floorScale(viewBox.y0(), imageHeight, height),
+                ceilScale(viewBox.x1(), imageWidth, width),
+                ceilScale(viewBox.y1(), imageHeight, height));
     }
 
     private static int floorScale(int v, int to, int from) {

@@ -63,9 +63,7 @@ public final class ClipPreprocessor {
         RgbImage scaled = Resampler.resize(image, scaledW, scaledH);
         int left = (int) Math.rint((scaledW - imageSize) / 2.0);
         int top = (int) Math.rint((scaledH - imageSize) / 2.0);
-        return scaledW == imageSize && scaledH == imageSize
-                ? scaled
-                : scaled.crop(left, top, imageSize, imageSize);
+        return scaledW == imageSize && scaledH == imageSize ? scaled : scaled.crop(left, top, imageSize, imageSize);
     }
 
     /**
@@ -102,8 +100,7 @@ public final class ClipPreprocessor {
      */
     public float[] normalise(RgbImage square) {
         if (square.width() != imageSize || square.height() != imageSize) {
-            throw new IllegalArgumentException(
-                    "expected a " + imageSize + "x" + imageSize + " image, got " + square);
+            throw new IllegalArgumentException("expected a " + imageSize + "x" + imageSize + " image, got " + square);
         }
         int plane = imageSize * imageSize;
         int[] pixels = square.pixelsNoCopy();

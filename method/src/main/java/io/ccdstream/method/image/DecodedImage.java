@@ -31,7 +31,9 @@ public record DecodedImage(RgbImage image, ImageFormat format, String declaredCo
     public boolean contentTypeMismatch() {
         return declaredContentType != null
                 && !declaredContentType.isBlank()
-                && ImageFormat.fromContentType(declaredContentType).filter(f -> f == format).isEmpty();
+                && ImageFormat.fromContentType(declaredContentType)
+                        .filter(f -> f == format)
+                        .isEmpty();
     }
 
     /** @return a human note about a content-type mismatch, if there is one */
@@ -39,7 +41,7 @@ public record DecodedImage(RgbImage image, ImageFormat format, String declaredCo
         if (!contentTypeMismatch()) {
             return Optional.empty();
         }
-        return Optional.of("declared content type '" + declaredContentType + "' but the bytes are "
-                + format + "; decoded as " + format);
+        return Optional.of("declared content type '" + declaredContentType + "' but the bytes are " + format
+                + "; decoded as " + format);
     }
 }

@@ -97,15 +97,16 @@ public final class ImageDecoder {
             throw new ImageInputException(Reason.EMPTY, "image is empty (0 bytes)");
         }
         if (bytes.length > limits.maxEncodedBytes()) {
-            throw new ImageInputException(Reason.TOO_LARGE_BYTES,
+            throw new ImageInputException(
+                    Reason.TOO_LARGE_BYTES,
                     "image is " + bytes.length + " bytes, the limit is " + limits.maxEncodedBytes());
         }
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ImageInputException(
-                Reason.UNSUPPORTED_FORMAT,
-                "not a JPEG or PNG image (first bytes " + hexPrefix(bytes) + ")"));
+        ImageFormat format = ImageFormat.sniff(bytes)
+                .orElseThrow(() -> new ImageInputException(
+                        Reason.UNSUPPORTED_FORMAT, "not a JPEG or PNG image (first bytes " + hexPrefix(bytes) + ")"));
         if (!format.isDecodable()) {
-            throw new ImageInputException(Reason.UNSUPPORTED_FORMAT,
-                    format + " images are not supported; send JPEG or PNG");
+            throw new ImageInputException(
+                    Reason.UNSUPPORTED_FORMAT, format + " images are not supported; send JPEG or PNG");
         }
         BufferedImage decoded = read(bytes, format);
         boolean hadAlpha = decoded.getColorModel().hasAlpha();
@@ -131,8 +132,7 @@ public final class ImageDecoder {
                 throw iie;
             }
             // ImageIO's readers signal some malformed inputs with runtime exceptions.
-            throw new ImageInputException(Reason.CORRUPT,
-                    format + " image is malformed: " + describe(e), e);
+            throw new ImageInputException(Reason.CORRUPT, format + " image is malformed: " + describe(e), e);
         } finally {
             reader.dispose();
         }
@@ -158,31 +158,34 @@ public final class ImageDecoder {
 
     private void checkDimensions(int width, int height, ImageFormat format) {
         if (width < 1 || height < 1) {
-            throw new ImageInputException(Reason.CORRUPT,
-                    format + " header declares an empty image " + width + "x" + height);
+            throw new ImageInputException(
+                    Reason.CORRUPT, format + " header declares an empty image " + width + "x" + height);
         }
         long pixels = (long) width * height;
         if (pixels > limits.maxPixels()) {
-            throw new ImageInputException(Reason.TOO_MANY_PIXELS,
-                    format + " header declares " + width + "x" + height + " = " + pixels
-                            + " pixels, the limit is " + limits.maxPixels());
+            throw new ImageInputException(
+                    Reason.TOO_MANY_PIXELS,
+                    format + " header declares " + width + "x" + height + " = " + pixels + " pixels, the limit is "
+                            + limits.maxPixels());
         }
         if (Math.max(width, height) > limits.maxSide()) {
-            throw new ImageInputException(Reason.TOO_LARGE_SIDE,
-                    format + " header declares " + width + "x" + height
-                            + ", the limit per side is " + limits.maxSide());
+            throw new ImageInputException(
+                    Reason.TOO_LARGE_SIDE,
+                    format + " header declares " + width + "x" + height + ", the limit per side is "
+                            + limits.maxSide());
         }
     }
 
     private static ImageInputException classify(ImageFormat format, IOException e) {
         String message = describe(e);
         if (message.contains("Unsupported Image Type")) {
-            return new ImageInputException(Reason.UNSUPPORTED_FORMAT,
-                    format + " colour type not supported (CMYK/YCCK JPEGs cannot be decoded): " + message, e);
+            return new ImageInputException(
+                    Reason.UNSUPPORTED_FORMAT,
+                    format + " colour type not supported (CMYK/YCCK JPEGs cannot be decoded): " + message,
+                    e);
         }
         if (message.toLowerCase(Locale.ROOT).contains("unsupported")) {
-            return new ImageInputException(Reason.UNSUPPORTED_FORMAT,
-                    format + " variant not supported: " + message, e);
+            return new ImageInputException(Reason.UNSUPPORTED_FORMAT, format + " variant not supported: " + message, e);
         }
         return new ImageInputException(Reason.CORRUPT, format + " image is corrupt: " + message, e);
     }
@@ -219,7 +222,8 @@ public final class ImageDecoder {
             return fromCmyk(image.getRaster());
         }
         if (!gray && !rgb) {
-            throw new ImageInputException(Reason.UNSUPPORTED_FORMAT,
+            throw new ImageInputException(
+                    Reason.UNSUPPORTED_FORMAT,
                     format + " with " + colourBands + " colour channels in colour space type " + space
                             + " is not supported; send RGB or grayscale");
         }
@@ -235,8 +239,7 @@ public final class ImageDecoder {
             raster.getSamples(0, y, w, 1, 0, row);
             for (int x = 0; x < w; x++) {
                 int argb = palette.getRGB(row[x]);
-                out[y * w + x] = flatten((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF,
-                        argb >>> 24, false);
+                out[y * w + x] = flatten((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, argb >>> 24, false);
             }
         }
         return RgbImage.wrap(w, h, out);
@@ -296,7 +299,8 @@ public final class ImageDecoder {
                     ? (unpremultiply(r, a) << 16) | (unpremultiply(g, a) << 8) | unpremultiply(b, a)
                     : (r << 16) | (g << 8) | b;
         }
-        return (onWhite(r, a, premultiplied) << 16) | (onWhite(g, a, premultiplied) << 8)
+        return (onWhite(r, a, premultiplied) << 16)
+                | (onWhite(g, a, premultiplied) << 8)
                 | onWhite(b, a, premultiplied);
     }
 

@@ -62,7 +62,10 @@ public enum ImageFormat {
         }
         if (startsWith(bytes, "RIFF".getBytes())
                 && bytes.length >= 12
-                && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B' && bytes[11] == 'P') {
+                && bytes[8] == 'W'
+                && bytes[9] == 'E'
+                && bytes[10] == 'B'
+                && bytes[11] == 'P') {
             return Optional.of(WEBP);
         }
         if (startsWith(bytes, new byte[] {'I', 'I', 42, 0}) || startsWith(bytes, new byte[] {'M', 'M', 0, 42})) {

@@ -23,9 +23,8 @@ public record ImageLimits(long maxEncodedBytes, long maxPixels, int maxSide) {
     /** Validates that every limit is positive. */
     public ImageLimits {
         if (maxEncodedBytes < 1 || maxPixels < 1 || maxSide < 1) {
-            throw new IllegalArgumentException(
-                    "image limits must be positive: maxEncodedBytes=" + maxEncodedBytes
-                            + ", maxPixels=" + maxPixels + ", maxSide=" + maxSide);
+            throw new IllegalArgumentException("image limits must be positive: maxEncodedBytes=" + maxEncodedBytes
+                    + ", maxPixels=" + maxPixels + ", maxSide=" + maxSide);
         }
     }
 

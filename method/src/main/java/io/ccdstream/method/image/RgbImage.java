@@ -36,9 +36,8 @@ public final class RgbImage {
         Objects.requireNonNull(packedRgb, "packedRgb");
         checkSize(width, height);
         if (packedRgb.length != (long) width * height) {
-            throw new IllegalArgumentException(
-                    "expected " + (long) width * height + " pixels for " + width + "x" + height
-                            + ", got " + packedRgb.length);
+            throw new IllegalArgumentException("expected " + (long) width * height + " pixels for " + width + "x"
+                    + height + ", got " + packedRgb.length);
         }
         int[] copy = new int[packedRgb.length];
         for (int i = 0; i < copy.length; i++) {
@@ -75,8 +74,7 @@ public final class RgbImage {
      */
     public static RgbImage fromIntRgb(BufferedImage image) {
         if (image.getType() != BufferedImage.TYPE_INT_RGB) {
-            throw new IllegalArgumentException(
-                    "expected TYPE_INT_RGB, got BufferedImage type " + image.getType());
+            throw new IllegalArgumentException("expected TYPE_INT_RGB, got BufferedImage type " + image.getType());
         }
         int w = image.getWidth();
         int h = image.getHeight();

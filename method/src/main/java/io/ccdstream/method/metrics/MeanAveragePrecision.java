@@ -27,7 +27,8 @@ public record MeanAveragePrecision(double[] perClass, double map) {
         for (int c = 0; c < classes; c++) {
             perClass[c] = AveragePrecision.of(column(scores, c), column(positives, c));
         }
-        return new MeanAveragePrecision(perClass, Arrays.stream(perClass).average().orElse(0) * 100);
+        return new MeanAveragePrecision(
+                perClass, Arrays.stream(perClass).average().orElse(0) * 100);
     }
 
     /**
@@ -55,8 +56,8 @@ public record MeanAveragePrecision(double[] perClass, double map) {
      * @param binarisation which labels count as positive
      * @return per-class AP and mAP
      */
-    public static MeanAveragePrecision trainMap(float[][] predictions, float[][] pseudoLabels,
-                                                LabelBinarisation binarisation) {
+    public static MeanAveragePrecision trainMap(
+            float[][] predictions, float[][] pseudoLabels, LabelBinarisation binarisation) {
         return of(predictions, binarisation.apply(pseudoLabels));
     }
 
@@ -77,7 +78,7 @@ public record MeanAveragePrecision(double[] perClass, double map) {
         for (int i = 0; i < scores.length; i++) {
             if (scores[i].length != classes || positives[i].length != classes) {
                 throw new IllegalArgumentException("image " + i + " has " + scores[i].length + " scores and "
-                    + positives[i].length + " labels, image 0 has " + classes + " labels");
+                        + positives[i].length + " labels, image 0 has " + classes + " labels");
             }
         }
         return classes;
@@ -102,8 +103,8 @@ public record MeanAveragePrecision(double[] perClass, double map) {
     @Override
     public boolean equals(Object o) {
         return o instanceof MeanAveragePrecision other
-            && Double.compare(map, other.map) == 0
-            && Arrays.equals(perClass, other.perClass);
+                && Double.compare(map, other.map) == 0
+                && Arrays.equals(perClass, other.perClass);
     }
 
     @Override

@@ -51,7 +51,9 @@ class CamBoxerTest {
         ViewGeometry view = ViewGeometry.square(12, 12, 12);
 
         CropBox minMax = new CamBoxer(NO_OFFSET).box(1, 0.6f, cam, view).orElseThrow();
-        CropBox raster = new CamBoxer(NO_OFFSET.withMode(BoxMode.RASTER_ORDER)).box(1, 0.6f, cam, view).orElseThrow();
+        CropBox raster = new CamBoxer(NO_OFFSET.withMode(BoxMode.RASTER_ORDER))
+                .box(1, 0.6f, cam, view)
+                .orElseThrow();
 
         assertThat(minMax).isEqualTo(new CropBox(1, 0.6f, 2, 2, 9, 10));
         assertThat(raster).isEqualTo(new CropBox(1, 0.6f, 2, 2, 3, 10));
@@ -82,22 +84,21 @@ class CamBoxerTest {
     void shouldClipTheEnlargedBoxToTheView() {
         ViewGeometry view = ViewGeometry.square(224, 224, 224);
         // near the top-left corner: [10-28, 30+28) x [5-28, 20+28) -> [0, 58) x [0, 48)
-        assertThat(CamBoxer.enlarge(CropBox.tile(10, 5, 30, 20), view, 0.125f))
-            .isEqualTo(CropBox.tile(0, 0, 58, 48));
+        assertThat(CamBoxer.enlarge(CropBox.tile(10, 5, 30, 20), view, 0.125f)).isEqualTo(CropBox.tile(0, 0, 58, 48));
         // near the bottom-right corner: [200-28, 224) x [210-28, 224)
         assertThat(CamBoxer.enlarge(CropBox.tile(200, 210, 224, 224), view, 0.125f))
-            .isEqualTo(CropBox.tile(172, 182, 224, 224));
+                .isEqualTo(CropBox.tile(172, 182, 224, 224));
     }
 
     @Test
     void shouldMapViewBoxesToOriginalPixelsCoveringThem() {
         // 448x336 image seen as 224x224: x * 2, y * 1.5 -> [144, 296) x [108, 222)
         assertThat(ViewGeometry.square(224, 448, 336).toImage(CropBox.tile(72, 72, 148, 148)))
-            .isEqualTo(CropBox.tile(144, 108, 296, 222));
+                .isEqualTo(CropBox.tile(144, 108, 296, 222));
         // 300x100 image: x0 = floor(10*300/224 = 13.39) = 13, x1 = ceil(20*300/224 = 26.79) = 27,
         // y0 = floor(10*100/224 = 4.46) = 4, y1 = ceil(20*100/224 = 8.93) = 9
         assertThat(ViewGeometry.square(224, 300, 100).toImage(CropBox.tile(10, 10, 20, 20)))
-            .isEqualTo(CropBox.tile(13, 4, 27, 9));
+                .isEqualTo(CropBox.tile(13, 4, 27, 9));
     }
 
     @Test
@@ -113,15 +114,15 @@ class CamBoxerTest {
     void shouldGiveNoBoxForAFlatCam() {
         float[][] flat = new float[7][7];
         assertThat(new CamBoxer(CamBoxConfig.DEFAULTS).box(0, 0.9f, flat, ViewGeometry.square(224, 500, 375)))
-            .isEmpty();
+                .isEmpty();
     }
 
     @Test
     void shouldBoxOnlySelectedClassesWithAnActivation() {
         // scores 0.9 (selected, hot CAM), 0.2 (not selected), 0.6 (selected, flat CAM -> no box)
         float[][][] cams = {rectangle(8, 8, 2, 2, 4, 4), rectangle(8, 8, 0, 0, 8, 8), new float[8][8]};
-        List<CropBox> boxes = new CamBoxer(NO_OFFSET)
-            .boxes(new float[] {0.9f, 0.2f, 0.6f}, cams, 0.5f, ViewGeometry.square(8, 8, 8));
+        List<CropBox> boxes =
+                new CamBoxer(NO_OFFSET).boxes(new float[] {0.9f, 0.2f, 0.6f}, cams, 0.5f, ViewGeometry.square(8, 8, 8));
         assertThat(boxes).containsExactly(new CropBox(0, 0.9f, 2, 2, 4, 4));
     }
 

@@ -19,7 +19,8 @@ class CamMapsTest {
             {1.00f, 1.25f, 1.75f, 2.00f},
             {1.50f, 1.75f, 2.25f, 2.50f},
             {2.50f, 2.75f, 3.25f, 3.50f},
-            {3.00f, 3.25f, 3.75f, 4.00f}};
+            {3.00f, 3.25f, 3.75f, 4.00f}
+        };
         for (int y = 0; y < 4; y++) {
             assertThat(out[y]).containsExactly(expected[y], within(1e-6f));
         }

@@ -12,7 +12,8 @@ class ClassSelectionTest {
 
     /** Sorted: 0.95 0.9 0.8 0.7 0.6 0.5 | 0.4 0.3 0.2 0.15 0.1 0.05 (twelve distinct scores). */
     private static final float[][] FOUR_IMAGES = {
-        {0.9f, 0.1f, 0.2f}, {0.8f, 0.7f, 0.05f}, {0.3f, 0.6f, 0.4f}, {0.95f, 0.5f, 0.15f}};
+        {0.9f, 0.1f, 0.2f}, {0.8f, 0.7f, 0.05f}, {0.3f, 0.6f, 0.4f}, {0.95f, 0.5f, 0.15f}
+    };
 
     @Test
     void shouldSelectClassesAtOrAboveTheThreshold() {
@@ -80,7 +81,7 @@ class ClassSelectionTest {
     @Test
     void shouldRefuseAnEmptyBatchOrABadTarget() {
         assertThatThrownBy(() -> Calibrated.toMean(5).resolve(new float[0][]))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Calibrated(6, 4)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ClassSelection.Fixed(1.5f)).isInstanceOf(IllegalArgumentException.class);
     }

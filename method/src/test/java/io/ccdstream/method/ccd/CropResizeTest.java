@@ -19,7 +19,8 @@ class CropResizeTest {
         // 50x200 at 224: 50 * 224 / 200 = 56 exactly
         "50, 200, 56, 224",
         // already square: 224x224 unchanged
-        "224, 224, 224, 224"})
+        "224, 224, 224, 224"
+    })
     void shouldMakeTheLongerSideTheClipSideKeepingTheAspectRatio(int boxWidth, int boxHeight, int width, int height) {
         RgbImage image = RgbImage.filled(400, 400, RED);
         RgbImage resized = CropResize.unpadded(224).apply(image, CropBox.tile(10, 20, 10 + boxWidth, 20 + boxHeight));

@@ -28,7 +28,8 @@ class DebiasTest {
     @Test
     void shouldRefuseABiasOfAnotherClassCount() {
         assertThatThrownBy(() -> debias.apply(new float[3], new float[2]))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 classes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 classes");
     }
 
     @Test

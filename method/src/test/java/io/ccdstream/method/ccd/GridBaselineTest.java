@@ -40,8 +40,8 @@ class GridBaselineTest {
     void shouldAverageGlobalScoresWithTheTileMaximum() {
         // tile max = [max(0.4, 0.8), max(0.1, 0.3)] = [0.8, 0.3]
         // label = [(0.2 + 0.8) / 2, (0.6 + 0.3) / 2] = [0.5, 0.45]
-        float[] label = GridBaseline.initialLabel(new float[] {0.2f, 0.6f},
-            List.of(new float[] {0.4f, 0.1f}, new float[] {0.8f, 0.3f}));
+        float[] label = GridBaseline.initialLabel(
+                new float[] {0.2f, 0.6f}, List.of(new float[] {0.4f, 0.1f}, new float[] {0.8f, 0.3f}));
         assertThat(label).containsExactly(new float[] {0.5f, 0.45f}, within(1e-6f));
     }
 
@@ -53,6 +53,7 @@ class GridBaselineTest {
     @Test
     void shouldRefuseAnImageSmallerThanTheGrid() {
         assertThatThrownBy(() -> GridBaseline.DEFAULT.tiles(2, 10))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2x10");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2x10");
     }
 }

@@ -18,6 +18,8 @@ class MixTest {
     @Test
     void shouldKeepGlobalScoresWhenThereAreNoLocalOnes() {
         float[] global = {0.3f, 0.9f};
-        assertThat(new Mix(0.4f).apply(global, null)).containsExactly(0.3f, 0.9f).isNotSameAs(global);
+        assertThat(new Mix(0.4f).apply(global, null))
+                .containsExactly(0.3f, 0.9f)
+                .isNotSameAs(global);
     }
 }

@@ -17,15 +17,19 @@ class ClipPreprocessorTest {
     void shouldNormaliseIntoChannelRowColumnOrder() {
         // 2x2 image: red, green / blue, white; mean 0.5 and std 0.5 map 0 -> -1 and 255 -> 1
         RgbImage image = RgbImage.of(2, 2, new int[] {RED, GREEN, BLUE, WHITE});
-        ClipPreprocessor pre = ClipPreprocessor.builder().setImageSize(2)
-                .optMean(new float[] {0.5f, 0.5f, 0.5f}).optStd(new float[] {0.5f, 0.5f, 0.5f}).build();
+        ClipPreprocessor pre = ClipPreprocessor.builder()
+                .setImageSize(2)
+                .optMean(new float[] {0.5f, 0.5f, 0.5f})
+                .optStd(new float[] {0.5f, 0.5f, 0.5f})
+                .build();
 
         float[] chw = pre.toChw(image);
 
-        assertThat(chw).containsExactly(
-                1, -1, -1, 1,   // R plane
-                -1, 1, -1, 1,   // G plane
-                -1, -1, 1, 1);  // B plane
+        assertThat(chw)
+                .containsExactly(
+                        1, -1, -1, 1, // R plane
+                        -1, 1, -1, 1, // G plane
+                        -1, -1, 1, 1); // B plane
     }
 
     @Test
@@ -69,7 +73,10 @@ class ClipPreprocessorTest {
     void shouldSquashWithoutCuttingAnythingOff() {
         // left half red, right half blue; squashed 4x2 -> 2x2 keeps one red and one blue column
         RgbImage halves = RgbImage.of(4, 2, new int[] {RED, RED, BLUE, BLUE, RED, RED, BLUE, BLUE});
-        ClipPreprocessor pre = ClipPreprocessor.builder().setImageSize(2).optResizeMode(ResizeMode.SQUASH).build();
+        ClipPreprocessor pre = ClipPreprocessor.builder()
+                .setImageSize(2)
+                .optResizeMode(ResizeMode.SQUASH)
+                .build();
 
         RgbImage square = pre.resize(halves);
 
@@ -108,11 +115,17 @@ class ClipPreprocessorTest {
         ClipPreprocessor pre = ClipPreprocessor.builder().setImageSize(2).build();
 
         assertThatThrownBy(() -> pre.normalise(RgbImage.filled(3, 2, 0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2x2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2x2");
         assertThatThrownBy(() -> ClipPreprocessor.builder().build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("imageSize");
-        assertThatThrownBy(() -> ClipPreprocessor.builder().setImageSize(2).optStd(new float[] {1, 0, 1}).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("std");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("imageSize");
+        assertThatThrownBy(() -> ClipPreprocessor.builder()
+                        .setImageSize(2)
+                        .optStd(new float[] {1, 0, 1})
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("std");
     }
 
     private static int[] concat(int[] first, int[] second) {

@@ -39,7 +39,8 @@ class ImageDecoderTest {
 
     @Test
     void shouldKeepGrayPngValuesWithoutGammaConversion() {
-        byte[] png = TestImages.encode(TestImages.filledComponents(5, 3, GRAY, false, DataBuffer.TYPE_BYTE, 100), "png");
+        byte[] png =
+                TestImages.encode(TestImages.filledComponents(5, 3, GRAY, false, DataBuffer.TYPE_BYTE, 100), "png");
 
         RgbImage image = decoder.decode(png).image();
 
@@ -49,10 +50,14 @@ class ImageDecoderTest {
     @Test
     void shouldScaleSixteenBitGrayPngToEightBitsWithRounding() {
         // 0x8080 * 255 / 65535 = 128.0 exactly; 1000 * 255 / 65535 = 3.89 -> 4
-        byte[] png = TestImages.encode(new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY) {{
-                getRaster().setSample(0, 0, 0, 0x8080);
-                getRaster().setSample(1, 0, 0, 1000);
-            }}, "png");
+        byte[] png = TestImages.encode(
+                new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY) {
+                    {
+                        getRaster().setSample(0, 0, 0, 0x8080);
+                        getRaster().setSample(1, 0, 0, 1000);
+                    }
+                },
+                "png");
 
         RgbImage image = decoder.decode(png).image();
 
@@ -83,8 +88,8 @@ class ImageDecoderTest {
     @Test
     void shouldCompositeGrayAlphaPngOnWhite() {
         // gray 0 at alpha 128: 0 * 128/255 + 255 * 127/255 = 127
-        byte[] png = TestImages.encode(
-                TestImages.filledComponents(2, 2, GRAY, true, DataBuffer.TYPE_BYTE, 0, 128), "png");
+        byte[] png =
+                TestImages.encode(TestImages.filledComponents(2, 2, GRAY, true, DataBuffer.TYPE_BYTE, 0, 128), "png");
 
         assertThat(decoder.decode(png).image().rgb(1, 1)).isEqualTo(0x7F7F7F);
     }
@@ -94,7 +99,11 @@ class ImageDecoderTest {
         byte[] png = TestImages.encode(TestImages.filledArgb(2, 2, 0x80FF0000), "png");
 
         RgbImage composited = decoder.decode(png).image();
-        RgbImage dropped = ImageDecoder.builder().optAlphaPolicy(AlphaPolicy.DROP).build().decode(png).image();
+        RgbImage dropped = ImageDecoder.builder()
+                .optAlphaPolicy(AlphaPolicy.DROP)
+                .build()
+                .decode(png)
+                .image();
 
         // red at alpha 128/255 over white: r = 255, g = b = 255 * 127 / 255 = 127
         assertThat(composited.rgb(0, 0)).isEqualTo(0xFF7F7F);
@@ -134,8 +143,8 @@ class ImageDecoderTest {
         byte[] bomb = TestImages.pngHeaderClaiming(100_000, 100_000);
 
         assertThatThrownBy(() -> decoder.decode(bomb, "image/png"))
-                .isInstanceOfSatisfying(ImageInputException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS))
+                .isInstanceOfSatisfying(
+                        ImageInputException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS))
                 .hasMessageContaining("100000x100000");
     }
 
@@ -144,8 +153,8 @@ class ImageDecoderTest {
         byte[] png = TestImages.pngHeaderClaiming(20_000, 2);
 
         assertThatThrownBy(() -> decoder.decode(png))
-                .isInstanceOfSatisfying(ImageInputException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE_SIDE));
+                .isInstanceOfSatisfying(
+                        ImageInputException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE_SIDE));
     }
 
     @Test
@@ -162,8 +171,8 @@ class ImageDecoderTest {
         byte[] png = TestImages.encode(TestImages.gradientRgb(64, 64), "png");
 
         assertThatThrownBy(() -> small.decode(png))
-                .isInstanceOfSatisfying(ImageInputException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE_BYTES));
+                .isInstanceOfSatisfying(
+                        ImageInputException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE_BYTES));
     }
 
     @Test
@@ -203,7 +212,10 @@ class ImageDecoderTest {
         byte[] jpeg = TestImages.encode(TestImages.gradientRgb(256, 256), "jpeg");
         ImageDecoder lenient = ImageDecoder.builder().optRefuseTruncated(false).build();
 
-        assertThat(lenient.decode(Arrays.copyOf(jpeg, jpeg.length * 3 / 4)).image().width()).isEqualTo(256);
+        assertThat(lenient.decode(Arrays.copyOf(jpeg, jpeg.length * 3 / 4))
+                        .image()
+                        .width())
+                .isEqualTo(256);
     }
 
     @Test
@@ -218,8 +230,8 @@ class ImageDecoderTest {
         byte[] gif = TestImages.encode(TestImages.gradientRgb(4, 4), "gif");
 
         assertThatThrownBy(() -> decoder.decode(gif, "image/gif"))
-                .isInstanceOfSatisfying(ImageInputException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT))
+                .isInstanceOfSatisfying(
+                        ImageInputException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT))
                 .hasMessageContaining("GIF");
     }
 
@@ -234,7 +246,8 @@ class ImageDecoderTest {
 
         assertThat(declaredJpeg.format()).isEqualTo(ImageFormat.PNG);
         assertThat(declaredJpeg.contentTypeMismatch()).isTrue();
-        assertThat(declaredJpeg.contentTypeNote()).hasValueSatisfying(n -> assertThat(n).contains("image/jpeg", "PNG"));
+        assertThat(declaredJpeg.contentTypeNote())
+                .hasValueSatisfying(n -> assertThat(n).contains("image/jpeg", "PNG"));
         assertThat(declaredOctets.contentTypeMismatch()).isTrue();
         assertThat(declaredPng.contentTypeMismatch()).isFalse();
         assertThat(undeclared.contentTypeMismatch()).isFalse();
@@ -242,10 +255,9 @@ class ImageDecoderTest {
     }
 
     private void assertReason(byte[] bytes, Reason reason) {
-        assertThatThrownBy(() -> decoder.decode(bytes))
-                .isInstanceOfSatisfying(ImageInputException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(reason);
-                    assertThat(e.getMessage()).isNotBlank();
-                });
+        assertThatThrownBy(() -> decoder.decode(bytes)).isInstanceOfSatisfying(ImageInputException.class, e -> {
+            assertThat(e.reason()).isEqualTo(reason);
+            assertThat(e.getMessage()).isNotBlank();
+        });
     }
 }

@@ -62,8 +62,8 @@ final class TestImages {
         int bits = dataType == DataBuffer.TYPE_USHORT ? 16 : 8;
         int[] sizes = new int[samples.length];
         java.util.Arrays.fill(sizes, bits);
-        ColorModel cm = new ComponentColorModel(space, sizes, alpha, false,
-                alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, dataType);
+        ColorModel cm = new ComponentColorModel(
+                space, sizes, alpha, false, alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, dataType);
         WritableRaster raster = Raster.createInterleavedRaster(dataType, w, h, samples.length, new Point(0, 0));
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -105,8 +105,14 @@ final class TestImages {
     static byte[] pngHeaderClaiming(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         writeChunk(out, "IHDR", ihdr.array());
         writeChunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
         writeChunk(out, "IEND", new byte[0]);

@@ -29,20 +29,22 @@ class AveragePrecisionTest {
 
     @Test
     void shouldScoreZeroForAClassWithoutPositives() {
-        assertThat(AveragePrecision.of(new double[] {0.9, 0.1}, new boolean[] {false, false})).isZero();
+        assertThat(AveragePrecision.of(new double[] {0.9, 0.1}, new boolean[] {false, false}))
+                .isZero();
     }
 
     @Test
     void shouldScoreOneForAClassWithOnlyPositives() {
         assertThat(AveragePrecision.of(new float[] {0.9f, 0.1f, 0.1f}, new boolean[] {true, true, true}))
-            .isEqualTo(1.0);
+                .isEqualTo(1.0);
     }
 
     @Test
     void shouldRefuseNaNScoresAndMismatchedLengths() {
         assertThatThrownBy(() -> AveragePrecision.of(new double[] {Double.NaN}, new boolean[] {true}))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NaN");
         assertThatThrownBy(() -> AveragePrecision.of(new double[] {0.1}, new boolean[] {true, false}))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -12,8 +12,8 @@ class MeanAveragePrecisionTest {
         // class 0 ranked T F: AP 1. class 1 ranked F (0.8) T (0.2): R 0 at t=0.8, then R 1 at P 1/2 -> 0.5.
         // class 2 has no positive: 0. mAP = (1 + 0.5 + 0) / 3 * 100 = 50
         MeanAveragePrecision result = MeanAveragePrecision.of(
-            new float[][] {{0.9f, 0.8f, 0.3f}, {0.1f, 0.2f, 0.4f}},
-            new boolean[][] {{true, false, false}, {false, true, false}});
+                new float[][] {{0.9f, 0.8f, 0.3f}, {0.1f, 0.2f, 0.4f}},
+                new boolean[][] {{true, false, false}, {false, true, false}});
         assertThat(result.perClass()).containsExactly(new double[] {1.0, 0.5, 0.0}, within(1e-12));
         assertThat(result.map()).isCloseTo(50.0, within(1e-9));
     }
@@ -25,10 +25,12 @@ class MeanAveragePrecisionTest {
         // AT_LEAST_HALF: both images positive in both classes -> AP 1, 1; mAP 100
         float[][] predictions = {{0.9f, 0.8f}, {0.2f, 0.3f}};
         float[][] pseudoLabels = {{1f, 0.7f}, {0.6f, 1f}};
-        assertThat(MeanAveragePrecision.trainMap(predictions, pseudoLabels, LabelBinarisation.EQUALS_ONE).map())
-            .isCloseTo(75.0, within(1e-9));
-        assertThat(MeanAveragePrecision.trainMap(predictions, pseudoLabels, LabelBinarisation.AT_LEAST_HALF).map())
-            .isCloseTo(100.0, within(1e-9));
+        assertThat(MeanAveragePrecision.trainMap(predictions, pseudoLabels, LabelBinarisation.EQUALS_ONE)
+                        .map())
+                .isCloseTo(75.0, within(1e-9));
+        assertThat(MeanAveragePrecision.trainMap(predictions, pseudoLabels, LabelBinarisation.AT_LEAST_HALF)
+                        .map())
+                .isCloseTo(100.0, within(1e-9));
     }
 
     @Test

@@ -36,12 +36,13 @@ class ScikitLearnVectorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void shouldMatchScikitLearnPerClassAndMean(String name, JsonNode vector) {
-        LabelBinarisation rule = LabelBinarisation.valueOf(vector.get("binarisation").asText());
+        LabelBinarisation rule =
+                LabelBinarisation.valueOf(vector.get("binarisation").asText());
         boolean[][] positives = rule.apply(floats(vector.get("labels")));
 
         MeanAveragePrecision result = "float32".equals(vector.get("scoreType").asText())
-            ? MeanAveragePrecision.of(floats(vector.get("scores")), positives)
-            : MeanAveragePrecision.of(doubles(vector.get("scores")), positives);
+                ? MeanAveragePrecision.of(floats(vector.get("scores")), positives)
+                : MeanAveragePrecision.of(doubles(vector.get("scores")), positives);
 
         assertThat(result.perClass()).containsExactly(doubleRow(vector.get("expectedAp")), within(TOLERANCE));
         assertThat(result.map()).isCloseTo(vector.get("expectedMap").asDouble(), within(TOLERANCE * 100));

@@ -48,7 +48,8 @@ public sealed interface Backbone permits Backbone.SmallCnn, Backbone.ResNet, Bac
         public SmallCnn {
             widths = List.copyOf(Objects.requireNonNull(widths, "widths"));
             if (widths.isEmpty() || widths.stream().anyMatch(w -> w < 1)) {
-                throw new IllegalArgumentException("small CNN needs at least one stage, all widths >= 1, got " + widths);
+                throw new IllegalArgumentException(
+                        "small CNN needs at least one stage, all widths >= 1, got " + widths);
             }
         }
     }

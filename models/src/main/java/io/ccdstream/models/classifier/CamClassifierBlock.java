@@ -28,11 +28,13 @@ final class CamClassifierBlock extends AbstractBlock {
     CamClassifierBlock(Block backbone, int numClasses) {
         super(VERSION);
         this.backbone = addChildBlock("backbone", backbone);
-        this.head = addChildBlock("head", Conv2d.builder()
-                .setKernelShape(new Shape(1, 1))
-                .setFilters(numClasses)
-                .optBias(true)
-                .build());
+        this.head = addChildBlock(
+                "head",
+                Conv2d.builder()
+                        .setKernelShape(new Shape(1, 1))
+                        .setFilters(numClasses)
+                        .optBias(true)
+                        .build());
     }
 
     /** @return the parameters of the 1x1 head (trained with the larger learning rate) */

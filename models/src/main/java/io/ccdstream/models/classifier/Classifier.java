@@ -14,8 +14,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
-import io.ccdstream.models.djl.DjlRuntime;
 import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.models.djl.DjlRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -255,7 +255,8 @@ public final class Classifier implements AutoCloseable {
     Map<String, float[]> parameterValues() {
         return underReadLock(() -> {
             Map<String, float[]> values = new LinkedHashMap<>();
-            block.getParameters().forEach(p -> values.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+            block.getParameters()
+                    .forEach(p -> values.put(p.getKey(), p.getValue().getArray().toFloatArray()));
             return values;
         });
     }
@@ -344,18 +345,19 @@ public final class Classifier implements AutoCloseable {
             Block backbone = Backbones.forCheckpoint(config.backbone(), config.inputSize(), model);
             CamClassifierBlock block = new CamClassifierBlock(backbone, config.numClasses());
             model.setBlock(block);
-            Map<String, Shape> expectedShapes = config.backbone() instanceof Backbone.TorchScript
-                    ? Map.of()
-                    : emptyShapes(model, block, config);
-            block.loadParameters(model.getNDManager(),
-                    new DataInputStream(new ByteArrayInputStream(contents.parameters())));
+            Map<String, Shape> expectedShapes =
+                    config.backbone() instanceof Backbone.TorchScript ? Map.of() : emptyShapes(model, block, config);
+            block.loadParameters(
+                    model.getNDManager(), new DataInputStream(new ByteArrayInputStream(contents.parameters())));
             checkShapes(block, expectedShapes);
             block.freezeParameters(false, Classifier::isTrainable);
             return probed(new Classifier(config, model, block));
         } catch (IOException | MalformedModelException | ClassifierException | RuntimeException e) {
             model.close();
-            throw new ClassifierException("classifier checkpoint " + checkpoint
-                    + ": the parameters do not match the header " + config + ": " + e.getMessage(), e);
+            throw new ClassifierException(
+                    "classifier checkpoint " + checkpoint + ": the parameters do not match the header " + config + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -376,7 +378,8 @@ public final class Classifier implements AutoCloseable {
             Shape want = expected.get(p.getKey());
             Shape got = p.getValue().getArray().getShape();
             if (want != null && !want.equals(got)) {
-                throw new ClassifierException("parameter " + p.getKey() + " has shape " + got + ", the header implies " + want);
+                throw new ClassifierException(
+                        "parameter " + p.getKey() + " has shape " + got + ", the header implies " + want);
             }
         }
     }
@@ -390,20 +393,23 @@ public final class Classifier implements AutoCloseable {
         ClassifierConfig config = classifier.config;
         InferenceMode inference = InferenceMode.enter();
         try (NDManager scratch = classifier.model.getNDManager().newSubManager()) {
-            NDList out = classifier.block.forward(new ParameterStore(scratch, false),
-                    new NDList(scratch.zeros(inputShape(config))), false);
+            NDList out = classifier.block.forward(
+                    new ParameterStore(scratch, false), new NDList(scratch.zeros(inputShape(config))), false);
             Shape logits = out.get(0).getShape();
             Shape cam = out.get(1).getShape();
-            if (!logits.equals(new Shape(1, config.numClasses())) || cam.dimension() != 4
+            if (!logits.equals(new Shape(1, config.numClasses()))
+                    || cam.dimension() != 4
                     || cam.get(1) != config.numClasses()) {
                 throw new ClassifierException("the classifier returns logits " + logits + " and CAM " + cam
                         + " for one image, expected (1, " + config.numClasses() + ") and (1, " + config.numClasses()
                         + ", h, w)");
             }
         } catch (RuntimeException e) {
-            throw new ClassifierException("the backbone " + config.backbone() + " does not map float32[N, 3, "
-                    + config.inputSize() + ", " + config.inputSize() + "] to a feature map [N, F, h, w]: "
-                    + e.getMessage(), e);
+            throw new ClassifierException(
+                    "the backbone " + config.backbone() + " does not map float32[N, 3, "
+                            + config.inputSize() + ", " + config.inputSize() + "] to a feature map [N, F, h, w]: "
+                            + e.getMessage(),
+                    e);
         } finally {
             inference.close();
         }

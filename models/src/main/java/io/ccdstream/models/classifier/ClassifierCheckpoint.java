@@ -17,8 +17,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -155,7 +155,10 @@ final class ClassifierCheckpoint {
             backbone.put("layers", resNet.layers());
         } else {
             backbone.put("type", "torchscript");
-            backbone.put("source", String.valueOf(((Backbone.TorchScript) config.backbone()).file().getFileName()));
+            backbone.put(
+                    "source",
+                    String.valueOf(
+                            ((Backbone.TorchScript) config.backbone()).file().getFileName()));
         }
         root.put("inputSize", config.inputSize());
         putFloats(root.putArray("mean"), config.mean());
@@ -192,7 +195,8 @@ final class ClassifierCheckpoint {
             required(root, "classNames").forEach(n -> classNames.add(n.asText()));
             int numClasses = required(root, "numClasses").asInt();
             if (numClasses != classNames.size()) {
-                throw new IllegalArgumentException("numClasses " + numClasses + " but " + classNames.size() + " class names");
+                throw new IllegalArgumentException(
+                        "numClasses " + numClasses + " but " + classNames.size() + " class names");
             }
             return ClassifierConfig.builder()
                     .setClassNames(classNames)
@@ -217,7 +221,8 @@ final class ClassifierCheckpoint {
                 yield new Backbone.SmallCnn(widths);
             }
             case "resnet" -> new Backbone.ResNet(required(node, "layers").asInt());
-            case "torchscript" -> new Backbone.TorchScript(Path.of(required(node, "source").asText()));
+            case "torchscript" ->
+                new Backbone.TorchScript(Path.of(required(node, "source").asText()));
             default -> throw new IllegalArgumentException("unknown backbone type '" + type + "'");
         };
     }
@@ -244,11 +249,13 @@ final class ClassifierCheckpoint {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 if (entries.put(entry.getName(), zip.readAllBytes()) != null) {
-                    throw new ClassifierException("classifier checkpoint " + file + " has entry " + entry.getName() + " twice");
+                    throw new ClassifierException(
+                            "classifier checkpoint " + file + " has entry " + entry.getName() + " twice");
                 }
             }
         } catch (IOException e) {
-            throw new ClassifierException("classifier checkpoint " + file + " is not a readable zip archive: " + e.getMessage(), e);
+            throw new ClassifierException(
+                    "classifier checkpoint " + file + " is not a readable zip archive: " + e.getMessage(), e);
         }
         if (entries.isEmpty()) {
             throw new ClassifierException("classifier checkpoint " + file + " is not a zip archive with entries");

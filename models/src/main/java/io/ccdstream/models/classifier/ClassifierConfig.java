@@ -208,7 +208,8 @@ public final class ClassifierConfig {
             if (classNames == null || classNames.isEmpty()) {
                 throw new IllegalArgumentException("setClassNames is required and needs at least one class");
             }
-            if (classNames.stream().anyMatch(String::isBlank) || new HashSet<>(classNames).size() != classNames.size()) {
+            if (classNames.stream().anyMatch(String::isBlank)
+                    || new HashSet<>(classNames).size() != classNames.size()) {
                 throw new IllegalArgumentException("class names must be distinct and non-blank, got " + classNames);
             }
             if (inputSize < 8) {

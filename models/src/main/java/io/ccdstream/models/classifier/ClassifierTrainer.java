@@ -1,5 +1,6 @@
 package io.ccdstream.models.classifier;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -13,7 +14,6 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.FixedPerVarTracker;
 import io.ccdstream.method.image.ClipPreprocessor;
 import io.ccdstream.method.image.RgbImage;
-import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,13 +56,15 @@ public final class ClassifierTrainer implements AutoCloseable {
         this.config = config;
         this.preprocessor = classifier.config().preprocessor();
         this.numClasses = classifier.config().numClasses();
-        this.augmentations = new Augmentations(classifier.config().inputSize(), config.flipProbability(), config.jitter());
+        this.augmentations =
+                new Augmentations(classifier.config().inputSize(), config.flipProbability(), config.jitter());
         this.random = new Random(config.seed());
         FixedPerVarTracker.Builder learningRates = FixedPerVarTracker.builder().setDefaultValue(config.learningRate());
         for (Parameter head : block.headParameters()) {
             learningRates.put(head.getId(), config.learningRate() * config.headLearningRateFactor());
         }
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(learningRates.build()).build();
+        Optimizer adam =
+                Optimizer.adam().optLearningRateTracker(learningRates.build()).build();
         this.trainer = model.newTrainer(new DefaultTrainingConfig(CcdLoss.BCE)
                 .optOptimizer(adam)
                 .optDevices(new Device[] {model.getNDManager().getDevice()}));
@@ -166,10 +168,12 @@ public final class ClassifierTrainer implements AutoCloseable {
             NDArray y = scope.create(targets, new Shape(weak.size(), numClasses));
             float loss;
             try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDArray zWeak = trainer.forward(new NDList(ImageBatch.toTensor(scope, preprocessor, weak))).get(0);
+                NDArray zWeak = trainer.forward(new NDList(ImageBatch.toTensor(scope, preprocessor, weak)))
+                        .get(0);
                 NDArray zStrong = strong == null
                         ? null
-                        : trainer.forward(new NDList(ImageBatch.toTensor(scope, preprocessor, strong))).get(0);
+                        : trainer.forward(new NDList(ImageBatch.toTensor(scope, preprocessor, strong)))
+                                .get(0);
                 NDArray value = CcdLoss.loss(zWeak, y, zStrong, beta);
                 collector.backward(value);
                 loss = value.getFloat();

@@ -28,7 +28,8 @@ public record ClassifierTrainerConfig(
             throw new IllegalArgumentException("learningRate must be positive and finite, got " + learningRate);
         }
         if (!(headLearningRateFactor > 0) || Float.isInfinite(headLearningRateFactor)) {
-            throw new IllegalArgumentException("headLearningRateFactor must be positive and finite, got " + headLearningRateFactor);
+            throw new IllegalArgumentException(
+                    "headLearningRateFactor must be positive and finite, got " + headLearningRateFactor);
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
@@ -116,7 +117,8 @@ public record ClassifierTrainerConfig(
 
         /** @return the configuration */
         public ClassifierTrainerConfig build() {
-            return new ClassifierTrainerConfig(learningRate, headLearningRateFactor, batchSize, seed, flipProbability, jitter);
+            return new ClassifierTrainerConfig(
+                    learningRate, headLearningRateFactor, batchSize, seed, flipProbability, jitter);
         }
     }
 }

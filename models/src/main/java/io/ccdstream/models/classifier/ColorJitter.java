@@ -88,9 +88,11 @@ public final class ColorJitter {
         /** @throws IllegalArgumentException unless order is a permutation of all four adjustments */
         public Draw {
             Objects.requireNonNull(order, "order");
-            if (order.length != 4 || Arrays.stream(order).distinct().count() != 4
+            if (order.length != 4
+                    || Arrays.stream(order).distinct().count() != 4
                     || Arrays.stream(order).anyMatch(Objects::isNull)) {
-                throw new IllegalArgumentException("order must list each adjustment once, got " + Arrays.toString(order));
+                throw new IllegalArgumentException(
+                        "order must list each adjustment once, got " + Arrays.toString(order));
             }
             order = order.clone();
         }
@@ -117,7 +119,11 @@ public final class ColorJitter {
             order[i] = order[j];
             order[j] = t;
         }
-        return new Draw(order, factor(random, brightness), factor(random, contrast), factor(random, saturation),
+        return new Draw(
+                order,
+                factor(random, brightness),
+                factor(random, contrast),
+                factor(random, saturation),
                 hue == 0 ? 0f : (float) (-hue + 2.0 * hue * random.nextDouble()));
     }
 

@@ -147,7 +147,7 @@ public final class ClassSet {
 
     @Override
     public String toString() {
-        return "ClassSet[" + id + ", " + modelId + ", " + classNames.size() + " classes, "
-                + promptTemplates.size() + " templates]";
+        return "ClassSet[" + id + ", " + modelId + ", " + classNames.size() + " classes, " + promptTemplates.size()
+                + " templates]";
     }
 }

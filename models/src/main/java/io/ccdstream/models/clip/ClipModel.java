@@ -6,8 +6,8 @@ import ai.djl.Model;
 import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.translate.TranslateException;
-import io.ccdstream.models.djl.DjlRuntime;
 import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.models.djl.DjlRuntime;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -285,11 +285,13 @@ public final class ClipModel implements AutoCloseable {
                 clip.encodeTexts(List.of(descriptor.promptTemplate()));
             } catch (RuntimeException e) {
                 clip.close();
-                throw new ClipModelException(modelFile + " does not behave as a CLIP module (it must export "
-                        + ImageTranslator.METHOD + "(float32[N,3," + descriptor.imageSize() + ","
-                        + descriptor.imageSize() + "]) and " + TextTranslator.METHOD + "(int64[N,"
-                        + descriptor.contextLength() + "]), both returning [N," + descriptor.embeddingDim()
-                        + "]): " + rootMessage(e), e);
+                throw new ClipModelException(
+                        modelFile + " does not behave as a CLIP module (it must export "
+                                + ImageTranslator.METHOD + "(float32[N,3," + descriptor.imageSize() + ","
+                                + descriptor.imageSize() + "]) and " + TextTranslator.METHOD + "(int64[N,"
+                                + descriptor.contextLength() + "]), both returning [N," + descriptor.embeddingDim()
+                                + "]): " + rootMessage(e),
+                        e);
             }
             return clip;
         }
@@ -297,8 +299,8 @@ public final class ClipModel implements AutoCloseable {
         private Path requireFile(String name, String field) throws ClipModelException {
             Path file = modelDir.resolve(name);
             if (!Files.isRegularFile(file)) {
-                throw new ClipModelException("CLIP model directory " + modelDir + " has no " + name
-                        + " (" + field + " in " + ClipModelDescriptor.FILE_NAME + ")");
+                throw new ClipModelException("CLIP model directory " + modelDir + " has no " + name + " (" + field
+                        + " in " + ClipModelDescriptor.FILE_NAME + ")");
             }
             return file;
         }
@@ -315,7 +317,8 @@ public final class ClipModel implements AutoCloseable {
         /** Rebuilds the block from the descriptor's architecture and loads its DJL parameters. */
         private Model loadMiniClip(ClipModelDescriptor descriptor, Path parameterFile) throws ClipModelException {
             Model model = newModel(descriptor);
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(parameterFile)))) {
+            try (DataInputStream in =
+                    new DataInputStream(new BufferedInputStream(Files.newInputStream(parameterFile)))) {
                 MiniClipBlock block = new MiniClipBlock(
                         descriptor.architecture(), descriptor.embeddingDim(), descriptor.padTokenId());
                 model.setBlock(block);
@@ -324,8 +327,10 @@ public final class ClipModel implements AutoCloseable {
                 return model;
             } catch (IOException | MalformedModelException | RuntimeException e) {
                 model.close();
-                throw new ClipModelException("cannot load mini-CLIP parameters " + parameterFile
-                        + " with the architecture in " + ClipModelDescriptor.FILE_NAME + ": " + rootMessage(e), e);
+                throw new ClipModelException(
+                        "cannot load mini-CLIP parameters " + parameterFile + " with the architecture in "
+                                + ClipModelDescriptor.FILE_NAME + ": " + rootMessage(e),
+                        e);
             }
         }
 

@@ -104,19 +104,42 @@ public record ClipModelDescriptor(
         Objects.requireNonNull(modelId, "modelId");
         Objects.requireNonNull(format, "format");
         if ((format == ClipModelFormat.DJL_MINI_CLIP) != (architecture != null)) {
-            throw new IllegalArgumentException("an architecture goes with format " + ClipModelFormat.DJL_MINI_CLIP.id()
-                    + " and only with it");
+            throw new IllegalArgumentException(
+                    "an architecture goes with format " + ClipModelFormat.DJL_MINI_CLIP.id() + " and only with it");
         }
         mean = mean.clone();
         std = std.clone();
     }
 
     /** A TorchScript descriptor ({@link ClipModelFormat#TORCHSCRIPT}, no architecture). */
-    public ClipModelDescriptor(String modelId, String modelFile, String tokenizerFile, int imageSize,
-            ResizeMode resizeMode, float[] mean, float[] std, int embeddingDim, float logitScale, int contextLength,
-            long padTokenId, String promptTemplate) {
-        this(modelId, modelFile, tokenizerFile, imageSize, resizeMode, mean, std, embeddingDim, logitScale,
-                contextLength, padTokenId, promptTemplate, ClipModelFormat.TORCHSCRIPT, null);
+    public ClipModelDescriptor(
+            String modelId,
+            String modelFile,
+            String tokenizerFile,
+            int imageSize,
+            ResizeMode resizeMode,
+            float[] mean,
+            float[] std,
+            int embeddingDim,
+            float logitScale,
+            int contextLength,
+            long padTokenId,
+            String promptTemplate) {
+        this(
+                modelId,
+                modelFile,
+                tokenizerFile,
+                imageSize,
+                resizeMode,
+                mean,
+                std,
+                embeddingDim,
+                logitScale,
+                contextLength,
+                padTokenId,
+                promptTemplate,
+                ClipModelFormat.TORCHSCRIPT,
+                null);
     }
 
     /** @return a copy of the per-channel mean */
@@ -193,8 +216,10 @@ public record ClipModelDescriptor(
         try {
             json = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new ClipModelException("CLIP model directory " + modelDir + " has no " + FILE_NAME
-                    + " descriptor; see ClipModelDescriptor for its format", e);
+            throw new ClipModelException(
+                    "CLIP model directory " + modelDir + " has no " + FILE_NAME
+                            + " descriptor; see ClipModelDescriptor for its format",
+                    e);
         } catch (IOException e) {
             throw new ClipModelException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -214,8 +239,10 @@ public record ClipModelDescriptor(
         try {
             raw = MAPPER.readValue(json, Raw.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new ClipModelException(source + ": unknown field '" + e.getPropertyName()
-                    + "' (known fields: " + e.getKnownPropertyIds() + ")", e);
+            throw new ClipModelException(
+                    source + ": unknown field '" + e.getPropertyName() + "' (known fields: " + e.getKnownPropertyIds()
+                            + ")",
+                    e);
         } catch (JsonProcessingException e) {
             throw new ClipModelException(source + " is not a valid CLIP descriptor: " + e.getOriginalMessage(), e);
         }
@@ -251,8 +278,12 @@ public record ClipModelDescriptor(
             List<String> problems = new ArrayList<>();
             ClipModelFormat known = ClipModelFormat.byId(format).orElse(null);
             if (known == null) {
-                problems.add("format must be " + String.join(" or ",
-                        ClipModelFormat.ids().stream().map(id -> "\"" + id + "\"").toList()) + ", got " + quoted(format));
+                problems.add("format must be "
+                        + String.join(
+                                " or ",
+                                ClipModelFormat.ids().stream()
+                                        .map(id -> "\"" + id + "\"")
+                                        .toList()) + ", got " + quoted(format));
             } else if (known == ClipModelFormat.DJL_MINI_CLIP && architecture == null) {
                 problems.add("architecture is required for format " + quoted(format));
             } else if (known == ClipModelFormat.DJL_MINI_CLIP && imageSize != null) {
@@ -318,8 +349,8 @@ public record ClipModelDescriptor(
         }
 
         private static void checkFileName(String name, String value, List<String> problems) {
-            if (value != null && (value.isBlank() || value.contains("/") || value.contains("\\")
-                    || value.startsWith("."))) {
+            if (value != null
+                    && (value.isBlank() || value.contains("/") || value.contains("\\") || value.startsWith("."))) {
                 problems.add(name + " must be a plain file name inside the model directory, got " + quoted(value));
             }
         }

@@ -18,8 +18,8 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
-import io.ccdstream.models.djl.DjlRuntime;
 import ai.djl.util.PairList;
+import io.ccdstream.models.djl.DjlRuntime;
 import java.util.Objects;
 
 /**
@@ -74,8 +74,8 @@ public final class MiniClipBlock extends AbstractBlock {
         super(VERSION);
         this.architecture = Objects.requireNonNull(architecture, "architecture");
         if (embeddingDim < 1 || !architecture.problems(Integer.MAX_VALUE).isEmpty()) {
-            throw new IllegalArgumentException("invalid mini-CLIP architecture " + architecture
-                    + " / embeddingDim " + embeddingDim + ": " + architecture.problems(Integer.MAX_VALUE));
+            throw new IllegalArgumentException("invalid mini-CLIP architecture " + architecture + " / embeddingDim "
+                    + embeddingDim + ": " + architecture.problems(Integer.MAX_VALUE));
         }
         this.embeddingDim = embeddingDim;
         this.padTokenId = padTokenId;
@@ -135,7 +135,8 @@ public final class MiniClipBlock extends AbstractBlock {
         if (!logLogitScale.isInitialized()) {
             throw new IllegalStateException("mini-CLIP parameters are not initialised");
         }
-        return (float) Math.min(MAX_LOGIT_SCALE, Math.exp(logLogitScale.getArray().toFloatArray()[0]));
+        return (float)
+                Math.min(MAX_LOGIT_SCALE, Math.exp(logLogitScale.getArray().toFloatArray()[0]));
     }
 
     /**
@@ -152,13 +153,13 @@ public final class MiniClipBlock extends AbstractBlock {
         // zeros: no draw from the engine's random generator
         reference.setInitializer(Initializer.ZEROS, parameter -> true);
         try (NDManager scratch = NDManager.newBaseManager(DjlRuntime.PYTORCH)) {
-            reference.initialize(scratch, DataType.FLOAT32,
-                    new Shape(1, 3, imageSize, imageSize), new Shape(1, contextLength));
+            reference.initialize(
+                    scratch, DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize), new Shape(1, contextLength));
             PairList<String, Parameter> expected = reference.getParameters();
             PairList<String, Parameter> actual = getParameters();
             if (expected.size() != actual.size()) {
-                throw new IllegalStateException("the architecture has " + expected.size() + " parameters, the file "
-                        + actual.size());
+                throw new IllegalStateException(
+                        "the architecture has " + expected.size() + " parameters, the file " + actual.size());
             }
             for (int i = 0; i < expected.size(); i++) {
                 Shape want = expected.get(i).getValue().getArray().getShape();
@@ -190,24 +191,29 @@ public final class MiniClipBlock extends AbstractBlock {
             throw new IllegalArgumentException("mini-CLIP expects [images, selector], [tokens, selector] or"
                     + " [images, tokens], got " + inputs.size() + " inputs selecting " + method);
         }
-        NDArray images = imageEncoder.forward(parameterStore, new NDList(inputs.get(0)), training, params).head();
+        NDArray images = imageEncoder
+                .forward(parameterStore, new NDList(inputs.get(0)), training, params)
+                .head();
         NDArray texts = encodeText(parameterStore, inputs.get(1), training, params);
         // start from an array of the batch's manager: results of an op live in its receiver's manager,
         // and the model's manager must not collect one scale per step
-        NDArray scale = images.getManager().zeros(new Shape(1))
+        NDArray scale = images.getManager()
+                .zeros(new Shape(1))
                 .add(parameterStore.getValue(logLogitScale, images.getDevice(), training))
                 .exp()
                 .clip(0f, MAX_LOGIT_SCALE);
         return new NDList(l2Normalised(images), l2Normalised(texts), scale);
     }
 
-    private NDArray encodeText(ParameterStore parameterStore, NDArray tokens, boolean training,
-            PairList<String, Object> params) {
+    private NDArray encodeText(
+            ParameterStore parameterStore, NDArray tokens, boolean training, PairList<String, Object> params) {
         NDArray kept = tokens.neq(padTokenId).toType(DataType.FLOAT32, false);
         NDArray oneHot = tokens.oneHot(architecture.vocabularySize());
         NDArray bag = oneHot.mul(kept.expandDims(2)).sum(new int[] {1});
         NDArray count = kept.sum(new int[] {1}, true).maximum(1f);
-        return textEncoder.forward(parameterStore, new NDList(bag.div(count)), training, params).head();
+        return textEncoder
+                .forward(parameterStore, new NDList(bag.div(count)), training, params)
+                .head();
     }
 
     private static NDArray l2Normalised(NDArray x) {
@@ -224,8 +230,8 @@ public final class MiniClipBlock extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         if (inputShapes.length != 2) {
-            throw new IllegalArgumentException("initialise mini-CLIP with the shapes of [images, tokens], got "
-                    + inputShapes.length + " shapes");
+            throw new IllegalArgumentException(
+                    "initialise mini-CLIP with the shapes of [images, tokens], got " + inputShapes.length + " shapes");
         }
         imageEncoder.initialize(manager, dataType, inputShapes[0]);
         textEncoder.initialize(manager, dataType, new Shape(inputShapes[1].get(0), architecture.vocabularySize()));

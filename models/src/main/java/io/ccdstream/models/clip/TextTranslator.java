@@ -107,6 +107,7 @@ public final class TextTranslator implements NoBatchifyTranslator<List<String>, 
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList list) throws TranslateException {
-        return TorchScriptOutputs.normalisedRows(list, (int) list.get(0).getShape().get(0), embeddingDim, METHOD);
+        return TorchScriptOutputs.normalisedRows(
+                list, (int) list.get(0).getShape().get(0), embeddingDim, METHOD);
     }
 }

@@ -46,8 +46,8 @@ final class TorchScriptOutputs {
         NDArray features = output.get(0);
         Shape shape = features.getShape();
         if (shape.dimension() != 2 || shape.get(0) != expectedRows || shape.get(1) != embeddingDim) {
-            throw new TranslateException(method + " returned shape " + shape + ", expected (" + expectedRows
-                    + ", " + embeddingDim + ") with embeddingDim from the descriptor");
+            throw new TranslateException(method + " returned shape " + shape + ", expected (" + expectedRows + ", "
+                    + embeddingDim + ") with embeddingDim from the descriptor");
         }
         try (NDManager scratch = features.getManager().newSubManager()) {
             features.attach(scratch);

@@ -1,7 +1,7 @@
 package io.ccdstream.models.miniclip;
 
-import io.ccdstream.models.clip.ClipModelDescriptor;
 import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.models.clip.ClipModelDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,8 +32,7 @@ public final class Captions {
             "an image showing the {class}",
             "a {class} among the clutter");
 
-    private Captions() {
-    }
+    private Captions() {}
 
     /**
      * One caption.
@@ -41,8 +40,7 @@ public final class Captions {
      * @param text the caption
      * @param className the class it names
      */
-    public record Caption(String text, String className) {
-    }
+    public record Caption(String text, String className) {}
 
     /**
      * Picks the object a caption names: with probability {@code salientShare} the one with the
@@ -60,7 +58,9 @@ public final class Captions {
             throw new IllegalArgumentException("scene " + scene.id() + " has no object to name");
         }
         if (random.nextDouble() < salientShare) {
-            return objects.stream().max(Comparator.comparingInt(SynthScene.SynthObject::area)).orElseThrow();
+            return objects.stream()
+                    .max(Comparator.comparingInt(SynthScene.SynthObject::area))
+                    .orElseThrow();
         }
         return objects.get(random.nextInt(objects.size()));
     }
@@ -87,8 +87,8 @@ public final class Captions {
      */
     public static double[] zipfWeights(int classCount, double exponent, long permutationSeed) {
         if (classCount < 1 || !(exponent >= 0)) {
-            throw new IllegalArgumentException("need classCount >= 1 and exponent >= 0, got " + classCount
-                    + " and " + exponent);
+            throw new IllegalArgumentException(
+                    "need classCount >= 1 and exponent >= 0, got " + classCount + " and " + exponent);
         }
         List<Integer> order = new ArrayList<>();
         for (int c = 0; c < classCount; c++) {

@@ -72,7 +72,9 @@ public record MiniClipConfig(
         if (!(learningRate > 0) || !(weightDecay >= 0)) {
             throw new IllegalArgumentException("need learningRate > 0 and weightDecay >= 0");
         }
-        if (!(zipfExponent >= 0) || !(salientShare >= 0 && salientShare <= 1) || !(smallShare >= 0 && smallShare <= 1)) {
+        if (!(zipfExponent >= 0)
+                || !(salientShare >= 0 && salientShare <= 1)
+                || !(smallShare >= 0 && smallShare <= 1)) {
             throw new IllegalArgumentException("need zipfExponent >= 0 and salientShare, smallShare in [0, 1]");
         }
         List<String> problems = architecture.problems(imageSize);
@@ -112,8 +114,7 @@ public record MiniClipConfig(
         private double smallShare = 0.4;
         private String modelId = "mini-clip";
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param seed the training seed, required @return this builder */
         public Builder setSeed(long seed) {
@@ -224,9 +225,23 @@ public record MiniClipConfig(
             if (seed == null) {
                 throw new IllegalStateException("setSeed is required");
             }
-            return new MiniClipConfig(seed, sceneSize, imageSize, trainImages, epochs, batchSize, learningRate,
-                    weightDecay, embeddingDim, architecture, contextLength, zipfExponent, classPermutationSeed,
-                    salientShare, smallShare, modelId);
+            return new MiniClipConfig(
+                    seed,
+                    sceneSize,
+                    imageSize,
+                    trainImages,
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    weightDecay,
+                    embeddingDim,
+                    architecture,
+                    contextLength,
+                    zipfExponent,
+                    classPermutationSeed,
+                    salientShare,
+                    smallShare,
+                    modelId);
         }
     }
 }

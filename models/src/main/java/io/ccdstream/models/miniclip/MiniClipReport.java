@@ -1,14 +1,14 @@
 package io.ccdstream.models.miniclip;
 
-import io.ccdstream.models.clip.ClassSet;
-import io.ccdstream.models.clip.ClipModel;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.method.metrics.AveragePrecision;
 import io.ccdstream.method.metrics.MeanAveragePrecision;
-import io.ccdstream.data.synth.SynthClass;
-import io.ccdstream.data.synth.SynthScene;
-import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -178,12 +178,19 @@ public record MiniClipReport(
         double chanceMap = 100.0 * labels / ((double) n * names.size());
         MeanAveragePrecision map = MeanAveragePrecision.of(probabilities, positives);
         ViewDependence view = viewDependence(clip, classSet, split, images, probabilities);
-        return new MiniClipReport(clip.descriptor().modelId(), heldOutSeed, n, map.perClass(), map.map(), chanceMap, view,
+        return new MiniClipReport(
+                clip.descriptor().modelId(),
+                heldOutSeed,
+                n,
+                map.perClass(),
+                map.map(),
+                chanceMap,
+                view,
                 classBias(probabilities));
     }
 
-    private static ViewDependence viewDependence(ClipModel clip, ClassSet classSet, List<SynthScene> split,
-            List<RgbImage> images, float[][] probabilities) {
+    private static ViewDependence viewDependence(
+            ClipModel clip, ClassSet classSet, List<SynthScene> split, List<RgbImage> images, float[][] probabilities) {
         List<String> names = classSet.classNames();
         int classes = names.size();
         // kind per (image, class): 0 absent, 1 small-only, 2 large
@@ -197,7 +204,8 @@ public record MiniClipReport(
             for (int c = 0; c < classes; c++) {
                 String name = names.get(c);
                 List<SynthScene.SynthObject> objects = scene.objects().stream()
-                        .filter(o -> o.className().equals(name)).toList();
+                        .filter(o -> o.className().equals(name))
+                        .toList();
                 if (objects.isEmpty()) {
                     continue;
                 }
@@ -205,7 +213,8 @@ public record MiniClipReport(
                     kind[i][c] = 1;
                     smallPairs.add(new int[] {i, c});
                     SynthScene.SynthObject largest = objects.stream()
-                            .max(Comparator.comparingInt(SynthScene.SynthObject::area)).orElseThrow();
+                            .max(Comparator.comparingInt(SynthScene.SynthObject::area))
+                            .orElseThrow();
                     crops.add(crop(images.get(i), largest));
                 } else {
                     kind[i][c] = 2;
@@ -227,8 +236,15 @@ public record MiniClipReport(
         }
         int smallCount = smallPairs.size();
         double[] aps = kindAps(kind, probabilities);
-        return new ViewDependence(smallCount, largeCount, mean(smallSum, smallCount), mean(largeSum, largeCount),
-                aps[0], aps[1], mean(cropSum, smallCount), mean(wins, smallCount));
+        return new ViewDependence(
+                smallCount,
+                largeCount,
+                mean(smallSum, smallCount),
+                mean(largeSum, largeCount),
+                aps[0],
+                aps[1],
+                mean(cropSum, smallCount),
+                mean(wins, smallCount));
     }
 
     /** @return mean AP with small-only positives and mean AP with large positives, over classes having both */
@@ -272,8 +288,8 @@ public record MiniClipReport(
     /** A square crop around the box, {@link #CROP_ENLARGEMENT} times its larger side, moved inside the image. */
     static RgbImage crop(RgbImage image, SynthScene.SynthObject box) {
         int boxSide = Math.max(box.x1() - box.x0(), box.y1() - box.y0());
-        int side = Math.min(Math.min(image.width(), image.height()),
-                Math.max(MIN_CROP_SIDE, (int) Math.round(boxSide * CROP_ENLARGEMENT)));
+        int side = Math.min(Math.min(image.width(), image.height()), Math.max(MIN_CROP_SIDE, (int)
+                Math.round(boxSide * CROP_ENLARGEMENT)));
         int x = clamp((box.x0() + box.x1() - side) / 2, image.width() - side);
         int y = clamp((box.y0() + box.y1() - side) / 2, image.height() - side);
         return image.crop(x, y, side, side);
@@ -316,28 +332,59 @@ public record MiniClipReport(
     public String format() {
         StringBuilder out = new StringBuilder();
         ViewDependence v = viewDependence;
-        out.append(String.format(Locale.ROOT, "mini-CLIP report: model %s, held-out SynthScenes seed %d, %d images%n",
-                modelId, heldOutSeed, images));
-        out.append(String.format(Locale.ROOT, "zero-shot mAP (global view, \"a photo of the {class}\"): %.1f"
-                + " (chance %.1f)%n", map, chanceMap));
-        out.append(String.format(Locale.ROOT, "view dependence: %d small-only pairs, %d large pairs%n",
-                v.smallOnlyPairs(), v.largePairs()));
-        out.append(String.format(Locale.ROOT, "  mean probability  small-only %.3f  large %.3f  (gap %.3f)%n",
-                v.smallOnlyProbability(), v.largeProbability(), v.probabilityGap()));
-        out.append(String.format(Locale.ROOT, "  AP                small-only %.3f  large %.3f  (gap %.3f)%n",
-                v.smallOnlyAp(), v.largeAp(), v.apGap()));
-        out.append(String.format(Locale.ROOT, "  crops of small objects: mean probability %.3f vs global %.3f"
+        out.append(String.format(
+                Locale.ROOT,
+                "mini-CLIP report: model %s, held-out SynthScenes seed %d, %d images%n",
+                modelId,
+                heldOutSeed,
+                images));
+        out.append(String.format(
+                Locale.ROOT,
+                "zero-shot mAP (global view, \"a photo of the {class}\"): %.1f" + " (chance %.1f)%n",
+                map,
+                chanceMap));
+        out.append(String.format(
+                Locale.ROOT,
+                "view dependence: %d small-only pairs, %d large pairs%n",
+                v.smallOnlyPairs(),
+                v.largePairs()));
+        out.append(String.format(
+                Locale.ROOT,
+                "  mean probability  small-only %.3f  large %.3f  (gap %.3f)%n",
+                v.smallOnlyProbability(),
+                v.largeProbability(),
+                v.probabilityGap()));
+        out.append(String.format(
+                Locale.ROOT,
+                "  AP                small-only %.3f  large %.3f  (gap %.3f)%n",
+                v.smallOnlyAp(),
+                v.largeAp(),
+                v.apGap()));
+        out.append(String.format(
+                Locale.ROOT,
+                "  crops of small objects: mean probability %.3f vs global %.3f"
                         + " (gain %.3f), crop higher in %.0f%% of pairs%n",
-                v.cropProbability(), v.smallOnlyProbability(), v.cropGain(), 100 * v.cropWinShare()));
-        out.append(String.format(Locale.ROOT, "class bias: spread of per-class mean top-1 probability %.3f"
-                + " (classes top-1 of >= %d images)%n", classBias.spread(), MIN_TOP1_IMAGES));
+                v.cropProbability(),
+                v.smallOnlyProbability(),
+                v.cropGain(),
+                100 * v.cropWinShare()));
+        out.append(String.format(
+                Locale.ROOT,
+                "class bias: spread of per-class mean top-1 probability %.3f" + " (classes top-1 of >= %d images)%n",
+                classBias.spread(),
+                MIN_TOP1_IMAGES));
         out.append(String.format(Locale.ROOT, "  %-10s %6s %10s %6s%n", "class", "AP", "mean top1", "top1 n"));
         List<String> names = SynthClass.names();
         double[] meanTop1 = classBias.meanTop1Probability();
         int[] counts = classBias.top1Count();
         for (int c = 0; c < names.size(); c++) {
-            out.append(String.format(Locale.ROOT, "  %-10s %6.3f %10s %6d%n", names.get(c), perClassAp[c],
-                    Double.isNaN(meanTop1[c]) ? "-" : String.format(Locale.ROOT, "%.3f", meanTop1[c]), counts[c]));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  %-10s %6.3f %10s %6d%n",
+                    names.get(c),
+                    perClassAp[c],
+                    Double.isNaN(meanTop1[c]) ? "-" : String.format(Locale.ROOT, "%.3f", meanTop1[c]),
+                    counts[c]));
         }
         return out.toString();
     }

@@ -16,6 +16,10 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.method.image.ClipPreprocessor;
+import io.ccdstream.method.image.ResizeMode;
+import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.models.clip.ClipModel;
 import io.ccdstream.models.clip.ClipModelDescriptor;
 import io.ccdstream.models.clip.ClipModelFormat;
@@ -24,10 +28,6 @@ import io.ccdstream.models.clip.MiniClipArchitecture;
 import io.ccdstream.models.clip.MiniClipBlock;
 import io.ccdstream.models.clip.TextTranslator;
 import io.ccdstream.models.djl.DjlRuntime;
-import io.ccdstream.method.image.ClipPreprocessor;
-import io.ccdstream.method.image.RgbImage;
-import io.ccdstream.method.image.ResizeMode;
-import io.ccdstream.data.synth.SynthClass;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -86,8 +86,8 @@ public final class MiniClipTrainer implements AutoCloseable {
         this.textTranslator = new TextTranslator(
                 tokenizer, config.contextLength(), WordLevelTokenizerFile.PAD_ID, config.embeddingDim());
         MiniClipArchitecture given = config.architecture();
-        this.architecture = new MiniClipArchitecture(
-                given.imageWidths(), given.convsPerStage(), vocabularySize, given.textWidth());
+        this.architecture =
+                new MiniClipArchitecture(given.imageWidths(), given.convsPerStage(), vocabularySize, given.textWidth());
         DjlRuntime.pytorch().setRandomSeed((int) config.seed());
         this.model = Model.newInstance(config.modelId(), Device.cpu(), DjlRuntime.PYTORCH);
         this.block = new MiniClipBlock(architecture, config.embeddingDim(), WordLevelTokenizerFile.PAD_ID);
@@ -138,18 +138,20 @@ public final class MiniClipTrainer implements AutoCloseable {
             throw new IllegalStateException("this trainer has already trained");
         }
         long start = System.nanoTime();
-        ClipPreprocessor preprocessor = descriptor(MiniClipBlock.INITIAL_LOGIT_SCALE).preprocessor();
+        ClipPreprocessor preprocessor =
+                descriptor(MiniClipBlock.INITIAL_LOGIT_SCALE).preprocessor();
         TrainingSet data = TrainingSet.generate(config, preprocessor);
         double dataSeconds = seconds(start);
         int batches = data.size() / config.batchSize();
         if (batches < 1) {
-            throw new IllegalArgumentException("trainImages " + config.trainImages() + " is less than one batch of "
-                    + config.batchSize());
+            throw new IllegalArgumentException(
+                    "trainImages " + config.trainImages() + " is less than one batch of " + config.batchSize());
         }
         List<TrainingSummary.Epoch> epochs = new ArrayList<>();
         long trainStart = System.nanoTime();
         try (Trainer trainer = model.newTrainer(trainingConfig(batches * config.epochs()))) {
-            trainer.initialize(new Shape(config.batchSize(), 3, config.imageSize(), config.imageSize()),
+            trainer.initialize(
+                    new Shape(config.batchSize(), 3, config.imageSize(), config.imageSize()),
                     new Shape(config.batchSize(), config.contextLength()));
             int[] order = new int[data.size()];
             for (int i = 0; i < order.length; i++) {
@@ -333,8 +335,9 @@ public final class MiniClipTrainer implements AutoCloseable {
         }
         Files.writeString(outDir.resolve(ClipModelDescriptor.FILE_NAME), descriptor.toJson());
         Files.writeString(outDir.resolve(TRAINING_LOG), trainingLog());
-        Files.write(outDir.resolve(FILES_LIST), List.of(
-                ClipModelDescriptor.FILE_NAME, descriptor.modelFile(), TOKENIZER_FILE, TRAINING_LOG));
+        Files.write(
+                outDir.resolve(FILES_LIST),
+                List.of(ClipModelDescriptor.FILE_NAME, descriptor.modelFile(), TOKENIZER_FILE, TRAINING_LOG));
         return descriptor;
     }
 

@@ -1,11 +1,11 @@
 package io.ccdstream.models.miniclip;
 
-import io.ccdstream.method.image.ClipPreprocessor;
-import io.ccdstream.method.image.ImageDecoder;
-import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.method.image.ClipPreprocessor;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.method.image.RgbImage;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -38,7 +38,8 @@ record TrainingSet(MiniClipConfig config, List<RgbImage> images, int[] namedClas
         IntStream.range(0, n).parallel().forEach(i -> {
             SynthScene scene = scenes.generate(i);
             SplittableRandom random = new SplittableRandom(mix(config.seed(), -1, i));
-            named[i] = names.indexOf(Captions.namedObject(scene, config.salientShare(), random).className());
+            named[i] = names.indexOf(
+                    Captions.namedObject(scene, config.salientShare(), random).className());
             images[i] = preprocessor.resize(decoder.decode(scene.png()).image());
         });
         return new TrainingSet(config, List.of(images), named);
@@ -56,7 +57,8 @@ record TrainingSet(MiniClipConfig config, List<RgbImage> images, int[] namedClas
     /** The caption of image {@code i} in {@code epoch}: its named class in a wording drawn for that epoch. */
     String caption(int epoch, int i) {
         SplittableRandom random = new SplittableRandom(mix(config.seed(), epoch, i));
-        return Captions.caption(SynthClass.ALL.get(namedClasses[i]).name(), random).text();
+        return Captions.caption(SynthClass.ALL.get(namedClasses[i]).name(), random)
+                .text();
     }
 
     /** A seed for (training seed, epoch, index) streams that do not overlap. */

@@ -40,6 +40,5 @@ public record TrainingSummary(List<Epoch> epochs, double dataSeconds, double tra
      * @param seconds wall-clock seconds of the epoch
      * @param logitScale the learned logit scale after the epoch
      */
-    public record Epoch(int epoch, double meanLoss, double seconds, float logitScale) {
-    }
+    public record Epoch(int epoch, double meanLoss, double seconds, float logitScale) {}
 }

@@ -7,11 +7,11 @@ import io.ccdstream.method.ccd.CropResize;
 import io.ccdstream.method.ccd.GridBaseline;
 import io.ccdstream.method.ccd.LocalLabel;
 import io.ccdstream.method.ccd.ViewGeometry;
+import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.classifier.ClassifierOutput;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModel;
-import io.ccdstream.method.image.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,8 +73,9 @@ public final class CcdImageScorer {
     /** Global view plus the classifier-guided crops. */
     public List<ScoredImage> scoreRefined(ClassSet classSet, List<RgbImage> images, Classifier classifier) {
         if (classifier.config().numClasses() != classSet.size()) {
-            throw new IllegalArgumentException("classifier has " + classifier.config().numClasses()
-                + " classes, class set " + classSet.id() + " has " + classSet.size());
+            throw new IllegalArgumentException(
+                    "classifier has " + classifier.config().numClasses() + " classes, class set " + classSet.id()
+                            + " has " + classSet.size());
         }
         float[][] global = clip.scoreImages(classSet, images);
         ClassifierOutput output = classifier.forwardWithCam(images);
@@ -95,8 +96,8 @@ public final class CcdImageScorer {
     }
 
     /** Per image: its global scores, the max over its boxes' scores (in batch order), 1 + boxes inferences. */
-    private static List<ScoredImage> assemble(ClassSet classSet, float[][] global, List<List<CropBox>> boxes,
-        float[][] cropScores) {
+    private static List<ScoredImage> assemble(
+            ClassSet classSet, float[][] global, List<List<CropBox>> boxes, float[][] cropScores) {
         List<ScoredImage> scored = new ArrayList<>(global.length);
         int next = 0;
         for (int i = 0; i < global.length; i++) {
@@ -104,8 +105,8 @@ public final class CcdImageScorer {
             for (int b = 0; b < boxes.get(i).size(); b++) {
                 own.add(cropScores[next++]);
             }
-            scored.add(new ScoredImage(global[i], LocalLabel.maxOver(own, classSet.size()), boxes.get(i),
-                1 + own.size()));
+            scored.add(
+                    new ScoredImage(global[i], LocalLabel.maxOver(own, classSet.size()), boxes.get(i), 1 + own.size()));
         }
         return scored;
     }

@@ -14,12 +14,12 @@ import io.ccdstream.method.ccd.ClassSelection;
  * @param localViews which local views refine the global score: CAM crops (CCD), a 3x3 grid
  *                  (the CDUL baseline) or none
  */
-public record RefinementSettings(ClassSelection selection, CamBoxConfig boxes, boolean padCrops,
-    LocalViews localViews) {
+public record RefinementSettings(
+        ClassSelection selection, CamBoxConfig boxes, boolean padCrops, LocalViews localViews) {
 
     /** The paper's settings: CAM crops, threshold 0.5, CAM threshold 0.95, 12.5% offset, true min/max box. */
     public static final RefinementSettings DEFAULTS =
-        new RefinementSettings(ClassSelection.paperDefault(), CamBoxConfig.DEFAULTS, true);
+            new RefinementSettings(ClassSelection.paperDefault(), CamBoxConfig.DEFAULTS, true);
 
     /** Validates. */
     public RefinementSettings {

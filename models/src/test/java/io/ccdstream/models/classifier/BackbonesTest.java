@@ -33,8 +33,12 @@ class BackbonesTest {
             assertThat(out.logits()).hasDimensions(1, 5);
             assertThat(out.cams()[0]).hasNumberOfRows(5);
             assertThat(out.cam(0, 0)).hasDimensions(2, 2);
-            assertThat(classifier.parameterValues().get("01backbone_02BatchNorm_gamma")).as("stem").hasSize(64);
-            assertThat(classifier.parameterValues().get("02head_weight")).as("head on 2048 channels").hasSize(5 * 2048);
+            assertThat(classifier.parameterValues().get("01backbone_02BatchNorm_gamma"))
+                    .as("stem")
+                    .hasSize(64);
+            assertThat(classifier.parameterValues().get("02head_weight"))
+                    .as("head on 2048 channels")
+                    .hasSize(5 * 2048);
         }
     }
 
@@ -47,8 +51,11 @@ class BackbonesTest {
 
     @Test
     void shouldRefuseResNetOnTinyInputs() {
-        assertThatThrownBy(() -> ClassifierConfig.builder().setClassNames(List.of("a"))
-                        .optBackbone(Backbone.resNet50()).optInputSize(32).build())
+        assertThatThrownBy(() -> ClassifierConfig.builder()
+                        .setClassNames(List.of("a"))
+                        .optBackbone(Backbone.resNet50())
+                        .optInputSize(32)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("above 32");
     }
@@ -69,7 +76,8 @@ class BackbonesTest {
         Scenes.Set set = Scenes.redsAndBlues(8, 8);
         try (Classifier classifier = Classifier.create(torchScriptConfig())) {
             Map<String, float[]> before = classifier.parameterValues();
-            try (ClassifierTrainer trainer = classifier.newTrainer(ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
+            try (ClassifierTrainer trainer = classifier.newTrainer(
+                    ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
                 trainer.trainStep(set.images(), set.targets(), 1f);
             }
             Map<String, float[]> after = classifier.parameterValues();
@@ -89,7 +97,8 @@ class BackbonesTest {
         ClassifierOutput expected;
         try (Classifier classifier = Classifier.create(torchScriptConfig())) {
             Scenes.Set set = Scenes.redsAndBlues(8, 9);
-            try (ClassifierTrainer trainer = classifier.newTrainer(ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
+            try (ClassifierTrainer trainer = classifier.newTrainer(
+                    ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
                 trainer.trainStep(set.images(), set.targets(), 0f);
             }
             sha = classifier.save(file);
@@ -108,7 +117,9 @@ class BackbonesTest {
 
     @Test
     void shouldRefuseATorchScriptBackboneThatIsNotAFile() {
-        ClassifierConfig config = Scenes.tinyConfig().optBackbone(Backbone.torchScript(dir.resolve("missing.pt"))).build();
+        ClassifierConfig config = Scenes.tinyConfig()
+                .optBackbone(Backbone.torchScript(dir.resolve("missing.pt")))
+                .build();
 
         assertThatThrownBy(() -> Classifier.create(config))
                 .isInstanceOf(ClassifierException.class)
@@ -118,7 +129,8 @@ class BackbonesTest {
     @Test
     void shouldRefuseATorchScriptFileThatIsNotAModule() throws Exception {
         Path file = Files.writeString(dir.resolve("garbage.pt"), "not a TorchScript archive");
-        ClassifierConfig config = Scenes.tinyConfig().optBackbone(Backbone.torchScript(file)).build();
+        ClassifierConfig config =
+                Scenes.tinyConfig().optBackbone(Backbone.torchScript(file)).build();
 
         assertThatThrownBy(() -> Classifier.create(config))
                 .isInstanceOf(ClassifierException.class)
@@ -126,7 +138,8 @@ class BackbonesTest {
     }
 
     private static ClassifierConfig torchScriptConfig() throws URISyntaxException {
-        Path module = Path.of(BackbonesTest.class.getResource("/classifier/tiny-backbone.pt").toURI());
+        Path module = Path.of(
+                BackbonesTest.class.getResource("/classifier/tiny-backbone.pt").toURI());
         return Scenes.tinyConfig().optBackbone(Backbone.torchScript(module)).build();
     }
 }

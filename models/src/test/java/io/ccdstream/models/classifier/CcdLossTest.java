@@ -64,11 +64,14 @@ class CcdLossTest {
 
     @Test
     void shouldBeTheSupervisedTermAloneWhenBetaIsZero() {
-        float warmUp = CcdLoss.loss(matrix(Z_WEAK), matrix(TARGETS), matrix(Z_STRONG), 0f).getFloat();
-        float withConsistency = CcdLoss.loss(matrix(Z_WEAK), matrix(TARGETS), matrix(Z_STRONG), 1f).getFloat();
+        float warmUp = CcdLoss.loss(matrix(Z_WEAK), matrix(TARGETS), matrix(Z_STRONG), 0f)
+                .getFloat();
+        float withConsistency = CcdLoss.loss(matrix(Z_WEAK), matrix(TARGETS), matrix(Z_STRONG), 1f)
+                .getFloat();
 
         float supervised = CcdLoss.bce(matrix(Z_WEAK), matrix(TARGETS)).getFloat();
-        float consistency = CcdLoss.consistency(matrix(Z_WEAK), matrix(Z_STRONG)).getFloat();
+        float consistency =
+                CcdLoss.consistency(matrix(Z_WEAK), matrix(Z_STRONG)).getFloat();
         assertThat(warmUp).isEqualTo(supervised);
         assertThat(withConsistency).isCloseTo(supervised + consistency, within(1e-6f));
         assertThat(consistency).isGreaterThan(0.1f);
@@ -91,7 +94,8 @@ class CcdLossTest {
         float[] strongGrad = zStrong.getGradient().toFloatArray();
         for (int i = 0; i < Z_WEAK.length; i++) {
             assertThat(weakGrad[i]).isCloseTo((sigmoid(Z_WEAK[i]) - TARGETS[i]) / Z_WEAK.length, within(1e-6f));
-            assertThat(strongGrad[i]).isCloseTo((sigmoid(Z_STRONG[i]) - sigmoid(Z_WEAK[i])) / Z_WEAK.length, within(1e-6f));
+            assertThat(strongGrad[i])
+                    .isCloseTo((sigmoid(Z_STRONG[i]) - sigmoid(Z_WEAK[i])) / Z_WEAK.length, within(1e-6f));
         }
     }
 

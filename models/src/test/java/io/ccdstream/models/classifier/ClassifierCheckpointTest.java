@@ -38,7 +38,8 @@ class ClassifierCheckpointTest {
         // a few steps, so that weights and batch-norm statistics differ from the initial ones
         trained = Classifier.create(Scenes.tinyConfig().optCamScale(3f).build());
         Scenes.Set set = Scenes.redsAndBlues(16, 6);
-        try (ClassifierTrainer trainer = trained.newTrainer(ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
+        try (ClassifierTrainer trainer = trained.newTrainer(
+                ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
             trainer.trainStep(set.images(), set.targets(), 0f);
             trainer.trainStep(set.images(), set.targets(), 1f);
         }
@@ -56,8 +57,12 @@ class ClassifierCheckpointTest {
         String sha = trained.save(file);
 
         assertThat(sha).matches("[0-9a-f]{64}");
-        assertThat(sha).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
-        assertThat(trained.save(dir.resolve("again.ckpt"))).as("same weights, same bytes").isEqualTo(sha);
+        assertThat(sha)
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+        assertThat(trained.save(dir.resolve("again.ckpt")))
+                .as("same weights, same bytes")
+                .isEqualTo(sha);
     }
 
     @Test
@@ -87,7 +92,8 @@ class ClassifierCheckpointTest {
 
         try (Classifier loaded = Classifier.load(file, sha)) {
             Map<String, float[]> before = loaded.parameterValues();
-            try (ClassifierTrainer trainer = loaded.newTrainer(ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
+            try (ClassifierTrainer trainer = loaded.newTrainer(
+                    ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
                 trainer.trainStep(set.images(), set.targets(), 0f);
             }
             Map<String, float[]> after = loaded.parameterValues();
@@ -103,7 +109,8 @@ class ClassifierCheckpointTest {
         Path file = dir.resolve("classifier.ckpt");
         trained.save(file);
 
-        JsonNode header = new ObjectMapper().readTree(entries(Files.readAllBytes(file)).get("classifier.json"));
+        JsonNode header =
+                new ObjectMapper().readTree(entries(Files.readAllBytes(file)).get("classifier.json"));
 
         assertThat(entries(Files.readAllBytes(file))).containsOnlyKeys("classifier.json", "parameters.djl");
         assertThat(header.get("format").asText()).isEqualTo("ccd-stream-classifier");
@@ -162,7 +169,12 @@ class ClassifierCheckpointTest {
     @Test
     void shouldRefuseAHeaderWithAnotherBackbone() throws Exception {
         Path file = rewriteHeader(header -> {
-            header.putObject("backbone").put("type", "small-cnn").putArray("widths").add(8).add(16).add(64);
+            header.putObject("backbone")
+                    .put("type", "small-cnn")
+                    .putArray("widths")
+                    .add(8)
+                    .add(16)
+                    .add(64);
             return header;
         });
 

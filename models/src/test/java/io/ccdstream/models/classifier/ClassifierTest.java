@@ -23,7 +23,8 @@ class ClassifierTest {
 
     @BeforeAll
     static void create() throws ClassifierException {
-        classifier = Classifier.create(Scenes.tinyConfig().setClassNames(List.of("a", "b", "c")).build());
+        classifier = Classifier.create(
+                Scenes.tinyConfig().setClassNames(List.of("a", "b", "c")).build());
     }
 
     @AfterAll
@@ -63,7 +64,8 @@ class ClassifierTest {
     @Test
     void shouldScaleOnlyPositiveCamValues() throws ClassifierException {
         ClassifierOutput plain = classifier.forwardWithCam(images(2));
-        try (Classifier scaled = Classifier.create(classifier.config().toBuilder().optCamScale(3f).build())) {
+        try (Classifier scaled = Classifier.create(
+                classifier.config().toBuilder().optCamScale(3f).build())) {
             ClassifierOutput out = scaled.forwardWithCam(images(2));
 
             int positives = 0;
@@ -126,7 +128,8 @@ class ClassifierTest {
     void shouldInitialiseTheSameWeightsForTheSameSeed() throws ClassifierException {
         List<RgbImage> images = images(2);
         try (Classifier same = Classifier.create(classifier.config());
-                Classifier other = Classifier.create(classifier.config().toBuilder().optSeed(8).build())) {
+                Classifier other = Classifier.create(
+                        classifier.config().toBuilder().optSeed(8).build())) {
             float[][] reference = classifier.predict(images);
 
             assertThat(same.predict(images)).isDeepEqualTo(reference);
@@ -159,10 +162,11 @@ class ClassifierTest {
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             boolean[] modes = thread.submit(() -> {
-                boolean before = JniUtils.isGradMode();
-                classifier.predict(images(1));
-                return new boolean[] {before, JniUtils.isGradMode()};
-            }).get();
+                        boolean before = JniUtils.isGradMode();
+                        classifier.predict(images(1));
+                        return new boolean[] {before, JniUtils.isGradMode()};
+                    })
+                    .get();
 
             assertThat(modes).containsExactly(true, true);
         } finally {
@@ -214,7 +218,9 @@ class ClassifierTest {
         assertThatThrownBy(() -> ClassifierConfig.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("setClassNames");
-        assertThatThrownBy(() -> ClassifierConfig.builder().setClassNames(List.of("x", "x")).build())
+        assertThatThrownBy(() -> ClassifierConfig.builder()
+                        .setClassNames(List.of("x", "x"))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("distinct");
     }

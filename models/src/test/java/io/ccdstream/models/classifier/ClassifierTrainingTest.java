@@ -72,7 +72,9 @@ class ClassifierTrainingTest {
         for (int i = 0; i < scores.length; i++) {
             int truth = held.targets()[i][0] == 1f ? 0 : 1;
             assertThat(scores[i][truth]).as("image %d, class %d", i, truth).isGreaterThan(0.8f);
-            assertThat(scores[i][1 - truth]).as("image %d, class %d", i, 1 - truth).isLessThan(0.2f);
+            assertThat(scores[i][1 - truth])
+                    .as("image %d, class %d", i, 1 - truth)
+                    .isLessThan(0.2f);
         }
     }
 
@@ -86,7 +88,8 @@ class ClassifierTrainingTest {
 
                 // the 4x4 CAM: each quadrant of the image is a 2x2 block of cells
                 int[] peak = argmax(cam);
-                assertThat(peak[1] / 2 + 2 * (peak[0] / 2)).as("class %d, square in quadrant %d", colour, quadrant)
+                assertThat(peak[1] / 2 + 2 * (peak[0] / 2))
+                        .as("class %d, square in quadrant %d", colour, quadrant)
                         .isEqualTo(quadrant);
             }
         }
@@ -95,8 +98,10 @@ class ClassifierTrainingTest {
     @Test
     void shouldGiveTheHeadTenTimesTheBackboneLearningRate() throws ClassifierException {
         try (Classifier fresh = Classifier.create(Scenes.tinyConfig().build());
-                ClassifierTrainer trainer = fresh.newTrainer(
-                        ClassifierTrainerConfig.builder().optLearningRate(1e-3f).optFlipProbability(0).build())) {
+                ClassifierTrainer trainer = fresh.newTrainer(ClassifierTrainerConfig.builder()
+                        .optLearningRate(1e-3f)
+                        .optFlipProbability(0)
+                        .build())) {
             Map<String, float[]> before = fresh.parameterValues();
             Scenes.Set set = Scenes.redsAndBlues(8, 3);
 
@@ -112,7 +117,8 @@ class ClassifierTrainingTest {
                     continue;
                 }
                 float expected = head.contains(name) ? 1e-2f : 1e-3f;
-                assertThat(maxAbsDifference(before.get(name), after.get(name))).as(name)
+                assertThat(maxAbsDifference(before.get(name), after.get(name)))
+                        .as(name)
                         .isCloseTo(expected, within(expected * 0.01f));
             }
         }
@@ -177,7 +183,8 @@ class ClassifierTrainingTest {
 
     private static Map<String, float[]> trainTwoSteps(Scenes.Set set) throws ClassifierException {
         try (Classifier fresh = Classifier.create(Scenes.tinyConfig().build());
-                ClassifierTrainer trainer = fresh.newTrainer(ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
+                ClassifierTrainer trainer = fresh.newTrainer(
+                        ClassifierTrainerConfig.builder().optLearningRate(1e-3f).build())) {
             trainer.trainStep(set.images(), set.targets(), 1f);
             trainer.trainStep(set.images(), set.targets(), 1f);
             return fresh.parameterValues();

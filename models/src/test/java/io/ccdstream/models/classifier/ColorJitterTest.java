@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.models.classifier.ColorJitter.Adjustment;
 import io.ccdstream.models.classifier.ColorJitter.Draw;
-import io.ccdstream.method.image.RgbImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -28,8 +28,12 @@ class ColorJitterTest {
             for (int i = 0; i < 4; i++) {
                 order[i] = Adjustment.valueOf(c.get("order").get(i).asText());
             }
-            Draw draw = new Draw(order, (float) c.get("brightness").asDouble(), (float) c.get("contrast").asDouble(),
-                    (float) c.get("saturation").asDouble(), (float) c.get("hue").asDouble());
+            Draw draw = new Draw(
+                    order,
+                    (float) c.get("brightness").asDouble(),
+                    (float) c.get("contrast").asDouble(),
+                    (float) c.get("saturation").asDouble(),
+                    (float) c.get("hue").asDouble());
 
             int[] actual = ColorJitter.apply(image, draw).pixels();
 

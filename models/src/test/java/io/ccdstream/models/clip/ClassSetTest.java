@@ -16,8 +16,12 @@ class ClassSetTest {
         // Test vectors computed independently in Python (hashlib.sha256 over the documented
         // encoding: b"ccd-classset-v1", then length-prefixed UTF-8 strings and counts).
         assertThat(ClassSet.of("tiny-clip-fixture", CLASSES, TEMPLATE).id()).isEqualTo("1fc8555a71addbb2");
-        assertThat(ClassSet.of("openai-clip-vit-b-32", List.of("cat", "dog", "café"),
-                List.of("a photo of the {class}", "a {class}")).id()).isEqualTo("f957e22d27cc2f73");
+        assertThat(ClassSet.of(
+                                "openai-clip-vit-b-32",
+                                List.of("cat", "dog", "café"),
+                                List.of("a photo of the {class}", "a {class}"))
+                        .id())
+                .isEqualTo("f957e22d27cc2f73");
     }
 
     @Test
@@ -25,11 +29,18 @@ class ClassSetTest {
         String base = ClassSet.of("m", CLASSES, TEMPLATE).id();
 
         assertThat(ClassSet.of("m2", CLASSES, TEMPLATE).id()).isNotEqualTo(base);
-        assertThat(ClassSet.of("m", List.of("tomato", "lime", "ball", "coin", "trees"), TEMPLATE).id()).isNotEqualTo(base);
-        assertThat(ClassSet.of("m", List.of("lime", "tomato", "ball", "coin", "tree"), TEMPLATE).id()).isNotEqualTo(base);
+        assertThat(ClassSet.of("m", List.of("tomato", "lime", "ball", "coin", "trees"), TEMPLATE)
+                        .id())
+                .isNotEqualTo(base);
+        assertThat(ClassSet.of("m", List.of("lime", "tomato", "ball", "coin", "tree"), TEMPLATE)
+                        .id())
+                .isNotEqualTo(base);
         assertThat(ClassSet.of("m", CLASSES.subList(0, 4), TEMPLATE).id()).isNotEqualTo(base);
-        assertThat(ClassSet.of("m", CLASSES, List.of("a photo of a {class}")).id()).isNotEqualTo(base);
-        assertThat(ClassSet.of("m", CLASSES, List.of("a photo of the {class}", "a {class}")).id()).isNotEqualTo(base);
+        assertThat(ClassSet.of("m", CLASSES, List.of("a photo of a {class}")).id())
+                .isNotEqualTo(base);
+        assertThat(ClassSet.of("m", CLASSES, List.of("a photo of the {class}", "a {class}"))
+                        .id())
+                .isNotEqualTo(base);
     }
 
     @Test
@@ -42,7 +53,8 @@ class ClassSetTest {
 
     @Test
     void shouldBeEqualByValue() {
-        assertThat(ClassSet.of("m", CLASSES, TEMPLATE)).isEqualTo(ClassSet.of("m", List.copyOf(CLASSES), TEMPLATE))
+        assertThat(ClassSet.of("m", CLASSES, TEMPLATE))
+                .isEqualTo(ClassSet.of("m", List.copyOf(CLASSES), TEMPLATE))
                 .hasSameHashCodeAs(ClassSet.of("m", CLASSES, TEMPLATE));
     }
 
@@ -57,7 +69,8 @@ class ClassSetTest {
     void shouldRefuseInvalidClassSets() {
         assertThatThrownBy(() -> ClassSet.of("m", List.of(), TEMPLATE)).hasMessageContaining("at least one class");
         assertThatThrownBy(() -> ClassSet.of("m", List.of("a", "a"), TEMPLATE)).hasMessageContaining("distinct");
-        assertThatThrownBy(() -> ClassSet.of("m", List.of("a"), List.of("a photo"))).hasMessageContaining("{class}");
+        assertThatThrownBy(() -> ClassSet.of("m", List.of("a"), List.of("a photo")))
+                .hasMessageContaining("{class}");
         assertThatThrownBy(() -> ClassSet.of(" ", List.of("a"), TEMPLATE)).hasMessageContaining("modelId");
     }
 }

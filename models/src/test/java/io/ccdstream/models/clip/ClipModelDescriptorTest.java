@@ -52,8 +52,10 @@ class ClipModelDescriptorTest {
 
     @Test
     void shouldRejectFileNamesOutsideTheDirectoryAndBadValues() {
-        String bad = MINIMAL.replace("}", ", \"modelFile\": \"../../etc/passwd\", \"std\": [1, 0, 1],"
-                + " \"logitScale\": -1, \"promptTemplate\": \"a photo\", \"formatVersion\": 2}");
+        String bad = MINIMAL.replace(
+                "}",
+                ", \"modelFile\": \"../../etc/passwd\", \"std\": [1, 0, 1],"
+                        + " \"logitScale\": -1, \"promptTemplate\": \"a photo\", \"formatVersion\": 2}");
 
         assertThatThrownBy(() -> ClipModelDescriptor.parse(bad, "bad.json"))
                 .isInstanceOf(ClipModelException.class)

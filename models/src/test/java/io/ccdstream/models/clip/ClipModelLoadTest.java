@@ -67,7 +67,8 @@ class ClipModelLoadTest {
     void shouldDetectAnEmbeddingDimensionThatDisagreesWithTheModel() throws IOException {
         Path dir = copyFixture();
         Path descriptor = dir.resolve("clip.json");
-        Files.writeString(descriptor, Files.readString(descriptor).replace("\"embeddingDim\": 16", "\"embeddingDim\": 8"));
+        Files.writeString(
+                descriptor, Files.readString(descriptor).replace("\"embeddingDim\": 16", "\"embeddingDim\": 8"));
 
         assertThatThrownBy(() -> ClipModel.load(dir))
                 .isInstanceOf(ClipModelException.class)
@@ -78,7 +79,8 @@ class ClipModelLoadTest {
     @Test
     void shouldListEveryInvalidDescriptorField() throws IOException {
         Path dir = copyFixture();
-        Files.writeString(dir.resolve("clip.json"),
+        Files.writeString(
+                dir.resolve("clip.json"),
                 "{\"format\": \"onnx\", \"modelId\": \"x\", \"imageSize\": 0, \"contextLength\": 16}");
 
         assertThatThrownBy(() -> ClipModel.load(dir))

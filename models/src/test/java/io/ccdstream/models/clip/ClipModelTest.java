@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.util.Utils;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ccdstream.method.image.RgbImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +34,9 @@ class ClipModelTest {
         for (JsonNode prompt : expected.get("prompts")) {
             long[][] ids = clip.tokenIds(List.of(prompt.get("text").asText()));
 
-            assertThat(ids[0]).as(prompt.get("text").asText()).containsExactly(TinyClipFixture.longs(prompt.get("tokenIds")));
+            assertThat(ids[0])
+                    .as(prompt.get("text").asText())
+                    .containsExactly(TinyClipFixture.longs(prompt.get("tokenIds")));
         }
     }
 
@@ -47,8 +48,12 @@ class ClipModelTest {
         float[][] embeddings = clip.encodeTexts(texts);
 
         for (int i = 0; i < texts.size(); i++) {
-            assertThat(embeddings[i]).as(texts.get(i))
-                    .containsExactly(TinyClipFixture.floats(expected.get("prompts").get(i).get("embedding")), within(tolerance));
+            assertThat(embeddings[i])
+                    .as(texts.get(i))
+                    .containsExactly(
+                            TinyClipFixture.floats(
+                                    expected.get("prompts").get(i).get("embedding")),
+                            within(tolerance));
         }
     }
 
@@ -60,7 +65,8 @@ class ClipModelTest {
 
         for (int i = 0; i < images.size(); i++) {
             JsonNode image = expected.get("images").get(i);
-            assertThat(embeddings[i]).as(image.get("name").asText())
+            assertThat(embeddings[i])
+                    .as(image.get("name").asText())
                     .containsExactly(TinyClipFixture.floats(image.get("embedding")), within(tolerance));
         }
     }
@@ -82,8 +88,10 @@ class ClipModelTest {
             ClassSetEmbedding embedding = clip.textEmbeddings(classSet);
 
             for (int c = 0; c < classSet.size(); c++) {
-                assertThat(embedding.weight(c)).as(classSet + " class " + c)
-                        .containsExactly(TinyClipFixture.floats(set.get("textEmbeddings").get(c)), within(tolerance));
+                assertThat(embedding.weight(c))
+                        .as(classSet + " class " + c)
+                        .containsExactly(
+                                TinyClipFixture.floats(set.get("textEmbeddings").get(c)), within(tolerance));
             }
         }
     }
@@ -100,7 +108,8 @@ class ClipModelTest {
                 }
                 assertThat(sum).isCloseTo(1f, within(1e-5f));
                 assertThat(probabilities[i])
-                        .containsExactly(TinyClipFixture.floats(set.get("probabilities").get(i)), within(tolerance));
+                        .containsExactly(
+                                TinyClipFixture.floats(set.get("probabilities").get(i)), within(tolerance));
             }
         }
     }
@@ -109,7 +118,10 @@ class ClipModelTest {
     void shouldGiveTheSameResultsBatchedAndOneByOne() throws ClipModelException {
         List<RgbImage> images = fixtureImages();
         List<String> texts = List.of("a photo of the kite", "a gem", "tree tree tree", "a photo of the nut");
-        try (ClipModel pairs = ClipModel.builder().setModelDir(TinyClipFixture.modelDir()).optMaxBatchSize(2).build()) {
+        try (ClipModel pairs = ClipModel.builder()
+                .setModelDir(TinyClipFixture.modelDir())
+                .optMaxBatchSize(2)
+                .build()) {
             float[][] batchedImages = clip.encodeImages(images);
             float[][] pairedImages = pairs.encodeImages(images);
             float[][] batchedTexts = clip.encodeTexts(texts);

@@ -20,8 +20,12 @@ class ExportedClipTest {
     @Test
     void shouldLoadATracedExportAndReproduceTheEagerEmbeddings() throws Exception {
         TinyClipFixture.pytorch();
-        Path dir = Path.of(ExportedClipTest.class.getResource("/models/exported-clip/clip.json").toURI()).getParent();
-        JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
+        Path dir = Path.of(ExportedClipTest.class
+                        .getResource("/models/exported-clip/clip.json")
+                        .toURI())
+                .getParent();
+        JsonNode expected =
+                new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
 
         try (ClipModel model = ClipModel.load(dir)) {
             // the script's token ids [SOS] photo of [EOS] are what the tokenizer makes of "photo of"

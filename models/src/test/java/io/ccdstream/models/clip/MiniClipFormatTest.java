@@ -42,7 +42,8 @@ class MiniClipFormatTest {
         assertThat(again.toJson()).isEqualTo(d.toJson());
         assertThat(again.architecture()).isEqualTo(d.architecture());
         assertThat(again.mean()).containsExactly(d.mean());
-        assertThat(ClipModelDescriptor.parse(TORCHSCRIPT, "t").toJson()).contains("\"format\" : \"torchscript-clip\"")
+        assertThat(ClipModelDescriptor.parse(TORCHSCRIPT, "t").toJson())
+                .contains("\"format\" : \"torchscript-clip\"")
                 .doesNotContain("architecture");
     }
 
@@ -50,8 +51,8 @@ class MiniClipFormatTest {
     void shouldRequireTheArchitectureOnlyForTheMiniClipFormat() {
         String noArchitecture = TORCHSCRIPT.replace("torchscript-clip", "djl-mini-clip");
         String torchScriptWithArchitecture = MINI.replace("djl-mini-clip", "torchscript-clip");
-        String badArchitecture = MINI.replace("\"convsPerStage\": 2", "\"convsPerStage\": 3")
-                .replace("[4, 8]", "[4, 8, 8, 8, 8, 8]");
+        String badArchitecture =
+                MINI.replace("\"convsPerStage\": 2", "\"convsPerStage\": 3").replace("[4, 8]", "[4, 8, 8, 8, 8, 8]");
 
         assertThatThrownBy(() -> ClipModelDescriptor.parse(noArchitecture, "a.json"))
                 .hasMessageContaining("architecture is required for format \"djl-mini-clip\"");
@@ -75,10 +76,14 @@ class MiniClipFormatTest {
                 NDArray images = scope.randomNormal(new Shape(2, 3, 32, 32));
                 NDArray tokens = scope.create(new long[] {2, 5, 7, 3, 0, 0, 2, 9, 3, 0, 0, 0}, new Shape(2, 6));
 
-                NDList imageOnly = block.forward(parameters,
-                        new NDList(images, TorchScriptOutputs.methodSelector(scope, ImageTranslator.METHOD)), false);
-                NDList textOnly = block.forward(parameters,
-                        new NDList(tokens, TorchScriptOutputs.methodSelector(scope, TextTranslator.METHOD)), false);
+                NDList imageOnly = block.forward(
+                        parameters,
+                        new NDList(images, TorchScriptOutputs.methodSelector(scope, ImageTranslator.METHOD)),
+                        false);
+                NDList textOnly = block.forward(
+                        parameters,
+                        new NDList(tokens, TorchScriptOutputs.methodSelector(scope, TextTranslator.METHOD)),
+                        false);
                 NDList pair = block.forward(parameters, new NDList(images, tokens), false);
 
                 assertThat(imageOnly.singletonOrThrow().getShape()).isEqualTo(new Shape(2, 8));

@@ -29,7 +29,8 @@ class MiniClipLoadTest {
     void shouldDetectAnArchitectureThatDisagreesWithTheParameters() throws IOException {
         Path dir = BundledModels.extract("mini-clip", temp);
         Path descriptor = dir.resolve("clip.json");
-        Files.writeString(descriptor, Files.readString(descriptor).replace("\"textWidth\" : 128", "\"textWidth\" : 96"));
+        Files.writeString(
+                descriptor, Files.readString(descriptor).replace("\"textWidth\" : 128", "\"textWidth\" : 96"));
 
         assertThatThrownBy(() -> ClipModel.load(dir))
                 .isInstanceOf(ClipModelException.class)

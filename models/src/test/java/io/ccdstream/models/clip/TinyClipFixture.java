@@ -3,14 +3,13 @@ package io.ccdstream.models.clip;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.testsupport.TinyClip;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import io.ccdstream.testsupport.TinyClip;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,7 +62,8 @@ final class TinyClipFixture {
 
     static JsonNode expected() {
         try {
-            return new ObjectMapper().readTree(modelDir().resolve("expected.json").toFile());
+            return new ObjectMapper()
+                    .readTree(modelDir().resolve("expected.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

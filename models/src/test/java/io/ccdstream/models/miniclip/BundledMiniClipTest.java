@@ -2,9 +2,9 @@ package io.ccdstream.models.miniclip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.clip.ClipModel;
 import io.ccdstream.models.clip.ClipModelFormat;
-import io.ccdstream.models.BundledModels;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package io.ccdstream.models.miniclip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.ccdstream.models.clip.ClipModelDescriptor;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScene.SynthObject;
+import io.ccdstream.models.clip.ClipModelDescriptor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,10 +14,15 @@ import org.junit.jupiter.api.Test;
 
 class CaptionsTest {
 
-    private static final SynthScene SCENE = new SynthScene("s", new byte[0], 100, 100, List.of(
-            new SynthObject("tomato", 0, 0, 10, 10),
-            new SynthObject("kite", 20, 20, 80, 70),
-            new SynthObject("nut", 50, 50, 60, 60)));
+    private static final SynthScene SCENE = new SynthScene(
+            "s",
+            new byte[0],
+            100,
+            100,
+            List.of(
+                    new SynthObject("tomato", 0, 0, 10, 10),
+                    new SynthObject("kite", 20, 20, 80, 70),
+                    new SynthObject("nut", 50, 50, 60, 60)));
 
     @Test
     void shouldWeightClassesLikeZipfOverAFixedPermutation() {
@@ -48,7 +53,9 @@ class CaptionsTest {
     @Test
     void shouldVaryTheWordingButAlwaysNameTheClass() {
         SplittableRandom random = new SplittableRandom(2);
-        long wordings = IntStream.range(0, 200).mapToObj(i -> Captions.caption("gem", random).text()).distinct()
+        long wordings = IntStream.range(0, 200)
+                .mapToObj(i -> Captions.caption("gem", random).text())
+                .distinct()
                 .peek(text -> assertThat(text).contains("gem"))
                 .count();
 

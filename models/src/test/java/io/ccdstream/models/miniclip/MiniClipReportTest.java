@@ -2,8 +2,8 @@ package io.ccdstream.models.miniclip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.data.synth.SynthScene.SynthObject;
+import io.ccdstream.method.image.RgbImage;
 import org.junit.jupiter.api.Test;
 
 class MiniClipReportTest {
@@ -26,7 +26,9 @@ class MiniClipReportTest {
 
         assertThat(corner.width()).isEqualTo(MiniClipReport.MIN_CROP_SIDE);
         assertThat(corner.rgb(0, 0)).isEqualTo(IMAGE.rgb(128 - MiniClipReport.MIN_CROP_SIDE, 0));
-        assertThat(MiniClipReport.crop(IMAGE, new SynthObject("box", 0, 0, 128, 128)).width()).isEqualTo(128);
+        assertThat(MiniClipReport.crop(IMAGE, new SynthObject("box", 0, 0, 128, 128))
+                        .width())
+                .isEqualTo(128);
     }
 
     private static RgbImage gradient(int side) {

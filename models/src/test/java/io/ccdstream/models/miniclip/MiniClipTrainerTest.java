@@ -3,12 +3,12 @@ package io.ccdstream.models.miniclip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.models.clip.ClipModel;
 import io.ccdstream.models.clip.ClipModelFormat;
 import io.ccdstream.models.clip.MiniClipArchitecture;
-import io.ccdstream.method.image.ImageDecoder;
-import io.ccdstream.method.image.RgbImage;
-import io.ccdstream.data.synth.SynthScenes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,8 @@ class MiniClipTrainerTest {
     private static Path modelDir;
     private static TrainingSummary summary;
     private static List<RgbImage> images;
-    private static final List<String> TEXTS = List.of("a photo of the tomato", "the kite", "a cookie among the clutter");
+    private static final List<String> TEXTS =
+            List.of("a photo of the tomato", "the kite", "a cookie among the clutter");
     private static float[][] trainedImageEmbeddings;
     private static float[][] trainedTextEmbeddings;
 
@@ -51,7 +52,7 @@ class MiniClipTrainerTest {
             images.add(decoder.decode(scenes.generate(i).png()).image());
         }
         try (MiniClipTrainer trainer = MiniClipTrainer.create(config, modelDir)) {
-            summary = trainer.train(epoch -> { });
+            summary = trainer.train(epoch -> {});
             trainer.save();
             trainedImageEmbeddings = trainer.encodeImages(images);
             trainedTextEmbeddings = trainer.encodeTexts(TEXTS);

@@ -13,13 +13,15 @@ class WordLevelTokenizerFileTest {
 
     @Test
     void shouldTokeniseKnownWordsAndMapOthersToUnknown(@TempDir Path temp) throws Exception {
-        WordLevelTokenizerFile vocabulary = WordLevelTokenizerFile.of(List.of("a photo of the {class}", "Tomato", "kite"));
+        WordLevelTokenizerFile vocabulary =
+                WordLevelTokenizerFile.of(List.of("a photo of the {class}", "Tomato", "kite"));
         Path file = temp.resolve("tokenizer.json");
         vocabulary.write(file);
 
         assertThat(vocabulary.words()).containsExactly("a", "class", "kite", "of", "photo", "the", "tomato");
         assertThat(vocabulary.vocabularySize()).isEqualTo(11);
-        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(file, TextTranslator.tokenizerOptions(8))) {
+        try (HuggingFaceTokenizer tokenizer =
+                HuggingFaceTokenizer.newInstance(file, TextTranslator.tokenizerOptions(8))) {
             long[][] ids = new TextTranslator(tokenizer, 8, WordLevelTokenizerFile.PAD_ID, 4)
                     .tokenIds(List.of("A photo of the KITE", "a zebra"));
 

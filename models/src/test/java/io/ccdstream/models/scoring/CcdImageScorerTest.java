@@ -3,20 +3,19 @@ package io.ccdstream.models.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.method.ccd.CamBoxConfig;
 import io.ccdstream.method.ccd.ClassSelection;
 import io.ccdstream.method.ccd.CropBox;
 import io.ccdstream.method.ccd.CropResize;
 import io.ccdstream.method.ccd.GridBaseline;
 import io.ccdstream.method.ccd.LocalLabel;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.classifier.ClassifierConfig;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModel;
-import io.ccdstream.method.image.ImageDecoder;
-import io.ccdstream.method.image.RgbImage;
-import io.ccdstream.data.synth.SynthScenes;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -34,10 +33,14 @@ class CcdImageScorerTest {
 
     @BeforeAll
     static void load() throws Exception {
-        clip = ClipModel.load(io.ccdstream.testsupport.TinyClip.modelDir().resolve("clip.json")
-            .getParent());
+        clip = ClipModel.load(io.ccdstream.testsupport.TinyClip.modelDir()
+                .resolve("clip.json")
+                .getParent());
         classSet = clip.classSet(CLASSES);
-        classifier = Classifier.create(ClassifierConfig.builder().setClassNames(CLASSES).optInputSize(64).build());
+        classifier = Classifier.create(ClassifierConfig.builder()
+                .setClassNames(CLASSES)
+                .optInputSize(64)
+                .build());
         SynthScenes scenes = new SynthScenes(3, 80, 0);
         ImageDecoder decoder = ImageDecoder.builder().build();
         images = new ArrayList<>();
@@ -61,14 +64,15 @@ class CcdImageScorerTest {
             assertThat(s.boxes()).isEmpty();
             assertThat(s.clipInferences()).isEqualTo(1);
         });
-        assertThat(scored.get(0).global()).containsExactly(clip.scoreImages(classSet, images.subList(0, 1))[0],
-            within(1e-6f));
+        assertThat(scored.get(0).global())
+                .containsExactly(clip.scoreImages(classSet, images.subList(0, 1))[0], within(1e-6f));
     }
 
     @Test
     void shouldTakeTheMaxOverTheClassifierGuidedCropsOfEachImage() {
         // threshold 0 selects every class, so every image gets one crop per class with an activation
-        RefinementSettings everyClass = new RefinementSettings(new ClassSelection.Fixed(0f), CamBoxConfig.DEFAULTS, true);
+        RefinementSettings everyClass =
+                new RefinementSettings(new ClassSelection.Fixed(0f), CamBoxConfig.DEFAULTS, true);
         List<ScoredImage> scored = new CcdImageScorer(clip, everyClass).scoreRefined(classSet, images, classifier);
 
         CropResize resize = CropResize.of(clip.descriptor().imageSize());
@@ -92,7 +96,9 @@ class CcdImageScorerTest {
     @Test
     void shouldGiveZerosWhenNoClassIsSelected() {
         RefinementSettings none = new RefinementSettings(new ClassSelection.Fixed(1f), CamBoxConfig.DEFAULTS, true);
-        ScoredImage scored = new CcdImageScorer(clip, none).scoreRefined(classSet, images, classifier).get(0);
+        ScoredImage scored = new CcdImageScorer(clip, none)
+                .scoreRefined(classSet, images, classifier)
+                .get(0);
 
         assertThat(scored.local()).containsOnly(0f);
         assertThat(scored.clipInferences()).isEqualTo(1);
@@ -101,8 +107,8 @@ class CcdImageScorerTest {
     @Test
     void shouldScoreEveryTileOfTheGridAndTakeTheMaxPerImage() {
         GridBaseline grid = GridBaseline.DEFAULT;
-        List<ScoredImage> scored = new CcdImageScorer(clip, RefinementSettings.DEFAULTS).scoreGrid(classSet, images,
-            grid);
+        List<ScoredImage> scored =
+                new CcdImageScorer(clip, RefinementSettings.DEFAULTS).scoreGrid(classSet, images, grid);
 
         CropResize resize = CropResize.of(clip.descriptor().imageSize());
         for (int i = 0; i < images.size(); i++) {

@@ -42,16 +42,21 @@ final class BiasProcessor implements Processor<ClassSetKey, Scores, ClassSetKey,
     public void process(Record<ClassSetKey, Scores> record) {
         float[] p = FloatLists.toArray(record.value().getGlobal());
         BiasWindowState state = store.get(record.key());
-        BiasWindow window = state == null
-            ? BiasWindow.empty(p.length, settings.windowSize(), settings.buckets())
-            : window(state);
+        BiasWindow window =
+                state == null ? BiasWindow.empty(p.length, settings.windowSize(), settings.buckets()) : window(state);
         if (window.classCount() != p.length) {
-            throw new PoisonRecordException("CLASS_COUNT_MISMATCH", "image " + record.value().getImageId()
-                + " has " + p.length + " scores, class set " + record.key().getClassSetId() + " has "
-                + window.classCount());
+            throw new PoisonRecordException(
+                    "CLASS_COUNT_MISMATCH",
+                    "image " + record.value().getImageId()
+                            + " has " + p.length + " scores, class set "
+                            + record.key().getClassSetId() + " has "
+                            + window.classCount());
         }
-        List<Long> starts = state == null ? new ArrayList<>(List.of(record.timestamp()))
-            : new ArrayList<>(state.getBucketStarts().stream().map(Instant::toEpochMilli).toList());
+        List<Long> starts = state == null
+                ? new ArrayList<>(List.of(record.timestamp()))
+                : new ArrayList<>(state.getBucketStarts().stream()
+                        .map(Instant::toEpochMilli)
+                        .toList());
         window = window.add(p, settings.entropyThreshold());
         long version = state == null ? 0 : state.getVersion();
         if (window.bucketJustCompleted()) {
@@ -62,7 +67,8 @@ final class BiasProcessor implements Processor<ClassSetKey, Scores, ClassSetKey,
             BiasAggregate total = window.total();
             if (total.accepted() >= settings.minSamples()) {
                 version++;
-                context.forward(record.withValue(bias(record.key(), total, version, starts.get(0), record.timestamp())));
+                context.forward(
+                        record.withValue(bias(record.key(), total, version, starts.get(0), record.timestamp())));
             }
         }
         store.put(record.key(), state(record.key(), window, version, starts));
@@ -70,39 +76,47 @@ final class BiasProcessor implements Processor<ClassSetKey, Scores, ClassSetKey,
 
     private Bias bias(ClassSetKey key, BiasAggregate total, long version, long windowStart, long windowEnd) {
         return Bias.newBuilder()
-            .setClassSetId(key.getClassSetId())
-            .setVersion(version)
-            .setBias(FloatLists.toList(total.bias()))
-            .setTopOneSum(Arrays.stream(total.topOneSum()).boxed().toList())
-            .setTopOneCount(Arrays.stream(total.topOneCount()).boxed().toList())
-            .setSamples(total.samples())
-            .setEntropyThreshold(settings.entropyThreshold())
-            .setWindowStart(Instant.ofEpochMilli(windowStart))
-            .setWindowEnd(Instant.ofEpochMilli(windowEnd))
-            .setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-            .build();
+                .setClassSetId(key.getClassSetId())
+                .setVersion(version)
+                .setBias(FloatLists.toList(total.bias()))
+                .setTopOneSum(Arrays.stream(total.topOneSum()).boxed().toList())
+                .setTopOneCount(Arrays.stream(total.topOneCount()).boxed().toList())
+                .setSamples(total.samples())
+                .setEntropyThreshold(settings.entropyThreshold())
+                .setWindowStart(Instant.ofEpochMilli(windowStart))
+                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
+                .setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .build();
     }
 
     private static BiasWindow window(BiasWindowState state) {
-        List<BiasAggregate> buckets = state.getBuckets().stream().map(b -> new BiasAggregate(
-            b.getTopOneSum().stream().mapToDouble(Double::doubleValue).toArray(),
-            b.getTopOneCount().stream().mapToLong(Long::longValue).toArray(),
-            b.getSamples())).toList();
+        List<BiasAggregate> buckets = state.getBuckets().stream()
+                .map(b -> new BiasAggregate(
+                        b.getTopOneSum().stream()
+                                .mapToDouble(Double::doubleValue)
+                                .toArray(),
+                        b.getTopOneCount().stream().mapToLong(Long::longValue).toArray(),
+                        b.getSamples()))
+                .toList();
         return new BiasWindow(state.getBucketSize(), state.getBucketCount(), buckets);
     }
 
     private static BiasWindowState state(ClassSetKey key, BiasWindow window, long version, List<Long> starts) {
         return BiasWindowState.newBuilder()
-            .setClassSetId(key.getClassSetId())
-            .setVersion(version)
-            .setBucketSize(window.bucketSize())
-            .setBucketCount(window.bucketCount())
-            .setBuckets(window.buckets().stream().map(b -> BiasBucket.newBuilder()
-                .setTopOneSum(Arrays.stream(b.topOneSum()).boxed().toList())
-                .setTopOneCount(Arrays.stream(b.topOneCount()).boxed().toList())
-                .setSamples(b.samples())
-                .build()).toList())
-            .setBucketStarts(starts.stream().map(Instant::ofEpochMilli).toList())
-            .build();
+                .setClassSetId(key.getClassSetId())
+                .setVersion(version)
+                .setBucketSize(window.bucketSize())
+                .setBucketCount(window.bucketCount())
+                .setBuckets(window.buckets().stream()
+                        .map(b -> BiasBucket.newBuilder()
+                                .setTopOneSum(
+                                        Arrays.stream(b.topOneSum()).boxed().toList())
+                                .setTopOneCount(
+                                        Arrays.stream(b.topOneCount()).boxed().toList())
+                                .setSamples(b.samples())
+                                .build())
+                        .toList())
+                .setBucketStarts(starts.stream().map(Instant::ofEpochMilli).toList())
+                .build();
     }
 }

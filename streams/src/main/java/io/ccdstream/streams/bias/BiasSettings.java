@@ -14,13 +14,14 @@ import io.ccdstream.method.ccd.BiasAggregate;
 public record BiasSettings(int windowSize, int buckets, int minSamples, double entropyThreshold) {
 
     /** Defaults: a window of 2000 images in 10 buckets, first estimate after 200 accepted images. */
-    public static final BiasSettings DEFAULTS = new BiasSettings(2000, 10, 200,
-        BiasAggregate.DEFAULT_ENTROPY_THRESHOLD);
+    public static final BiasSettings DEFAULTS =
+            new BiasSettings(2000, 10, 200, BiasAggregate.DEFAULT_ENTROPY_THRESHOLD);
 
     /** Validates. */
     public BiasSettings {
         if (windowSize < 1 || buckets < 1 || buckets > windowSize) {
-            throw new IllegalArgumentException("need 1 <= buckets <= windowSize, got " + buckets + " and " + windowSize);
+            throw new IllegalArgumentException(
+                    "need 1 <= buckets <= windowSize, got " + buckets + " and " + windowSize);
         }
         if (minSamples < 1) {
             throw new IllegalArgumentException("minSamples must be positive, got " + minSamples);

@@ -24,22 +24,23 @@ public final class BiasTopology {
     /** Store of the bias window per class set. */
     public static final String WINDOW_STORE = "bias-window";
 
-    private BiasTopology() {
-    }
+    private BiasTopology() {}
 
     /** Builds the topology; side-effect free. */
     public static Topology build(SerdeFactory serdes, BiasSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_STORE),
-            serdes.serde(ClassSetKey.class, true), serdes.serde(BiasWindowState.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(WINDOW_STORE),
+                serdes.serde(ClassSetKey.class, true),
+                serdes.serde(BiasWindowState.class, false)));
         builder.stream(CcdTopics.SCORES.name(), Topics.consumed(CcdTopics.SCORES, serdes))
-            .filterNot((imageKey, scores) -> scores.getRescore(), Named.as("first-score-only"))
-            .selectKey((imageKey, scores) -> new ClassSetKey(scores.getClassSetId()), Named.as("by-class-set"))
-            .repartition(Repartitioned.<ClassSetKey, io.ccdstream.schemas.Scores>as("scores-by-class-set")
-                .withKeySerde(serdes.serde(ClassSetKey.class, true))
-                .withValueSerde(CcdTopics.SCORES.valueSerde(serdes)))
-            .process(() -> new BiasProcessor(settings), Named.as("bias-window"), WINDOW_STORE)
-            .to(CcdTopics.BIAS.name(), Topics.produced(CcdTopics.BIAS, serdes));
+                .filterNot((imageKey, scores) -> scores.getRescore(), Named.as("first-score-only"))
+                .selectKey((imageKey, scores) -> new ClassSetKey(scores.getClassSetId()), Named.as("by-class-set"))
+                .repartition(Repartitioned.<ClassSetKey, io.ccdstream.schemas.Scores>as("scores-by-class-set")
+                        .withKeySerde(serdes.serde(ClassSetKey.class, true))
+                        .withValueSerde(CcdTopics.SCORES.valueSerde(serdes)))
+                .process(() -> new BiasProcessor(settings), Named.as("bias-window"), WINDOW_STORE)
+                .to(CcdTopics.BIAS.name(), Topics.produced(CcdTopics.BIAS, serdes));
         return builder.build();
     }
 }

@@ -1,13 +1,13 @@
 package io.ccdstream.streams.errors;
 
-import io.ccdstream.topics.PoisonRecordException;
 import io.ccdstream.topics.DeadLetters;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import io.ccdstream.topics.PoisonRecordException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -42,46 +42,75 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         if (topic == null || topic.toString().isBlank()) {
             throw new IllegalArgumentException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG
-                + " must name the dead-letter topic for " + getClass().getSimpleName());
+                    + " must name the dead-letter topic for " + getClass().getSimpleName());
         }
         dlqTopic = topic.toString();
     }
 
     @Override
-    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
-        ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    public DeserializationExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (!(exception instanceof SerializationException)) {
             // e.g. the schema registry is unreachable: the record may be fine, so do not discard it
-            LOG.error("Cannot deserialize {}-{}@{} for a reason other than its content", context.topic(),
-                context.partition(), context.offset(), exception);
+            LOG.error(
+                    "Cannot deserialize {}-{}@{} for a reason other than its content",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    exception);
             return DeserializationExceptionHandler.Response.fail();
         }
-        LOG.warn("Skipping undecodable record from {}-{}@{}: {}", context.topic(), context.partition(),
-            context.offset(), exception.getMessage());
-        return DeserializationExceptionHandler.Response.resume(deadLetter(dlqTopic, DESERIALIZATION,
-            context, record.key(), record.value(), exception));
+        LOG.warn(
+                "Skipping undecodable record from {}-{}@{}: {}",
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                exception.getMessage());
+        return DeserializationExceptionHandler.Response.resume(
+                deadLetter(dlqTopic, DESERIALIZATION, context, record.key(), record.value(), exception));
     }
 
     @Override
-    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
-        Exception exception) {
+    public ProcessingExceptionHandler.Response handleError(
+            ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         PoisonRecordException poison = poisonCause(exception);
         if (poison == null) {
-            LOG.error("Processing bug at {}-{}@{} in {}", context.topic(), context.partition(), context.offset(),
-                context.processorNodeId(), exception);
+            LOG.error(
+                    "Processing bug at {}-{}@{} in {}",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    context.processorNodeId(),
+                    exception);
             return ProcessingExceptionHandler.Response.fail();
         }
-        LOG.warn("Skipping poison record from {}-{}@{} ({}): {}", context.topic(), context.partition(),
-            context.offset(), poison.reason(), poison.getMessage());
-        return ProcessingExceptionHandler.Response.resume(deadLetter(dlqTopic, poison.reason(), context,
-            context.sourceRawKey(), context.sourceRawValue(), poison));
+        LOG.warn(
+                "Skipping poison record from {}-{}@{} ({}): {}",
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                poison.reason(),
+                poison.getMessage());
+        return ProcessingExceptionHandler.Response.resume(deadLetter(
+                dlqTopic, poison.reason(), context, context.sourceRawKey(), context.sourceRawValue(), poison));
     }
 
     /** One dead-letter record for the record of {@code context}. */
-    private static List<ProducerRecord<byte[], byte[]>> deadLetter(String dlqTopic, String reason,
-        ErrorHandlerContext context, byte[] key, byte[] value, Exception exception) {
-        Headers headers = DeadLetters.headers(context.headers(), reason, exception, context.topic(),
-            context.partition(), context.offset(), context.processorNodeId());
+    private static List<ProducerRecord<byte[], byte[]>> deadLetter(
+            String dlqTopic,
+            String reason,
+            ErrorHandlerContext context,
+            byte[] key,
+            byte[] value,
+            Exception exception) {
+        Headers headers = DeadLetters.headers(
+                context.headers(),
+                reason,
+                exception,
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.processorNodeId());
         return List.of(new ProducerRecord<>(dlqTopic, null, key, value, headers));
     }
 

@@ -53,9 +53,12 @@ public final class LabelMaker {
      * @throws PoisonRecordException for an unknown class set or a class-count mismatch
      */
     public Label label(ImageKey key, Scores scores, Bias bias, Instant now) {
-        List<String> names = classNames.of(scores.getClassSetId()).orElseThrow(() -> new PoisonRecordException(
-            "UNKNOWN_CLASS_SET", "class set " + scores.getClassSetId() + " of image " + key.getImageId()
-                + " is not configured in the labeler"));
+        List<String> names = classNames
+                .of(scores.getClassSetId())
+                .orElseThrow(() -> new PoisonRecordException(
+                        "UNKNOWN_CLASS_SET",
+                        "class set " + scores.getClassSetId() + " of image " + key.getImageId()
+                                + " is not configured in the labeler"));
         float[] raw = FloatLists.toArray(scores.getGlobal());
         requireClasses(key, scores.getClassSetId(), raw.length, names.size());
         Bias applied = debias == null ? null : bias;
@@ -72,20 +75,20 @@ public final class LabelMaker {
             local = correct(rawLocal, biasVector);
         }
         return Label.newBuilder()
-            .setImageId(scores.getImageId())
-            .setClassSetId(scores.getClassSetId())
-            .setClassNames(names)
-            .setStage(local == null ? LabelStage.INITIAL : LabelStage.REFINED)
-            .setScores(FloatLists.toList(mix.apply(global, local)))
-            .setGlobal(FloatLists.toList(global))
-            .setLocal(local == null ? null : FloatLists.toList(local))
-            .setAlpha(mix.alpha())
-            .setBiasVersion(applied == null ? null : applied.getVersion())
-            .setCheckpointVersion(scores.getCheckpointVersion())
-            .setModelId(scores.getModelId())
-            .setClipInferences(scores.getClipInferences())
-            .setLabeledAt(now)
-            .build();
+                .setImageId(scores.getImageId())
+                .setClassSetId(scores.getClassSetId())
+                .setClassNames(names)
+                .setStage(local == null ? LabelStage.INITIAL : LabelStage.REFINED)
+                .setScores(FloatLists.toList(mix.apply(global, local)))
+                .setGlobal(FloatLists.toList(global))
+                .setLocal(local == null ? null : FloatLists.toList(local))
+                .setAlpha(mix.alpha())
+                .setBiasVersion(applied == null ? null : applied.getVersion())
+                .setCheckpointVersion(scores.getCheckpointVersion())
+                .setModelId(scores.getModelId())
+                .setClipInferences(scores.getClipInferences())
+                .setLabeledAt(now)
+                .build();
     }
 
     private float[] correct(float[] probabilities, float[] biasVector) {
@@ -94,8 +97,10 @@ public final class LabelMaker {
 
     private static void requireClasses(ImageKey key, String classSetId, int actual, int expected) {
         if (actual != expected) {
-            throw new PoisonRecordException("CLASS_COUNT_MISMATCH", "image " + key.getImageId() + ": "
-                + actual + " values where class set " + classSetId + " has " + expected + " classes");
+            throw new PoisonRecordException(
+                    "CLASS_COUNT_MISMATCH",
+                    "image " + key.getImageId() + ": " + actual + " values where class set " + classSetId + " has "
+                            + expected + " classes");
         }
     }
 }

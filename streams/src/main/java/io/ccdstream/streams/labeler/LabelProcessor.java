@@ -101,8 +101,10 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         Bias previous = relabelledAgainst.get(key);
         float change = 0;
         for (int c = 0; c < current.getBias().size(); c++) {
-            float before = previous == null || previous.getBias().size() != current.getBias().size()
-                ? 1f : previous.getBias().get(c);
+            float before = previous == null
+                            || previous.getBias().size() != current.getBias().size()
+                    ? 1f
+                    : previous.getBias().get(c);
             change = Math.max(change, Math.abs(current.getBias().get(c) - before));
         }
         return change > settings.minBiasChange();
@@ -118,14 +120,15 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         int scanBudget = SCAN_FACTOR * settings.relabelBatch();
         ImageKey last = null;
         boolean exhausted;
-        try (KeyValueIterator<ImageKey, Label> labels = cursor.getImageId().equals(FROM_START) ? labelStore.all()
-            : labelStore.range(cursor, null)) {
+        try (KeyValueIterator<ImageKey, Label> labels =
+                cursor.getImageId().equals(FROM_START) ? labelStore.all() : labelStore.range(cursor, null)) {
             while (labels.hasNext() && stale.size() < settings.relabelBatch() && scanBudget-- > 0) {
                 KeyValue<ImageKey, Label> entry = labels.next();
                 last = entry.key;
                 Label label = entry.value;
-                if (!entry.key.equals(cursor) && label.getClassSetId().equals(bias.getClassSetId())
-                    && !Long.valueOf(bias.getVersion()).equals(label.getBiasVersion())) {
+                if (!entry.key.equals(cursor)
+                        && label.getClassSetId().equals(bias.getClassSetId())
+                        && !Long.valueOf(bias.getVersion()).equals(label.getBiasVersion())) {
                     stale.add(entry);
                 }
             }

@@ -36,27 +36,42 @@ public final class LabelerTopology {
     /** Store of where each class set's recomputation in progress stopped. */
     public static final String RELABEL_CURSOR_STORE = "relabel-cursor";
 
-    private LabelerTopology() {
-    }
+    private LabelerTopology() {}
 
     /** Builds the topology; side-effect free. */
     public static Topology build(SerdeFactory serdes, LabelMaker maker, LabelerSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.globalTable(CcdTopics.BIAS.name(), Topics.consumed(CcdTopics.BIAS, serdes),
-            Materialized.<ClassSetKey, Bias, KeyValueStore<Bytes, byte[]>>as(BIAS_STORE)
-                .withKeySerde(CcdTopics.BIAS.keySerde(serdes)).withValueSerde(CcdTopics.BIAS.valueSerde(serdes)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORES_STORE),
-            serdes.serde(ImageKey.class, true), serdes.serde(Scores.class, false)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LABEL_STORE),
-            serdes.serde(ImageKey.class, true), serdes.serde(Label.class, false)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELABEL_STORE),
-            serdes.serde(ClassSetKey.class, true), serdes.serde(Bias.class, false)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELABEL_CURSOR_STORE),
-            serdes.serde(ClassSetKey.class, true), serdes.serde(ImageKey.class, false)));
+        builder.globalTable(
+                CcdTopics.BIAS.name(),
+                Topics.consumed(CcdTopics.BIAS, serdes),
+                Materialized.<ClassSetKey, Bias, KeyValueStore<Bytes, byte[]>>as(BIAS_STORE)
+                        .withKeySerde(CcdTopics.BIAS.keySerde(serdes))
+                        .withValueSerde(CcdTopics.BIAS.valueSerde(serdes)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SCORES_STORE),
+                serdes.serde(ImageKey.class, true),
+                serdes.serde(Scores.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(LABEL_STORE),
+                serdes.serde(ImageKey.class, true),
+                serdes.serde(Label.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RELABEL_STORE),
+                serdes.serde(ClassSetKey.class, true),
+                serdes.serde(Bias.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RELABEL_CURSOR_STORE),
+                serdes.serde(ClassSetKey.class, true),
+                serdes.serde(ImageKey.class, false)));
         builder.stream(CcdTopics.SCORES.name(), Topics.consumed(CcdTopics.SCORES, serdes))
-            .process(() -> new LabelProcessor(maker, settings), Named.as("label"),
-                SCORES_STORE, LABEL_STORE, RELABEL_STORE, RELABEL_CURSOR_STORE)
-            .to(CcdTopics.LABELS.name(), Topics.produced(CcdTopics.LABELS, serdes));
+                .process(
+                        () -> new LabelProcessor(maker, settings),
+                        Named.as("label"),
+                        SCORES_STORE,
+                        LABEL_STORE,
+                        RELABEL_STORE,
+                        RELABEL_CURSOR_STORE)
+                .to(CcdTopics.LABELS.name(), Topics.produced(CcdTopics.LABELS, serdes));
         return builder.build();
     }
 }

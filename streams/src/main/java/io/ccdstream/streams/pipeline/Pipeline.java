@@ -2,12 +2,11 @@ package io.ccdstream.streams.pipeline;
 
 import io.ccdstream.method.ccd.Debias;
 import io.ccdstream.method.ccd.Mix;
+import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.models.clip.ClipModel;
 import io.ccdstream.models.clip.ClipModelException;
-import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.models.scoring.CcdImageScorer;
 import io.ccdstream.streams.CcdStreamsConfig;
-import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.bias.BiasTopology;
 import io.ccdstream.streams.labeler.ClassNames;
@@ -18,6 +17,7 @@ import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointFollower;
 import io.ccdstream.streams.scorer.CheckpointHolder;
 import io.ccdstream.streams.scorer.ScorerTopology;
+import io.ccdstream.topics.RegistrySerdes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,31 +35,41 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class Pipeline implements AutoCloseable {
 
     /** The services a process can run. */
-    public enum Service { scorer, bias, labeler }
+    public enum Service {
+        scorer,
+        bias,
+        labeler
+    }
 
     private final Map<Service, StreamsRunner> runners = new EnumMap<>(Service.class);
     private final CheckpointHolder checkpoints = new CheckpointHolder();
     private ClipModel model;
     private CheckpointFollower follower;
 
-    private Pipeline() {
-    }
+    private Pipeline() {}
 
     /** Starts {@code services} and waits until each runs. */
     public static Pipeline start(CcdStreamsConfig config, PipelineSettings settings, List<Service> services)
-        throws ClipModelException, InterruptedException {
+            throws ClipModelException, InterruptedException {
         Pipeline pipeline = new Pipeline();
         try {
             RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
             for (Service service : services) {
-                pipeline.runners.put(service, switch (service) {
-                    case scorer -> pipeline.startScorer(config, settings, serdes);
-                    case bias -> StreamsRunner.start(BiasTopology.SERVICE,
-                        BiasTopology.build(serdes, settings.bias()), config.streamsProperties(BiasTopology.SERVICE));
-                    case labeler -> StreamsRunner.start(LabelerTopology.SERVICE,
-                        LabelerTopology.build(serdes, labelMaker(settings), settings.labeler()),
-                        config.streamsProperties(LabelerTopology.SERVICE));
-                });
+                pipeline.runners.put(
+                        service,
+                        switch (service) {
+                            case scorer -> pipeline.startScorer(config, settings, serdes);
+                            case bias ->
+                                StreamsRunner.start(
+                                        BiasTopology.SERVICE,
+                                        BiasTopology.build(serdes, settings.bias()),
+                                        config.streamsProperties(BiasTopology.SERVICE));
+                            case labeler ->
+                                StreamsRunner.start(
+                                        LabelerTopology.SERVICE,
+                                        LabelerTopology.build(serdes, labelMaker(settings), settings.labeler()),
+                                        config.streamsProperties(LabelerTopology.SERVICE));
+                        });
             }
             pipeline.awaitRunning(Duration.ofSeconds(120));
             return pipeline;
@@ -72,25 +82,37 @@ public final class Pipeline implements AutoCloseable {
     /** The labeler's rules for {@code settings}: its class set, floor, alpha, with or without debiasing. */
     public static LabelMaker labelMaker(PipelineSettings settings) {
         ClassNames names = id -> id.equals(settings.classSet().id())
-            ? Optional.of(settings.classSet().classNames()) : Optional.empty();
+                ? Optional.of(settings.classSet().classNames())
+                : Optional.empty();
         Mix mix = new Mix(settings.alpha());
-        return settings.labeler().debias() ? new LabelMaker(names, new Debias(settings.floor()), mix)
-            : LabelMaker.withoutDebias(names, mix);
+        return settings.labeler().debias()
+                ? new LabelMaker(names, new Debias(settings.floor()), mix)
+                : LabelMaker.withoutDebias(names, mix);
     }
 
     private StreamsRunner startScorer(CcdStreamsConfig config, PipelineSettings settings, RegistrySerdes serdes)
-        throws ClipModelException {
+            throws ClipModelException {
         model = ClipModel.load(settings.modelDir());
-        follower = new CheckpointFollower(config.bootstrapServers(), serdes,
-            new CheckpointFetcher(Path.of(config.getString(CcdStreamsConfig.STATE_DIR), "checkpoint-cache"),
-                Duration.ofSeconds(60)), checkpoints, List.of(settings.classSet()));
-        CcdScoringEngine engine = new CcdScoringEngine(new CcdImageScorer(model, settings.refinement()),
-            model.descriptor().modelId(), List.of(settings.classSet()), checkpoints,
-            settings.claimChecks(),
-            ImageDecoder.builder().build(), Clock.systemUTC());
-        return StreamsRunner.start(ScorerTopology.SERVICE,
-            ScorerTopology.build(serdes, engine, settings.scorer(), config.deadLetterTopic()),
-            config.streamsProperties(ScorerTopology.SERVICE));
+        follower = new CheckpointFollower(
+                config.bootstrapServers(),
+                serdes,
+                new CheckpointFetcher(
+                        Path.of(config.getString(CcdStreamsConfig.STATE_DIR), "checkpoint-cache"),
+                        Duration.ofSeconds(60)),
+                checkpoints,
+                List.of(settings.classSet()));
+        CcdScoringEngine engine = new CcdScoringEngine(
+                new CcdImageScorer(model, settings.refinement()),
+                model.descriptor().modelId(),
+                List.of(settings.classSet()),
+                checkpoints,
+                settings.claimChecks(),
+                ImageDecoder.builder().build(),
+                Clock.systemUTC());
+        return StreamsRunner.start(
+                ScorerTopology.SERVICE,
+                ScorerTopology.build(serdes, engine, settings.scorer(), config.deadLetterTopic()),
+                config.streamsProperties(ScorerTopology.SERVICE));
     }
 
     private void awaitRunning(Duration timeout) throws InterruptedException {
@@ -123,7 +145,10 @@ public final class Pipeline implements AutoCloseable {
 
     /** The first failure of a service, if any. */
     public Optional<Throwable> failure() {
-        return runners.values().stream().map(StreamsRunner::failure).filter(Objects::nonNull).findFirst();
+        return runners.values().stream()
+                .map(StreamsRunner::failure)
+                .filter(Objects::nonNull)
+                .findFirst();
     }
 
     @Override

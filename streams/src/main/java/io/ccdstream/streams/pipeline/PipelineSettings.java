@@ -7,8 +7,8 @@ import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
-import io.ccdstream.topics.ImageBytes;
 import io.ccdstream.streams.scorer.ScorerSettings;
+import io.ccdstream.topics.ImageBytes;
 import java.nio.file.Path;
 
 /**
@@ -25,13 +25,29 @@ import java.nio.file.Path;
  * @param scorer           how the scorer batches
  * @param refinement       how the classifier guides the crops
  */
-public record PipelineSettings(Path modelDir, ClassSet classSet, float floor, float alpha, ImageBytes claimChecks,
-    BiasSettings bias, LabelerSettings labeler, ScorerSettings scorer, RefinementSettings refinement) {
+public record PipelineSettings(
+        Path modelDir,
+        ClassSet classSet,
+        float floor,
+        float alpha,
+        ImageBytes claimChecks,
+        BiasSettings bias,
+        LabelerSettings labeler,
+        ScorerSettings scorer,
+        RefinementSettings refinement) {
 
     /** Every default (ALGORITHM.md's numbers) for {@code classSet} scored by the model in {@code modelDir}. */
     public static PipelineSettings defaults(Path modelDir, ClassSet classSet) {
-        return new PipelineSettings(modelDir, classSet, Debias.DEFAULT_FLOOR, Mix.DEFAULT_ALPHA, ImageBytes.inlineOnly(),
-            BiasSettings.DEFAULTS, LabelerSettings.DEFAULTS, ScorerSettings.DEFAULTS, RefinementSettings.DEFAULTS);
+        return new PipelineSettings(
+                modelDir,
+                classSet,
+                Debias.DEFAULT_FLOOR,
+                Mix.DEFAULT_ALPHA,
+                ImageBytes.inlineOnly(),
+                BiasSettings.DEFAULTS,
+                LabelerSettings.DEFAULTS,
+                ScorerSettings.DEFAULTS,
+                RefinementSettings.DEFAULTS);
     }
 
     /** Whether the scorer refines with the classifier's CAM crops (CCD), so that labels wait for a checkpoint. */
@@ -41,37 +57,31 @@ public record PipelineSettings(Path modelDir, ClassSet classSet, float floor, fl
 
     /** The same with other bias settings. */
     public PipelineSettings withBias(BiasSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, other, labeler,
-            scorer, refinement);
+        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, other, labeler, scorer, refinement);
     }
 
     /** The same with other labeler settings. */
     public PipelineSettings withLabeler(LabelerSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, other,
-            scorer, refinement);
+        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, other, scorer, refinement);
     }
 
     /** The same with other scorer settings. */
     public PipelineSettings withScorer(ScorerSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler,
-            other, refinement);
+        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler, other, refinement);
     }
 
     /** The same with other refinement settings (e.g. other local views). */
     public PipelineSettings withRefinement(RefinementSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler,
-            scorer, other);
+        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler, scorer, other);
     }
 
     /** The same with another weight of the global view. */
     public PipelineSettings withAlpha(float other) {
-        return new PipelineSettings(modelDir, classSet, floor, other, claimChecks, bias, labeler,
-            scorer, refinement);
+        return new PipelineSettings(modelDir, classSet, floor, other, claimChecks, bias, labeler, scorer, refinement);
     }
 
     /** The same for another class set. */
     public PipelineSettings withClassSet(ClassSet other) {
-        return new PipelineSettings(modelDir, other, floor, alpha, claimChecks, bias, labeler,
-            scorer, refinement);
+        return new PipelineSettings(modelDir, other, floor, alpha, claimChecks, bias, labeler, scorer, refinement);
     }
 }

@@ -54,8 +54,9 @@ public final class QueryServer implements AutoCloseable {
      * @param labeler     the labeler's Kafka Streams client, or null if not in this process
      * @param checkpoints the scorer's current checkpoint per class set, or null if not in this process
      */
-    public static QueryServer start(String host, int port, KafkaStreams labeler,
-        Function<String, Optional<Checkpoint>> checkpoints) throws IOException {
+    public static QueryServer start(
+            String host, int port, KafkaStreams labeler, Function<String, Optional<Checkpoint>> checkpoints)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "ccd-query");
@@ -64,17 +65,25 @@ public final class QueryServer implements AutoCloseable {
         }));
         server.createContext("/labels/", exchange -> handle(exchange, 2, parts -> label(labeler, parts)));
         server.createContext("/bias/", exchange -> handle(exchange, 1, parts -> bias(labeler, parts[0])));
-        server.createContext("/checkpoints/", exchange -> handle(exchange, 1, parts ->
-            checkpoints == null ? Answer.notFound("no scorer in this process")
-                : checkpoints.apply(parts[0]).map(Answer::ok)
-                    .orElseGet(() -> Answer.notFound("no checkpoint for class set " + parts[0]))));
+        server.createContext(
+                "/checkpoints/",
+                exchange -> handle(
+                        exchange,
+                        1,
+                        parts -> checkpoints == null
+                                ? Answer.notFound("no scorer in this process")
+                                : checkpoints
+                                        .apply(parts[0])
+                                        .map(Answer::ok)
+                                        .orElseGet(() -> Answer.notFound("no checkpoint for class set " + parts[0]))));
         server.start();
         return new QueryServer(server);
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:8090}. */
     public String url() {
-        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getHostString() + ":"
+                + server.getAddress().getPort();
     }
 
     private record Answer(int status, String body) {
@@ -96,24 +105,28 @@ public final class QueryServer implements AutoCloseable {
             return Answer.notFound("no labeler in this process");
         }
         ImageKey key = new ImageKey(parts[0], parts[1]);
-        Label label = query(() -> labeler.store(StoreQueryParameters.fromNameAndType(LabelerTopology.LABEL_STORE,
-            QueryableStoreTypes.<ImageKey, Label>keyValueStore())).get(key));
+        Label label = query(() -> labeler.store(StoreQueryParameters.fromNameAndType(
+                        LabelerTopology.LABEL_STORE, QueryableStoreTypes.<ImageKey, Label>keyValueStore()))
+                .get(key));
         if (label != null) {
             return Answer.ok(label);
         }
         return Answer.notFound("no label for image " + parts[1] + " of class set " + parts[0]
-            + " in the partitions of this labeler instance");
+                + " in the partitions of this labeler instance");
     }
 
     private static Answer bias(KafkaStreams labeler, String classSetId) {
         if (labeler == null) {
             return Answer.notFound("no labeler in this process");
         }
-        ReadOnlyKeyValueStore<ClassSetKey, ValueAndTimestamp<Bias>> store = query(() -> labeler.store(
-            StoreQueryParameters.fromNameAndType(LabelerTopology.BIAS_STORE,
-                QueryableStoreTypes.<ClassSetKey, Bias>timestampedKeyValueStore())));
+        ReadOnlyKeyValueStore<ClassSetKey, ValueAndTimestamp<Bias>> store =
+                query(() -> labeler.store(StoreQueryParameters.fromNameAndType(
+                        LabelerTopology.BIAS_STORE,
+                        QueryableStoreTypes.<ClassSetKey, Bias>timestampedKeyValueStore())));
         ValueAndTimestamp<Bias> bias = store.get(new ClassSetKey(classSetId));
-        return bias == null ? Answer.notFound("no bias published yet for class set " + classSetId) : Answer.ok(bias.value());
+        return bias == null
+                ? Answer.notFound("no bias published yet for class set " + classSetId)
+                : Answer.ok(bias.value());
     }
 
     private static <T> T query(Supplier<T> query) {
@@ -129,7 +142,10 @@ public final class QueryServer implements AutoCloseable {
             if (!"GET".equals(exchange.getRequestMethod())) {
                 result = new Answer(405, Answer.error("only GET is supported"));
             } else if (segments.length != parts) {
-                result = new Answer(404, Answer.error("expected " + prefix + "{" + (parts == 2 ? "classSetId}/{imageId}" : "classSetId}")));
+                result = new Answer(
+                        404,
+                        Answer.error(
+                                "expected " + prefix + "{" + (parts == 2 ? "classSetId}/{imageId}" : "classSetId}")));
             } else {
                 for (int i = 0; i < segments.length; i++) {
                     segments[i] = URLDecoder.decode(segments[i], StandardCharsets.UTF_8);

@@ -1,13 +1,12 @@
 package io.ccdstream.streams.scorer;
 
-import io.ccdstream.topics.ImageBytes;
 import io.ccdstream.method.ccd.CropBox;
 import io.ccdstream.method.ccd.GridBaseline;
-import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.method.image.DecodedImage;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.ImageInputException;
 import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.scoring.CcdImageScorer;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.ScoredImage;
@@ -17,6 +16,7 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.topics.FloatLists;
+import io.ccdstream.topics.ImageBytes;
 import io.ccdstream.topics.PoisonRecordException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,8 +49,14 @@ public final class CcdScoringEngine implements ScoringEngine {
      * @param classSets   the class sets served
      * @param checkpoints the classifier checkpoints in use
      */
-    public CcdScoringEngine(CcdImageScorer scorer, String modelId, Collection<ClassSet> classSets,
-        CheckpointHolder checkpoints, ImageBytes bytes, ImageDecoder decoder, Clock clock) {
+    public CcdScoringEngine(
+            CcdImageScorer scorer,
+            String modelId,
+            Collection<ClassSet> classSets,
+            CheckpointHolder checkpoints,
+            ImageBytes bytes,
+            ImageDecoder decoder,
+            Clock clock) {
         this.scorer = scorer;
         this.modelId = modelId;
         this.classSets = classSets.stream().collect(Collectors.toUnmodifiableMap(ClassSet::id, Function.identity()));
@@ -63,21 +69,26 @@ public final class CcdScoringEngine implements ScoringEngine {
     @Override
     public RgbImage prepare(ImageKey key, Image image) {
         if (image.getImageId().isEmpty()) {
-            throw new PoisonRecordException("EMPTY_IMAGE_ID", "an image of class set " + image.getClassSetId()
-                + " has an empty image id");
+            throw new PoisonRecordException(
+                    "EMPTY_IMAGE_ID", "an image of class set " + image.getClassSetId() + " has an empty image id");
         }
-        if (key == null || !key.getImageId().equals(image.getImageId())
-            || !key.getClassSetId().equals(image.getClassSetId())) {
-            throw new PoisonRecordException("KEY_MISMATCH", "key " + key + " does not match image "
-                + image.getImageId() + " of class set " + image.getClassSetId());
+        if (key == null
+                || !key.getImageId().equals(image.getImageId())
+                || !key.getClassSetId().equals(image.getClassSetId())) {
+            throw new PoisonRecordException(
+                    "KEY_MISMATCH",
+                    "key " + key + " does not match image " + image.getImageId() + " of class set "
+                            + image.getClassSetId());
         }
         classSet(image.getImageId(), image.getClassSetId());
         try {
             DecodedImage decoded = decoder.decode(bytes.of(image), image.getContentType());
             return decoded.image();
         } catch (ImageInputException e) {
-            throw new PoisonRecordException("IMAGE_" + e.reason().name(), "image " + image.getImageId()
-                + " cannot be decoded: " + e.getMessage(), e);
+            throw new PoisonRecordException(
+                    "IMAGE_" + e.reason().name(),
+                    "image " + image.getImageId() + " cannot be decoded: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -95,17 +106,22 @@ public final class CcdScoringEngine implements ScoringEngine {
     public List<Scores> score(List<Prepared> batch) {
         Map<String, List<Integer>> byClassSet = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
-            byClassSet.computeIfAbsent(batch.get(i).key().getClassSetId(), id -> new ArrayList<>()).add(i);
+            byClassSet
+                    .computeIfAbsent(batch.get(i).key().getClassSetId(), id -> new ArrayList<>())
+                    .add(i);
         }
         Scores[] results = new Scores[batch.size()];
         byClassSet.forEach((classSetId, indexes) -> {
             ClassSet classSet = classSets.get(classSetId);
-            List<RgbImage> images = indexes.stream().map(i -> batch.get(i).pixels()).toList();
+            List<RgbImage> images =
+                    indexes.stream().map(i -> batch.get(i).pixels()).toList();
             checkpoints.withCheckpoint(classSetId, (event, classifier) -> {
                 LocalViews views = scorer.settings().localViews();
                 List<ScoredImage> scored = switch (views) {
-                    case CAM -> classifier == null ? scorer.scoreGlobal(classSet, images)
-                        : scorer.scoreRefined(classSet, images, classifier);
+                    case CAM ->
+                        classifier == null
+                                ? scorer.scoreGlobal(classSet, images)
+                                : scorer.scoreRefined(classSet, images, classifier);
                     case GRID -> scorer.scoreGrid(classSet, images, GridBaseline.DEFAULT);
                     case NONE -> scorer.scoreGlobal(classSet, images);
                 };
@@ -123,26 +139,28 @@ public final class CcdScoringEngine implements ScoringEngine {
     private ClassSet classSet(String imageId, String classSetId) {
         ClassSet classSet = classSets.get(classSetId);
         if (classSet == null) {
-            throw new PoisonRecordException("UNKNOWN_CLASS_SET", "image " + imageId + ": class set " + classSetId
-                + " is not served by this scorer (known: " + classSets.keySet() + ")");
+            throw new PoisonRecordException(
+                    "UNKNOWN_CLASS_SET",
+                    "image " + imageId + ": class set " + classSetId + " is not served by this scorer (known: "
+                            + classSets.keySet() + ")");
         }
         return classSet;
     }
 
     private Scores scores(Prepared prepared, ScoredImage scored, Checkpoint checkpoint) {
         return Scores.newBuilder()
-            .setImageId(prepared.key().getImageId())
-            .setClassSetId(prepared.key().getClassSetId())
-            .setModelId(modelId)
-            .setImageWidth(prepared.pixels().width())
-            .setImageHeight(prepared.pixels().height())
-            .setGlobal(FloatLists.toList(scored.global()))
-            .setLocal(scored.local() == null ? null : FloatLists.toList(scored.local()))
-            .setBoxes(scored.boxes().stream().map(CcdScoringEngine::camBox).toList())
-            .setCheckpointVersion(checkpoint == null ? null : checkpoint.getVersion())
-            .setClipInferences(scored.clipInferences())
-            .setScoredAt(clock.instant())
-            .build();
+                .setImageId(prepared.key().getImageId())
+                .setClassSetId(prepared.key().getClassSetId())
+                .setModelId(modelId)
+                .setImageWidth(prepared.pixels().width())
+                .setImageHeight(prepared.pixels().height())
+                .setGlobal(FloatLists.toList(scored.global()))
+                .setLocal(scored.local() == null ? null : FloatLists.toList(scored.local()))
+                .setBoxes(scored.boxes().stream().map(CcdScoringEngine::camBox).toList())
+                .setCheckpointVersion(checkpoint == null ? null : checkpoint.getVersion())
+                .setClipInferences(scored.clipInferences())
+                .setScoredAt(clock.instant())
+                .build();
     }
 
     private static CamBox camBox(CropBox box) {

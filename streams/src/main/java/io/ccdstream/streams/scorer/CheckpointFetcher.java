@@ -29,7 +29,10 @@ public final class CheckpointFetcher {
     public CheckpointFetcher(Path cacheDir, Duration timeout) {
         this.cacheDir = cacheDir;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
 
     /**
@@ -61,8 +64,12 @@ public final class CheckpointFetcher {
             case "http":
             case "https":
                 try {
-                    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(location).timeout(timeout)
-                        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                    HttpResponse<InputStream> response = http.send(
+                            HttpRequest.newBuilder(location)
+                                    .timeout(timeout)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
                     if (response.statusCode() != 200) {
                         response.body().close();
                         throw new IOException("GET " + location + " answered " + response.statusCode());
@@ -81,7 +88,7 @@ public final class CheckpointFetcher {
         byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8L, expectedSize + 1));
         if (data.length != expectedSize) {
             throw new IOException("checkpoint has " + (data.length > expectedSize ? "more than " : "") + data.length
-                + " bytes, the event announced " + expectedSize);
+                    + " bytes, the event announced " + expectedSize);
         }
         Files.write(target, data);
     }
@@ -90,7 +97,7 @@ public final class CheckpointFetcher {
         String actual = Checksums.sha256(file);
         if (!actual.equalsIgnoreCase(checkpoint.getSha256())) {
             throw new IOException("checkpoint v" + checkpoint.getVersion() + " has SHA-256 " + actual
-                + ", the event announced " + checkpoint.getSha256());
+                    + ", the event announced " + checkpoint.getSha256());
         }
     }
 }

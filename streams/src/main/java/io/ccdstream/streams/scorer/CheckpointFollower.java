@@ -7,8 +7,8 @@ import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.SerdeFactory;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,17 +35,25 @@ public final class CheckpointFollower implements AutoCloseable {
      *
      * @param classSets the class sets served; checkpoints of others are ignored
      */
-    public CheckpointFollower(String bootstrapServers, SerdeFactory serdes, CheckpointFetcher fetcher,
-        CheckpointHolder holder, List<ClassSet> classSets) {
+    public CheckpointFollower(
+            String bootstrapServers,
+            SerdeFactory serdes,
+            CheckpointFetcher fetcher,
+            CheckpointHolder holder,
+            List<ClassSet> classSets) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
-            CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
+        this.consumer = new KafkaConsumer<>(
+                props,
+                CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
+                CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
         this.installer = new CheckpointInstaller(fetcher, holder, classSets);
-        List<TopicPartition> partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), Duration.ofSeconds(30))
-            .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         this.thread = new Thread(this::run, "ccd-checkpoint-follower");

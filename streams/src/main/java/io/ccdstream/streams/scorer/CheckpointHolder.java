@@ -16,8 +16,7 @@ import java.util.function.BiFunction;
 public final class CheckpointHolder implements AutoCloseable {
 
     /** A loaded checkpoint and the event that announced it. */
-    public record Loaded(Checkpoint event, Classifier classifier) {
-    }
+    public record Loaded(Checkpoint event, Classifier classifier) {}
 
     private final Map<String, Loaded> current = new ConcurrentHashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -57,7 +56,8 @@ public final class CheckpointHolder implements AutoCloseable {
         lock.writeLock().lock();
         try {
             Loaded existing = current.get(classSetId);
-            if (existing != null && existing.event().getVersion() >= loaded.event().getVersion()) {
+            if (existing != null
+                    && existing.event().getVersion() >= loaded.event().getVersion()) {
                 replaced = loaded;
             } else {
                 current.put(classSetId, loaded);

@@ -22,8 +22,7 @@ public final class CheckpointInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointInstaller.class);
 
     /** A refused checkpoint and why. */
-    public record Refusal(Checkpoint checkpoint, String reason) {
-    }
+    public record Refusal(Checkpoint checkpoint, String reason) {}
 
     private final CheckpointFetcher fetcher;
     private final CheckpointHolder holder;
@@ -43,7 +42,9 @@ public final class CheckpointInstaller {
         if (classSet == null) {
             return;
         }
-        long inUse = holder.current(event.getClassSetId()).map(Checkpoint::getVersion).orElse(0L);
+        long inUse = holder.current(event.getClassSetId())
+                .map(Checkpoint::getVersion)
+                .orElse(0L);
         if (event.getVersion() <= inUse) {
             return;
         }
@@ -51,12 +52,20 @@ public final class CheckpointInstaller {
             Path file = fetcher.fetch(event);
             Classifier classifier = Classifier.load(file, event.getSha256(), classSet.classNames());
             if (holder.install(new CheckpointHolder.Loaded(event, classifier))) {
-                LOG.info("Scoring class set {} with classifier checkpoint v{} ({}, train-label mAP {})",
-                    event.getClassSetId(), event.getVersion(), event.getPhase(), event.getMetrics().getTrainLabelMap());
+                LOG.info(
+                        "Scoring class set {} with classifier checkpoint v{} ({}, train-label mAP {})",
+                        event.getClassSetId(),
+                        event.getVersion(),
+                        event.getPhase(),
+                        event.getMetrics().getTrainLabelMap());
             }
         } catch (Exception e) {
-            LOG.warn("Refusing checkpoint v{} of class set {} from {}: {}", event.getVersion(), event.getClassSetId(),
-                event.getLocation(), e.getMessage());
+            LOG.warn(
+                    "Refusing checkpoint v{} of class set {} from {}: {}",
+                    event.getVersion(),
+                    event.getClassSetId(),
+                    event.getLocation(),
+                    e.getMessage());
             refusals.add(new Refusal(event, String.valueOf(e.getMessage())));
         }
     }

@@ -11,5 +11,4 @@ import io.ccdstream.schemas.PendingImage;
  * @param pending the record with its source coordinates, as buffered
  * @param pixels  the decoded image
  */
-public record Prepared(ImageKey key, PendingImage pending, RgbImage pixels) {
-}
+public record Prepared(ImageKey key, PendingImage pending, RgbImage pixels) {}

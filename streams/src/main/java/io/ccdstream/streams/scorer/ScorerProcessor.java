@@ -55,8 +55,11 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     private KeyValueStore<ImageKey, PendingImage> awaitingRefinement;
     private int buffered;
 
-    ScorerProcessor(ScoringEngine engine, ScorerSettings settings, Serializer<ImageKey> keySerializer,
-        Serializer<Image> imageSerializer) {
+    ScorerProcessor(
+            ScoringEngine engine,
+            ScorerSettings settings,
+            Serializer<ImageKey> keySerializer,
+            Serializer<Image> imageSerializer) {
         this.engine = engine;
         this.settings = settings;
         this.keySerializer = keySerializer;
@@ -80,10 +83,14 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     @Override
     public void process(Record<ImageKey, Image> record) {
         RgbImage pixels = engine.prepare(record.key(), record.value());
-        RecordMetadata source = context.recordMetadata().orElseThrow(
-            () -> new IllegalStateException("scorer records must come from a topic"));
-        PendingImage pending = new PendingImage(record.value(), source.topic(), source.partition(), source.offset(),
-            Instant.ofEpochMilli(record.timestamp()));
+        RecordMetadata source = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("scorer records must come from a topic"));
+        PendingImage pending = new PendingImage(
+                record.value(),
+                source.topic(),
+                source.partition(),
+                source.offset(),
+                Instant.ofEpochMilli(record.timestamp()));
         if (buffer.get(record.key()) == null) {
             buffered++;
         }
@@ -148,8 +155,12 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             Scores scores = results.get(i);
             if (scores != null) {
                 scores.setRescore(from == awaitingRefinement);
-                context.forward(new Record<>(image.key(), scores, image.pending().getTimestamp().toEpochMilli()),
-                    ScorerTopology.SCORES_SINK);
+                context.forward(
+                        new Record<>(
+                                image.key(),
+                                scores,
+                                image.pending().getTimestamp().toEpochMilli()),
+                        ScorerTopology.SCORES_SINK);
                 if (scores.getLocal() == null && engine.refinesLater()) {
                     awaitingRefinement.put(image.key(), image.pending());
                 } else if (from != awaitingRefinement) {
@@ -179,7 +190,10 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             List<RuntimeException> failures = new ArrayList<>();
             for (Prepared image : batch) {
                 try {
-                    results.add(batch.size() == 1 ? rethrow(batchFailure) : engine.score(List.of(image)).get(0));
+                    results.add(
+                            batch.size() == 1
+                                    ? rethrow(batchFailure)
+                                    : engine.score(List.of(image)).get(0));
                     failures.add(null);
                 } catch (RuntimeException imageFailure) {
                     results.add(null);
@@ -187,8 +201,10 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
                 }
             }
             if (batch.size() > 1 && results.stream().allMatch(java.util.Objects::isNull)) {
-                throw new IllegalStateException("the model failed on every image of a batch of " + batch.size()
-                    + ": not a problem of the images", batchFailure);
+                throw new IllegalStateException(
+                        "the model failed on every image of a batch of " + batch.size()
+                                + ": not a problem of the images",
+                        batchFailure);
             }
             for (int i = 0; i < batch.size(); i++) {
                 if (failures.get(i) != null) {
@@ -204,13 +220,27 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     }
 
     private void deadLetter(ImageKey key, PendingImage pending, String reason, Exception exception) {
-        LOG.warn("Dead-lettering image {} from {}-{}@{} ({}): {}", key.getImageId(), pending.getSourceTopic(),
-            pending.getSourcePartition(), pending.getSourceOffset(), reason, exception.getMessage());
+        LOG.warn(
+                "Dead-lettering image {} from {}-{}@{} ({}): {}",
+                key.getImageId(),
+                pending.getSourceTopic(),
+                pending.getSourcePartition(),
+                pending.getSourceOffset(),
+                reason,
+                exception.getMessage());
         byte[] keyBytes = keySerializer.serialize(pending.getSourceTopic(), key);
         byte[] valueBytes = imageSerializer.serialize(pending.getSourceTopic(), pending.getImage());
-        var headers = DeadLetters.headers(List.of(), reason, exception, pending.getSourceTopic(),
-            pending.getSourcePartition(), pending.getSourceOffset(), ScorerTopology.SCORER_NODE);
-        context.forward(new Record<Object, Object>(keyBytes, valueBytes, pending.getTimestamp().toEpochMilli(), headers),
-            ScorerTopology.DEAD_LETTER_SINK);
+        var headers = DeadLetters.headers(
+                List.of(),
+                reason,
+                exception,
+                pending.getSourceTopic(),
+                pending.getSourcePartition(),
+                pending.getSourceOffset(),
+                ScorerTopology.SCORER_NODE);
+        context.forward(
+                new Record<Object, Object>(
+                        keyBytes, valueBytes, pending.getTimestamp().toEpochMilli(), headers),
+                ScorerTopology.DEAD_LETTER_SINK);
     }
 }

@@ -22,34 +22,44 @@ public final class ScorerTopology {
     public static final String BUFFER_STORE = "scorer-batch";
     /** Images scored without a checkpoint, waiting for their refinement. */
     public static final String AWAITING_REFINEMENT_STORE = "scorer-awaiting-refinement";
+
     static final String SOURCE = "images";
     static final String SCORER_NODE = "score-images";
     static final String SCORES_SINK = "scores";
     static final String DEAD_LETTER_SINK = "dead-letters";
 
-    private ScorerTopology() {
-    }
+    private ScorerTopology() {}
 
     /** Builds the topology; side-effect free. */
-    public static Topology build(SerdeFactory serdes, ScoringEngine engine, ScorerSettings settings,
-        String deadLetterTopic) {
+    public static Topology build(
+            SerdeFactory serdes, ScoringEngine engine, ScorerSettings settings, String deadLetterTopic) {
         var keySerde = CcdTopics.IMAGES.keySerde(serdes);
         var imageSerde = CcdTopics.IMAGES.valueSerde(serdes);
         // buffered images may be inline images of up to 1 MiB
         Map<String, String> changelog = Map.of("max.message.bytes", CcdTopics.IMAGE_TOPIC_MAX_MESSAGE_BYTES);
         Topology topology = new Topology();
         topology.addSource(SOURCE, keySerde.deserializer(), imageSerde.deserializer(), CcdTopics.IMAGES.name());
-        topology.addProcessor(SCORER_NODE, () -> new ScorerProcessor(engine, settings, keySerde.serializer(),
-            imageSerde.serializer()), SOURCE);
+        topology.addProcessor(
+                SCORER_NODE,
+                () -> new ScorerProcessor(engine, settings, keySerde.serializer(), imageSerde.serializer()),
+                SOURCE);
         for (String store : new String[] {BUFFER_STORE, AWAITING_REFINEMENT_STORE}) {
-            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
-                    serdes.serde(ImageKey.class, true), serdes.serde(PendingImage.class, false))
-                .withLoggingEnabled(changelog), SCORER_NODE);
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(store),
+                                    serdes.serde(ImageKey.class, true),
+                                    serdes.serde(PendingImage.class, false))
+                            .withLoggingEnabled(changelog),
+                    SCORER_NODE);
         }
-        topology.addSink(SCORES_SINK, CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(serdes).serializer(),
-            CcdTopics.SCORES.valueSerde(serdes).serializer(), SCORER_NODE);
-        topology.addSink(DEAD_LETTER_SINK, deadLetterTopic, new ByteArraySerializer(), new ByteArraySerializer(),
-            SCORER_NODE);
+        topology.addSink(
+                SCORES_SINK,
+                CcdTopics.SCORES.name(),
+                CcdTopics.SCORES.keySerde(serdes).serializer(),
+                CcdTopics.SCORES.valueSerde(serdes).serializer(),
+                SCORER_NODE);
+        topology.addSink(
+                DEAD_LETTER_SINK, deadLetterTopic, new ByteArraySerializer(), new ByteArraySerializer(), SCORER_NODE);
         return topology;
     }
 }

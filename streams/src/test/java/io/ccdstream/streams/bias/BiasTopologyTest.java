@@ -8,9 +8,9 @@ import io.ccdstream.schemas.BiasWindowState;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
+import io.ccdstream.topics.CcdTopics;
 import java.util.List;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -31,14 +31,16 @@ class BiasTopologyTest {
     void setUp() {
         support = new TopologyTestSupport();
         // window of 4 images in 2 buckets; publish once 2 images passed the entropy filter
-        driver = support.driver(BiasTopology.build(support.serdes, new BiasSettings(4, 2, 2, 2.0)),
-            BiasTopology.SERVICE);
-        scores = driver.createInputTopic(CcdTopics.SCORES.name(),
-            CcdTopics.SCORES.keySerde(support.serdes).serializer(),
-            CcdTopics.SCORES.valueSerde(support.serdes).serializer());
-        bias = driver.createOutputTopic(CcdTopics.BIAS.name(),
-            CcdTopics.BIAS.keySerde(support.serdes).deserializer(),
-            CcdTopics.BIAS.valueSerde(support.serdes).deserializer());
+        driver = support.driver(
+                BiasTopology.build(support.serdes, new BiasSettings(4, 2, 2, 2.0)), BiasTopology.SERVICE);
+        scores = driver.createInputTopic(
+                CcdTopics.SCORES.name(),
+                CcdTopics.SCORES.keySerde(support.serdes).serializer(),
+                CcdTopics.SCORES.valueSerde(support.serdes).serializer());
+        bias = driver.createOutputTopic(
+                CcdTopics.BIAS.name(),
+                CcdTopics.BIAS.keySerde(support.serdes).deserializer(),
+                CcdTopics.BIAS.valueSerde(support.serdes).deserializer());
     }
 
     @AfterEach

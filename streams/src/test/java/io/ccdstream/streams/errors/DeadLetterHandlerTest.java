@@ -1,11 +1,11 @@
 package io.ccdstream.streams.errors;
 
-import io.ccdstream.topics.DeadLetters;
-import io.ccdstream.topics.PoisonRecordException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.registry.SchemaRegistryException;
+import io.ccdstream.topics.DeadLetters;
+import io.ccdstream.topics.PoisonRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,22 +37,50 @@ class DeadLetterHandlerTest {
         Headers headers = new RecordHeaders();
         headers.add("trace", "t1".getBytes(StandardCharsets.UTF_8));
         return new ErrorHandlerContext() {
-            public String topic() { return "ccd.images"; }
-            public int partition() { return 3; }
-            public long offset() { return 42; }
-            public Headers headers() { return headers; }
-            public String processorNodeId() { return node; }
-            public TaskId taskId() { return new TaskId(0, 3); }
-            public long timestamp() { return 7; }
-            public byte[] sourceRawKey() { return key; }
-            public byte[] sourceRawValue() { return value; }
+            public String topic() {
+                return "ccd.images";
+            }
+
+            public int partition() {
+                return 3;
+            }
+
+            public long offset() {
+                return 42;
+            }
+
+            public Headers headers() {
+                return headers;
+            }
+
+            public String processorNodeId() {
+                return node;
+            }
+
+            public TaskId taskId() {
+                return new TaskId(0, 3);
+            }
+
+            public long timestamp() {
+                return 7;
+            }
+
+            public byte[] sourceRawKey() {
+                return key;
+            }
+
+            public byte[] sourceRawValue() {
+                return value;
+            }
         };
     }
 
     @Test
     void shouldDeadLetterAnUndecodableRecordWithItsCoordinates() {
-        DeserializationExceptionHandler.Response response = handler.handleError(context(null),
-            new ConsumerRecord<>("ccd.images", 3, 42, key, value), new SerializationException("Unknown magic byte 0x6e"));
+        DeserializationExceptionHandler.Response response = handler.handleError(
+                context(null),
+                new ConsumerRecord<>("ccd.images", 3, 42, key, value),
+                new SerializationException("Unknown magic byte 0x6e"));
 
         assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
         ProducerRecord<byte[], byte[]> dead = response.deadLetterQueueRecords().get(0);
@@ -68,10 +96,13 @@ class DeadLetterHandlerTest {
 
     @Test
     void shouldFailRatherThanDiscardWhenTheRegistryIsUnreachable() {
-        DeserializationExceptionHandler.Response response = handler.handleError(context(null),
-            new ConsumerRecord<>("ccd.images", 3, 42, key, value),
-            new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE, SchemaRegistryException.NO_RESPONSE,
-                "connection refused"));
+        DeserializationExceptionHandler.Response response = handler.handleError(
+                context(null),
+                new ConsumerRecord<>("ccd.images", 3, 42, key, value),
+                new SchemaRegistryException(
+                        SchemaRegistryException.NO_RESPONSE,
+                        SchemaRegistryException.NO_RESPONSE,
+                        "connection refused"));
 
         assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
         assertThat(response.deadLetterQueueRecords()).isEmpty();
@@ -79,9 +110,12 @@ class DeadLetterHandlerTest {
 
     @Test
     void shouldDeadLetterAPoisonRecordWithItsReasonAndCause() {
-        ProcessingExceptionHandler.Response response = handler.handleError(context("score-image"),
-            new Record<>("k", "v", 7), new RuntimeException("wrapped",
-                new PoisonRecordException("IMAGE_CORRUPT", "bad png", new IllegalStateException("crc"))));
+        ProcessingExceptionHandler.Response response = handler.handleError(
+                context("score-image"),
+                new Record<>("k", "v", 7),
+                new RuntimeException(
+                        "wrapped",
+                        new PoisonRecordException("IMAGE_CORRUPT", "bad png", new IllegalStateException("crc"))));
 
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         Headers headers = response.deadLetterQueueRecords().get(0).headers();
@@ -93,14 +127,14 @@ class DeadLetterHandlerTest {
 
     @Test
     void shouldFailOnABug() {
-        ProcessingExceptionHandler.Response response = handler.handleError(context("score-image"),
-            new Record<>("k", "v", 7), new NullPointerException("oops"));
+        ProcessingExceptionHandler.Response response = handler.handleError(
+                context("score-image"), new Record<>("k", "v", 7), new NullPointerException("oops"));
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
     }
 
     @Test
     void shouldRequireTheDeadLetterTopic() {
         assertThatThrownBy(() -> new DeadLetterHandler().configure(Map.of()))
-            .hasMessageContaining(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+                .hasMessageContaining(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     }
 }

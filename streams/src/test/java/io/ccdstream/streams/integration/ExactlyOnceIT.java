@@ -1,23 +1,22 @@
 package io.ccdstream.streams.integration;
 
-import io.ccdstream.data.ImageRecords;
-import io.ccdstream.testsupport.TestCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.models.clip.ClassSet;
-import io.ccdstream.models.clip.ClipModelDescriptor;
-import io.ccdstream.models.BundledModels;
+import io.ccdstream.data.ImageRecords;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.models.BundledModels;
+import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModelDescriptor;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
-import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
+import io.ccdstream.testsupport.TestCluster;
+import io.ccdstream.topics.CcdTopics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,11 +62,14 @@ class ExactlyOnceIT {
 
     private void send(int from, int to) {
         try (KafkaProducer<ImageKey, Image> producer = cluster.producer(
-            CcdTopics.IMAGES.keySerde(cluster.serdes()).serializer(), CcdTopics.IMAGES.valueSerde(cluster.serdes()).serializer())) {
+                CcdTopics.IMAGES.keySerde(cluster.serdes()).serializer(),
+                CcdTopics.IMAGES.valueSerde(cluster.serdes()).serializer())) {
             for (int i = from; i < to; i++) {
                 SynthScene scene = scenes.generate(i);
-                producer.send(new ProducerRecord<>(CcdTopics.IMAGES.name(), new ImageKey(classSet.id(), scene.id()),
-                    ImageRecords.synth(scene, classSet.id())));
+                producer.send(new ProducerRecord<>(
+                        CcdTopics.IMAGES.name(),
+                        new ImageKey(classSet.id(), scene.id()),
+                        ImageRecords.synth(scene, classSet.id())));
             }
         }
     }
@@ -75,12 +77,21 @@ class ExactlyOnceIT {
     /** How many times each image id appears in the committed scores, after waiting for {@code expected} ids. */
     private Map<String, Integer> committedScores(int expected, Duration timeout) {
         Map<String, Integer> counts = new HashMap<>();
-        cluster.read(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
-            CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
-            r -> counts.merge(r.key().getImageId(), 1, Integer::sum), () -> counts.size() >= expected, timeout);
+        cluster.read(
+                CcdTopics.SCORES.name(),
+                CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
+                CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
+                r -> counts.merge(r.key().getImageId(), 1, Integer::sum),
+                () -> counts.size() >= expected,
+                timeout);
         // a little longer, so that a duplicate written late would be seen
-        cluster.read(CcdTopics.SCORES.name(), CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
-            CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(), r -> { }, () -> false, Duration.ofSeconds(1));
+        cluster.read(
+                CcdTopics.SCORES.name(),
+                CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
+                CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
+                r -> {},
+                () -> false,
+                Duration.ofSeconds(1));
         return counts;
     }
 
@@ -97,17 +108,19 @@ class ExactlyOnceIT {
     @Test
     void shouldScoreEveryImageExactlyOnceWithTwoInstancesSharingThePartitions() throws Exception {
         PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
-        try (Pipeline first = Pipeline.start(StreamsTestConfig.of(cluster, "instance-1"), settings, List.of(Pipeline.Service.scorer))) {
+        try (Pipeline first = Pipeline.start(
+                StreamsTestConfig.of(cluster, "instance-1"), settings, List.of(Pipeline.Service.scorer))) {
             send(0, 150);
             // a second instance joins while the first is working: the partitions are shared out
-            try (Pipeline second = Pipeline.start(StreamsTestConfig.of(cluster, "instance-2"), settings, List.of(Pipeline.Service.scorer))) {
+            try (Pipeline second = Pipeline.start(
+                    StreamsTestConfig.of(cluster, "instance-2"), settings, List.of(Pipeline.Service.scorer))) {
                 send(150, 300);
                 Map<String, Integer> counts = committedScores(300, Duration.ofMinutes(2));
 
                 assertThat(counts).hasSize(300);
                 assertThat(notExactlyOnce(counts)).isEmpty();
                 assertThat(second.streams(Pipeline.Service.scorer).orElseThrow().metadataForLocalThreads())
-                    .allSatisfy(thread -> assertThat(thread.activeTasks()).isNotEmpty());
+                        .allSatisfy(thread -> assertThat(thread.activeTasks()).isNotEmpty());
                 assertThat(first.isAlive() && second.isAlive()).isTrue();
             }
         }
@@ -131,11 +144,13 @@ class ExactlyOnceIT {
 
         // restart on the same state directory, in this JVM
         PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
-        try (Pipeline restarted = Pipeline.start(new io.ccdstream.streams.CcdStreamsConfig(Map.of(
-                io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
-                io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl(),
-                io.ccdstream.streams.CcdStreamsConfig.STATE_DIR, stateDir.toString())),
-            settings, List.of(Pipeline.Service.scorer))) {
+        try (Pipeline restarted = Pipeline.start(
+                new io.ccdstream.streams.CcdStreamsConfig(Map.of(
+                        io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
+                        io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl(),
+                        io.ccdstream.streams.CcdStreamsConfig.STATE_DIR, stateDir.toString())),
+                settings,
+                List.of(Pipeline.Service.scorer))) {
             Map<String, Integer> counts = committedScores(400, Duration.ofMinutes(3));
 
             assertThat(counts).hasSize(400);
@@ -144,9 +159,16 @@ class ExactlyOnceIT {
     }
 
     private Process startChild(Path stateDir) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g", "-cp", System.getProperty("java.class.path"), ScorerChildMain.class.getName(),
-            cluster.bootstrapServers(), cluster.registryUrl(), stateDir.toString(), modelDir.toString());
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ScorerChildMain.class.getName(),
+                cluster.bootstrapServers(),
+                cluster.registryUrl(),
+                stateDir.toString(),
+                modelDir.toString());
         builder.redirectErrorStream(true);
         Process child = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -154,7 +176,7 @@ class ExactlyOnceIT {
         String line;
         while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
             if (line.equals("READY")) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+                Thread drain = new Thread(() -> out.lines().forEach(l -> {}));
                 drain.setDaemon(true);
                 drain.start();
                 return child;

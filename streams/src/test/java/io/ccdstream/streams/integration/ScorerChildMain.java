@@ -1,8 +1,8 @@
 package io.ccdstream.streams.integration;
 
+import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModelDescriptor;
-import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
@@ -16,19 +16,20 @@ import java.util.Map;
  */
 public final class ScorerChildMain {
 
-    private ScorerChildMain() {
-    }
+    private ScorerChildMain() {}
 
     public static void main(String[] args) throws Exception {
         Path modelDir = Path.of(args[3]);
-        ClassSet classSet = ClassSet.of(ClipModelDescriptor.read(modelDir).modelId(), SynthClass.names(),
-            List.of(ClipModelDescriptor.read(modelDir).promptTemplate()));
+        ClassSet classSet = ClassSet.of(
+                ClipModelDescriptor.read(modelDir).modelId(),
+                SynthClass.names(),
+                List.of(ClipModelDescriptor.read(modelDir).promptTemplate()));
         CcdStreamsConfig config = new CcdStreamsConfig(Map.of(
-            CcdStreamsConfig.BOOTSTRAP_SERVERS, args[0],
-            CcdStreamsConfig.SCHEMA_REGISTRY_URL, args[1],
-            CcdStreamsConfig.STATE_DIR, args[2]));
-        Pipeline pipeline = Pipeline.start(config, PipelineSettings.defaults(modelDir, classSet),
-            List.of(Pipeline.Service.scorer));
+                CcdStreamsConfig.BOOTSTRAP_SERVERS, args[0],
+                CcdStreamsConfig.SCHEMA_REGISTRY_URL, args[1],
+                CcdStreamsConfig.STATE_DIR, args[2]));
+        Pipeline pipeline =
+                Pipeline.start(config, PipelineSettings.defaults(modelDir, classSet), List.of(Pipeline.Service.scorer));
         System.out.println("READY");
         System.out.flush();
         // runs until killed; exits if the parent closes our stdin

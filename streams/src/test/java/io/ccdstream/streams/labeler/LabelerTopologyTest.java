@@ -11,9 +11,9 @@ import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
+import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.DeadLetters;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +43,8 @@ class LabelerTopologyTest {
     @BeforeEach
     void setUp() {
         support = new TopologyTestSupport();
-        ClassNames names = id -> id.equals(TestRecords.CLASS_SET) ? Optional.of(List.of("cat", "dog", "car"))
-            : Optional.empty();
+        ClassNames names =
+                id -> id.equals(TestRecords.CLASS_SET) ? Optional.of(List.of("cat", "dog", "car")) : Optional.empty();
         start(new LabelMaker(names, new Debias(0.05f), new Mix(0.4f)), SETTINGS);
     }
 
@@ -54,17 +54,20 @@ class LabelerTopologyTest {
             driver.close();
         }
         driver = support.driver(LabelerTopology.build(support.serdes, maker, settings), LabelerTopology.SERVICE);
-        scores = driver.createInputTopic(CcdTopics.SCORES.name(),
-            CcdTopics.SCORES.keySerde(support.serdes).serializer(),
-            CcdTopics.SCORES.valueSerde(support.serdes).serializer());
-        bias = driver.createInputTopic(CcdTopics.BIAS.name(),
-            CcdTopics.BIAS.keySerde(support.serdes).serializer(),
-            CcdTopics.BIAS.valueSerde(support.serdes).serializer());
-        labels = driver.createOutputTopic(CcdTopics.LABELS.name(),
-            CcdTopics.LABELS.keySerde(support.serdes).deserializer(),
-            CcdTopics.LABELS.valueSerde(support.serdes).deserializer());
-        deadLetters = driver.createOutputTopic(CcdTopics.DEAD_LETTERS, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+        scores = driver.createInputTopic(
+                CcdTopics.SCORES.name(),
+                CcdTopics.SCORES.keySerde(support.serdes).serializer(),
+                CcdTopics.SCORES.valueSerde(support.serdes).serializer());
+        bias = driver.createInputTopic(
+                CcdTopics.BIAS.name(),
+                CcdTopics.BIAS.keySerde(support.serdes).serializer(),
+                CcdTopics.BIAS.valueSerde(support.serdes).serializer());
+        labels = driver.createOutputTopic(
+                CcdTopics.LABELS.name(),
+                CcdTopics.LABELS.keySerde(support.serdes).deserializer(),
+                CcdTopics.LABELS.valueSerde(support.serdes).deserializer());
+        deadLetters = driver.createOutputTopic(
+                CcdTopics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -74,10 +77,18 @@ class LabelerTopologyTest {
     }
 
     private static Bias bias(long version, float... values) {
-        return Bias.newBuilder().setClassSetId(TestRecords.CLASS_SET).setVersion(version)
-            .setBias(List.of(values[0], values[1], values[2])).setTopOneSum(List.of(0d, 0d, 0d))
-            .setTopOneCount(List.of(0L, 0L, 0L)).setSamples(10).setEntropyThreshold(2.0)
-            .setWindowStart(Instant.EPOCH).setWindowEnd(Instant.EPOCH).setUpdatedAt(Instant.EPOCH).build();
+        return Bias.newBuilder()
+                .setClassSetId(TestRecords.CLASS_SET)
+                .setVersion(version)
+                .setBias(List.of(values[0], values[1], values[2]))
+                .setTopOneSum(List.of(0d, 0d, 0d))
+                .setTopOneCount(List.of(0L, 0L, 0L))
+                .setSamples(10)
+                .setEntropyThreshold(2.0)
+                .setWindowStart(Instant.EPOCH)
+                .setWindowEnd(Instant.EPOCH)
+                .setUpdatedAt(Instant.EPOCH)
+                .build();
     }
 
     @Test
@@ -156,7 +167,10 @@ class LabelerTopologyTest {
         List<Label> relabelled = labels.readValuesToList();
         assertThat(relabelled).extracting(Label::getImageId).containsExactlyInAnyOrder("a", "b");
         assertThat(relabelled).allSatisfy(l -> assertThat(l.getBiasVersion()).isEqualTo(2L));
-        Label b = relabelled.stream().filter(l -> l.getImageId().equals("b")).findFirst().orElseThrow();
+        Label b = relabelled.stream()
+                .filter(l -> l.getImageId().equals("b"))
+                .findFirst()
+                .orElseThrow();
         assertThat(b.getScores().get(0)).isCloseTo(0.6f, within(1e-6f));
         KeyValueStore<ImageKey, Label> store = driver.getKeyValueStore(LabelerTopology.LABEL_STORE);
         assertThat(store.get(TestRecords.key("b")).getBiasVersion()).isEqualTo(2L);
@@ -174,15 +188,18 @@ class LabelerTopologyTest {
         scores.pipeInput(TestRecords.key("b"), TestRecords.scores("b", List.of(0.2f, 0.3f, 0.5f)));
 
         assertThat(DeadLetters.header(deadLetters.readRecord().headers(), DeadLetters.REASON))
-            .isEqualTo("UNKNOWN_CLASS_SET");
-        assertThat(labels.readKeyValuesToList()).extracting(kv -> kv.key.getImageId()).containsExactly("b");
+                .isEqualTo("UNKNOWN_CLASS_SET");
+        assertThat(labels.readKeyValuesToList())
+                .extracting(kv -> kv.key.getImageId())
+                .containsExactly("b");
     }
 
     @Test
     void shouldRecomputeALargeClassSetABatchPerCheckAndRestartWhenTheBiasMovesAgain() {
         ClassNames names = id -> Optional.of(List.of("cat", "dog", "car"));
-        start(new LabelMaker(names, new Debias(0.05f), new Mix(0.4f)),
-            new LabelerSettings(Duration.ofSeconds(5), 0.05f, true, 2));
+        start(
+                new LabelMaker(names, new Debias(0.05f), new Mix(0.4f)),
+                new LabelerSettings(Duration.ofSeconds(5), 0.05f, true, 2));
         for (String id : List.of("a", "b", "c", "d", "e")) {
             scores.pipeInput(TestRecords.key(id), TestRecords.scores(id, List.of(0.2f, 0.3f, 0.5f)));
         }
@@ -197,12 +214,15 @@ class LabelerTopologyTest {
             List<Label> recomputed = labels.readValuesToList();
             perCheck.add(recomputed.size());
             recomputed.forEach(l -> relabelled.add(l.getImageId()));
-            assertThat(recomputed).allSatisfy(l -> assertThat(l.getBiasVersion()).isEqualTo(2L));
+            assertThat(recomputed)
+                    .allSatisfy(l -> assertThat(l.getBiasVersion()).isEqualTo(2L));
         }
         assertThat(perCheck).containsExactly(2, 2, 1, 0);
         assertThat(relabelled).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
         KeyValueStore<ClassSetKey, ImageKey> cursors = driver.getKeyValueStore(LabelerTopology.RELABEL_CURSOR_STORE);
-        assertThat(cursors.get(new ClassSetKey(TestRecords.CLASS_SET))).as("the pass is over").isNull();
+        assertThat(cursors.get(new ClassSetKey(TestRecords.CLASS_SET)))
+                .as("the pass is over")
+                .isNull();
 
         // another move in the middle of a pass starts over with the newest bias
         bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(3, 0.9f, 0.9f, 0.9f));

@@ -1,20 +1,19 @@
 package io.ccdstream.streams.scorer;
 
-import io.ccdstream.data.ImageRecords;
-import io.ccdstream.topics.ImageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.method.image.ImageDecoder;
+import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.classifier.ClassifierConfig;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModel;
-import io.ccdstream.method.image.ImageDecoder;
-import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.scoring.CcdImageScorer;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.RefinementSettings;
-import io.ccdstream.data.synth.SynthClass;
-import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointMetrics;
 import io.ccdstream.schemas.CheckpointPhase;
@@ -22,13 +21,13 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
-import java.util.Map;
-import java.nio.ByteBuffer;
+import io.ccdstream.topics.ImageBytes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,12 +49,23 @@ class CcdScoringEngineTest {
         clip = ClipModel.load(BundledModels.extract(BundledModels.DEFAULT, dir.resolve("models")));
         classSet = clip.classSet(SynthClass.names());
         checkpoints = new CheckpointHolder();
-        Checkpoint event = Checkpoint.newBuilder().setClassSetId(classSet.id()).setVersion(3)
-            .setPhase(CheckpointPhase.WARMUP).setArchitecture("small-cnn").setLocation("file:/unused")
-            .setSha256("0".repeat(64)).setSizeBytes(1).setCreatedAt(Instant.EPOCH)
-            .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0)).build();
-        checkpoints.install(new CheckpointHolder.Loaded(event, Classifier.create(ClassifierConfig.builder()
-            .setClassNames(SynthClass.names()).optInputSize(64).build())));
+        Checkpoint event = Checkpoint.newBuilder()
+                .setClassSetId(classSet.id())
+                .setVersion(3)
+                .setPhase(CheckpointPhase.WARMUP)
+                .setArchitecture("small-cnn")
+                .setLocation("file:/unused")
+                .setSha256("0".repeat(64))
+                .setSizeBytes(1)
+                .setCreatedAt(Instant.EPOCH)
+                .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0))
+                .build();
+        checkpoints.install(new CheckpointHolder.Loaded(
+                event,
+                Classifier.create(ClassifierConfig.builder()
+                        .setClassNames(SynthClass.names())
+                        .optInputSize(64)
+                        .build())));
         SynthScenes scenes = new SynthScenes(5, 96, 0);
         ImageDecoder decoder = ImageDecoder.builder().build();
         batch = new ArrayList<>();
@@ -63,8 +73,10 @@ class CcdScoringEngineTest {
             byte[] png = scenes.generate(i).png();
             ImageKey key = new ImageKey(classSet.id(), "img-" + i);
             Image image = ImageRecords.inline(classSet.id(), key.getImageId(), png, "image/png", null, Map.of());
-            batch.add(new Prepared(key, new PendingImage(image, "ccd.images", 0, (long) i, Instant.EPOCH),
-                decoder.decode(png).image()));
+            batch.add(new Prepared(
+                    key,
+                    new PendingImage(image, "ccd.images", 0, (long) i, Instant.EPOCH),
+                    decoder.decode(png).image()));
         }
     }
 
@@ -75,9 +87,14 @@ class CcdScoringEngineTest {
     }
 
     private static CcdScoringEngine engine(LocalViews views) {
-        return new CcdScoringEngine(new CcdImageScorer(clip, RefinementSettings.DEFAULTS.withLocalViews(views)),
-            clip.descriptor().modelId(), List.of(classSet), checkpoints, ImageBytes.inlineOnly(),
-            ImageDecoder.builder().build(), Clock.systemUTC());
+        return new CcdScoringEngine(
+                new CcdImageScorer(clip, RefinementSettings.DEFAULTS.withLocalViews(views)),
+                clip.descriptor().modelId(),
+                List.of(classSet),
+                checkpoints,
+                ImageBytes.inlineOnly(),
+                ImageDecoder.builder().build(),
+                Clock.systemUTC());
     }
 
     @Test
@@ -99,7 +116,9 @@ class CcdScoringEngineTest {
         assertThat(engine.canRefine(classSet.id())).isFalse();
         assertThat(engine.score(batch)).allSatisfy(s -> {
             assertThat(s.getLocal()).hasSize(classSet.size());
-            assertThat(s.getBoxes()).hasSize(9).allSatisfy(b -> assertThat(b.getClassIndex()).isEqualTo(-1));
+            assertThat(s.getBoxes())
+                    .hasSize(9)
+                    .allSatisfy(b -> assertThat(b.getClassIndex()).isEqualTo(-1));
             assertThat(s.getCheckpointVersion()).isNull();
             assertThat(s.getClipInferences()).isEqualTo(10);
         });

@@ -31,8 +31,8 @@ class CheckpointInstallerTest {
 
     @BeforeEach
     void setUp() {
-        installer = new CheckpointInstaller(new CheckpointFetcher(dir.resolve("cache"), Duration.ofSeconds(5)), holder,
-            List.of(CLASS_SET));
+        installer = new CheckpointInstaller(
+                new CheckpointFetcher(dir.resolve("cache"), Duration.ofSeconds(5)), holder, List.of(CLASS_SET));
     }
 
     @AfterEach
@@ -42,18 +42,28 @@ class CheckpointInstallerTest {
 
     private Checkpoint saved(long version, String fileName) throws Exception {
         Path file = dir.resolve(fileName);
-        try (Classifier classifier = Classifier.create(ClassifierConfig.builder().setClassNames(CLASSES)
-            .optInputSize(32).optSeed(version).build())) {
+        try (Classifier classifier = Classifier.create(ClassifierConfig.builder()
+                .setClassNames(CLASSES)
+                .optInputSize(32)
+                .optSeed(version)
+                .build())) {
             String sha = classifier.save(file);
             return event(version, file, sha, Files.size(file));
         }
     }
 
     private static Checkpoint event(long version, Path file, String sha, long size) {
-        return Checkpoint.newBuilder().setClassSetId(CLASS_SET.id()).setVersion(version)
-            .setPhase(CheckpointPhase.WARMUP).setArchitecture("small-cnn").setLocation(file.toUri().toString())
-            .setSha256(sha).setSizeBytes(size).setCreatedAt(Instant.EPOCH)
-            .setMetrics(new CheckpointMetrics(50.0, 0.5, 10L, 2)).build();
+        return Checkpoint.newBuilder()
+                .setClassSetId(CLASS_SET.id())
+                .setVersion(version)
+                .setPhase(CheckpointPhase.WARMUP)
+                .setArchitecture("small-cnn")
+                .setLocation(file.toUri().toString())
+                .setSha256(sha)
+                .setSizeBytes(size)
+                .setCreatedAt(Instant.EPOCH)
+                .setMetrics(new CheckpointMetrics(50.0, 0.5, 10L, 2))
+                .build();
     }
 
     @Test
@@ -74,14 +84,15 @@ class CheckpointInstallerTest {
     void shouldRefuseACheckpointWhoseBytesDoNotMatchItsSha256AndKeepThePreviousOne() throws Exception {
         installer.consider(saved(1, "v1.ckpt"));
         Checkpoint good = saved(2, "v2.ckpt");
-        Checkpoint tampered = event(2, Path.of(java.net.URI.create(good.getLocation())),
-            "0".repeat(64), good.getSizeBytes());
+        Checkpoint tampered =
+                event(2, Path.of(java.net.URI.create(good.getLocation())), "0".repeat(64), good.getSizeBytes());
 
         installer.consider(tampered);
 
         assertThat(holder.current(CLASS_SET.id())).map(Checkpoint::getVersion).contains(1L);
-        assertThat(installer.refusals()).singleElement().satisfies(r ->
-            assertThat(r.reason()).contains("SHA-256"));
+        assertThat(installer.refusals())
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason()).contains("SHA-256"));
     }
 
     @Test

@@ -7,9 +7,9 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
+import io.ccdstream.topics.CcdTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,8 +42,11 @@ class ScorerProcessorTest {
         context = new MockProcessorContext<>();
         buffer = store(ScorerTopology.BUFFER_STORE);
         awaiting = store(ScorerTopology.AWAITING_REFINEMENT_STORE);
-        processor = new ScorerProcessor(engine, SETTINGS,
-            CcdTopics.IMAGES.keySerde(support.serdes).serializer(), CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
+        processor = new ScorerProcessor(
+                engine,
+                SETTINGS,
+                CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
+                CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
         processor.init(context);
     }
 
@@ -53,9 +56,12 @@ class ScorerProcessorTest {
     }
 
     private KeyValueStore<ImageKey, PendingImage> store(String name) {
-        KeyValueStore<ImageKey, PendingImage> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                support.serdes.serde(ImageKey.class, true), support.serdes.serde(PendingImage.class, false))
-            .withLoggingDisabled().build();
+        KeyValueStore<ImageKey, PendingImage> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(name),
+                        support.serdes.serde(ImageKey.class, true),
+                        support.serdes.serde(PendingImage.class, false))
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         return store;
@@ -68,18 +74,23 @@ class ScorerProcessorTest {
     }
 
     private CapturedPunctuator punctuator(Duration interval) {
-        return context.scheduledPunctuators().stream().filter(p -> p.getInterval().equals(interval))
-            .findFirst().orElseThrow();
+        return context.scheduledPunctuators().stream()
+                .filter(p -> p.getInterval().equals(interval))
+                .findFirst()
+                .orElseThrow();
     }
 
     private List<String> forwardedTo(String child) {
-        return context.forwarded(child).stream().map(f -> ((ImageKey) f.record().key()).getImageId()).toList();
+        return context.forwarded(child).stream()
+                .map(f -> ((ImageKey) f.record().key()).getImageId())
+                .toList();
     }
 
     @Test
     void shouldScheduleAFlushAndABackfillPunctuator() {
-        assertThat(context.scheduledPunctuators()).extracting(CapturedPunctuator::getInterval)
-            .containsExactlyInAnyOrder(SETTINGS.maxWait(), SETTINGS.backfillInterval());
+        assertThat(context.scheduledPunctuators())
+                .extracting(CapturedPunctuator::getInterval)
+                .containsExactlyInAnyOrder(SETTINGS.maxWait(), SETTINGS.backfillInterval());
     }
 
     @Test
@@ -95,8 +106,11 @@ class ScorerProcessorTest {
         assertThat(forwardedTo(ScorerTopology.SCORES_SINK)).containsExactly("a", "b");
         assertThat(engine.batches).containsExactly(List.of("a", "b"));
         assertThat(buffer.approximateNumEntries()).isZero();
-        CapturedForward<?, ?> first = context.forwarded(ScorerTopology.SCORES_SINK).get(0);
-        assertThat(first.record().timestamp()).as("the source record's timestamp").isEqualTo(1001);
+        CapturedForward<?, ?> first =
+                context.forwarded(ScorerTopology.SCORES_SINK).get(0);
+        assertThat(first.record().timestamp())
+                .as("the source record's timestamp")
+                .isEqualTo(1001);
     }
 
     @Test
@@ -113,8 +127,11 @@ class ScorerProcessorTest {
         send("a", "fine");
         send("b", "fine");
         // a new processor instance over the same stores, as after a restart: its decode cache is empty
-        ScorerProcessor restarted = new ScorerProcessor(engine, SETTINGS,
-            CcdTopics.IMAGES.keySerde(support.serdes).serializer(), CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
+        ScorerProcessor restarted = new ScorerProcessor(
+                engine,
+                SETTINGS,
+                CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
+                CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
         MockProcessorContext<Object, Object> fresh = new MockProcessorContext<>();
         fresh.addStateStore(buffer);
         fresh.addStateStore(awaiting);
@@ -122,8 +139,9 @@ class ScorerProcessorTest {
 
         restarted.flush();
 
-        assertThat(fresh.forwarded(ScorerTopology.SCORES_SINK)).extracting(f -> ((ImageKey) f.record().key()).getImageId())
-            .containsExactly("a", "b");
+        assertThat(fresh.forwarded(ScorerTopology.SCORES_SINK))
+                .extracting(f -> ((ImageKey) f.record().key()).getImageId())
+                .containsExactly("a", "b");
         assertThat(buffer.approximateNumEntries()).isZero();
     }
 
@@ -140,10 +158,14 @@ class ScorerProcessorTest {
 
         engine.checkpointLoaded = true;
         punctuator(SETTINGS.backfillInterval()).getPunctuator().punctuate(11_000);
-        assertThat(context.forwarded(ScorerTopology.SCORES_SINK)).allSatisfy(f -> {
-            assertThat(((Scores) f.record().value()).getLocal()).isNotNull();
-            assertThat(((Scores) f.record().value()).getRescore()).as("the bias must not count it again").isTrue();
-        }).hasSize(2);
+        assertThat(context.forwarded(ScorerTopology.SCORES_SINK))
+                .allSatisfy(f -> {
+                    assertThat(((Scores) f.record().value()).getLocal()).isNotNull();
+                    assertThat(((Scores) f.record().value()).getRescore())
+                            .as("the bias must not count it again")
+                            .isTrue();
+                })
+                .hasSize(2);
         assertThat(awaiting.approximateNumEntries()).isZero();
 
         context.resetForwards();
@@ -158,8 +180,12 @@ class ScorerProcessorTest {
         processor.flush();
 
         assertThat(awaiting.approximateNumEntries()).isZero();
-        assertThat(((Scores) context.forwarded(ScorerTopology.SCORES_SINK).get(0).record().value()).getRescore())
-            .isFalse();
+        assertThat(((Scores) context.forwarded(ScorerTopology.SCORES_SINK)
+                                .get(0)
+                                .record()
+                                .value())
+                        .getRescore())
+                .isFalse();
     }
 
     @Test
@@ -169,8 +195,12 @@ class ScorerProcessorTest {
         processor.flush();
 
         assertThat(awaiting.approximateNumEntries()).isZero();
-        assertThat(((Scores) context.forwarded(ScorerTopology.SCORES_SINK).get(0).record().value()).getCheckpointVersion())
-            .isEqualTo(1L);
+        assertThat(((Scores) context.forwarded(ScorerTopology.SCORES_SINK)
+                                .get(0)
+                                .record()
+                                .value())
+                        .getCheckpointVersion())
+                .isEqualTo(1L);
     }
 
     @Test
@@ -180,9 +210,10 @@ class ScorerProcessorTest {
         processor.flush();
 
         assertThat(forwardedTo(ScorerTopology.SCORES_SINK)).containsExactly("a");
-        CapturedForward<?, ?> dead = context.forwarded(ScorerTopology.DEAD_LETTER_SINK).get(0);
+        CapturedForward<?, ?> dead =
+                context.forwarded(ScorerTopology.DEAD_LETTER_SINK).get(0);
         assertThat(dead.record().headers().lastHeader("__streams.errors.offset").value())
-            .isEqualTo("1".getBytes(StandardCharsets.UTF_8));
+                .isEqualTo("1".getBytes(StandardCharsets.UTF_8));
         assertThat(buffer.approximateNumEntries()).isZero();
     }
 
@@ -191,9 +222,12 @@ class ScorerProcessorTest {
         send("x", "model-fails");
         send("y", "model-fails");
 
-        assertThatThrownBy(processor::flush).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("every image of a batch of 2");
+        assertThatThrownBy(processor::flush)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("every image of a batch of 2");
         assertThat(context.forwarded(ScorerTopology.DEAD_LETTER_SINK)).isEmpty();
-        assertThat(buffer.approximateNumEntries()).as("nothing lost: the images stay buffered").isEqualTo(2);
+        assertThat(buffer.approximateNumEntries())
+                .as("nothing lost: the images stay buffered")
+                .isEqualTo(2);
     }
 }

@@ -7,9 +7,9 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
-import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
+import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,18 +41,20 @@ class ScorerTopologyTest {
     @BeforeEach
     void setUp() {
         support = new TopologyTestSupport();
-        driver = support.driver(ScorerTopology.build(support.serdes, engine, SETTINGS, CcdTopics.DEAD_LETTERS),
-            ScorerTopology.SERVICE);
-        images = driver.createInputTopic(CcdTopics.IMAGES.name(),
-            CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
-            CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
-        rawImages = driver.createInputTopic(CcdTopics.IMAGES.name(), new ByteArraySerializer(),
-            new ByteArraySerializer());
-        scores = driver.createOutputTopic(CcdTopics.SCORES.name(),
-            CcdTopics.SCORES.keySerde(support.serdes).deserializer(),
-            CcdTopics.SCORES.valueSerde(support.serdes).deserializer());
-        deadLetters = driver.createOutputTopic(CcdTopics.DEAD_LETTERS, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+        driver = support.driver(
+                ScorerTopology.build(support.serdes, engine, SETTINGS, CcdTopics.DEAD_LETTERS), ScorerTopology.SERVICE);
+        images = driver.createInputTopic(
+                CcdTopics.IMAGES.name(),
+                CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
+                CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
+        rawImages =
+                driver.createInputTopic(CcdTopics.IMAGES.name(), new ByteArraySerializer(), new ByteArraySerializer());
+        scores = driver.createOutputTopic(
+                CcdTopics.SCORES.name(),
+                CcdTopics.SCORES.keySerde(support.serdes).deserializer(),
+                CcdTopics.SCORES.valueSerde(support.serdes).deserializer());
+        deadLetters = driver.createOutputTopic(
+                CcdTopics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -66,7 +68,9 @@ class ScorerTopologyTest {
     }
 
     private List<String> scoredIds() {
-        return scores.readKeyValuesToList().stream().map(kv -> kv.key.getImageId()).toList();
+        return scores.readKeyValuesToList().stream()
+                .map(kv -> kv.key.getImageId())
+                .toList();
     }
 
     @Test
@@ -95,9 +99,10 @@ class ScorerTopologyTest {
         send("a", "fine");
         send("b", "fine");
         send("c", "fine");
-        assertThat(scores.readValuesToList()).allSatisfy(s -> assertThat(s.getLocal()).isNull());
+        assertThat(scores.readValuesToList())
+                .allSatisfy(s -> assertThat(s.getLocal()).isNull());
         KeyValueStore<ImageKey, PendingImage> awaiting =
-            driver.getKeyValueStore(ScorerTopology.AWAITING_REFINEMENT_STORE);
+                driver.getKeyValueStore(ScorerTopology.AWAITING_REFINEMENT_STORE);
         assertThat(awaiting.get(TestRecords.key("b")).getSourceOffset()).isEqualTo(1);
 
         engine.checkpointLoaded = true;
@@ -119,13 +124,20 @@ class ScorerTopologyTest {
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).hasSize(1);
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo("IMAGE_CORRUPT");
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.MESSAGE)).contains("not an image: bad");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON))
+                .isEqualTo("IMAGE_CORRUPT");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.MESSAGE))
+                .contains("not an image: bad");
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.TOPIC)).isEqualTo(CcdTopics.IMAGES.name());
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.OFFSET)).isEqualTo("0");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.OFFSET))
+                .isEqualTo("0");
         // the dead letter keeps the original bytes: it can be replayed after a fix
-        assertThat(CcdTopics.IMAGES.valueSerde(support.serdes).deserializer()
-            .deserialize(CcdTopics.IMAGES.name(), dead.get(0).value()).getImageId()).isEqualTo("bad");
+        assertThat(CcdTopics.IMAGES
+                        .valueSerde(support.serdes)
+                        .deserializer()
+                        .deserialize(CcdTopics.IMAGES.name(), dead.get(0).value())
+                        .getImageId())
+                .isEqualTo("bad");
         assertThat(scoredIds()).containsExactly("good");
     }
 
@@ -146,8 +158,10 @@ class ScorerTopologyTest {
     void shouldSkipNonAvroValueAndContinue() {
         // TopologyTestDriver does not forward deserialization dead letters: their content is checked in
         // DeadLetterHandlerTest and on a real broker in PipelineIT
-        byte[] key = CcdTopics.IMAGES.keySerde(support.serdes).serializer()
-            .serialize(CcdTopics.IMAGES.name(), TestRecords.key("x"));
+        byte[] key = CcdTopics.IMAGES
+                .keySerde(support.serdes)
+                .serializer()
+                .serialize(CcdTopics.IMAGES.name(), TestRecords.key("x"));
         rawImages.pipeInput(key, "{\"json\":true}".getBytes(StandardCharsets.UTF_8));
         send("good", "fine");
         driver.advanceWallClockTime(Duration.ofMillis(600));
