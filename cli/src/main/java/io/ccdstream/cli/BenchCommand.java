@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure the models and the pipeline.",
-        subcommands = {BenchCommand.Models.class, ThroughputBench.class, QualityBench.class})
+        subcommands = {BenchCommand.Models.class, ThroughputCommand.class, QualityCommand.class})
 final class BenchCommand {
 
     /** The models alone, no Kafka. */

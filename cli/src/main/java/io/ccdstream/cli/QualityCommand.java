@@ -1,33 +1,16 @@
 package io.ccdstream.cli;
 
 import io.ccdstream.bench.Ablation;
-import io.ccdstream.bench.BenchImages;
+import io.ccdstream.bench.QualityBench;
 import io.ccdstream.bench.QualityReport;
-import io.ccdstream.bench.QualityRun;
-import io.ccdstream.bench.WorkDirs;
-import io.ccdstream.data.datasets.Dataset;
-import io.ccdstream.data.datasets.Datasets;
-import io.ccdstream.data.datasets.Split;
-import io.ccdstream.data.synth.SynthClass;
-import io.ccdstream.method.ccd.ClassSelection;
-import io.ccdstream.models.clip.ClassSet;
-import io.ccdstream.models.clip.ClipModelDescriptor;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.streams.pipeline.PipelineConfig;
-import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.trainer.TrainerConfig;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +36,7 @@ import picocli.CommandLine.Spec;
             "Default: SynthScenes with the bundled CLIP model. With --dataset voc2007|voc2012|coco2014 --root DIR "
                     + "--clip-model DIR it runs on a dataset on disk."
         })
-final class QualityBench implements Callable<Integer> {
+final class QualityCommand implements Callable<Integer> {
 
     @Option(
             names = "--quick",
@@ -187,119 +170,31 @@ final class QualityBench implements Callable<Integer> {
         if (trainImages < 0 || heldOutImages < 0) {
             throw new IllegalArgumentException("--train-images and --held-out-images must not be negative");
         }
-        Path work = workDir != null ? workDir : Files.createTempDirectory("ccd-bench-quality-");
-        try {
-            QualityReport report = run(configurations, synth, work);
-            out.println();
-            out.print(report.markdown());
-            for (Path file : report.write(outDir)) {
-                out.println("Wrote " + file.toAbsolutePath());
-            }
-            return 0;
-        } finally {
-            if (workDir == null) {
-                WorkDirs.deleteTree(work);
-            }
+        QualityReport report = new QualityBench(
+                        new QualityBench.Settings(
+                                configurations,
+                                synth,
+                                dataset,
+                                root,
+                                trainSplit,
+                                heldOutSplit,
+                                trainImages,
+                                heldOutImages,
+                                imageSize,
+                                classifierInput,
+                                seed,
+                                rowTimeout,
+                                pipeline,
+                                trainerSettings,
+                                commandLine()),
+                        out)
+                .run(workDir);
+        out.println();
+        out.print(report.markdown());
+        for (Path file : report.write(outDir)) {
+            out.println("Wrote " + file.toAbsolutePath());
         }
-    }
-
-    private QualityReport run(List<Ablation> configurations, boolean synth, Path work) throws Exception {
-        Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        long started = System.nanoTime();
-        PipelineSettings settings = pipeline.settings(work, SynthClass.names());
-        BenchImages images;
-        if (synth) {
-            images = BenchImages.synthScenes(seed, imageSize, trainImages, heldOutImages);
-        } else {
-            if (root == null) {
-                throw new IllegalArgumentException("--dataset " + dataset + " needs --root DIR");
-            }
-            Dataset data = Datasets.open(dataset, root);
-            boolean voc2007 = data.name().equals("voc2007");
-            images = BenchImages.dataset(
-                    data,
-                    Split.of(trainSplit != null ? trainSplit : voc2007 ? "trainval" : "train"),
-                    Split.of(heldOutSplit != null ? heldOutSplit : voc2007 ? "test" : "val"),
-                    trainImages,
-                    heldOutImages,
-                    seed);
-            ClipModelDescriptor descriptor = ClipModelDescriptor.read(settings.modelDir());
-            settings = settings.withClassSet(
-                    ClassSet.of(descriptor.modelId(), data.classNames(), List.of(descriptor.promptTemplate())));
-        }
-        if (images.train().isEmpty() || images.heldOut().isEmpty()) {
-            throw new IllegalArgumentException("no images: " + images.train().size() + " training, "
-                    + images.heldOut().size() + " held-out");
-        }
-        int input = classifierInput != null ? classifierInput : synth ? imageSize : 224;
-        Map<String, Object> shared = new TreeMap<>();
-        shared.put(TrainerConfig.INPUT_SIZE, input);
-        shared.put(TrainerConfig.SEED, seed);
-        shared.putAll(trainerSettings);
-        out.printf(
-                Locale.ROOT,
-                "Quality benchmark: %s, %d training and %d held-out images, CLIP %s, %d classes, "
-                        + "classifier input %d px, %d configurations, %s%n",
-                images.name(),
-                images.train().size(),
-                images.heldOut().size(),
-                settings.classSet().modelId(),
-                settings.classSet().size(),
-                input,
-                configurations.size(),
-                QualityReport.Machine.current());
-        QualityRun runner = new QualityRun(images, settings, shared, rowTimeout, out);
-        List<QualityReport.Row> results = new ArrayList<>();
-        for (Ablation row : configurations) {
-            out.printf("%s (%s) ...%n", row.title(), row.id());
-            QualityReport.Row result = runner.run(row, work.resolve("rows").resolve(row.id()));
-            out.printf(
-                    Locale.ROOT,
-                    "%s: train-label mAP %.1f, held-out mAP %.1f, %.2f CLIP inferences/image, %.0f s%n",
-                    row.id(),
-                    result.trainLabelMap(),
-                    result.heldOutMap(),
-                    result.clipInferencesPerImage(),
-                    result.seconds());
-            results.add(result);
-        }
-        Map<String, String> sharedText = new LinkedHashMap<>();
-        shared.forEach((k, v) -> sharedText.put(k, String.valueOf(v)));
-        String labelling = String.format(
-                Locale.ROOT,
-                "crop selection %s, alpha %.2f (grid row %.2f), floor %.3f, bias "
-                        + "window = the %d training images, entropy threshold %.1f",
-                selection(settings),
-                settings.alpha(),
-                Ablation.GRID_ALPHA,
-                settings.floor(),
-                images.train().size(),
-                settings.bias().entropyThreshold());
-        return new QualityReport(
-                commandLine(),
-                date.toString(),
-                QualityReport.Machine.current(),
-                images.name(),
-                settings.classSet().modelId(),
-                settings.classSet().classNames(),
-                images.train().size(),
-                images.heldOut().size(),
-                labelling,
-                sharedText,
-                results,
-                (System.nanoTime() - started) / 1e9);
-    }
-
-    private static String selection(PipelineSettings settings) {
-        ClassSelection selection = settings.refinement().selection();
-        if (selection instanceof ClassSelection.Calibrated calibrated) {
-            return String.format(
-                    Locale.ROOT,
-                    "calibrated to %.1f-%.1f classes per image",
-                    calibrated.targetLow(),
-                    calibrated.targetHigh());
-        }
-        return "threshold " + ((ClassSelection.Fixed) selection).threshold();
+        return 0;
     }
 
     private String commandLine() {

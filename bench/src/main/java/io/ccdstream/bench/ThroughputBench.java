@@ -1,11 +1,9 @@
-package io.ccdstream.cli;
+package io.ccdstream.bench;
 
-import io.ccdstream.bench.KafkaRoundTrip;
-import io.ccdstream.bench.Timing;
-import io.ccdstream.bench.WorkDirs;
 import io.ccdstream.data.ImageRecords;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.embedded.EmbeddedRuntime;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.RgbImage;
@@ -16,7 +14,6 @@ import io.ccdstream.models.classifier.ClassifierTrainerConfig;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModel;
 import io.ccdstream.models.scoring.CcdImageScorer;
-import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.ScoredImage;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointMetrics;
@@ -53,33 +50,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Scorer, labeler and trainer through Kafka and called directly, side by side in one run on the
  * same items at the same batch size: items/s, p50/p99 latency, and the kafka/direct ratio.
  */
-@Command(
-        name = "throughput",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Scorer images/s and latency through Kafka (embedded broker, 1 partition, exactly_once_v2) "
-                    + "and of the same model called directly on the same decoded images at the same batch size; the same "
-                    + "for the labeler (records/s) and the trainer (steps/s: the trainer service fed through topics, and "
-                    + "trainStep called directly). Global-only and with CAM crops.",
-            "Kafka latency: send to first read_committed output, with at most --in-flight items outstanding; "
-                    + "direct latency: the call of the item's batch."
-        })
-final class ThroughputBench implements Callable<Integer> {
+public final class ThroughputBench {
 
     private static final int TRAIN_BATCH = 16;
     private static final Duration NO_BACKFILL = Duration.ofDays(1);
@@ -87,77 +69,55 @@ final class ThroughputBench implements Callable<Integer> {
     /** One measured path of one stage and mode. */
     private record Row(String stage, String mode, String path, int batch, Timing timing, double clipPerItem) {}
 
-    @Option(
-            names = "--images",
-            defaultValue = "256",
-            description = "Images (and score records) measured per mode " + "and path (default ${DEFAULT-VALUE}).")
-    int images;
+    /**
+     * What to measure.
+     *
+     * @param images       images (and score records) measured per mode and path
+     * @param inFlight     most items awaiting their Kafka output at a time; 0 means twice the batch size
+     * @param trainerSteps trainer steps measured per mode
+     * @param batchSize    scorer and direct batch size
+     * @param timeout      longest wait for one Kafka run
+     * @param scenes       the SynthScenes generator of the images
+     * @param imageSize    the side of those images
+     * @param pipeline     the labelling settings (model, class set, ...)
+     */
+    public record Settings(
+            int images,
+            int inFlight,
+            int trainerSteps,
+            int batchSize,
+            Duration timeout,
+            SynthScenes scenes,
+            int imageSize,
+            PipelineConfig pipeline) {
 
-    @Option(
-            names = "--in-flight",
-            defaultValue = "0",
-            description = "Most items awaiting their Kafka output at a time; 0 means twice the batch size.")
-    int inFlight;
+        /** Validates the counts. */
+        public Settings {
+            if (images < 1 || batchSize < 1 || trainerSteps < 1) {
+                throw new IllegalArgumentException("images, batch size and trainer steps must be positive");
+            }
+        }
+    }
 
-    @Option(
-            names = "--trainer-steps",
-            defaultValue = "20",
-            description = "Trainer steps measured per mode " + "(default ${DEFAULT-VALUE}).")
-    int trainerSteps;
-
-    @Option(
-            names = "--quick",
-            description =
-                    "8 images, batches of at most 4, 2 trainer steps: checks the wiring; " + "the figures mean little.")
-    boolean quick;
-
-    @Option(
-            names = "--work-dir",
-            description = "Model, broker and state directory; default a temporary one, " + "deleted at the end.")
-    Path workDir;
-
-    @Option(
-            names = "--timeout",
-            defaultValue = "PT10M",
-            description = "Longest wait for one Kafka run " + "(default ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Mixin
-    ClassSetOptions classSet;
-
-    @Mixin
-    LabellingOptions labelling;
-
-    @Mixin
-    SynthOptions synth;
-
-    private final PrintStream out = System.out;
+    private final Settings bench;
+    private final PrintStream out;
     private final List<Row> rows = new ArrayList<>();
-    private int batchSize;
 
-    @Override
-    public Integer call() throws Exception {
-        CommandSettings given = new CommandSettings();
-        classSet.addTo(given);
-        labelling.addTo(given);
-        PipelineConfig pipeline = given.pipeline();
-        if (pipeline.localViews() != LocalViews.CAM || !pipeline.labeler().debias()) {
-            throw new IllegalArgumentException("--local-views and --no-debias do not apply to bench throughput "
-                    + "(it measures global-only and CAM crops)");
-        }
-        batchSize = pipeline.scorer().batchSize();
-        if (quick) {
-            images = Math.min(images, 8);
-            batchSize = Math.min(batchSize, 4);
-            trainerSteps = Math.min(trainerSteps, 2);
-        }
-        if (images < 1 || batchSize < 1 || trainerSteps < 1) {
-            throw new IllegalArgumentException("--images, --batch-size and --trainer-steps must be positive");
-        }
+    /** A benchmark of {@code settings} printing to {@code out}. */
+    public ThroughputBench(Settings settings, PrintStream out) {
+        this.bench = settings;
+        this.out = out;
+    }
+
+    /**
+     * Runs every measurement and prints the table.
+     *
+     * @param workDir model, broker and state directory; null for a temporary one, deleted at the end
+     */
+    public void run(Path workDir) throws Exception {
         Path work = workDir != null ? workDir : Files.createTempDirectory("ccd-bench-");
         try {
-            run(work, pipeline);
-            return 0;
+            run(work, bench.pipeline());
         } finally {
             if (workDir == null) {
                 WorkDirs.deleteTree(work);
@@ -166,18 +126,19 @@ final class ThroughputBench implements Callable<Integer> {
     }
 
     private int batch() {
-        return batchSize;
+        return bench.batchSize();
     }
 
     private void run(Path work, PipelineConfig pipeline) throws Exception {
         PipelineSettings settings = pipeline.settings(work, SynthClass.names())
                 .withScorer(new ScorerSettings(batch(), ScorerSettings.DEFAULTS.maxWait(), NO_BACKFILL));
-        List<SynthScene> scenes =
-                IntStream.range(0, images).mapToObj(synth.scenes()::generate).toList();
+        List<SynthScene> scenes = IntStream.range(0, bench.images())
+                .mapToObj(bench.scenes()::generate)
+                .toList();
         Path file = work.resolve("classifier.ckpt");
         try (Classifier classifier = Classifier.create(ClassifierConfig.builder()
                 .setClassNames(settings.classSet().classNames())
-                .optInputSize(synth.imageSize)
+                .optInputSize(bench.imageSize())
                 .build())) {
             Checkpoint checkpoint = checkpoint(settings.classSet().id(), classifier, file);
             Map<String, Map<String, Scores>> scores;
@@ -235,7 +196,7 @@ final class ThroughputBench implements Callable<Integer> {
                         null,
                         ImageRecords.SYNTHSCENES)),
                 ingest::flush,
-                timeout);
+                bench.timeout());
         Map<String, byte[]> pngs = ids.apply(mode);
         KafkaRoundTrip.Result<Scores> result = trip.run(
                 List.copyOf(pngs.keySet()),
@@ -243,7 +204,7 @@ final class ThroughputBench implements Callable<Integer> {
                 id -> ingest.send(
                         ImageRecords.inline(classSetId, id, pngs.get(id), "image/png", null, ImageRecords.SYNTHSCENES)),
                 ingest::flush,
-                timeout);
+                bench.timeout());
         rows.add(new Row(
                 "scorer",
                 mode,
@@ -266,7 +227,7 @@ final class ThroughputBench implements Callable<Integer> {
     }
 
     private int window() {
-        return inFlight > 0 ? inFlight : 2 * batch();
+        return bench.inFlight() > 0 ? bench.inFlight() : 2 * batch();
     }
 
     private static Checkpoint checkpoint(String classSetId, Classifier classifier, Path file) throws IOException {
@@ -370,7 +331,7 @@ final class ThroughputBench implements Callable<Integer> {
                                     new ImageKey(records.get(id).getClassSetId(), id),
                                     records.get(id))),
                             producer::flush,
-                            timeout);
+                            bench.timeout());
                     if (!prefix.startsWith("warm")) {
                         rows.add(new Row("labeler", mode.getKey(), "kafka", 1, result.timing(), Double.NaN));
                     }
@@ -405,7 +366,7 @@ final class ThroughputBench implements Callable<Integer> {
             for (float beta : new float[] {0f, 1f}) {
                 trainer.trainStep(batch, targets, beta);
                 Timing timing = Timing.ofBatches(
-                        IntStream.range(0, trainerSteps).boxed().toList(),
+                        IntStream.range(0, bench.trainerSteps()).boxed().toList(),
                         1,
                         step -> trainer.trainStep(batch, targets, beta));
                 rows.add(new Row(
@@ -429,7 +390,7 @@ final class ThroughputBench implements Callable<Integer> {
     private void trainThroughKafka(
             Path dir, PipelineSettings settings, List<SynthScene> scenes, List<ScoredImage> global) throws Exception {
         int stepsPerEpoch = (scenes.size() + TRAIN_BATCH - 1) / TRAIN_BATCH;
-        int epochs = Math.max(2, (trainerSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        int epochs = Math.max(2, (bench.trainerSteps() + stepsPerEpoch - 1) / stepsPerEpoch);
         ClassSet classSet = settings.classSet();
         LabelMaker labels = Pipeline.labelMaker(settings);
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dir, 0, 0, 1)) {
@@ -453,8 +414,8 @@ final class ThroughputBench implements Callable<Integer> {
                             .setImageId(scene.id())
                             .setClassSetId(classSet.id())
                             .setModelId(classSet.modelId())
-                            .setImageWidth(synth.imageSize)
-                            .setImageHeight(synth.imageSize)
+                            .setImageWidth(bench.imageSize())
+                            .setImageHeight(bench.imageSize())
                             .setGlobal(FloatLists.toList(global.get(i).global()))
                             .setClipInferences(1)
                             .setScoredAt(Instant.now())
@@ -467,7 +428,7 @@ final class ThroughputBench implements Callable<Integer> {
             }
             Map<String, Object> trainerSettings = new HashMap<>();
             trainerSettings.put(TrainerConfig.HTTP_PORT, 0);
-            trainerSettings.put(TrainerConfig.INPUT_SIZE, synth.imageSize);
+            trainerSettings.put(TrainerConfig.INPUT_SIZE, bench.imageSize());
             trainerSettings.put(TrainerConfig.BATCH_SIZE, TRAIN_BATCH);
             trainerSettings.put(TrainerConfig.WARMUP_MIN_IMAGES, scenes.size());
             trainerSettings.put(TrainerConfig.WARMUP_EPOCHS, epochs);
@@ -504,7 +465,7 @@ final class ThroughputBench implements Callable<Integer> {
     /** When each step of the warm-up and refinement rounds was reported, polling the service's status. */
     private Map<CheckpointPhase, List<Long>> watchSteps(TrainerService trainer) {
         Map<CheckpointPhase, List<Long>> times = new EnumMap<>(CheckpointPhase.class);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + bench.timeout().toNanos();
         String last = "";
         while (true) {
             TrainerStatus status = trainer.status();
@@ -521,7 +482,7 @@ final class ThroughputBench implements Callable<Integer> {
             }
             if (!trainer.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException(
-                        "the trainer did not publish its refinement checkpoint within " + timeout + ": "
+                        "the trainer did not publish its refinement checkpoint within " + bench.timeout() + ": "
                                 + status.summary(),
                         trainer.failure().orElse(null));
             }
@@ -540,7 +501,7 @@ final class ThroughputBench implements Callable<Integer> {
                         + "exactly_once_v2, at most %d items in flight; direct: pre-decoded images%n",
                 settings.classSet().modelId(),
                 settings.classSet().size(),
-                synth.imageSize,
+                bench.imageSize(),
                 Runtime.getRuntime().availableProcessors(),
                 window());
         out.println("| stage | mode | path | batch | items | items/s | p50 ms | p99 ms | CLIP/image | kafka/direct |");
