@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
             "With --images N it stops by itself once every image is labelled (or dead-lettered) and "
                     + "prints what it produced; without, it streams images until interrupted."
         })
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, Logging.Home {
 
     @Option(
             names = "--data-dir",
@@ -115,6 +115,11 @@ final class DemoCommand implements Callable<Integer> {
     private String classSetId;
     private LocalViews localViews;
     private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Path logDirectory() {
+        return dataDir.resolve("logs");
+    }
 
     @Override
     public Integer call() throws Exception {

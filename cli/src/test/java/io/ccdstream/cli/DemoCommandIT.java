@@ -33,6 +33,10 @@ class DemoCommandIT {
                 .contains("Dead letters: 2 {IMAGE_UNSUPPORTED_FORMAT=2}")
                 .contains("synth-1-000000       REFINED");
         assertThat(dataDir.resolve("kafka")).isDirectory();
+        // the terminal shows no log line of Kafka's (or any library's): those go to the log file
+        assertThat(output.lines().filter(line -> line.matches(".*\\b(WARN|ERROR)\\s++(?!i\\.c\\.).*")))
+                .isEmpty();
+        assertThat(dataDir.resolve("logs").resolve("ccd.log")).isRegularFile();
     }
 
     @Test
