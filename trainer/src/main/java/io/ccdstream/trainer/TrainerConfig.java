@@ -1,6 +1,5 @@
 package io.ccdstream.trainer;
 
-import io.ccdstream.method.image.ImageLimits;
 import io.ccdstream.method.metrics.LabelBinarisation;
 import io.ccdstream.models.classifier.Backbone;
 import io.ccdstream.models.classifier.ClassifierConfig;
@@ -8,6 +7,7 @@ import io.ccdstream.models.classifier.ClassifierTrainerConfig;
 import io.ccdstream.models.classifier.ColorJitter;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.ClaimCheckKeys;
 import io.ccdstream.topics.ImageBytes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +73,9 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String POLL_TIMEOUT_MS = "ccd.trainer.poll.timeout.ms";
     public static final String COMMIT_INTERVAL_MS = "ccd.trainer.commit.interval.ms";
     public static final String STARTUP_TIMEOUT_MS = "ccd.trainer.startup.timeout.ms";
+    /** The claim-check keys, under {@code ccd.trainer.claim.check.}. */
+    public static final ClaimCheckKeys CLAIM_CHECKS = new ClaimCheckKeys("ccd.trainer.");
+
     public static final String CLAIM_CHECK_ALLOWED_ROOTS = "ccd.trainer.claim.check.allowed.roots";
     public static final String CLAIM_CHECK_ALLOWED_HOSTS = "ccd.trainer.claim.check.allowed.hosts";
     public static final String CLAIM_CHECK_MAX_BYTES = "ccd.trainer.claim.check.max.bytes";
@@ -93,277 +96,257 @@ public final class TrainerConfig extends AbstractConfig {
     /** Default backbone learning rate: demo-friendly for a small CNN trained from scratch; the paper uses 1e-5. */
     public static final double DEMO_LEARNING_RATE = 1e-3;
 
-    private static final ConfigDef DEFINITION = new ConfigDef()
-            .define(
-                    BOOTSTRAP_SERVERS,
-                    Type.LIST,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    Importance.HIGH,
-                    "Kafka brokers to connect to, host:port[,host:port...].")
-            .define(
-                    SCHEMA_REGISTRY_URL,
-                    Type.LIST,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    Importance.HIGH,
-                    "Confluent-compatible schema registry URL(s).")
-            .define(
-                    CLASS_SET_ID,
-                    Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Id of the class set to train (ClassSet.id()); labels of other class sets are ignored and checkpoints are keyed by it.")
-            .define(
-                    CLASS_NAMES,
-                    Type.LIST,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    Importance.HIGH,
-                    "Class names of the class set, in score order; labels with other class names are skipped.")
-            .define(
-                    DATA_DIR,
-                    Type.STRING,
-                    DEFAULT_DATA_DIR,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Directory of the local training set and of the checkpoint store; one trainer process at a time."
-                            + " Relative to the working directory unless absolute; durable, so not under the temporary directory.")
-            .define(
-                    GROUP_ID,
-                    Type.STRING,
-                    "",
-                    Importance.MEDIUM,
-                    "Consumer group under which the trainer commits its input offsets; empty: ccd-trainer-<class set id>.")
-            .define(
-                    TRANSACTIONAL_ID,
-                    Type.STRING,
-                    "",
-                    Importance.MEDIUM,
-                    "Transactional id of the checkpoint publisher; a newer trainer with the same id fences an older one."
-                            + " Empty: ccd-trainer-<class set id>.")
-            .define(
-                    WARMUP_MIN_IMAGES,
-                    Type.INT,
-                    100,
-                    Range.atLeast(1),
-                    Importance.MEDIUM,
-                    "Labelled images needed before the warm-up starts.")
-            .define(
-                    WARMUP_EPOCHS,
-                    Type.INT,
-                    2,
-                    Range.atLeast(1),
-                    Importance.MEDIUM,
-                    "Warm-up epochs on the initial (debiased global) labels, BCE only (ALGORITHM.md section 3: 2).")
-            .define(
-                    REFINE_MIN_REFINED_SHARE,
-                    Type.DOUBLE,
-                    0.9,
-                    Range.between(0.0, 1.0),
-                    Importance.MEDIUM,
-                    "Share of the labelled training set that must carry REFINED labels made with the warm-up checkpoint"
-                            + " (or a later one) before the refinement training starts.")
-            .define(
-                    REFINE_WAIT_FOR_CAM_LABELS,
-                    Type.BOOLEAN,
-                    true,
-                    Importance.LOW,
-                    "Whether the refinement round waits for labels refined with the warm-up checkpoint's CAM crops (CCD)."
-                            + " false: warm-up and refinement train on the labels as they are and the refinement starts right"
-                            + " after the warm-up; for a scorer whose local views are a grid or none, whose labels never carry"
-                            + " a checkpoint (the ablation rows of ccd bench quality).")
-            .define(
-                    REFINE_MAX_EPOCHS,
-                    Type.INT,
-                    10,
-                    Range.atLeast(1),
-                    Importance.MEDIUM,
-                    "Most epochs of the refinement training; the label-free early-stopping rule may stop earlier (section 5: 10).")
-            .define(
-                    CONTINUOUS_MIN_NEW_LABELS,
-                    Type.INT,
-                    100,
-                    Range.atLeast(1),
-                    Importance.MEDIUM,
-                    "New or changed REFINED labels that trigger a continuous fine-tuning round.")
-            .define(
-                    CONTINUOUS_MAX_EPOCHS,
-                    Type.INT,
-                    3,
-                    Range.atLeast(1),
-                    Importance.MEDIUM,
-                    "Most epochs of a continuous fine-tuning round (early-stopping rule as in refinement).")
-            .define(
-                    CONTINUOUS_REPLAY_RATIO,
-                    Type.DOUBLE,
-                    1.0,
-                    Range.atLeast(0.0),
-                    Importance.LOW,
-                    "Older images replayed per new image in a continuous round, drawn at random from the training set.")
-            .define(
-                    CONTINUOUS_MIN_GAIN,
-                    Type.DOUBLE,
-                    0.0,
-                    Range.atLeast(0.0),
-                    Importance.LOW,
-                    "A continuous round is published only if its train-label mAP beats the current checkpoint's on the"
-                            + " same images by more than this many points.")
-            .define(
-                    TRAINING_SET_MAX_IMAGES,
-                    Type.INT,
-                    5000,
-                    Range.atLeast(1),
-                    Importance.MEDIUM,
-                    "Images kept in the local training set; past it the oldest are evicted.")
-            .define(
-                    CONSISTENCY_BETA,
-                    Type.DOUBLE,
-                    1.0,
-                    Range.atLeast(0.0),
-                    Importance.LOW,
-                    "Weight of the consistency loss after warm-up (section 5: 1; warm-up always uses 0).")
-            .define(
-                    STRONG_VIEW_HUE,
-                    Type.DOUBLE,
-                    STRONG_VIEW_STRENGTH,
-                    Range.between(0.0, 0.5),
-                    Importance.LOW,
-                    "Hue jitter of the consistency loss's strong view (section 5: 0.5); brightness, contrast"
-                            + " and saturation stay 0.5. Lower it for classes told apart by colour.")
-            .define(
-                    LEARNING_RATE,
-                    Type.DOUBLE,
-                    DEMO_LEARNING_RATE,
-                    Range.atLeast(0.0),
-                    Importance.MEDIUM,
-                    "Adam learning rate of the backbone. Default 1e-3 for the demo's small CNN trained from scratch;"
-                            + " the paper's value (pretrained ResNet) is 1e-5.")
-            .define(
-                    HEAD_LEARNING_RATE_FACTOR,
-                    Type.DOUBLE,
-                    10.0,
-                    Range.atLeast(0.0),
-                    Importance.LOW,
-                    "The head's learning rate is the backbone's times this (section 5: 10).")
-            .define(
-                    BATCH_SIZE,
-                    Type.INT,
-                    16,
-                    Range.atLeast(1),
-                    Importance.MEDIUM,
-                    "Images per optimiser step (section 5: 16).")
-            .define(
-                    INPUT_SIZE,
-                    Type.INT,
-                    ClassifierConfig.DEFAULT_INPUT_SIZE,
-                    Range.atLeast(8),
-                    Importance.MEDIUM,
-                    "Side of the classifier's square input in pixels (the paper uses 448 with ResNet-101).")
-            .define(
-                    BACKBONE,
-                    Type.STRING,
-                    "small-cnn",
-                    Importance.MEDIUM,
-                    "Classifier backbone: small-cnn, resnet50, resnet101, or torchscript:<file> (a traced backbone to fine-tune).")
-            .define(SEED, Type.LONG, 0L, Importance.LOW, "Seed of the initial weights, augmentations and shuffling.")
-            .define(
-                    LABEL_BINARISATION,
-                    Type.STRING,
-                    LabelBinarisation.AT_LEAST_HALF.name(),
-                    ValidString.in(LabelBinarisation.EQUALS_ONE.name(), LabelBinarisation.AT_LEAST_HALF.name()),
-                    Importance.LOW,
-                    "Which pseudo-labels count as positive in the train-label mAP of early stopping: AT_LEAST_HALF (y >= 0.5,"
-                            + " the default) or EQUALS_ONE (y == 1). ALGORITHM.md allows both; y == 1 needs a published bias to"
-                            + " occur at all (a debiased score reaches 1 only when it is at least its class's bias), so before the"
-                            + " bias service has enough images every class would have no positive and the criterion no signal.")
-            .define(
-                    DEAD_LETTER_TOPIC,
-                    Type.STRING,
-                    CcdTopics.DEAD_LETTERS,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM,
-                    "Where input records the trainer cannot use go, with the reason and their topic,"
-                            + " partition and offset in the headers (processor 'trainer').")
-            .define(
-                    HTTP_ENABLED,
-                    Type.BOOLEAN,
-                    true,
-                    Importance.MEDIUM,
-                    "Serve the checkpoint store over HTTP: GET /checkpoints/{classSetId}/{version} answers the checkpoint's bytes.")
-            .define(
-                    HTTP_BIND_ADDRESS,
-                    Type.STRING,
-                    "127.0.0.1",
-                    Importance.MEDIUM,
-                    "Address the checkpoint endpoint listens on; 0.0.0.0 serves other hosts.")
-            .define(
-                    HTTP_PORT,
-                    Type.INT,
-                    8095,
-                    Range.between(0, 65535),
-                    Importance.MEDIUM,
-                    "Port of the checkpoint endpoint; 0 picks a free one.")
-            .define(
-                    HTTP_ADVERTISED_URL,
-                    Type.STRING,
-                    "",
-                    Importance.MEDIUM,
-                    "Base URL scorers reach the checkpoint endpoint at, e.g. http://trainer:8095; empty: http://<bind"
-                            + " address or, for a wildcard bind, the host name>:<port>.")
-            .define(
-                    CHECKPOINT_LOCATION,
-                    Type.STRING,
-                    LOCATION_HTTP,
-                    ValidString.in(LOCATION_HTTP, LOCATION_FILE),
-                    Importance.MEDIUM,
-                    "What a checkpoint event's location is: http (a URL of the checkpoint endpoint; no shared"
-                            + " filesystem needed) or file (a file: URI of the store, for consumers that share the filesystem).")
-            .define(
-                    POLL_TIMEOUT_MS,
-                    Type.LONG,
-                    500L,
-                    Range.atLeast(1),
-                    Importance.LOW,
-                    "Longest a poll for new labels and images waits.")
-            .define(
-                    COMMIT_INTERVAL_MS,
-                    Type.LONG,
-                    1000L,
-                    Range.atLeast(1),
-                    Importance.LOW,
-                    "How often the training set is made durable and the input offsets committed.")
-            .define(
-                    STARTUP_TIMEOUT_MS,
-                    Type.LONG,
-                    60_000L,
-                    Range.atLeast(1),
-                    Importance.LOW,
-                    "Longest the start waits for the cluster (topic metadata, reading the checkpoints topic, transactions).")
-            .define(
-                    CLAIM_CHECK_ALLOWED_ROOTS,
-                    Type.LIST,
-                    "",
-                    Importance.MEDIUM,
-                    "Directories that file: claim checks may point into; empty refuses file: claim checks.")
-            .define(
-                    CLAIM_CHECK_ALLOWED_HOSTS,
-                    Type.LIST,
-                    "",
-                    Importance.MEDIUM,
-                    "Hosts (host or host:port) that http(s): claim checks may point to; empty refuses them.")
-            .define(
-                    CLAIM_CHECK_MAX_BYTES,
-                    Type.LONG,
-                    ImageLimits.DEFAULT_MAX_ENCODED_BYTES,
-                    Range.atLeast(1),
-                    Importance.LOW,
-                    "Largest claim-checked image fetched.")
-            .define(
-                    CLAIM_CHECK_TIMEOUT_MS,
-                    Type.LONG,
-                    10_000L,
-                    Range.atLeast(1),
-                    Importance.LOW,
-                    "Longest an http(s) claim-check fetch may take.");
+    private static final ConfigDef DEFINITION = CLAIM_CHECKS.define(
+            new ConfigDef()
+                    .define(
+                            BOOTSTRAP_SERVERS,
+                            Type.LIST,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            Importance.HIGH,
+                            "Kafka brokers to connect to, host:port[,host:port...].")
+                    .define(
+                            SCHEMA_REGISTRY_URL,
+                            Type.LIST,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            Importance.HIGH,
+                            "Confluent-compatible schema registry URL(s).")
+                    .define(
+                            CLASS_SET_ID,
+                            Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "Id of the class set to train (ClassSet.id()); labels of other class sets are ignored and checkpoints are keyed by it.")
+                    .define(
+                            CLASS_NAMES,
+                            Type.LIST,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            Importance.HIGH,
+                            "Class names of the class set, in score order; labels with other class names are skipped.")
+                    .define(
+                            DATA_DIR,
+                            Type.STRING,
+                            DEFAULT_DATA_DIR,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "Directory of the local training set and of the checkpoint store; one trainer process at a time."
+                                    + " Relative to the working directory unless absolute; durable, so not under the temporary directory.")
+                    .define(
+                            GROUP_ID,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Consumer group under which the trainer commits its input offsets; empty: ccd-trainer-<class set id>.")
+                    .define(
+                            TRANSACTIONAL_ID,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Transactional id of the checkpoint publisher; a newer trainer with the same id fences an older one."
+                                    + " Empty: ccd-trainer-<class set id>.")
+                    .define(
+                            WARMUP_MIN_IMAGES,
+                            Type.INT,
+                            100,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Labelled images needed before the warm-up starts.")
+                    .define(
+                            WARMUP_EPOCHS,
+                            Type.INT,
+                            2,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Warm-up epochs on the initial (debiased global) labels, BCE only (ALGORITHM.md section 3: 2).")
+                    .define(
+                            REFINE_MIN_REFINED_SHARE,
+                            Type.DOUBLE,
+                            0.9,
+                            Range.between(0.0, 1.0),
+                            Importance.MEDIUM,
+                            "Share of the labelled training set that must carry REFINED labels made with the warm-up checkpoint"
+                                    + " (or a later one) before the refinement training starts.")
+                    .define(
+                            REFINE_WAIT_FOR_CAM_LABELS,
+                            Type.BOOLEAN,
+                            true,
+                            Importance.LOW,
+                            "Whether the refinement round waits for labels refined with the warm-up checkpoint's CAM crops (CCD)."
+                                    + " false: warm-up and refinement train on the labels as they are and the refinement starts right"
+                                    + " after the warm-up; for a scorer whose local views are a grid or none, whose labels never carry"
+                                    + " a checkpoint (the ablation rows of ccd bench quality).")
+                    .define(
+                            REFINE_MAX_EPOCHS,
+                            Type.INT,
+                            10,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Most epochs of the refinement training; the label-free early-stopping rule may stop earlier (section 5: 10).")
+                    .define(
+                            CONTINUOUS_MIN_NEW_LABELS,
+                            Type.INT,
+                            100,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "New or changed REFINED labels that trigger a continuous fine-tuning round.")
+                    .define(
+                            CONTINUOUS_MAX_EPOCHS,
+                            Type.INT,
+                            3,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Most epochs of a continuous fine-tuning round (early-stopping rule as in refinement).")
+                    .define(
+                            CONTINUOUS_REPLAY_RATIO,
+                            Type.DOUBLE,
+                            1.0,
+                            Range.atLeast(0.0),
+                            Importance.LOW,
+                            "Older images replayed per new image in a continuous round, drawn at random from the training set.")
+                    .define(
+                            CONTINUOUS_MIN_GAIN,
+                            Type.DOUBLE,
+                            0.0,
+                            Range.atLeast(0.0),
+                            Importance.LOW,
+                            "A continuous round is published only if its train-label mAP beats the current checkpoint's on the"
+                                    + " same images by more than this many points.")
+                    .define(
+                            TRAINING_SET_MAX_IMAGES,
+                            Type.INT,
+                            5000,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Images kept in the local training set; past it the oldest are evicted.")
+                    .define(
+                            CONSISTENCY_BETA,
+                            Type.DOUBLE,
+                            1.0,
+                            Range.atLeast(0.0),
+                            Importance.LOW,
+                            "Weight of the consistency loss after warm-up (section 5: 1; warm-up always uses 0).")
+                    .define(
+                            STRONG_VIEW_HUE,
+                            Type.DOUBLE,
+                            STRONG_VIEW_STRENGTH,
+                            Range.between(0.0, 0.5),
+                            Importance.LOW,
+                            "Hue jitter of the consistency loss's strong view (section 5: 0.5); brightness, contrast"
+                                    + " and saturation stay 0.5. Lower it for classes told apart by colour.")
+                    .define(
+                            LEARNING_RATE,
+                            Type.DOUBLE,
+                            DEMO_LEARNING_RATE,
+                            Range.atLeast(0.0),
+                            Importance.MEDIUM,
+                            "Adam learning rate of the backbone. Default 1e-3 for the demo's small CNN trained from scratch;"
+                                    + " the paper's value (pretrained ResNet) is 1e-5.")
+                    .define(
+                            HEAD_LEARNING_RATE_FACTOR,
+                            Type.DOUBLE,
+                            10.0,
+                            Range.atLeast(0.0),
+                            Importance.LOW,
+                            "The head's learning rate is the backbone's times this (section 5: 10).")
+                    .define(
+                            BATCH_SIZE,
+                            Type.INT,
+                            16,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Images per optimiser step (section 5: 16).")
+                    .define(
+                            INPUT_SIZE,
+                            Type.INT,
+                            ClassifierConfig.DEFAULT_INPUT_SIZE,
+                            Range.atLeast(8),
+                            Importance.MEDIUM,
+                            "Side of the classifier's square input in pixels (the paper uses 448 with ResNet-101).")
+                    .define(
+                            BACKBONE,
+                            Type.STRING,
+                            "small-cnn",
+                            Importance.MEDIUM,
+                            "Classifier backbone: small-cnn, resnet50, resnet101, or torchscript:<file> (a traced backbone to fine-tune).")
+                    .define(
+                            SEED,
+                            Type.LONG,
+                            0L,
+                            Importance.LOW,
+                            "Seed of the initial weights, augmentations and shuffling.")
+                    .define(
+                            LABEL_BINARISATION,
+                            Type.STRING,
+                            LabelBinarisation.AT_LEAST_HALF.name(),
+                            ValidString.in(LabelBinarisation.EQUALS_ONE.name(), LabelBinarisation.AT_LEAST_HALF.name()),
+                            Importance.LOW,
+                            "Which pseudo-labels count as positive in the train-label mAP of early stopping: AT_LEAST_HALF (y >= 0.5,"
+                                    + " the default) or EQUALS_ONE (y == 1). ALGORITHM.md allows both; y == 1 needs a published bias to"
+                                    + " occur at all (a debiased score reaches 1 only when it is at least its class's bias), so before the"
+                                    + " bias service has enough images every class would have no positive and the criterion no signal.")
+                    .define(
+                            DEAD_LETTER_TOPIC,
+                            Type.STRING,
+                            CcdTopics.DEAD_LETTERS,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.MEDIUM,
+                            "Where input records the trainer cannot use go, with the reason and their topic,"
+                                    + " partition and offset in the headers (processor 'trainer').")
+                    .define(
+                            HTTP_ENABLED,
+                            Type.BOOLEAN,
+                            true,
+                            Importance.MEDIUM,
+                            "Serve the checkpoint store over HTTP: GET /checkpoints/{classSetId}/{version} answers the checkpoint's bytes.")
+                    .define(
+                            HTTP_BIND_ADDRESS,
+                            Type.STRING,
+                            "127.0.0.1",
+                            Importance.MEDIUM,
+                            "Address the checkpoint endpoint listens on; 0.0.0.0 serves other hosts.")
+                    .define(
+                            HTTP_PORT,
+                            Type.INT,
+                            8095,
+                            Range.between(0, 65535),
+                            Importance.MEDIUM,
+                            "Port of the checkpoint endpoint; 0 picks a free one.")
+                    .define(
+                            HTTP_ADVERTISED_URL,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Base URL scorers reach the checkpoint endpoint at, e.g. http://trainer:8095; empty: http://<bind"
+                                    + " address or, for a wildcard bind, the host name>:<port>.")
+                    .define(
+                            CHECKPOINT_LOCATION,
+                            Type.STRING,
+                            LOCATION_HTTP,
+                            ValidString.in(LOCATION_HTTP, LOCATION_FILE),
+                            Importance.MEDIUM,
+                            "What a checkpoint event's location is: http (a URL of the checkpoint endpoint; no shared"
+                                    + " filesystem needed) or file (a file: URI of the store, for consumers that share the filesystem).")
+                    .define(
+                            POLL_TIMEOUT_MS,
+                            Type.LONG,
+                            500L,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "Longest a poll for new labels and images waits.")
+                    .define(
+                            COMMIT_INTERVAL_MS,
+                            Type.LONG,
+                            1000L,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "How often the training set is made durable and the input offsets committed.")
+                    .define(
+                            STARTUP_TIMEOUT_MS,
+                            Type.LONG,
+                            60_000L,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "Longest the start waits for the cluster (topic metadata, reading the checkpoints topic, transactions)."));
 
     /**
      * Parses and validates {@code settings}.
@@ -550,11 +533,7 @@ public final class TrainerConfig extends AbstractConfig {
 
     /** Where claim-checked images may be fetched from, and the limits. */
     public ImageBytes claimChecks() {
-        return new ImageBytes(
-                getList(CLAIM_CHECK_ALLOWED_ROOTS).stream().map(Path::of).toList(),
-                getList(CLAIM_CHECK_ALLOWED_HOSTS),
-                getLong(CLAIM_CHECK_MAX_BYTES),
-                Duration.ofMillis(getLong(CLAIM_CHECK_TIMEOUT_MS)));
+        return CLAIM_CHECKS.read(this);
     }
 
     /** Settings the registry serdes need. */

@@ -9,8 +9,6 @@ import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.Checksums;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,8 +49,10 @@ class CheckpointReconciliationIT {
     void shouldPublishAStoredButUnannouncedCheckpointAsItIsOnStart() throws Exception {
         // Given a store with v1 (announced) and v2 (stored, then a crash before its announcement)
         CheckpointStore store = CheckpointStore.open(storeDir("unannounced"), "unannounced");
-        StoredCheckpoint v1 = add(store, "unannounced", 1, CheckpointPhase.WARMUP, "weights one");
-        StoredCheckpoint v2 = add(store, "unannounced", 2, CheckpointPhase.REFINE, "weights two");
+        StoredCheckpoint v1 =
+                CheckpointReconciliationTest.add(store, "unannounced", 1, CheckpointPhase.WARMUP, "weights one");
+        StoredCheckpoint v2 =
+                CheckpointReconciliationTest.add(store, "unannounced", 2, CheckpointPhase.REFINE, "weights two");
         cluster.send(
                 CcdTopics.CHECKPOINTS,
                 Map.of(new ClassSetKey("unannounced"), v1.event("http://trainer.test:8095/checkpoints/unannounced/1")));
@@ -73,7 +73,8 @@ class CheckpointReconciliationIT {
     void shouldReannounceTheLatestCheckpointWhenItIsServedAtANewLocation() throws Exception {
         // Given v1 announced at the URL of a previous run of the endpoint
         CheckpointStore store = CheckpointStore.open(storeDir("moved"), "moved");
-        StoredCheckpoint v1 = add(store, "moved", 1, CheckpointPhase.WARMUP, "weights one");
+        StoredCheckpoint v1 =
+                CheckpointReconciliationTest.add(store, "moved", 1, CheckpointPhase.WARMUP, "weights one");
         cluster.send(
                 CcdTopics.CHECKPOINTS,
                 Map.of(new ClassSetKey("moved"), v1.event("http://old-host:8095/checkpoints/moved/1")));
@@ -104,7 +105,8 @@ class CheckpointReconciliationIT {
     void shouldFenceAnOlderTrainerOfTheSameClassSet() throws Exception {
         TrainerConfig config = config("fencing");
         CheckpointStore store = CheckpointStore.open(storeDir("fencing"), "fencing");
-        StoredCheckpoint v1 = add(store, "fencing", 1, CheckpointPhase.WARMUP, "weights one");
+        StoredCheckpoint v1 =
+                CheckpointReconciliationTest.add(store, "fencing", 1, CheckpointPhase.WARMUP, "weights one");
         try (CheckpointPublisher zombie = new CheckpointPublisher(config, cluster.serdes());
                 CheckpointPublisher successor = new CheckpointPublisher(config, cluster.serdes())) {
             successor.publish(v1.event("file:/v1"));
@@ -132,26 +134,6 @@ class CheckpointReconciliationIT {
                         1_000_000,
                         TrainerConfig.HTTP_ADVERTISED_URL,
                         "http://trainer.test:8095")));
-    }
-
-    private static StoredCheckpoint add(
-            CheckpointStore store, String classSetId, long version, CheckpointPhase phase, String content)
-            throws IOException {
-        Path candidate = Files.writeString(store.candidateFile(), content);
-        return store.add(
-                candidate,
-                new StoredCheckpoint(
-                        classSetId,
-                        version,
-                        phase,
-                        "small-cnn",
-                        Checksums.sha256(candidate),
-                        Files.size(candidate),
-                        1_700_000_000_000L,
-                        50.0,
-                        0.3,
-                        100,
-                        2));
     }
 
     private static List<Checkpoint> published(String classSetId, int count) {

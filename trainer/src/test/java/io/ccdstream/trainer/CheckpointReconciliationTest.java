@@ -170,7 +170,8 @@ class CheckpointReconciliationTest {
         };
     }
 
-    private static StoredCheckpoint add(
+    /** Stores {@code content} as checkpoint {@code version} of {@code classSetId}. */
+    static StoredCheckpoint add(
             CheckpointStore store, String classSetId, long version, CheckpointPhase phase, String content)
             throws IOException {
         Path candidate = Files.writeString(store.candidateFile(), content);

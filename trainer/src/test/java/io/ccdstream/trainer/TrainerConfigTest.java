@@ -69,4 +69,18 @@ class TrainerConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(TrainerConfig.STRONG_VIEW_HUE);
     }
+
+    @Test
+    void shouldNameTheClaimCheckKeysAsTheSharedDefinitionDoes() {
+        assertThat(List.of(
+                        TrainerConfig.CLAIM_CHECK_ALLOWED_ROOTS,
+                        TrainerConfig.CLAIM_CHECK_ALLOWED_HOSTS,
+                        TrainerConfig.CLAIM_CHECK_MAX_BYTES,
+                        TrainerConfig.CLAIM_CHECK_TIMEOUT_MS))
+                .containsExactly(
+                        TrainerConfig.CLAIM_CHECKS.allowedRoots(),
+                        TrainerConfig.CLAIM_CHECKS.allowedHosts(),
+                        TrainerConfig.CLAIM_CHECKS.maxBytes(),
+                        TrainerConfig.CLAIM_CHECKS.timeoutMs());
+    }
 }

@@ -4,7 +4,6 @@ import io.ccdstream.method.ccd.CamBoxConfig;
 import io.ccdstream.method.ccd.ClassSelection;
 import io.ccdstream.method.ccd.Debias;
 import io.ccdstream.method.ccd.Mix;
-import io.ccdstream.method.image.ImageLimits;
 import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModelDescriptor;
@@ -14,6 +13,7 @@ import io.ccdstream.models.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import io.ccdstream.streams.scorer.ScorerSettings;
+import io.ccdstream.topics.ClaimCheckKeys;
 import io.ccdstream.topics.ImageBytes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,15 +57,15 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String SCORER_SELECTION_THRESHOLD = "ccd.scorer.selection.threshold";
     public static final String SCORER_SELECTION_MEAN_CLASSES = "ccd.scorer.selection.mean.classes";
     public static final String SCORER_LOCAL_VIEWS = "ccd.scorer.local.views";
+    /** The claim-check keys, under {@code ccd.claim.check.}. */
+    public static final ClaimCheckKeys CLAIM_CHECKS = new ClaimCheckKeys("ccd.");
+
     public static final String CLAIM_CHECK_ALLOWED_ROOTS = "ccd.claim.check.allowed.roots";
     public static final String CLAIM_CHECK_ALLOWED_HOSTS = "ccd.claim.check.allowed.hosts";
     public static final String CLAIM_CHECK_MAX_BYTES = "ccd.claim.check.max.bytes";
     public static final String CLAIM_CHECK_TIMEOUT_MS = "ccd.claim.check.timeout.ms";
 
-    /** Default of {@value #CLAIM_CHECK_TIMEOUT_MS}. */
-    public static final long DEFAULT_CLAIM_CHECK_TIMEOUT_MS = 10_000L;
-
-    private static final ConfigDef DEFINITION = new ConfigDef()
+    private static final ConfigDef DEFINITION = CLAIM_CHECKS.define(new ConfigDef()
             .define(
                     CLIP_MODEL_DIR,
                     Type.STRING,
@@ -196,33 +196,7 @@ public final class PipelineConfig extends AbstractConfig {
                             Arrays.stream(LocalViews.values()).map(Enum::name).toArray(String[]::new)),
                     Importance.MEDIUM,
                     "Local views that refine the global score: CAM (the classifier's CAM crops, CCD), GRID (a 3x3 grid for"
-                            + " every image, the CDUL baseline) or NONE (global view only).")
-            .define(
-                    CLAIM_CHECK_ALLOWED_ROOTS,
-                    Type.LIST,
-                    "",
-                    Importance.MEDIUM,
-                    "Directories that file: claim checks may point into; empty refuses file: claim checks.")
-            .define(
-                    CLAIM_CHECK_ALLOWED_HOSTS,
-                    Type.LIST,
-                    "",
-                    Importance.MEDIUM,
-                    "Hosts (host or host:port) that http(s): claim checks may point to; empty refuses them.")
-            .define(
-                    CLAIM_CHECK_MAX_BYTES,
-                    Type.LONG,
-                    ImageLimits.DEFAULT_MAX_ENCODED_BYTES,
-                    Range.atLeast(1),
-                    Importance.LOW,
-                    "Largest claim-checked image fetched.")
-            .define(
-                    CLAIM_CHECK_TIMEOUT_MS,
-                    Type.LONG,
-                    DEFAULT_CLAIM_CHECK_TIMEOUT_MS,
-                    Range.atLeast(1),
-                    Importance.LOW,
-                    "Longest an http(s) claim-check fetch may take.");
+                            + " every image, the CDUL baseline) or NONE (global view only)."));
 
     /**
      * Parses and validates {@code settings}; keys this class does not define are ignored.
@@ -342,11 +316,7 @@ public final class PipelineConfig extends AbstractConfig {
 
     /** Where claim-checked images may be fetched from, and the limits. */
     public ImageBytes claimChecks() {
-        return new ImageBytes(
-                getList(CLAIM_CHECK_ALLOWED_ROOTS).stream().map(Path::of).toList(),
-                getList(CLAIM_CHECK_ALLOWED_HOSTS),
-                getLong(CLAIM_CHECK_MAX_BYTES),
-                Duration.ofMillis(getLong(CLAIM_CHECK_TIMEOUT_MS)));
+        return CLAIM_CHECKS.read(this);
     }
 
     /**

@@ -138,4 +138,18 @@ class PipelineConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(key);
     }
+
+    @Test
+    void shouldNameTheClaimCheckKeysAsTheSharedDefinitionDoes() {
+        assertThat(List.of(
+                        PipelineConfig.CLAIM_CHECK_ALLOWED_ROOTS,
+                        PipelineConfig.CLAIM_CHECK_ALLOWED_HOSTS,
+                        PipelineConfig.CLAIM_CHECK_MAX_BYTES,
+                        PipelineConfig.CLAIM_CHECK_TIMEOUT_MS))
+                .containsExactly(
+                        PipelineConfig.CLAIM_CHECKS.allowedRoots(),
+                        PipelineConfig.CLAIM_CHECKS.allowedHosts(),
+                        PipelineConfig.CLAIM_CHECKS.maxBytes(),
+                        PipelineConfig.CLAIM_CHECKS.timeoutMs());
+    }
 }
