@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,15 +21,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps Confluent Schema Registry's REST routes onto {@link RegistryService}, with Confluent's
  * response bodies, status codes and JSON error bodies. Request bodies are read as JSON whatever
- * their Content-Type (or none), chunked or not.
+ * their Content-Type (or none), chunked or not. Independent of the HTTP server: the server hands
+ * over the method, the raw path and query, and a way to read the body.
  */
-final class RegistryHttpHandler implements HttpHandler {
+final class RegistryHttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
 
-    private record Response(int status, byte[] body) {}
+    /** What the server is to answer: a status and a JSON body. */
+    record Response(int status, byte[] body) {}
 
-    private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
+    /** Reads a request body; throws {@link SchemaRegistryException} when it cannot (e.g. 413). */
+    @FunctionalInterface
+    interface BodyReader {
+        byte[] read() throws IOException;
+    }
+
+    private record Request(String method, List<String> path, Map<String, String> query, BodyReader body) {
         String segment(int index) {
             return path.get(index);
         }
@@ -49,29 +55,23 @@ final class RegistryHttpHandler implements HttpHandler {
         return requests.get();
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
+    /**
+     * Answers one request.
+     *
+     * @param method   the HTTP method
+     * @param rawPath  the path, still percent-encoded
+     * @param rawQuery the query string, still percent-encoded, or null
+     * @param body     reads the request body when the route needs it
+     * @return the status and body to send, never null
+     */
+    Response handle(String method, String rawPath, String rawQuery, BodyReader body) {
         requests.incrementAndGet();
-        try (exchange) {
-            Response response = respond(exchange);
-            exchange.getResponseHeaders().set("Content-Type", RegistryHttp.CONTENT_TYPE);
-            exchange.sendResponseHeaders(response.status(), response.body().length);
-            exchange.getResponseBody().write(response.body());
-        }
-    }
-
-    private Response respond(HttpExchange exchange) {
         try {
-            Request request = new Request(
-                    exchange.getRequestMethod(),
-                    segments(exchange.getRequestURI().getRawPath()),
-                    query(exchange.getRequestURI().getRawQuery()),
-                    exchange);
-            return route(request);
+            return route(new Request(method, segments(rawPath), query(rawQuery), body));
         } catch (SchemaRegistryException e) {
             return error(e.status(), e.errorCode(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("Schema registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            LOG.error("Schema registry request {} {} failed", method, rawPath, e);
             return error(500, 500, "Internal server error: " + e);
         }
     }
@@ -227,7 +227,7 @@ final class RegistryHttpHandler implements HttpHandler {
     private JsonNode body(Request request) {
         byte[] bytes;
         try {
-            bytes = request.exchange().getRequestBody().readAllBytes();
+            bytes = request.body().read();
         } catch (IOException e) {
             throw new SchemaRegistryException(400, 400, "Cannot read request body: " + e.getMessage());
         }
@@ -294,7 +294,7 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private Response error(int status, int errorCode, String message) {
+    Response error(int status, int errorCode, String message) {
         try {
             return new Response(
                     status,
