@@ -68,6 +68,10 @@ final class RegistryHttp {
         return send("PUT", path, body);
     }
 
+    JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
     private JsonNode send(String method, String path, Object body) {
         String payload = body == null ? null : toJson(body);
         int first = preferred.get();

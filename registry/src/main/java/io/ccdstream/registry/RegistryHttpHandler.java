@@ -86,6 +86,7 @@ final class RegistryHttpHandler {
             case "subjects" -> subjects(request);
             case "compatibility" -> compatibility(request);
             case "config" -> config(request);
+            case "mode" -> mode(request);
             default -> throw notFound();
         };
     }
@@ -100,11 +101,20 @@ final class RegistryHttpHandler {
         }
         int id = schemaId(request.segment(2));
         if (path.size() == 3) {
+            return only(request, "GET", () -> {
+                RegistryState.StoredSchema schema = service.schema(id);
+                ObjectNode body = json.createObjectNode();
+                if (!StoreRecord.AVRO.equals(schema.schemaType())) {
+                    body.put("schemaType", schema.schemaType());
+                }
+                return ok(body.put("schema", schema.text()));
+            });
+        }
+        if (path.size() == 4 && "schema".equals(path.get(3))) {
             return only(
                     request,
                     "GET",
-                    () -> ok(json.createObjectNode()
-                            .put("schema", service.schema(id).toString())));
+                    () -> new Response(200, service.schema(id).text().getBytes(StandardCharsets.UTF_8)));
         }
         if (path.size() == 4 && "versions".equals(path.get(3))) {
             return only(request, "GET", () -> ok(subjectVersions(service.versionsWithId(id))));
@@ -128,7 +138,11 @@ final class RegistryHttpHandler {
         }
         String subject = request.segment(1);
         if (path.size() == 2) {
-            return only(request, "POST", () -> ok(version(service.lookup(subject, submission(request)))));
+            return switch (request.method()) {
+                case "POST" -> ok(version(service.lookup(subject, submission(request))));
+                case "DELETE" -> ok(json.valueToTree(service.deleteSubject(subject, permanent(request))));
+                default -> throw methodNotAllowed();
+            };
         }
         if (!"versions".equals(path.get(2)) || path.size() > 5) {
             throw notFound();
@@ -142,7 +156,12 @@ final class RegistryHttpHandler {
         }
         int version = versionNumber(request.segment(3));
         if (path.size() == 4) {
-            return only(request, "GET", () -> ok(version(service.version(subject, version))));
+            return switch (request.method()) {
+                case "GET" -> ok(version(service.version(subject, version)));
+                case "DELETE" ->
+                    ok(json.getNodeFactory().numberNode(service.deleteVersion(subject, version, permanent(request))));
+                default -> throw methodNotAllowed();
+            };
         }
         if (!"schema".equals(path.get(4))) {
             throw notFound();
@@ -199,6 +218,50 @@ final class RegistryHttpHandler {
         };
     }
 
+    private Response mode(Request request) {
+        List<String> path = request.path();
+        if (path.size() > 2) {
+            throw notFound();
+        }
+        String subject = path.size() == 2 ? request.segment(1) : null;
+        return switch (request.method()) {
+            case "GET" ->
+                ok(json.createObjectNode()
+                        .put(
+                                "mode",
+                                (subject == null
+                                                ? service.globalMode()
+                                                : service.subjectMode(
+                                                        subject,
+                                                        Boolean.parseBoolean(
+                                                                request.query().get("defaultToGlobal"))))
+                                        .name()));
+            case "PUT" -> {
+                RegistryMode mode = RegistryMode.parse(
+                                body(request).path("mode").asText(null))
+                        .orElseThrow(() -> new SchemaRegistryException(
+                                422,
+                                SchemaRegistryException.INVALID_MODE,
+                                "Invalid mode. Valid values are READWRITE, READONLY and IMPORT"));
+                service.setMode(
+                        subject, mode, Boolean.parseBoolean(request.query().get("force")));
+                yield ok(json.createObjectNode().put("mode", mode.name()));
+            }
+            case "DELETE" -> {
+                if (subject == null) {
+                    throw methodNotAllowed();
+                }
+                yield ok(json.createObjectNode()
+                        .put("mode", service.deleteSubjectMode(subject).name()));
+            }
+            default -> throw methodNotAllowed();
+        };
+    }
+
+    private static boolean permanent(Request request) {
+        return Boolean.parseBoolean(request.query().get("permanent"));
+    }
+
     private ObjectNode version(RegistryState.Version version) {
         return json.createObjectNode()
                 .put("subject", version.subject())
@@ -218,10 +281,14 @@ final class RegistryHttpHandler {
         JsonNode schema = body.path("schema");
         JsonNode type = body.path("schemaType");
         JsonNode references = body.path("references");
+        JsonNode id = body.path("id");
+        JsonNode version = body.path("version");
         return new RegistryService.Submission(
                 schema.isTextual() ? schema.asText() : null,
                 type.isTextual() ? type.asText() : null,
-                references.isArray() ? references.size() : 0);
+                references.isArray() ? references.size() : 0,
+                id.isInt() && id.asInt() > 0 ? id.asInt() : null,
+                version.isInt() && version.asInt() > 0 ? version.asInt() : null);
     }
 
     private JsonNode body(Request request) {

@@ -159,6 +159,40 @@ public final class SchemaRegistryClient {
                 .asBoolean();
     }
 
+    /**
+     * Deletes every version of a subject ({@code DELETE /subjects/{subject}}): soft first, then
+     * permanently. Soft-deleted schemas stay readable by id.
+     *
+     * @param subject   the subject
+     * @param permanent false for a soft delete, true to remove a soft-deleted subject for good
+     * @return the version numbers deleted
+     * @throws SchemaRegistryException 40401 when the subject does not exist, 40404 when it is
+     *                                 already soft-deleted, 40405 when a permanent delete comes
+     *                                 before the soft one
+     */
+    public List<Integer> deleteSubject(String subject, boolean permanent) {
+        List<Integer> versions = new ArrayList<>();
+        http.delete(subjectPath(subject) + (permanent ? "?permanent=true" : ""))
+                .forEach(node -> versions.add(node.asInt()));
+        return List.copyOf(versions);
+    }
+
+    /**
+     * Deletes one version of a subject ({@code DELETE /subjects/{subject}/versions/{version}}).
+     *
+     * @param subject   the subject
+     * @param version   the version, from 1, or -1 for the latest
+     * @param permanent false for a soft delete, true to remove a soft-deleted version for good
+     * @return the version number deleted
+     * @throws SchemaRegistryException 40401, 40402, 40406 (already soft-deleted) or 40407 (not
+     *                                 soft-deleted before a permanent delete)
+     */
+    public int deleteSchemaVersion(String subject, int version, boolean permanent) {
+        String number = version == -1 ? "latest" : Integer.toString(version);
+        return http.delete(subjectPath(subject) + "/versions/" + number + (permanent ? "?permanent=true" : ""))
+                .asInt();
+    }
+
     /** @return the global compatibility level ({@code GET /config}) */
     public CompatibilityLevel getConfig() {
         return level(http.get("/config").path("compatibilityLevel").asText());
