@@ -51,6 +51,10 @@ public final class SchemaRegistryClient {
      *
      * @param subject the subject, e.g. {@code ccd.labels-value}
      * @param schema  the schema
+     * <p>A 5xx answer or an unreachable registry is retried ({@code max.retries}). A 409 answer
+     * may come from a concurrent registration of the same schema: the schema is then looked up
+     * under the subject, and its id returned when found.
+     *
      * @return the schema's global id
      * @throws SchemaRegistryException 409 when the subject's compatibility level rejects the
      *                                 schema, 422 (42201) when the registry rejects it as invalid
@@ -61,11 +65,29 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode response = http.post(subjectPath(subject) + "/versions", schemaBody(schema));
-        int id = response.path("id").asInt();
+        int id;
+        try {
+            id = http.post(subjectPath(subject) + "/versions", schemaBody(schema))
+                    .path("id")
+                    .asInt();
+        } catch (SchemaRegistryException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            id = registeredConcurrently(subject, schema, e);
+        }
         registeredIds.put(key, id);
         schemasById.putIfAbsent(id, schema);
         return id;
+    }
+
+    private int registeredConcurrently(String subject, Schema schema, SchemaRegistryException conflict) {
+        try {
+            return lookup(subject, schema).id();
+        } catch (SchemaRegistryException lookupFailure) {
+            conflict.addSuppressed(lookupFailure);
+            throw conflict;
+        }
     }
 
     /**
