@@ -29,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * {@code GET /schemas/ids/{id}/subjects}, {@code GET /schemas/types}, {@code GET /subjects},
  * {@code GET /subjects/{s}/versions}, {@code GET /subjects/{s}/versions/{v|latest}},
  * {@code GET /subjects/{s}/versions/{v}/schema},
- * {@code POST /compatibility/subjects/{s}/versions[/{v|latest}]}, {@code GET|PUT /config} and
- * {@code GET|PUT /config/{s}}. Deletion is not supported. AVRO schemas only, without references.
+ * {@code POST /compatibility/subjects/{s}/versions[/{v|latest}]}, {@code GET|PUT /config},
+ * {@code GET|PUT /config/{s}}, {@code GET /schemas/ids/{id}/schema}, soft and permanent deletes
+ * ({@code DELETE /subjects/{s}}, {@code DELETE /subjects/{s}/versions/{v}}, each with
+ * {@code ?permanent=true} once soft-deleted), {@code GET|PUT /mode} and
+ * {@code GET|PUT|DELETE /mode/{s}} (READWRITE, READONLY, IMPORT). AVRO schemas only, without
+ * references; schemas of other types found in the store keep their ids and are served by id.
  *
  * <p>The server is Jetty (through Javalin) with a bounded thread pool. A request is handed to a
  * thread only once its body has started to arrive, connections silent for
