@@ -79,7 +79,8 @@ public class EmbeddedSchemaRegistryConfig extends AbstractConfig {
     public static final String HTTP_THREADS_MAX_CONFIG = "http.threads.max";
 
     private static final String HTTP_THREADS_MAX_DOC = "Most threads the HTTP server uses, for accepting"
-            + " connections and answering requests together. Requests are handed to a thread only once"
+            + " connections and answering requests together (at least 16: Jetty keeps up to 8 for"
+            + " accepting and selecting on machines with many cores). Requests are handed to a thread only once"
             + " their body has arrived, so slow clients do not hold threads.";
 
     /** {@code NONE} or {@code BASIC}: whether the REST API asks for HTTP basic authentication. */
@@ -159,8 +160,8 @@ public class EmbeddedSchemaRegistryConfig extends AbstractConfig {
             .define(
                     HTTP_THREADS_MAX_CONFIG,
                     Type.INT,
-                    16,
-                    ConfigDef.Range.atLeast(4),
+                    32,
+                    ConfigDef.Range.atLeast(16),
                     Importance.LOW,
                     HTTP_THREADS_MAX_DOC)
             .define(
