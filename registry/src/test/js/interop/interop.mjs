@@ -8,7 +8,9 @@
 //       into <outDir>/decoded-from-java.json;
 //   (c) serializes records for the Java AvroDeserializer: <outDir>/from-js-inferred.bin
 //       (autoRegisterSchemas, schema inferred from the value, topic interop.js.inferred) and
-//       <outDir>/from-js-latest.bin (useLatestVersion with SCHEMA, topic js.registered).
+//       <outDir>/from-js-latest.bin (useLatestVersion with SCHEMA, topic js.registered);
+//   (d) deletes versions and a subject with deleteSubjectVersion / deleteSubject, soft then
+//       permanent, recording the results and the error codes of refused deletes.
 // Writes <outDir>/report.json and exits non-zero on any failure.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,6 +59,42 @@ async function registerAndReadBack(client) {
   };
 }
 
+const DELETED_SUBJECT = 'js.deleted-value';
+
+async function errorCodeOf(call) {
+  try {
+    await call();
+    return null;
+  } catch (error) {
+    return { status: error.status ?? null, errorCode: error.errorCode ?? null };
+  }
+}
+
+async function deleteThroughClient(client) {
+  const v1 = JSON.stringify({ type: 'record', name: 'Deleted', namespace: 'js', fields: [{ name: 'a', type: 'string' }] });
+  const v2 = JSON.stringify({
+    type: 'record',
+    name: 'Deleted',
+    namespace: 'js',
+    fields: [{ name: 'a', type: 'string' }, { name: 'b', type: 'int', default: 0 }],
+  });
+  const id1 = await client.register(DELETED_SUBJECT, { schemaType: 'AVRO', schema: v1 });
+  await client.register(DELETED_SUBJECT, { schemaType: 'AVRO', schema: v2 });
+  const result = { id1 };
+  result.permanentBeforeSoftVersion = await errorCodeOf(() => client.deleteSubjectVersion(DELETED_SUBJECT, 1, true));
+  result.softVersion = await client.deleteSubjectVersion(DELETED_SUBJECT, 1, false);
+  result.softVersionAgain = await errorCodeOf(() => client.deleteSubjectVersion(DELETED_SUBJECT, 1, false));
+  result.versionsAfterSoftVersion = await client.getAllVersions(DELETED_SUBJECT);
+  result.permanentVersion = await client.deleteSubjectVersion(DELETED_SUBJECT, 1, true);
+  result.permanentBeforeSoftSubject = await errorCodeOf(() => client.deleteSubject(DELETED_SUBJECT, true));
+  result.softSubject = await client.deleteSubject(DELETED_SUBJECT, false);
+  result.softSubjectAgain = await errorCodeOf(() => client.deleteSubject(DELETED_SUBJECT, false));
+  result.permanentSubject = await client.deleteSubject(DELETED_SUBJECT, true);
+  result.missingSubject = await errorCodeOf(() => client.deleteSubject(DELETED_SUBJECT, false));
+  result.subjectsAfter = await client.getAllSubjects();
+  return result;
+}
+
 async function decodeJavaRecord(client, javaRecordFile) {
   const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
   const payload = await readFile(javaRecordFile);
@@ -97,6 +135,7 @@ async function main([registryUrl, javaRecordFile, outDir]) {
   await writeFile(join(outDir, 'decoded-from-java.json'), JSON.stringify(decoded));
   report.decodedFromJava = decoded;
   report.serialized = await serializeForJava(client, outDir);
+  report.deleted = await deleteThroughClient(client);
   await writeFile(join(outDir, 'report.json'), JSON.stringify(report, null, 2));
   console.log(JSON.stringify(report, null, 2));
 }

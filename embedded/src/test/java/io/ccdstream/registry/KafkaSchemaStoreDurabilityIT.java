@@ -14,8 +14,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +37,13 @@ class KafkaSchemaStoreDurabilityIT {
     @TempDir
     Path dataDir;
 
-    private record Snapshot(int image1, int image2, int other, int copy) {}
+    private static final Schema GONE =
+            new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Gone\",\"namespace\":\"t\",\"fields\":[]}");
+
+    /** Above every id the test registers: held by a PROTOBUF schema a Confluent registry wrote. */
+    private static final int PROTOBUF_ID = 40;
+
+    private record Snapshot(int image1, int image2, int other, int copy, int gone) {}
 
     private EmbeddedKafkaBroker startBroker() {
         return EmbeddedKafkaBroker.start(
@@ -58,11 +68,20 @@ class KafkaSchemaStoreDurabilityIT {
             assertStoreTopicIsCompactedWithOnePartition(broker);
         }
 
+        try (EmbeddedKafkaBroker broker = startBroker()) {
+            writeConfluentRecords(broker);
+        }
+
         try (EmbeddedKafkaBroker broker = startBroker();
                 EmbeddedSchemaRegistry registry = startRegistry(broker)) {
             SchemaRegistryClient client = clientOf(registry);
 
-            assertThat(client.listSubjects()).containsExactly("copy-value", "images-value", "others-value");
+            assertThat(client.listSubjects())
+                    .as("soft-deleted and PROTOBUF subjects are not served")
+                    .containsExactly("copy-value", "images-value", "others-value");
+            assertThat(client.getById(before.gone()).getName())
+                    .as("soft-deleted schema readable by id after restart")
+                    .isEqualTo("Gone");
             assertThat(client.getVersion("images-value", 1))
                     .isEqualTo(new RegisteredSchema("images-value", 1, before.image1(), IMAGE_V1));
             assertThat(client.getLatest("images-value"))
@@ -79,8 +98,8 @@ class KafkaSchemaStoreDurabilityIT {
             Schema fresh = new Schema.Parser().parse("""
                 {"type":"record","name":"Fresh","namespace":"t","fields":[]}""");
             assertThat(client.register("others-value", fresh))
-                    .as("ids are never reused")
-                    .isEqualTo(before.other() + 1);
+                    .as("ids are never reused, not even those of PROTOBUF records written by Confluent")
+                    .isEqualTo(PROTOBUF_ID + 1);
             assertThat(client.listVersions("others-value")).containsExactly(1, 2);
         }
     }
@@ -95,7 +114,22 @@ class KafkaSchemaStoreDurabilityIT {
         client.updateConfig("others-value", CompatibilityLevel.NONE);
         assertThat(List.of(image1, image2, other)).doesNotHaveDuplicates();
         assertThat(copy).isEqualTo(image1);
-        return new Snapshot(image1, image2, other, copy);
+        int gone = client.register("gone-value", GONE);
+        assertThat(client.deleteSubject("gone-value", false)).containsExactly(1);
+        return new Snapshot(image1, image2, other, copy, gone);
+    }
+
+    /** Appends a PROTOBUF schema to {@code _schemas} as a Confluent registry sharing the topic would. */
+    private static void writeConfluentRecords(EmbeddedKafkaBroker broker) throws Exception {
+        String key = "{\"keytype\":\"SCHEMA\",\"subject\":\"proto-value\",\"version\":1,\"magic\":1}";
+        String value = "{\"subject\":\"proto-value\",\"version\":1,\"id\":" + PROTOBUF_ID
+                + ",\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\",\"deleted\":false}";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>("_schemas", 0, key, value)).get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static void assertStoreTopicIsCompactedWithOnePartition(EmbeddedKafkaBroker broker) throws Exception {

@@ -121,6 +121,16 @@ public class AvroSerializer<T> implements Serializer<T> {
             if (e.status() == SchemaRegistryException.NO_RESPONSE || e.status() >= 500) {
                 throw e;
             }
+            if (!config.autoRegisterSchemas()
+                    && config.useLatestVersion()
+                    && e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND) {
+                throw new SerializationException(
+                        "Subject " + subject + " has no registered schema to write " + part() + "s with:"
+                                + " auto.register.schemas=false and use.latest.version=true need its schema"
+                                + " registered beforehand (ccd topics --schema-registry-url ..., or"
+                                + " RegistrySerdes.registerAll())",
+                        e);
+            }
             throw new SerializationException(
                     "Cannot get a schema id for subject " + subject + " (auto.register.schemas="
                             + config.autoRegisterSchemas() + ", use.latest.version=" + config.useLatestVersion() + "): "

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of {@link SchemaRegistryClient}: JSON in and out, basic auth, error bodies turned
- * into {@link SchemaRegistryException}, and fail-over across the configured URLs.
+ * into {@link SchemaRegistryException}, fail-over across the configured URLs, and retries with
+ * bounded exponential backoff when no registry answers or one answers with a 5xx status.
  */
 final class RegistryHttp {
 
@@ -37,6 +38,9 @@ final class RegistryHttp {
     private final HttpClient http;
     private final Duration requestTimeout;
     private final AtomicInteger preferred = new AtomicInteger();
+    private final int maxRetries;
+    private final long retryWaitMs;
+    private final long retryMaxWaitMs;
 
     RegistryHttp(SchemaRegistryClientConfig config) {
         this.endpoints = endpoints(config);
@@ -45,6 +49,10 @@ final class RegistryHttp {
                         Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.HTTP_CONNECT_TIMEOUT_MS_CONFIG)))
                 .build();
         this.requestTimeout = Duration.ofMillis(config.getInt(SchemaRegistryClientConfig.HTTP_READ_TIMEOUT_MS_CONFIG));
+        this.maxRetries = config.getInt(SchemaRegistryClientConfig.MAX_RETRIES_CONFIG);
+        this.retryWaitMs = config.getInt(SchemaRegistryClientConfig.RETRIES_WAIT_MS_CONFIG);
+        this.retryMaxWaitMs =
+                Math.max(retryWaitMs, config.getInt(SchemaRegistryClientConfig.RETRIES_MAX_WAIT_MS_CONFIG));
     }
 
     /** @return the path segment for a subject, percent-encoded */
@@ -68,8 +76,60 @@ final class RegistryHttp {
         return send("PUT", path, body);
     }
 
+    JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
     private JsonNode send(String method, String path, Object body) {
         String payload = body == null ? null : toJson(body);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return sendOnce(method, path, payload);
+            } catch (SchemaRegistryException e) {
+                if (!retriable(e) || attempt >= maxRetries) {
+                    throw e;
+                }
+                long wait = backoff(attempt);
+                LOG.warn(
+                        "Schema registry {} {} failed (attempt {} of {}), retrying in {} ms: {}",
+                        method,
+                        path,
+                        attempt + 1,
+                        maxRetries + 1,
+                        wait,
+                        e.getMessage());
+                pause(wait, method, path, e);
+            }
+        }
+    }
+
+    /** @return whether a failure may pass: no registry answered, or one failed with a 5xx status */
+    static boolean retriable(SchemaRegistryException e) {
+        return e.status() == SchemaRegistryException.NO_RESPONSE || e.status() >= 500;
+    }
+
+    /** @return the wait before retry number {@code attempt + 1}: doubling from the base, capped */
+    long backoff(int attempt) {
+        long wait = retryWaitMs << Math.min(attempt, 20);
+        return Math.min(wait, retryMaxWaitMs);
+    }
+
+    private void pause(long millis, String method, String path, SchemaRegistryException cause) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            SchemaRegistryException interrupted = new SchemaRegistryException(
+                    SchemaRegistryException.NO_RESPONSE,
+                    SchemaRegistryException.NO_RESPONSE,
+                    "Interrupted while retrying " + method + " " + path,
+                    e);
+            interrupted.addSuppressed(cause);
+            throw interrupted;
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, String payload) {
         int first = preferred.get();
         IOException last = null;
         for (int i = 0; i < endpoints.size(); i++) {

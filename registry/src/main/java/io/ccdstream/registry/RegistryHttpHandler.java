@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,15 +21,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps Confluent Schema Registry's REST routes onto {@link RegistryService}, with Confluent's
  * response bodies, status codes and JSON error bodies. Request bodies are read as JSON whatever
- * their Content-Type (or none), chunked or not.
+ * their Content-Type (or none), chunked or not. Independent of the HTTP server: the server hands
+ * over the method, the raw path and query, and a way to read the body.
  */
-final class RegistryHttpHandler implements HttpHandler {
+final class RegistryHttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
 
-    private record Response(int status, byte[] body) {}
+    /** What the server is to answer: a status and a JSON body. */
+    record Response(int status, byte[] body) {}
 
-    private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
+    /** Reads a request body; throws {@link SchemaRegistryException} when it cannot (e.g. 413). */
+    @FunctionalInterface
+    interface BodyReader {
+        byte[] read() throws IOException;
+    }
+
+    private record Request(String method, List<String> path, Map<String, String> query, BodyReader body) {
         String segment(int index) {
             return path.get(index);
         }
@@ -49,29 +55,23 @@ final class RegistryHttpHandler implements HttpHandler {
         return requests.get();
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
+    /**
+     * Answers one request.
+     *
+     * @param method   the HTTP method
+     * @param rawPath  the path, still percent-encoded
+     * @param rawQuery the query string, still percent-encoded, or null
+     * @param body     reads the request body when the route needs it
+     * @return the status and body to send, never null
+     */
+    Response handle(String method, String rawPath, String rawQuery, BodyReader body) {
         requests.incrementAndGet();
-        try (exchange) {
-            Response response = respond(exchange);
-            exchange.getResponseHeaders().set("Content-Type", RegistryHttp.CONTENT_TYPE);
-            exchange.sendResponseHeaders(response.status(), response.body().length);
-            exchange.getResponseBody().write(response.body());
-        }
-    }
-
-    private Response respond(HttpExchange exchange) {
         try {
-            Request request = new Request(
-                    exchange.getRequestMethod(),
-                    segments(exchange.getRequestURI().getRawPath()),
-                    query(exchange.getRequestURI().getRawQuery()),
-                    exchange);
-            return route(request);
+            return route(new Request(method, segments(rawPath), query(rawQuery), body));
         } catch (SchemaRegistryException e) {
             return error(e.status(), e.errorCode(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("Schema registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            LOG.error("Schema registry request {} {} failed", method, rawPath, e);
             return error(500, 500, "Internal server error: " + e);
         }
     }
@@ -86,6 +86,7 @@ final class RegistryHttpHandler implements HttpHandler {
             case "subjects" -> subjects(request);
             case "compatibility" -> compatibility(request);
             case "config" -> config(request);
+            case "mode" -> mode(request);
             default -> throw notFound();
         };
     }
@@ -100,11 +101,20 @@ final class RegistryHttpHandler implements HttpHandler {
         }
         int id = schemaId(request.segment(2));
         if (path.size() == 3) {
+            return only(request, "GET", () -> {
+                RegistryState.StoredSchema schema = service.schema(id);
+                ObjectNode body = json.createObjectNode();
+                if (!StoreRecord.AVRO.equals(schema.schemaType())) {
+                    body.put("schemaType", schema.schemaType());
+                }
+                return ok(body.put("schema", schema.text()));
+            });
+        }
+        if (path.size() == 4 && "schema".equals(path.get(3))) {
             return only(
                     request,
                     "GET",
-                    () -> ok(json.createObjectNode()
-                            .put("schema", service.schema(id).toString())));
+                    () -> new Response(200, service.schema(id).text().getBytes(StandardCharsets.UTF_8)));
         }
         if (path.size() == 4 && "versions".equals(path.get(3))) {
             return only(request, "GET", () -> ok(subjectVersions(service.versionsWithId(id))));
@@ -128,7 +138,11 @@ final class RegistryHttpHandler implements HttpHandler {
         }
         String subject = request.segment(1);
         if (path.size() == 2) {
-            return only(request, "POST", () -> ok(version(service.lookup(subject, submission(request)))));
+            return switch (request.method()) {
+                case "POST" -> ok(version(service.lookup(subject, submission(request))));
+                case "DELETE" -> ok(json.valueToTree(service.deleteSubject(subject, permanent(request))));
+                default -> throw methodNotAllowed();
+            };
         }
         if (!"versions".equals(path.get(2)) || path.size() > 5) {
             throw notFound();
@@ -142,7 +156,12 @@ final class RegistryHttpHandler implements HttpHandler {
         }
         int version = versionNumber(request.segment(3));
         if (path.size() == 4) {
-            return only(request, "GET", () -> ok(version(service.version(subject, version))));
+            return switch (request.method()) {
+                case "GET" -> ok(version(service.version(subject, version)));
+                case "DELETE" ->
+                    ok(json.getNodeFactory().numberNode(service.deleteVersion(subject, version, permanent(request))));
+                default -> throw methodNotAllowed();
+            };
         }
         if (!"schema".equals(path.get(4))) {
             throw notFound();
@@ -199,6 +218,50 @@ final class RegistryHttpHandler implements HttpHandler {
         };
     }
 
+    private Response mode(Request request) {
+        List<String> path = request.path();
+        if (path.size() > 2) {
+            throw notFound();
+        }
+        String subject = path.size() == 2 ? request.segment(1) : null;
+        return switch (request.method()) {
+            case "GET" ->
+                ok(json.createObjectNode()
+                        .put(
+                                "mode",
+                                (subject == null
+                                                ? service.globalMode()
+                                                : service.subjectMode(
+                                                        subject,
+                                                        Boolean.parseBoolean(
+                                                                request.query().get("defaultToGlobal"))))
+                                        .name()));
+            case "PUT" -> {
+                RegistryMode mode = RegistryMode.parse(
+                                body(request).path("mode").asText(null))
+                        .orElseThrow(() -> new SchemaRegistryException(
+                                422,
+                                SchemaRegistryException.INVALID_MODE,
+                                "Invalid mode. Valid values are READWRITE, READONLY and IMPORT"));
+                service.setMode(
+                        subject, mode, Boolean.parseBoolean(request.query().get("force")));
+                yield ok(json.createObjectNode().put("mode", mode.name()));
+            }
+            case "DELETE" -> {
+                if (subject == null) {
+                    throw methodNotAllowed();
+                }
+                yield ok(json.createObjectNode()
+                        .put("mode", service.deleteSubjectMode(subject).name()));
+            }
+            default -> throw methodNotAllowed();
+        };
+    }
+
+    private static boolean permanent(Request request) {
+        return Boolean.parseBoolean(request.query().get("permanent"));
+    }
+
     private ObjectNode version(RegistryState.Version version) {
         return json.createObjectNode()
                 .put("subject", version.subject())
@@ -218,16 +281,20 @@ final class RegistryHttpHandler implements HttpHandler {
         JsonNode schema = body.path("schema");
         JsonNode type = body.path("schemaType");
         JsonNode references = body.path("references");
+        JsonNode id = body.path("id");
+        JsonNode version = body.path("version");
         return new RegistryService.Submission(
                 schema.isTextual() ? schema.asText() : null,
                 type.isTextual() ? type.asText() : null,
-                references.isArray() ? references.size() : 0);
+                references.isArray() ? references.size() : 0,
+                id.isInt() && id.asInt() > 0 ? id.asInt() : null,
+                version.isInt() && version.asInt() > 0 ? version.asInt() : null);
     }
 
     private JsonNode body(Request request) {
         byte[] bytes;
         try {
-            bytes = request.exchange().getRequestBody().readAllBytes();
+            bytes = request.body().read();
         } catch (IOException e) {
             throw new SchemaRegistryException(400, 400, "Cannot read request body: " + e.getMessage());
         }
@@ -294,7 +361,7 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private Response error(int status, int errorCode, String message) {
+    Response error(int status, int errorCode, String message) {
         try {
             return new Response(
                     status,

@@ -51,6 +51,10 @@ public final class SchemaRegistryClient {
      *
      * @param subject the subject, e.g. {@code ccd.labels-value}
      * @param schema  the schema
+     * <p>A 5xx answer or an unreachable registry is retried ({@code max.retries}). A 409 answer
+     * may come from a concurrent registration of the same schema: the schema is then looked up
+     * under the subject, and its id returned when found.
+     *
      * @return the schema's global id
      * @throws SchemaRegistryException 409 when the subject's compatibility level rejects the
      *                                 schema, 422 (42201) when the registry rejects it as invalid
@@ -61,11 +65,29 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode response = http.post(subjectPath(subject) + "/versions", schemaBody(schema));
-        int id = response.path("id").asInt();
+        int id;
+        try {
+            id = http.post(subjectPath(subject) + "/versions", schemaBody(schema))
+                    .path("id")
+                    .asInt();
+        } catch (SchemaRegistryException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            id = registeredConcurrently(subject, schema, e);
+        }
         registeredIds.put(key, id);
         schemasById.putIfAbsent(id, schema);
         return id;
+    }
+
+    private int registeredConcurrently(String subject, Schema schema, SchemaRegistryException conflict) {
+        try {
+            return lookup(subject, schema).id();
+        } catch (SchemaRegistryException lookupFailure) {
+            conflict.addSuppressed(lookupFailure);
+            throw conflict;
+        }
     }
 
     /**
@@ -157,6 +179,40 @@ public final class SchemaRegistryClient {
         return http.post("/compatibility" + subjectPath(subject) + "/versions/latest", schemaBody(schema))
                 .path("is_compatible")
                 .asBoolean();
+    }
+
+    /**
+     * Deletes every version of a subject ({@code DELETE /subjects/{subject}}): soft first, then
+     * permanently. Soft-deleted schemas stay readable by id.
+     *
+     * @param subject   the subject
+     * @param permanent false for a soft delete, true to remove a soft-deleted subject for good
+     * @return the version numbers deleted
+     * @throws SchemaRegistryException 40401 when the subject does not exist, 40404 when it is
+     *                                 already soft-deleted, 40405 when a permanent delete comes
+     *                                 before the soft one
+     */
+    public List<Integer> deleteSubject(String subject, boolean permanent) {
+        List<Integer> versions = new ArrayList<>();
+        http.delete(subjectPath(subject) + (permanent ? "?permanent=true" : ""))
+                .forEach(node -> versions.add(node.asInt()));
+        return List.copyOf(versions);
+    }
+
+    /**
+     * Deletes one version of a subject ({@code DELETE /subjects/{subject}/versions/{version}}).
+     *
+     * @param subject   the subject
+     * @param version   the version, from 1, or -1 for the latest
+     * @param permanent false for a soft delete, true to remove a soft-deleted version for good
+     * @return the version number deleted
+     * @throws SchemaRegistryException 40401, 40402, 40406 (already soft-deleted) or 40407 (not
+     *                                 soft-deleted before a permanent delete)
+     */
+    public int deleteSchemaVersion(String subject, int version, boolean permanent) {
+        String number = version == -1 ? "latest" : Integer.toString(version);
+        return http.delete(subjectPath(subject) + "/versions/" + number + (permanent ? "?permanent=true" : ""))
+                .asInt();
     }
 
     /** @return the global compatibility level ({@code GET /config}) */

@@ -48,6 +48,23 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
     private static final String HTTP_READ_TIMEOUT_MS_DOC =
             "Timeout for a registry request once connected," + " in milliseconds.";
 
+    /** How many times a request is retried when no registry answers or one answers 5xx. */
+    public static final String MAX_RETRIES_CONFIG = "max.retries";
+
+    private static final String MAX_RETRIES_DOC = "How many times a request is retried after a 5xx answer or"
+            + " when no registry URL can be reached; 0 disables retries. 4xx answers are never retried.";
+
+    /** Wait before the first retry; it doubles with each further retry. */
+    public static final String RETRIES_WAIT_MS_CONFIG = "retries.wait.ms";
+
+    private static final String RETRIES_WAIT_MS_DOC =
+            "Wait before the first retry, in milliseconds; each further retry waits twice as long.";
+
+    /** Upper bound of the wait between retries. */
+    public static final String RETRIES_MAX_WAIT_MS_CONFIG = "retries.max.wait.ms";
+
+    private static final String RETRIES_MAX_WAIT_MS_DOC = "Longest wait between two retries, in milliseconds.";
+
     /** Value of {@code basic.auth.credentials.source} that reads {@code basic.auth.user.info}. */
     public static final String USER_INFO_SOURCE = "USER_INFO";
     /** Value of {@code basic.auth.credentials.source} that reads the URLs' user-info. */
@@ -105,7 +122,28 @@ public class SchemaRegistryClientConfig extends AbstractConfig {
                         30_000,
                         ConfigDef.Range.atLeast(1),
                         Importance.LOW,
-                        HTTP_READ_TIMEOUT_MS_DOC);
+                        HTTP_READ_TIMEOUT_MS_DOC)
+                .define(
+                        MAX_RETRIES_CONFIG,
+                        Type.INT,
+                        3,
+                        ConfigDef.Range.between(0, 20),
+                        Importance.LOW,
+                        MAX_RETRIES_DOC)
+                .define(
+                        RETRIES_WAIT_MS_CONFIG,
+                        Type.INT,
+                        200,
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        RETRIES_WAIT_MS_DOC)
+                .define(
+                        RETRIES_MAX_WAIT_MS_CONFIG,
+                        Type.INT,
+                        5_000,
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        RETRIES_MAX_WAIT_MS_DOC);
     }
 
     /** @return the registry base URLs, in the order they are tried, each parsed and checked */

@@ -22,6 +22,16 @@ public class SchemaRegistryException extends RuntimeException {
     public static final int VERSION_NOT_FOUND = 40402;
     /** Schema not found. */
     public static final int SCHEMA_NOT_FOUND = 40403;
+    /** Subject was soft-deleted (a second soft delete). */
+    public static final int SUBJECT_SOFT_DELETED = 40404;
+    /** Subject was not soft-deleted before a permanent delete. */
+    public static final int SUBJECT_NOT_SOFT_DELETED = 40405;
+    /** Version was soft-deleted (a second soft delete). */
+    public static final int VERSION_SOFT_DELETED = 40406;
+    /** Version was not soft-deleted before a permanent delete. */
+    public static final int VERSION_NOT_SOFT_DELETED = 40407;
+    /** Subject has no subject-level mode configured. */
+    public static final int SUBJECT_LEVEL_MODE_NOT_CONFIGURED = 40409;
     /** Subject has no subject-level compatibility configured. */
     public static final int SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED = 40408;
     /** Incompatible schema (Confluent uses the bare HTTP status as the code). */
@@ -32,6 +42,12 @@ public class SchemaRegistryException extends RuntimeException {
     public static final int INVALID_VERSION = 42202;
     /** Invalid compatibility level. */
     public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
+    /** Invalid mode. */
+    public static final int INVALID_MODE = 42204;
+    /** Operation not permitted, e.g. registering in READONLY mode or with an id outside IMPORT mode. */
+    public static final int OPERATION_NOT_PERMITTED = 42205;
+    /** The id given in IMPORT mode belongs to another schema, or the schema has another id. */
+    public static final int ID_DOES_NOT_MATCH = 42207;
     /** Error in the backend data store. */
     public static final int STORE_ERROR = 50001;
 
@@ -80,6 +96,36 @@ public class SchemaRegistryException extends RuntimeException {
 
     static SchemaRegistryException versionNotFound(int version) {
         return new SchemaRegistryException(404, VERSION_NOT_FOUND, "Version " + version + " not found.");
+    }
+
+    static SchemaRegistryException subjectSoftDeleted(String subject) {
+        return new SchemaRegistryException(
+                404,
+                SUBJECT_SOFT_DELETED,
+                "Subject '" + subject + "' was soft deleted.Set permanent=true to delete permanently");
+    }
+
+    static SchemaRegistryException subjectNotSoftDeleted(String subject) {
+        return new SchemaRegistryException(
+                404,
+                SUBJECT_NOT_SOFT_DELETED,
+                "Subject '" + subject + "' was not deleted first before being permanently deleted");
+    }
+
+    static SchemaRegistryException versionSoftDeleted(String subject, int version) {
+        return new SchemaRegistryException(
+                404,
+                VERSION_SOFT_DELETED,
+                "Subject '" + subject + "' Version " + version + " was soft deleted.Set permanent=true to delete"
+                        + " permanently");
+    }
+
+    static SchemaRegistryException versionNotSoftDeleted(String subject, int version) {
+        return new SchemaRegistryException(
+                404,
+                VERSION_NOT_SOFT_DELETED,
+                "Subject '" + subject + "' Version " + version + " was not deleted first before being permanently"
+                        + " deleted");
     }
 
     static SchemaRegistryException schemaNotFound(String what) {

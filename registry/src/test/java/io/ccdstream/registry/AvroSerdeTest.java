@@ -263,6 +263,23 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldExplainMissingSubjectWhenUseLatestVersion() {
+        Serializer<GenericRecord> latest = serializer(
+                Map.of(
+                        AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG,
+                        false,
+                        AvroSerdeConfig.USE_LATEST_VERSION_CONFIG,
+                        true),
+                false);
+
+        assertThatThrownBy(() -> latest.serialize(TOPIC, labelV1("img-12", "owl")))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Subject ccd.images-value has no registered schema")
+                .hasMessageContaining("use.latest.version=true");
+        assertThat(client.listSubjects()).as("nothing registered").isEmpty();
+    }
+
+    @Test
     void shouldRefuseRecordTheLatestSchemaCannotRead() {
         Schema unrelated = new Schema.Parser().parse(EmbeddedSchemaRegistryRestTest.OTHER);
         client.register("ccd.images-value", unrelated);

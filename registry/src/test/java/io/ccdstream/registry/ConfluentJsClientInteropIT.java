@@ -116,6 +116,28 @@ class ConfluentJsClientInteropIT {
     }
 
     @Test
+    void confluentClientShouldDeleteVersionsAndSubjectsSoftThenPermanently() {
+        JsonNode deleted = report.path("deleted");
+
+        assertThat(deleted.path("permanentBeforeSoftVersion").path("errorCode").asInt())
+                .isEqualTo(SchemaRegistryException.VERSION_NOT_SOFT_DELETED);
+        assertThat(deleted.path("softVersion").asInt()).isEqualTo(1);
+        assertThat(deleted.path("softVersionAgain").path("errorCode").asInt())
+                .isEqualTo(SchemaRegistryException.VERSION_SOFT_DELETED);
+        assertThat(deleted.path("versionsAfterSoftVersion").toString()).isEqualTo("[2]");
+        assertThat(deleted.path("permanentVersion").asInt()).isEqualTo(1);
+        assertThat(deleted.path("permanentBeforeSoftSubject").path("errorCode").asInt())
+                .isEqualTo(SchemaRegistryException.SUBJECT_NOT_SOFT_DELETED);
+        assertThat(deleted.path("softSubject").toString()).isEqualTo("[2]");
+        assertThat(deleted.path("softSubjectAgain").path("errorCode").asInt())
+                .isEqualTo(SchemaRegistryException.SUBJECT_SOFT_DELETED);
+        assertThat(deleted.path("permanentSubject").toString()).isEqualTo("[2]");
+        assertThat(deleted.path("missingSubject").path("errorCode").asInt())
+                .isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
+        assertThat(deleted.path("subjectsAfter").toString()).doesNotContain("js.deleted-value");
+    }
+
+    @Test
     void ourRegistryShouldShareIdOfSchemaRegisteredByJavaAndJavaScript() {
         SchemaRegistryClient client = SchemaRegistryClient.create(config);
 

@@ -49,6 +49,13 @@ class StoreRecordCodecTest {
             new StoreRecord.Compatibility(null, CompatibilityLevel.FORWARD_TRANSITIVE),
             new StoreRecord.Compatibility("s", CompatibilityLevel.BACKWARD),
             new StoreRecord.Compatibility("s", null),
+            new StoreRecord.SchemaVersion("s", 2, 4, "{\"type\":\"long\"}", true),
+            new StoreRecord.SchemaVersion("p", 1, 5, "syntax = \"proto3\";", "PROTOBUF", false),
+            new StoreRecord.VersionPurged("s", 2),
+            new StoreRecord.Mode(null, RegistryMode.IMPORT),
+            new StoreRecord.Mode("s", RegistryMode.READONLY),
+            new StoreRecord.Mode("s", null),
+            new StoreRecord.SubjectDeleted("s", 3),
         };
 
         for (StoreRecord record : records) {
@@ -62,21 +69,31 @@ class StoreRecordCodecTest {
         assertThat(StoreRecordCodec.decode(utf8("{\"keytype\":\"NOOP\",\"magic\":0}"), null))
                 .isEqualTo(Optional.empty());
         assertThat(StoreRecordCodec.decode(
-                        utf8("{\"keytype\":\"MODE\",\"subject\":null,\"magic\":0}"), utf8("{\"mode\":\"READWRITE\"}")))
+                        utf8("{\"keytype\":\"CLEAR_SUBJECT\",\"subject\":\"s\",\"magic\":0}"),
+                        utf8("{\"subject\":\"s\"}")))
                 .isEmpty();
     }
 
     @Test
-    void shouldReadSchemaTombstoneAsDeletedVersion() throws IOException {
+    void shouldReadSchemaTombstoneAsPurgedVersion() throws IOException {
         Optional<StoreRecord> decoded = StoreRecordCodec.decode(
                 utf8("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":4,\"magic\":1}"), null);
 
-        assertThat(decoded)
-                .hasValueSatisfying(record -> assertThat(record)
-                        .isInstanceOfSatisfying(StoreRecord.SchemaVersion.class, version -> {
-                            assertThat(version.version()).isEqualTo(4);
-                            assertThat(version.deleted()).isTrue();
-                        }));
+        assertThat(decoded).contains(new StoreRecord.VersionPurged("s", 4));
+    }
+
+    @Test
+    void shouldWriteSchemaTypeOnlyForNonAvroAndModeUnderModeKey() {
+        StoreRecord proto = new StoreRecord.SchemaVersion("p", 1, 5, "syntax = \"proto3\";", "protobuf", true);
+        StoreRecord mode = new StoreRecord.Mode(null, RegistryMode.READONLY);
+
+        assertThat(text(StoreRecordCodec.value(proto)))
+                .isEqualTo("{\"subject\":\"p\",\"version\":1,\"id\":5,\"schema\":\"syntax = \\\"proto3\\\";\","
+                        + "\"schemaType\":\"PROTOBUF\",\"deleted\":true}");
+        assertThat(text(StoreRecordCodec.key(mode))).isEqualTo("{\"keytype\":\"MODE\",\"subject\":null,\"magic\":0}");
+        assertThat(text(StoreRecordCodec.value(mode))).isEqualTo("{\"mode\":\"READONLY\"}");
+        assertThat(StoreRecordCodec.value(new StoreRecord.VersionPurged("p", 1)))
+                .isNull();
     }
 
     @Test

@@ -102,6 +102,8 @@ public final class TrainerService implements AutoCloseable {
                 ? stored -> server.url(stored.version())
                 : stored -> store.file(stored.version()).toUri().toString();
         RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
+        // Every subject registered before publishing (skipped with auto.register.schemas=false).
+        serdes.registerAll();
         CheckpointPublisher publisher = new CheckpointPublisher(config, serdes);
         resources.add(publisher);
         TrainingInput input = new TrainingInput(config, serdes, trainingSet);

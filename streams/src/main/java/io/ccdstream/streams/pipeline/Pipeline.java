@@ -54,6 +54,8 @@ public final class Pipeline implements AutoCloseable {
         Pipeline pipeline = new Pipeline();
         try {
             RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
+            // Every subject registered before any topology writes (skipped with auto.register.schemas=false).
+            serdes.registerAll();
             for (Service service : services) {
                 pipeline.runners.put(
                         service,
