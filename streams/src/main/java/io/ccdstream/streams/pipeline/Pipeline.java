@@ -100,7 +100,8 @@ public final class Pipeline implements AutoCloseable {
                         Path.of(config.getString(CcdStreamsConfig.STATE_DIR), "checkpoint-cache"),
                         Duration.ofSeconds(60)),
                 checkpoints,
-                List.of(settings.classSet()));
+                List.of(settings.classSet()),
+                config.clientOverrides());
         CcdScoringEngine engine = new CcdScoringEngine(
                 new CcdImageScorer(model, settings.refinement()),
                 model.descriptor().modelId(),
