@@ -86,6 +86,17 @@ public final class QueryServer implements AutoCloseable {
     public static QueryServer start(
             String host, int port, KafkaStreams labeler, Function<String, Optional<Checkpoint>> checkpoints)
             throws IOException {
+        return start(host, port, labeler, checkpoints, IDLE_TIMEOUT);
+    }
+
+    /** Serves as {@link #start(String, int, KafkaStreams, Function)} with another idle timeout (for tests). */
+    static QueryServer start(
+            String host,
+            int port,
+            KafkaStreams labeler,
+            Function<String, Optional<Checkpoint>> checkpoints,
+            Duration idleTimeout)
+            throws IOException {
         Route labels = new Route("/labels/", 2, parts -> label(labeler, parts));
         Route bias = new Route("/bias/", 1, parts -> bias(labeler, parts[0]));
         Route current = new Route(
@@ -109,7 +120,7 @@ public final class QueryServer implements AutoCloseable {
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setSendServerVersion(false);
-                http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                http.setIdleTimeout(idleTimeout.toMillis());
             });
             for (Route route : List.of(labels, bias, current)) {
                 for (HandlerType method : METHODS) {
@@ -125,7 +136,7 @@ public final class QueryServer implements AutoCloseable {
         }
         for (Connector connector : server.jettyServer().server().getConnectors()) {
             if (connector instanceof ServerConnector serverConnector) {
-                serverConnector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                serverConnector.setIdleTimeout(idleTimeout.toMillis());
             }
         }
         return new QueryServer(server, host);

@@ -106,6 +106,22 @@ class QueryServerTest {
     }
 
     @Test
+    void shouldCloseConnectionsStalledLongerThanTheIdleTimeout() throws Exception {
+        try (QueryServer quick =
+                        QueryServer.start("127.0.0.1", 0, null, id -> Optional.empty(), Duration.ofMillis(300));
+                StalledClients stalled =
+                        StalledClients.open("127.0.0.1", URI.create(quick.url()).getPort(), 3, "/checkpoints/cs1")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            int closed = 0;
+            while (closed < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                closed = stalled.closedByServer();
+            }
+            assertThat(closed).isEqualTo(3);
+        }
+    }
+
+    @Test
     void shouldBindTheLoopbackAddressItIsGiven() {
         assertThat(server.url()).startsWith("http://127.0.0.1:");
     }
