@@ -99,6 +99,30 @@ final class CommandSettings {
         return overrides;
     }
 
+    /**
+     * The {@code kafka.*} settings without their prefix (security, client tuning...), for the Kafka clients
+     * of commands that need no other cluster setting.
+     */
+    Map<String, Object> kafkaClientSettings() {
+        Map<String, Object> clients = new LinkedHashMap<>();
+        values().forEach((key, value) -> {
+            if (key.startsWith(CcdStreamsConfig.PASS_THROUGH_PREFIX)) {
+                clients.put(key.substring(CcdStreamsConfig.PASS_THROUGH_PREFIX.length()), value);
+            }
+        });
+        return clients;
+    }
+
+    /**
+     * The brokers, from {@code --bootstrap-servers} or the settings.
+     *
+     * @throws IllegalArgumentException when they are not set
+     */
+    String bootstrapServers() {
+        requireSet(CcdStreamsConfig.BOOTSTRAP_SERVERS, "--bootstrap-servers");
+        return String.valueOf(values().get(CcdStreamsConfig.BOOTSTRAP_SERVERS));
+    }
+
     /** The {@code ccd.trainer.*} and {@code kafka.*} settings, for a trainer started with settings of its own. */
     Map<String, Object> trainerSettings() {
         Map<String, Object> trainer = new LinkedHashMap<>();

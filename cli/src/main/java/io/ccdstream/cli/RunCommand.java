@@ -5,6 +5,7 @@ import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.query.QueryServer;
+import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.trainer.TrainerService;
 import io.ccdstream.trainer.Trainers;
 import java.nio.file.Path;
@@ -94,6 +95,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return runServices();
+        } catch (RuntimeException e) {
+            // a SASL or TLS failure of any client (streams, checkpoint follower, trainer) reads the same
+            throw ClusterAccess.translate(e, "run " + services);
+        }
+    }
+
+    private int runServices() throws Exception {
         CommandSettings given = settings(System.getenv());
         CcdStreamsConfig config = given.streams();
         PipelineSettings settings = given.pipeline().settings(workDir, SynthClass.names());

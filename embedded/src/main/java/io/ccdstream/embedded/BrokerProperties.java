@@ -41,8 +41,31 @@ final class BrokerProperties {
      * @return the broker configs, ready for {@code kafka.server.KafkaConfig}
      */
     static Map<String, String> of(EmbeddedKafkaConfig config, int port, int controllerPort) {
+        return of(config, port, controllerPort, Map.of());
+    }
+
+    /**
+     * Builds the complete broker config, with the secured listeners of {@code config} on {@code securedPorts}.
+     *
+     * @param securedPorts the resolved port of each secured listener, by name
+     */
+    static Map<String, String> of(
+            EmbeddedKafkaConfig config, int port, int controllerPort, Map<String, Integer> securedPorts) {
         Map<String, String> props = new LinkedHashMap<>(identity(config, port, controllerPort));
+        String host = config.host();
+        for (SecuredListener listener : config.securedListeners()) {
+            String address = listener.name() + "://" + host + ":" + securedPorts.get(listener.name());
+            props.merge("listeners", address, (a, b) -> a + "," + b);
+            props.merge("advertised.listeners", address, (a, b) -> a + "," + b);
+            props.merge(
+                    "listener.security.protocol.map",
+                    listener.name() + ":" + listener.protocol(),
+                    (a, b) -> a + "," + b);
+        }
         props.putAll(DEFAULTS);
+        for (SecuredListener listener : config.securedListeners()) {
+            props.putAll(listener.brokerProperties());
+        }
         props.putAll(config.brokerProperties());
         return props;
     }

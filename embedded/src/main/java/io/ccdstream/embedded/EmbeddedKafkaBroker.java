@@ -3,7 +3,12 @@ package io.ccdstream.embedded;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,15 +56,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final EmbeddedKafkaConfig config;
     private final String clusterId;
     private final String bootstrapServers;
+    private final Map<String, String> securedBootstrapServers = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafkaBroker(
-            KafkaRaftServer server, DataDirLock lock, EmbeddedKafkaConfig config, String clusterId, int port) {
+            KafkaRaftServer server, DataDirLock lock, EmbeddedKafkaConfig config, String clusterId, Ports ports) {
         this.server = server;
         this.lock = lock;
         this.config = config;
         this.clusterId = clusterId;
-        this.bootstrapServers = config.host() + ":" + port;
+        this.bootstrapServers = config.host() + ":" + ports.client();
+        ports.secured().forEach((name, port) -> securedBootstrapServers.put(name, config.host() + ":" + port));
     }
 
     /**
@@ -82,7 +89,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static EmbeddedKafkaBroker startWithRetries(
             EmbeddedKafkaConfig config, DataDirLock lock, String clusterId) {
-        boolean portsPicked = config.port() == 0 && config.controllerPort() == 0;
+        boolean portsPicked = config.port() == 0
+                && config.controllerPort() == 0
+                && config.securedListeners().stream().allMatch(l -> l.port() == 0);
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(config, lock, clusterId);
@@ -98,10 +107,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static EmbeddedKafkaBroker startOnce(EmbeddedKafkaConfig config, DataDirLock lock, String clusterId) {
         Ports ports = Ports.resolve(config);
-        KafkaRaftServer server = startServer(BrokerProperties.of(config, ports.client(), ports.controller()), config);
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, lock, config, clusterId, ports.client());
+        KafkaRaftServer server =
+                startServer(BrokerProperties.of(config, ports.client(), ports.controller(), ports.secured()), config);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, lock, config, clusterId, ports);
         try {
             broker.awaitReady(config.startupTimeout());
+            ScramUsers.create(broker.bootstrapServers, config.securedListeners(), config.startupTimeout());
         } catch (RuntimeException e) {
             shutdown(server);
             throw e;
@@ -119,8 +130,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return false;
     }
 
-    /** The two listener ports: given ones as they are, picked ones free and distinct from the other. */
-    private record Ports(int client, int controller) {
+    /**
+     * The listener ports: given ones as they are, picked ones free and distinct from the others; {@code secured}
+     * by listener name.
+     */
+    private record Ports(int client, int controller, Map<String, Integer> secured) {
         static Ports resolve(EmbeddedKafkaConfig config) {
             int client = FreePorts.resolve(config.host(), config.port());
             int controller = FreePorts.resolve(config.host(), config.controllerPort());
@@ -132,7 +146,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     client = FreePorts.resolve(config.host(), 0);
                 }
             }
-            return new Ports(client, controller);
+            Set<Integer> taken = new HashSet<>(List.of(client, controller));
+            config.securedListeners().forEach(l -> taken.add(l.port()));
+            Map<String, Integer> secured = new LinkedHashMap<>();
+            for (SecuredListener listener : config.securedListeners()) {
+                int port = listener.port();
+                if (port == 0) {
+                    do {
+                        port = FreePorts.resolve(config.host(), 0);
+                    } while (!taken.add(port));
+                }
+                secured.put(listener.name(), port);
+            }
+            return new Ports(client, controller, secured);
         }
     }
 
@@ -216,6 +242,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * The address clients of a secured listener connect to.
+     *
+     * @param listenerName the {@link SecuredListener#name()} (case-insensitive)
+     * @return {@code host:port} of that listener, for {@code bootstrap.servers}
+     * @throws IllegalArgumentException if the broker has no such secured listener
+     */
+    public String bootstrapServers(String listenerName) {
+        String servers = securedBootstrapServers.get(listenerName.toUpperCase(Locale.ROOT));
+        if (servers == null) {
+            throw new IllegalArgumentException(
+                    "no secured listener '" + listenerName + "', only " + securedBootstrapServers.keySet());
+        }
+        return servers;
     }
 
     /**

@@ -2,7 +2,10 @@ package io.ccdstream.embedded;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -28,6 +31,9 @@ import java.util.Set;
  *       listeners and cannot be overridden.</td></tr>
  *   <tr><td>{@code startupTimeout}</td><td>60 s</td><td>How long {@link EmbeddedKafkaBroker#start} waits for the
  *       broker to accept admin requests.</td></tr>
+ *   <tr><td>{@code securedListeners}</td><td>none</td><td>Extra client listeners with SASL and/or TLS
+ *       ({@link SecuredListener}), beside the PLAINTEXT one; see
+ *       {@link EmbeddedKafkaBroker#bootstrapServers(String)}.</td></tr>
  * </table>
  *
  * @param dataDir          the broker's data directory
@@ -36,6 +42,7 @@ import java.util.Set;
  * @param controllerPort   the controller listener port, 0 for a free one
  * @param brokerProperties extra broker configs, overriding the defaults
  * @param startupTimeout   bound on the wait for readiness in {@link EmbeddedKafkaBroker#start}
+ * @param securedListeners extra client listeners with SASL and/or TLS
  */
 public record EmbeddedKafkaConfig(
         Path dataDir,
@@ -43,7 +50,8 @@ public record EmbeddedKafkaConfig(
         int port,
         int controllerPort,
         Map<String, String> brokerProperties,
-        Duration startupTimeout) {
+        Duration startupTimeout,
+        List<SecuredListener> securedListeners) {
 
     /** Default address: loopback only, so the embedded broker is not reachable from other machines. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -77,6 +85,7 @@ public record EmbeddedKafkaConfig(
      * @param controllerPort   the controller listener port, 0 for a free one
      * @param brokerProperties extra broker configs, overriding the defaults
      * @param startupTimeout   bound on the wait for readiness
+     * @param securedListeners extra client listeners with SASL and/or TLS
      * @throws IllegalArgumentException if a setting is out of range or a reserved broker key was given
      */
     public EmbeddedKafkaConfig {
@@ -97,7 +106,40 @@ public record EmbeddedKafkaConfig(
         }
         brokerProperties = Map.copyOf(Objects.requireNonNull(brokerProperties, "brokerProperties must not be null"));
         rejectReservedKeys(brokerProperties);
+        securedListeners = List.copyOf(Objects.requireNonNull(securedListeners, "securedListeners must not be null"));
+        checkListeners(securedListeners, port, controllerPort);
         dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** A configuration without secured listeners. */
+    public EmbeddedKafkaConfig(
+            Path dataDir,
+            String host,
+            int port,
+            int controllerPort,
+            Map<String, String> brokerProperties,
+            Duration startupTimeout) {
+        this(dataDir, host, port, controllerPort, brokerProperties, startupTimeout, List.of());
+    }
+
+    private static void checkListeners(List<SecuredListener> listeners, int port, int controllerPort) {
+        Set<String> names = new HashSet<>();
+        Set<Integer> ports = new HashSet<>();
+        if (port != 0) {
+            ports.add(port);
+        }
+        if (controllerPort != 0) {
+            ports.add(controllerPort);
+        }
+        for (SecuredListener listener : listeners) {
+            if (!names.add(listener.name())) {
+                throw new IllegalArgumentException("listener " + listener.name() + " is given twice");
+            }
+            if (listener.port() != 0 && !ports.add(listener.port())) {
+                throw new IllegalArgumentException(
+                        "listener " + listener.name() + " uses port " + listener.port() + ", already taken");
+            }
+        }
     }
 
     /**
@@ -132,8 +174,20 @@ public record EmbeddedKafkaConfig(
         private int controllerPort;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private final List<SecuredListener> securedListeners = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Adds a client listener with SASL and/or TLS beside the PLAINTEXT one.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder optSecuredListener(SecuredListener listener) {
+            securedListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
 
         /**
          * Sets the data directory (required).
@@ -221,7 +275,8 @@ public record EmbeddedKafkaConfig(
          * @throws IllegalArgumentException if a setting is out of range or a reserved broker key was given
          */
         public EmbeddedKafkaConfig build() {
-            return new EmbeddedKafkaConfig(dataDir, host, port, controllerPort, brokerProperties, startupTimeout);
+            return new EmbeddedKafkaConfig(
+                    dataDir, host, port, controllerPort, brokerProperties, startupTimeout, securedListeners);
         }
     }
 }

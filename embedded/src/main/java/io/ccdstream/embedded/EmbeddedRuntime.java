@@ -4,6 +4,7 @@ import io.ccdstream.registry.EmbeddedSchemaRegistry;
 import io.ccdstream.registry.EmbeddedSchemaRegistryConfig;
 import io.ccdstream.topics.CcdTopics;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,10 +31,23 @@ public final class EmbeddedRuntime implements AutoCloseable {
      * @param registryPort registry port, 0 for any free port
      */
     public static EmbeddedRuntime start(Path dataDir, int kafkaPort, int registryPort, int partitions) {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.builder()
+        return start(dataDir, kafkaPort, registryPort, partitions, List.of());
+    }
+
+    /**
+     * Starts broker and registry on {@code dataDir} and creates the topics; the broker also listens on
+     * {@code securedListeners} (SASL and/or TLS), the registry and the topic creation use its PLAINTEXT listener.
+     *
+     * @param kafkaPort    broker port, 0 for any free port
+     * @param registryPort registry port, 0 for any free port
+     */
+    public static EmbeddedRuntime start(
+            Path dataDir, int kafkaPort, int registryPort, int partitions, List<SecuredListener> securedListeners) {
+        EmbeddedKafkaConfig.Builder config = EmbeddedKafkaConfig.builder()
                 .setDataDir(dataDir.resolve("kafka"))
-                .optPort(kafkaPort)
-                .build());
+                .optPort(kafkaPort);
+        securedListeners.forEach(config::optSecuredListener);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config.build());
         try {
             EnsureTopicsResult topics = TopicAdmin.ensureTopics(
                     broker.bootstrapServers(), CcdTopics.specs(partitions, (short) 1, CcdTopics.DEAD_LETTERS));
@@ -52,6 +66,11 @@ public final class EmbeddedRuntime implements AutoCloseable {
     /** The broker's bootstrap servers. */
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /** The address of the broker's secured listener {@code listenerName}. */
+    public String bootstrapServers(String listenerName) {
+        return broker.bootstrapServers(listenerName);
     }
 
     /** The registry's URL. */

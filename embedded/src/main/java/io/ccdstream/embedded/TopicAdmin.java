@@ -1,5 +1,6 @@
 package io.ccdstream.embedded;
 
+import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,10 +66,32 @@ public final class TopicAdmin {
      * @throws IllegalArgumentException if two specs share a name
      */
     public static EnsureTopicsResult ensureTopics(String bootstrapServers, List<TopicSpec> specs) {
+        return ensureTopics(bootstrapServers, specs, Map.of());
+    }
+
+    /**
+     * Connects to {@code bootstrapServers} with an Admin client configured by {@code clientSettings} (Kafka's
+     * own names, e.g. {@code security.protocol}, {@code sasl.jaas.config}; applied last) and ensures the topics;
+     * see the class comment for what happens to existing topics.
+     *
+     * @param bootstrapServers the cluster's {@code bootstrap.servers}
+     * @param specs            the topics, with distinct names
+     * @param clientSettings   further Admin client settings, such as those of a secured cluster
+     * @return which topics were created, reconfigured or left unchanged
+     * @throws TopicAdminException      if a topic cannot be created, described or reconfigured, or the client
+     *                                  cannot authenticate (the message then names the cause)
+     * @throws IllegalArgumentException if two specs share a name
+     */
+    public static EnsureTopicsResult ensureTopics(
+            String bootstrapServers, List<TopicSpec> specs, Map<String, ?> clientSettings) {
         int timeoutMs = (int) OPERATION_TIMEOUT.toMillis();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs))) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 15_000));
+        settings.putAll(clientSettings);
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(settings)) {
             return ensureTopics(admin, specs);
         }
     }
@@ -208,6 +232,11 @@ public final class TopicAdmin {
         try {
             return future.get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            Optional<ClusterAccess.ClusterAccessException> denied =
+                    ClusterAccess.explain(e.getCause(), action + " topic '" + topic + "'");
+            if (denied.isPresent()) {
+                throw new TopicAdminException(topic, denied.get().getMessage(), e.getCause());
+            }
             throw new TopicAdminException(
                     topic,
                     "Cannot " + action + " topic '" + topic + "': "

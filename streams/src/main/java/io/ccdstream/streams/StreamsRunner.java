@@ -37,13 +37,17 @@ public final class StreamsRunner implements AutoCloseable {
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((now, before) -> {
             LOG.debug("{}: {} -> {}", name, before, now);
-            if (now == KafkaStreams.State.RUNNING) {
+            // a failed start ends the wait too: awaitRunning then reports it at once
+            if (now == KafkaStreams.State.RUNNING
+                    || now == KafkaStreams.State.PENDING_ERROR
+                    || now == KafkaStreams.State.ERROR) {
                 running.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("{} stopped by an unexpected exception", name, exception);
             failure.compareAndSet(null, exception);
+            running.countDown();
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     }
@@ -56,9 +60,14 @@ public final class StreamsRunner implements AutoCloseable {
         return runner;
     }
 
-    /** Waits until the application runs; false on time-out or if it failed first. */
+    /** Waits until the application runs; false on time-out or as soon as it fails. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && failure.get() == null;
+    }
+
+    /** The service's name. */
+    public String name() {
+        return name;
     }
 
     /** The Kafka Streams client, for interactive queries and metrics. */

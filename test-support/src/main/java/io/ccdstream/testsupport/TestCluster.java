@@ -1,6 +1,7 @@
 package io.ccdstream.testsupport;
 
 import io.ccdstream.embedded.EmbeddedRuntime;
+import io.ccdstream.embedded.SecuredListener;
 import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.topics.Topic;
 import java.nio.file.Path;
@@ -50,6 +51,19 @@ public final class TestCluster implements AutoCloseable {
     /** Starts a cluster keeping its data under {@code dataDir}, with {@code partitions} per per-image topic. */
     public static TestCluster start(Path dataDir, int partitions) {
         return new TestCluster(EmbeddedRuntime.start(dataDir, 0, 0, partitions), dataDir);
+    }
+
+    /**
+     * Starts a cluster whose broker also listens on {@code securedListeners} (SASL and/or TLS); the helpers of
+     * this class keep using its PLAINTEXT listener.
+     */
+    public static TestCluster start(Path dataDir, int partitions, SecuredListener... securedListeners) {
+        return new TestCluster(EmbeddedRuntime.start(dataDir, 0, 0, partitions, List.of(securedListeners)), dataDir);
+    }
+
+    /** The bootstrap servers of the secured listener {@code listenerName}. */
+    public String bootstrapServers(String listenerName) {
+        return runtime.bootstrapServers(listenerName);
     }
 
     /** The directory the cluster keeps its data in; clients of a test may keep theirs beside it. */

@@ -35,6 +35,8 @@ public final class ImageProducer implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // a send waits for metadata at most this long; authentication failures come at once
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         props.putAll(overrides);
         this.producer = new KafkaProducer<>(
                 props,
@@ -49,8 +51,13 @@ public final class ImageProducer implements AutoCloseable {
 
     /** Sends {@code image} keyed by its class set and id; {@link #flush()} confirms it. */
     public Future<RecordMetadata> send(Image image) {
-        Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(
-                CcdTopics.IMAGES.name(), new ImageKey(image.getClassSetId(), image.getImageId()), image));
+        Future<RecordMetadata> sent;
+        try {
+            sent = producer.send(new ProducerRecord<>(
+                    CcdTopics.IMAGES.name(), new ImageKey(image.getClassSetId(), image.getImageId()), image));
+        } catch (RuntimeException e) {
+            throw ClusterAccess.translate(e, "send images");
+        }
         pending.add(sent);
         return sent;
     }
@@ -61,13 +68,20 @@ public final class ImageProducer implements AutoCloseable {
      * @throws IllegalStateException naming the first failure, when any send failed
      */
     public void flush() {
-        producer.flush();
+        try {
+            producer.flush();
+        } catch (RuntimeException e) {
+            throw ClusterAccess.translate(e, "send images");
+        }
         List<Future<RecordMetadata>> waiting = new ArrayList<>(pending);
         pending.clear();
         for (Future<RecordMetadata> sent : waiting) {
             try {
                 sent.get();
             } catch (ExecutionException e) {
+                ClusterAccess.explain(e.getCause(), "send images").ifPresent(failure -> {
+                    throw failure;
+                });
                 throw new IllegalStateException(
                         "an image was not acknowledged: " + e.getCause().getMessage(), e.getCause());
             } catch (InterruptedException e) {

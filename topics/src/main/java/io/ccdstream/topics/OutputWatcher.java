@@ -30,23 +30,48 @@ public final class OutputWatcher implements AutoCloseable {
     private final Map<String, Set<String>> deadLetterProcessors = new HashMap<>();
 
     public OutputWatcher(String bootstrapServers, SerdeFactory serdes, String deadLetterTopic) {
+        this(bootstrapServers, serdes, deadLetterTopic, Map.of());
+    }
+
+    /**
+     * Watches the cluster at {@code bootstrapServers}.
+     *
+     * @param overrides further consumer settings (security settings, ...), applied last
+     */
+    public OutputWatcher(
+            String bootstrapServers, SerdeFactory serdes, String deadLetterTopic, Map<String, ?> overrides) {
         this.labels = new KafkaConsumer<>(
-                props(bootstrapServers),
+                props(bootstrapServers, overrides),
                 CcdTopics.LABELS.keySerde(serdes).deserializer(),
                 CcdTopics.LABELS.valueSerde(serdes).deserializer());
-        this.deadLetters =
-                new KafkaConsumer<>(props(bootstrapServers), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        startAtEnd(labels, CcdTopics.LABELS.name());
-        startAtEnd(deadLetters, deadLetterTopic);
+        this.deadLetters = new KafkaConsumer<>(
+                props(bootstrapServers, overrides), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try {
+            startAtEnd(labels, CcdTopics.LABELS.name());
+            startAtEnd(deadLetters, deadLetterTopic);
+        } catch (RuntimeException e) {
+            close();
+            throw ClusterAccess.translate(e, "read the pipeline's output");
+        }
     }
 
     /** Settings of a consumer that reads committed output and commits nothing. */
     public static Map<String, Object> props(String bootstrapServers) {
+        return props(bootstrapServers, Map.of());
+    }
+
+    /**
+     * Settings of a consumer that reads committed output and commits nothing, with {@code overrides}
+     * (security settings, ...) applied last.
+     */
+    public static Map<String, Object> props(String bootstrapServers, Map<String, ?> overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        props.putAll(overrides);
         return props;
     }
 

@@ -1,20 +1,23 @@
 package io.ccdstream.trainer;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,25 +30,61 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Only complete checkpoints (file and sidecar in place) are served; any other path answers 404,
  * any other method 405. The consumer checks size and SHA-256 against the checkpoint event.
+ *
+ * <p>Served by Javalin (Jetty 12) with bounded resources: a small worker pool, request headers of at most
+ * {@value #MAX_HEADER_BYTES} bytes, no request bodies to speak of ({@value #MAX_BODY_BYTES} bytes), and
+ * connections closed after {@link #IDLE_TIMEOUT} without traffic, so that stalled clients cannot keep scorers
+ * from fetching.
  */
 final class CheckpointServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointServer.class);
     static final String PATH = "/checkpoints/";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    /** Connections without traffic for this long are closed (also a client stuck sending its headers). */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Largest request header block accepted; larger ones are answered 431. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+
+    /** Largest request body accepted (the endpoint takes none). */
+    static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private static final List<HandlerType> METHODS = List.of(
+            HandlerType.GET,
+            HandlerType.HEAD,
+            HandlerType.POST,
+            HandlerType.PUT,
+            HandlerType.PATCH,
+            HandlerType.DELETE,
+            HandlerType.OPTIONS);
+
+    private final Javalin server;
     private final CheckpointStore store;
     private final String classSetId;
-    private final URI baseUrl;
+    private URI baseUrl;
 
-    private CheckpointServer(
-            HttpServer server, ExecutorService executor, CheckpointStore store, String classSetId, URI baseUrl) {
-        this.server = server;
-        this.executor = executor;
+    private CheckpointServer(CheckpointStore store, String classSetId) {
         this.store = store;
         this.classSetId = classSetId;
-        this.baseUrl = baseUrl;
+        this.server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            QueuedThreadPool pool = new QueuedThreadPool(8, 2, 60_000);
+            pool.setName("ccd-trainer-checkpoint-http");
+            pool.setDaemon(true);
+            config.jetty.threadPool = pool;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setSendServerVersion(false);
+                http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            });
+            for (HandlerType method : METHODS) {
+                config.routes.addHttpHandler(method, PATH + "*", this::handle);
+            }
+        });
     }
 
     /**
@@ -58,18 +97,27 @@ final class CheckpointServer implements AutoCloseable {
     static CheckpointServer start(
             CheckpointStore store, String classSetId, String bindAddress, int port, String advertisedUrl)
             throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
-        ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "ccd-trainer-checkpoint-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        URI base = advertisedUrl.isBlank() ? derivedUrl(server.getAddress()) : URI.create(stripSlash(advertisedUrl));
-        CheckpointServer checkpoints = new CheckpointServer(server, executor, store, classSetId, base);
-        server.createContext(PATH, checkpoints::handle);
-        server.start();
-        LOG.info("Serving checkpoints of class set {} at {}{}{}/<version>", classSetId, base, PATH, classSetId);
+        CheckpointServer checkpoints = new CheckpointServer(store, classSetId);
+        try {
+            checkpoints.server.start(bindAddress, port);
+        } catch (RuntimeException e) {
+            checkpoints.server.stop();
+            throw new IOException("cannot serve checkpoints on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+        }
+        for (Connector connector : checkpoints.server.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector serverConnector) {
+                serverConnector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            }
+        }
+        checkpoints.baseUrl = advertisedUrl.isBlank()
+                ? derivedUrl(bindAddress, checkpoints.server.port())
+                : URI.create(stripSlash(advertisedUrl));
+        LOG.info(
+                "Serving checkpoints of class set {} at {}{}{}/<version>",
+                classSetId,
+                checkpoints.baseUrl,
+                PATH,
+                classSetId);
         return checkpoints;
     }
 
@@ -83,22 +131,22 @@ final class CheckpointServer implements AutoCloseable {
         return baseUrl;
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                exchange.sendResponseHeaders(405, -1);
+    private void handle(Context ctx) {
+        try {
+            if (!HandlerType.GET.equals(ctx.method()) && !HandlerType.HEAD.equals(ctx.method())) {
+                ctx.header("Allow", "GET, HEAD");
+                ctx.status(405);
                 return;
             }
-            Optional<StoredCheckpoint> checkpoint =
-                    requested(exchange.getRequestURI().getRawPath());
+            Optional<StoredCheckpoint> checkpoint = requested(ctx.req().getRequestURI());
             if (checkpoint.isEmpty()) {
-                exchange.sendResponseHeaders(404, -1);
+                ctx.status(404);
                 return;
             }
-            send(exchange, checkpoint.get());
+            send(ctx, checkpoint.get());
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Checkpoint request {} failed: {}", exchange.getRequestURI(), e.toString());
+            LOG.warn("Checkpoint request {} failed: {}", ctx.req().getRequestURI(), e.toString());
+            ctx.status(500);
         }
     }
 
@@ -112,29 +160,27 @@ final class CheckpointServer implements AutoCloseable {
         return store.get(Long.parseLong(parts[1]));
     }
 
-    private void send(HttpExchange exchange, StoredCheckpoint checkpoint) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        exchange.getResponseHeaders().set("ETag", "\"" + checkpoint.sha256() + "\"");
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-            exchange.sendResponseHeaders(200, -1);
+    private void send(Context ctx, StoredCheckpoint checkpoint) throws IOException {
+        ctx.status(200);
+        ctx.contentType("application/octet-stream");
+        ctx.header("ETag", "\"" + checkpoint.sha256() + "\"");
+        ctx.res().setContentLengthLong(checkpoint.sizeBytes());
+        if (HandlerType.HEAD.equals(ctx.method())) {
             return;
         }
-        exchange.sendResponseHeaders(200, checkpoint.sizeBytes());
-        try (InputStream in = Files.newInputStream(store.file(checkpoint.version()));
-                OutputStream out = exchange.getResponseBody()) {
-            in.transferTo(out);
-        }
+        InputStream in = Files.newInputStream(store.file(checkpoint.version()));
+        ctx.result(in);
     }
 
-    private static URI derivedUrl(InetSocketAddress bound) throws IOException {
-        InetAddress address = bound.getAddress();
+    private static URI derivedUrl(String bindAddress, int port) throws IOException {
+        InetAddress address = InetAddress.getByName(bindAddress);
         String host = address.isAnyLocalAddress()
                 ? InetAddress.getLocalHost().getCanonicalHostName()
                 : address.getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + bound.getPort());
+        return URI.create("http://" + host + ":" + port);
     }
 
     private static String stripSlash(String url) {
@@ -143,7 +189,6 @@ final class CheckpointServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.stop();
     }
 }

@@ -6,12 +6,14 @@ import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.classifier.ClassifierConfig;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.schemas.CheckpointPhase;
+import io.ccdstream.testsupport.StalledClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,46 @@ class CheckpointServerTest {
         try (CheckpointServer server =
                 CheckpointServer.start(store, CLASS_SET.id(), "127.0.0.1", 0, "http://trainer.example:8095/")) {
             assertThat(server.url(7)).isEqualTo("http://trainer.example:8095/checkpoints/" + CLASS_SET.id() + "/7");
+        }
+    }
+
+    @Test
+    void shouldServeScorersWithin1sWhileTwentyClientsStallMidHeaders() throws Exception {
+        try (CheckpointServer server = CheckpointServer.start(store, CLASS_SET.id(), "127.0.0.1", 0, "");
+                StalledClients stalled = StalledClients.open(
+                        server.baseUrl().getHost(), server.baseUrl().getPort(), 20, "/checkpoints/" + CLASS_SET.id())) {
+            for (int i = 0; i < 5; i++) {
+                long started = System.nanoTime();
+                HttpResponse<byte[]> response = http.send(
+                        HttpRequest.newBuilder(URI.create(server.url(1)))
+                                .timeout(Duration.ofSeconds(1))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).hasSize((int) stored.sizeBytes());
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerHeadWithoutBodyAndRefuseOversizedHeaders() throws Exception {
+        try (CheckpointServer server = CheckpointServer.start(store, CLASS_SET.id(), "127.0.0.1", 0, "")) {
+            HttpResponse<byte[]> head = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url(1)))
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            assertThat(head.headers().firstValue("ETag")).contains("\"" + stored.sha256() + "\"");
+
+            HttpResponse<byte[]> oversized = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url(1)))
+                            .header("X-Padding", "x".repeat(CheckpointServer.MAX_HEADER_BYTES + 1))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(oversized.statusCode()).isEqualTo(431);
         }
     }
 

@@ -17,6 +17,7 @@ import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointFollower;
 import io.ccdstream.streams.scorer.CheckpointHolder;
 import io.ccdstream.streams.scorer.ScorerTopology;
+import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.topics.RegistrySerdes;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -102,7 +103,8 @@ public final class Pipeline implements AutoCloseable {
                         Path.of(config.getString(CcdStreamsConfig.STATE_DIR), "checkpoint-cache"),
                         Duration.ofSeconds(60)),
                 checkpoints,
-                List.of(settings.classSet()));
+                List.of(settings.classSet()),
+                config.clientOverrides());
         CcdScoringEngine engine = new CcdScoringEngine(
                 new CcdImageScorer(model, settings.refinement()),
                 model.descriptor().modelId(),
@@ -120,7 +122,14 @@ public final class Pipeline implements AutoCloseable {
     private void awaitRunning(Duration timeout) throws InterruptedException {
         for (StreamsRunner runner : runners.values()) {
             if (!runner.awaitRunning(timeout)) {
-                throw new IllegalStateException("a service did not start within " + timeout, runner.failure());
+                Throwable failure = runner.failure();
+                if (failure == null) {
+                    throw new IllegalStateException(runner.name() + " did not start within " + timeout);
+                }
+                ClusterAccess.explain(failure, "start " + runner.name()).ifPresent(denied -> {
+                    throw denied;
+                });
+                throw new IllegalStateException(runner.name() + " failed to start: " + failure.getMessage(), failure);
             }
         }
     }

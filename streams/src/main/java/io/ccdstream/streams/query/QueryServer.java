@@ -1,20 +1,21 @@
 package io.ccdstream.streams.query;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.streams.labeler.LabelerTopology;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,6 +25,9 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +40,41 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Answers are the Avro records as JSON; 404 when there is none (with several labeler instances, a
  * label lives in the instance that owns its partition); 503 while the stores are not ready
- * (rebalancing or restoring).
+ * (rebalancing or restoring); 405 for any other method.
+ *
+ * <p>Served by Javalin (Jetty 12) with bounded resources: a small worker pool, request headers of at most
+ * {@value #MAX_HEADER_BYTES} bytes, bodies of at most {@value #MAX_BODY_BYTES} bytes, and connections closed
+ * after {@link #IDLE_TIMEOUT} without traffic, so that slow or stalled clients hold no worker and cannot keep
+ * others from being answered.
  */
 public final class QueryServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
 
-    private final HttpServer server;
+    /** Connections without traffic for this long are closed (also a client stuck sending its headers). */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
-    private QueryServer(HttpServer server) {
+    /** Largest request header block accepted; larger ones are answered 431. */
+    public static final int MAX_HEADER_BYTES = 8 * 1024;
+
+    /** Largest request body accepted (the API takes none). */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private static final List<HandlerType> METHODS = List.of(
+            HandlerType.GET,
+            HandlerType.HEAD,
+            HandlerType.POST,
+            HandlerType.PUT,
+            HandlerType.PATCH,
+            HandlerType.DELETE,
+            HandlerType.OPTIONS);
+
+    private final Javalin server;
+    private final String host;
+
+    private QueryServer(Javalin server, String host) {
         this.server = server;
+        this.host = host;
     }
 
     /**
@@ -57,33 +86,69 @@ public final class QueryServer implements AutoCloseable {
     public static QueryServer start(
             String host, int port, KafkaStreams labeler, Function<String, Optional<Checkpoint>> checkpoints)
             throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "ccd-query");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/labels/", exchange -> handle(exchange, 2, parts -> label(labeler, parts)));
-        server.createContext("/bias/", exchange -> handle(exchange, 1, parts -> bias(labeler, parts[0])));
-        server.createContext(
-                "/checkpoints/",
-                exchange -> handle(
-                        exchange,
-                        1,
-                        parts -> checkpoints == null
-                                ? Answer.notFound("no scorer in this process")
-                                : checkpoints
-                                        .apply(parts[0])
-                                        .map(Answer::ok)
-                                        .orElseGet(() -> Answer.notFound("no checkpoint for class set " + parts[0]))));
-        server.start();
-        return new QueryServer(server);
+        return start(host, port, labeler, checkpoints, IDLE_TIMEOUT);
     }
+
+    /** Serves as {@link #start(String, int, KafkaStreams, Function)} with another idle timeout (for tests). */
+    static QueryServer start(
+            String host,
+            int port,
+            KafkaStreams labeler,
+            Function<String, Optional<Checkpoint>> checkpoints,
+            Duration idleTimeout)
+            throws IOException {
+        Route labels = new Route("/labels/", 2, parts -> label(labeler, parts));
+        Route bias = new Route("/bias/", 1, parts -> bias(labeler, parts[0]));
+        Route current = new Route(
+                "/checkpoints/",
+                1,
+                parts -> checkpoints == null
+                        ? Answer.notFound("no scorer in this process")
+                        : checkpoints
+                                .apply(parts[0])
+                                .map(Answer::ok)
+                                .orElseGet(() -> Answer.notFound("no checkpoint for class set " + parts[0])));
+        Javalin server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            QueuedThreadPool pool = new QueuedThreadPool(8, 2, 60_000);
+            pool.setName("ccd-query");
+            pool.setDaemon(true);
+            config.jetty.threadPool = pool;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setSendServerVersion(false);
+                http.setIdleTimeout(idleTimeout.toMillis());
+            });
+            for (Route route : List.of(labels, bias, current)) {
+                for (HandlerType method : METHODS) {
+                    config.routes.addHttpHandler(method, route.prefix() + "*", ctx -> handle(ctx, route));
+                }
+            }
+        });
+        try {
+            server.start(host, port);
+        } catch (RuntimeException e) {
+            server.stop();
+            throw new IOException("cannot serve queries on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        for (Connector connector : server.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector serverConnector) {
+                serverConnector.setIdleTimeout(idleTimeout.toMillis());
+            }
+        }
+        return new QueryServer(server, host);
+    }
+
+    /** A path prefix with the number of segments after it and what answers them. */
+    private record Route(String prefix, int parts, Function<String[], Answer> answer) {}
 
     /** Base URL, e.g. {@code http://127.0.0.1:8090}. */
     public String url() {
-        return "http://" + server.getAddress().getHostString() + ":"
-                + server.getAddress().getPort();
+        String shown = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "http://" + shown + ":" + server.port();
     }
 
     private record Answer(int status, String body) {
@@ -133,42 +198,40 @@ public final class QueryServer implements AutoCloseable {
         return query.get();
     }
 
-    private static void handle(HttpExchange exchange, int parts, Function<String[], Answer> answer) throws IOException {
+    private static void handle(Context ctx, Route route) {
         Answer result;
         try {
-            String prefix = exchange.getHttpContext().getPath();
-            String rest = exchange.getRequestURI().getRawPath().substring(prefix.length());
+            String rawPath = ctx.req().getRequestURI();
+            String rest = rawPath.length() > route.prefix().length()
+                    ? rawPath.substring(route.prefix().length())
+                    : "";
             String[] segments = rest.isEmpty() ? new String[0] : rest.split("/");
-            if (!"GET".equals(exchange.getRequestMethod())) {
+            if (!HandlerType.GET.equals(ctx.method())) {
                 result = new Answer(405, Answer.error("only GET is supported"));
-            } else if (segments.length != parts) {
+            } else if (segments.length != route.parts()) {
                 result = new Answer(
                         404,
-                        Answer.error(
-                                "expected " + prefix + "{" + (parts == 2 ? "classSetId}/{imageId}" : "classSetId}")));
+                        Answer.error("expected " + route.prefix() + "{"
+                                + (route.parts() == 2 ? "classSetId}/{imageId}" : "classSetId}")));
             } else {
                 for (int i = 0; i < segments.length; i++) {
                     segments[i] = URLDecoder.decode(segments[i], StandardCharsets.UTF_8);
                 }
-                result = answer.apply(segments);
+                result = route.answer().apply(segments);
             }
         } catch (InvalidStateStoreException e) {
             result = new Answer(503, Answer.error("state not ready, retry: " + e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.warn("Query {} failed", exchange.getRequestURI(), e);
+            LOG.warn("Query {} failed", ctx.req().getRequestURI(), e);
             result = new Answer(500, Answer.error(String.valueOf(e.getMessage())));
         }
-        byte[] body = result.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(result.status(), body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        ctx.status(result.status());
+        ctx.contentType("application/json");
+        ctx.result(result.body().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        server.stop();
     }
 }

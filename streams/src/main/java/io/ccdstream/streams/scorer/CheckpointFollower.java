@@ -4,6 +4,7 @@ import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.topics.CcdTopics;
+import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.topics.SerdeFactory;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,26 +35,36 @@ public final class CheckpointFollower implements AutoCloseable {
      * Starts following.
      *
      * @param classSets the class sets served; checkpoints of others are ignored
+     * @param overrides further consumer settings (the {@code kafka.*} pass-through: security...), applied last
      */
     public CheckpointFollower(
             String bootstrapServers,
             SerdeFactory serdes,
             CheckpointFetcher fetcher,
             CheckpointHolder holder,
-            List<ClassSet> classSets) {
+            List<ClassSet> classSets,
+            Map<String, ?> overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.putAll(overrides);
+        // the follower reads on its own: no group, whatever the pass-through says
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = new KafkaConsumer<>(
                 props,
                 CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
                 CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
         this.installer = new CheckpointInstaller(fetcher, holder, classSets);
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition()))
-                        .toList();
+        List<TopicPartition> partitions;
+        try {
+            partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw ClusterAccess.translate(e, "follow the checkpoints topic");
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         this.thread = new Thread(this::run, "ccd-checkpoint-follower");
