@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,12 +77,12 @@ public record ImageBytes(
         try {
             uri = URI.create(uriText);
         } catch (IllegalArgumentException e) {
-            throw new PoisonRecordException("INVALID_URI", "image " + imageId + ": not a URI: " + uriText, e);
+            throw invalidUri(imageId, uriText, "not a URI", e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         return switch (scheme) {
-            case "file" -> fetchFile(imageId, uri);
-            case "http", "https" -> fetchHttp(imageId, uri);
+            case "file" -> fetchFile(imageId, filePath(imageId, uri));
+            case "http", "https" -> fetchHttp(imageId, httpUri(imageId, uri));
             default ->
                 throw new PoisonRecordException(
                         "UNSUPPORTED_URI",
@@ -90,8 +91,34 @@ public record ImageBytes(
         };
     }
 
-    private byte[] fetchFile(String imageId, URI uri) {
-        Path path = Path.of(uri).toAbsolutePath().normalize();
+    /** The path of a {@code file:///absolute/path} URI; any other shape of file URI is invalid. */
+    private static Path filePath(String imageId, URI uri) {
+        if (uri.isOpaque() || uri.getRawAuthority() != null) {
+            throw invalidUri(
+                    imageId, uri.toString(), "a file claim check is file:///absolute/path, with no host", null);
+        }
+        try {
+            return Path.of(uri);
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            throw invalidUri(imageId, uri.toString(), "not a file path", e);
+        }
+    }
+
+    /** {@code uri} if it is an http(s) URL with a host. */
+    private static URI httpUri(String imageId, URI uri) {
+        if (uri.isOpaque() || uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw invalidUri(imageId, uri.toString(), "an http(s) claim check needs a host", null);
+        }
+        return uri;
+    }
+
+    private static PoisonRecordException invalidUri(String imageId, String uriText, String why, Exception cause) {
+        return new PoisonRecordException("INVALID_URI", "image " + imageId + ": " + why + ": " + uriText, cause);
+    }
+
+    private byte[] fetchFile(String imageId, Path requested) {
+        Path path = requested.toAbsolutePath().normalize();
+        URI uri = path.toUri();
         if (allowedFileRoots.stream().noneMatch(path::startsWith)) {
             throw new PoisonRecordException(
                     "URI_NOT_ALLOWED",

@@ -120,6 +120,22 @@ class ImageBytesTest {
     }
 
     @Test
+    void shouldRefuseMalformedFileUrisAsInvalidUri() {
+        for (String uri : List.of(
+                "file://host" + dir + "/a.png",
+                "file:relative.png",
+                "file:" + dir + "/a.png?query",
+                "file:" + dir + "/a.png#fragment",
+                "file:",
+                "file:///%00",
+                "http://" + host + "/a b.png",
+                "http:relative.png",
+                "http:///no-host.png")) {
+            assertThat(reasonOf(() -> bytes().of(byUri(uri)))).as(uri).isEqualTo("INVALID_URI");
+        }
+    }
+
+    @Test
     void shouldRefuseOtherSchemesAndBothOrNeitherSource() {
         assertThat(reasonOf(() -> bytes().of(byUri("ftp://h/x.png")))).isEqualTo("UNSUPPORTED_URI");
         Image both = byUri("http://" + host + "/small.png");
