@@ -10,8 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -116,28 +120,71 @@ public record ImageBytes(
         return new PoisonRecordException("INVALID_URI", "image " + imageId + ": " + why + ": " + uriText, cause);
     }
 
+    /**
+     * Reads a file under an allowed root. The path must lie under a root both as written (after
+     * {@code ..} is resolved) and once every symlink is resolved (its real path under a root's real
+     * path), so a symlink cannot lead out of the roots. Only a regular file is opened: a FIFO, a
+     * device or a directory could block or never end. A hard link is the file itself and cannot be
+     * told from any other file of the root: whoever can write into a root decides what it holds.
+     */
     private byte[] fetchFile(String imageId, Path requested) {
         Path path = requested.toAbsolutePath().normalize();
-        URI uri = path.toUri();
         if (allowedFileRoots.stream().noneMatch(path::startsWith)) {
-            throw new PoisonRecordException(
-                    "URI_NOT_ALLOWED",
-                    "image " + imageId + ": " + path + " is not under an allowed root " + allowedFileRoots);
+            throw notAllowed(imageId, path + " is not under an allowed root " + allowedFileRoots);
         }
-        try (InputStream in = Files.newInputStream(path)) {
-            return readAtMost(imageId, uri, in);
+        Path real;
+        BasicFileAttributes attributes;
+        try {
+            real = path.toRealPath();
+            attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new PoisonRecordException("IMAGE_UNREADABLE", "image " + imageId + ": cannot read " + path, e);
         }
+        if (realRoots().stream().noneMatch(real::startsWith)) {
+            throw notAllowed(
+                    imageId, path + " resolves to " + real + ", outside the allowed roots " + allowedFileRoots);
+        }
+        if (!attributes.isRegularFile()) {
+            throw new PoisonRecordException(
+                    "NOT_A_REGULAR_FILE", "image " + imageId + ": " + path + " is not a regular file");
+        }
+        if (attributes.size() > maxFetchBytes) {
+            throw tooLarge(imageId, path.toUri());
+        }
+        try (InputStream in = Files.newInputStream(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return readAtMost(imageId, path.toUri(), in);
+        } catch (IOException e) {
+            throw new PoisonRecordException("IMAGE_UNREADABLE", "image " + imageId + ": cannot read " + path, e);
+        }
+    }
+
+    /** The real paths of the roots that exist now (a root may be created, or its symlink moved, later). */
+    private List<Path> realRoots() {
+        List<Path> real = new ArrayList<>();
+        for (Path root : allowedFileRoots) {
+            try {
+                real.add(root.toRealPath());
+            } catch (IOException e) {
+                // a root that does not exist holds no file
+            }
+        }
+        return real;
+    }
+
+    private static PoisonRecordException notAllowed(String imageId, String why) {
+        return new PoisonRecordException("URI_NOT_ALLOWED", "image " + imageId + ": " + why);
+    }
+
+    private PoisonRecordException tooLarge(String imageId, URI uri) {
+        return new PoisonRecordException(
+                "IMAGE_TOO_LARGE", "image " + imageId + ": " + uri + " is larger than " + maxFetchBytes + " bytes");
     }
 
     private byte[] fetchHttp(String imageId, URI uri) {
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
         String hostPort = uri.getPort() < 0 ? host : host + ":" + uri.getPort();
         if (!allowedHosts.contains(host) && !allowedHosts.contains(hostPort)) {
-            throw new PoisonRecordException(
-                    "URI_NOT_ALLOWED",
-                    "image " + imageId + ": host " + hostPort + " is not on the allowed list " + allowedHosts);
+            throw notAllowed(imageId, "host " + hostPort + " is not on the allowed list " + allowedHosts);
         }
         try {
             HttpResponse<InputStream> response = HTTP.send(
@@ -162,8 +209,7 @@ public record ImageBytes(
     private byte[] readAtMost(String imageId, URI uri, InputStream in) throws IOException {
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFetchBytes + 1));
         if (bytes.length > maxFetchBytes) {
-            throw new PoisonRecordException(
-                    "IMAGE_TOO_LARGE", "image " + imageId + ": " + uri + " is larger than " + maxFetchBytes + " bytes");
+            throw tooLarge(imageId, uri);
         }
         return bytes;
     }
