@@ -1,12 +1,14 @@
 package io.ccdstream.topics;
 
 import io.ccdstream.schemas.Image;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
@@ -18,6 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Gets the encoded bytes of an image record: inline bytes, or a claim check — a {@code file:} URI
@@ -27,7 +35,7 @@ import java.util.Locale;
  * @param allowedFileRoots directories whose files a claim check may name; empty refuses file URIs
  * @param allowedHosts     host names (or host:port) that claim-check URLs may point to; empty refuses http(s)
  * @param maxFetchBytes    largest claim-checked image accepted
- * @param fetchTimeout     longest an HTTP fetch may take, connection included
+ * @param fetchTimeout     longest an HTTP fetch may take, connection, headers and body included
  */
 public record ImageBytes(
         List<Path> allowedFileRoots, List<String> allowedHosts, long maxFetchBytes, Duration fetchTimeout) {
@@ -180,29 +188,148 @@ public record ImageBytes(
                 "IMAGE_TOO_LARGE", "image " + imageId + ": " + uri + " is larger than " + maxFetchBytes + " bytes");
     }
 
+    /**
+     * Fetches an http(s) URL within {@code fetchTimeout} for the whole exchange (connection,
+     * headers and body) and {@code maxFetchBytes}: the body is collected off the calling thread
+     * and the exchange is cancelled at the deadline or as soon as the body passes the limit, so a
+     * server that trickles its body cannot hold the stream thread.
+     */
     private byte[] fetchHttp(String imageId, URI uri) {
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
         String hostPort = uri.getPort() < 0 ? host : host + ":" + uri.getPort();
         if (!allowedHosts.contains(host) && !allowedHosts.contains(hostPort)) {
             throw notAllowed(imageId, "host " + hostPort + " is not on the allowed list " + allowedHosts);
         }
+        CappedBody body = new CappedBody(imageId, uri);
+        CompletableFuture<HttpResponse<byte[]>> response = HTTP.sendAsync(
+                HttpRequest.newBuilder(uri).timeout(fetchTimeout).GET().build(), body);
         try {
-            HttpResponse<InputStream> response = HTTP.send(
-                    HttpRequest.newBuilder(uri).timeout(fetchTimeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new PoisonRecordException(
-                            "IMAGE_UNREADABLE",
-                            "image " + imageId + ": GET " + uri + " answered " + response.statusCode());
-                }
-                return readAtMost(imageId, uri, in);
+            return response.get(fetchTimeout.toNanos(), TimeUnit.NANOSECONDS).body();
+        } catch (TimeoutException e) {
+            throw timedOut(imageId, uri, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof PoisonRecordException poison) {
+                throw poison;
             }
-        } catch (IOException e) {
-            throw new PoisonRecordException("IMAGE_UNREADABLE", "image " + imageId + ": cannot fetch " + uri, e);
+            if (cause instanceof HttpTimeoutException) {
+                throw timedOut(imageId, uri, cause);
+            }
+            throw new PoisonRecordException("IMAGE_UNREADABLE", "image " + imageId + ": cannot fetch " + uri, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching " + uri, e);
+        } finally {
+            body.cancel();
+            response.cancel(true);
+        }
+    }
+
+    private PoisonRecordException timedOut(String imageId, URI uri, Throwable cause) {
+        return new PoisonRecordException(
+                "IMAGE_FETCH_TIMEOUT",
+                "image " + imageId + ": GET " + uri + " did not complete within " + fetchTimeout.toMillis() + " ms",
+                cause instanceof Exception e ? e : null);
+    }
+
+    /** Collects a 200 response's body up to {@code maxFetchBytes}; anything else fails the exchange. */
+    private final class CappedBody implements HttpResponse.BodyHandler<byte[]> {
+
+        private final String imageId;
+        private final URI uri;
+        private volatile Flow.Subscription subscription;
+        private volatile boolean cancelled;
+
+        CappedBody(String imageId, URI uri) {
+            this.imageId = imageId;
+            this.uri = uri;
+        }
+
+        void cancel() {
+            cancelled = true;
+            Flow.Subscription current = subscription;
+            if (current != null) {
+                current.cancel();
+            }
+        }
+
+        @Override
+        public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+            if (info.statusCode() != 200) {
+                return refusing(new PoisonRecordException(
+                        "IMAGE_UNREADABLE", "image " + imageId + ": GET " + uri + " answered " + info.statusCode()));
+            }
+            if (info.headers().firstValueAsLong("content-length").orElse(0) > maxFetchBytes) {
+                return refusing(tooLarge(imageId, uri));
+            }
+            return new HttpResponse.BodySubscriber<>() {
+                private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+                private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+                @Override
+                public CompletionStage<byte[]> getBody() {
+                    return result;
+                }
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription = s;
+                    if (cancelled) {
+                        s.cancel();
+                    } else {
+                        s.request(Long.MAX_VALUE);
+                    }
+                }
+
+                @Override
+                public void onNext(List<ByteBuffer> buffers) {
+                    for (ByteBuffer buffer : buffers) {
+                        if (bytes.size() + (long) buffer.remaining() > maxFetchBytes) {
+                            subscription.cancel();
+                            result.completeExceptionally(tooLarge(imageId, uri));
+                            return;
+                        }
+                        byte[] chunk = new byte[buffer.remaining()];
+                        buffer.get(chunk);
+                        bytes.writeBytes(chunk);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    result.completeExceptionally(error);
+                }
+
+                @Override
+                public void onComplete() {
+                    result.complete(bytes.toByteArray());
+                }
+            };
+        }
+
+        private HttpResponse.BodySubscriber<byte[]> refusing(PoisonRecordException refusal) {
+            return new HttpResponse.BodySubscriber<>() {
+                private final CompletableFuture<byte[]> result = CompletableFuture.failedFuture(refusal);
+
+                @Override
+                public CompletionStage<byte[]> getBody() {
+                    return result;
+                }
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.cancel();
+                }
+
+                @Override
+                public void onNext(List<ByteBuffer> item) {}
+
+                @Override
+                public void onError(Throwable throwable) {}
+
+                @Override
+                public void onComplete() {}
+            };
         }
     }
 

@@ -48,6 +48,31 @@ class ImageBytesTest {
             exchange.getResponseBody().write(new byte[1]);
             exchange.close();
         });
+        server.createContext("/trickle.png", exchange -> {
+            // headers at once, then one byte at a time, far slower than the fetch timeout
+            exchange.sendResponseHeaders(200, 20);
+            try (var body = exchange.getResponseBody()) {
+                for (int i = 0; i < 20; i++) {
+                    body.write(i);
+                    body.flush();
+                    Thread.sleep(300);
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // the client gave up
+            }
+        });
+        server.createContext("/endless.png", exchange -> {
+            // chunked, no length announced: only the bytes read can tell it is too large
+            exchange.sendResponseHeaders(200, 0);
+            try (var body = exchange.getResponseBody()) {
+                for (int i = 0; i < 100_000; i++) {
+                    body.write(new byte[1024]);
+                }
+            } catch (java.io.IOException e) {
+                // the client gave up
+            }
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         host = "127.0.0.1:" + server.getAddress().getPort();
     }
@@ -101,8 +126,23 @@ class ImageBytesTest {
     void shouldGiveUpOnASlowServerAfterTheTimeout() {
         long start = System.nanoTime();
         assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/slow.png"))))
-                .isEqualTo("IMAGE_UNREADABLE");
+                .isEqualTo("IMAGE_FETCH_TIMEOUT");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void shouldBoundTheWholeFetchWhenTheBodyTrickles() {
+        long start = System.nanoTime();
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/trickle.png"))))
+                .isEqualTo("IMAGE_FETCH_TIMEOUT");
+        // 500 ms bound, the body would take 6 s
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void shouldStopReadingABodyWithoutLengthOnceItPassesTheSizeLimit() {
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/endless.png"))))
+                .isEqualTo("IMAGE_TOO_LARGE");
     }
 
     @Test
