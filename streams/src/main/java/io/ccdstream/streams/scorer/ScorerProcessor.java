@@ -82,6 +82,17 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
 
     @Override
     public void process(Record<ImageKey, Image> record) {
+        if (record.value() == null) {
+            // ccd.images is not compacted and an image has nothing to delete downstream: a tombstone
+            // is a producer's mistake, skipped with a dead letter rather than taken as a deletion
+            throw new PoisonRecordException(
+                    "TOMBSTONE",
+                    "image "
+                            + (record.key() == null
+                                    ? "with no key"
+                                    : record.key().getImageId())
+                            + " has no value (tombstone); ccd.images carries images only");
+        }
         RgbImage pixels = engine.prepare(record.key(), record.value());
         RecordMetadata source = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("scorer records must come from a topic"));
