@@ -1,6 +1,7 @@
 package io.ccdstream.streams.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.ccdstream.data.ImageRecords;
 import io.ccdstream.data.synth.SynthClass;
@@ -138,6 +139,15 @@ class CcdScoringEngineTest {
             assertThat(s.getCheckpointVersion()).isNull();
             assertThat(s.getClipInferences()).isEqualTo(1);
             assertThat(s.getGlobal()).isEqualTo(refined.get(i).getGlobal());
+        }
+    }
+
+    @Test
+    void shouldScoreTheControlImageWithAWorkingModelInEveryKindOfLocalViews() {
+        for (LocalViews views : LocalViews.values()) {
+            assertThatCode(() -> engine(views).checkModel(classSet.id()))
+                    .as(views.name())
+                    .doesNotThrowAnyException();
         }
     }
 }
