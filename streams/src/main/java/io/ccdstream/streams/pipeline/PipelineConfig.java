@@ -57,6 +57,9 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String SCORER_SELECTION_THRESHOLD = "ccd.scorer.selection.threshold";
     public static final String SCORER_SELECTION_MEAN_CLASSES = "ccd.scorer.selection.mean.classes";
     public static final String SCORER_LOCAL_VIEWS = "ccd.scorer.local.views";
+    public static final String SCORER_IMAGE_MAX_PIXELS = "ccd.scorer.image.max.pixels";
+    public static final String SCORER_IMAGE_MAX_SIDE = "ccd.scorer.image.max.side";
+    public static final String SCORER_DECODE_BUDGET_PIXELS = "ccd.scorer.decode.budget.pixels";
     public static final String CLAIM_CHECK_ALLOWED_ROOTS = "ccd.claim.check.allowed.roots";
     public static final String CLAIM_CHECK_ALLOWED_HOSTS = "ccd.claim.check.allowed.hosts";
     public static final String CLAIM_CHECK_MAX_BYTES = "ccd.claim.check.max.bytes";
@@ -198,6 +201,30 @@ public final class PipelineConfig extends AbstractConfig {
                     "Local views that refine the global score: CAM (the classifier's CAM crops, CCD), GRID (a 3x3 grid for"
                             + " every image, the CDUL baseline) or NONE (global view only).")
             .define(
+                    SCORER_IMAGE_MAX_PIXELS,
+                    Type.LONG,
+                    ImageLimits.DEFAULT_MAX_PIXELS,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Largest image (width x height, read from its header before decoding) the scorer decodes; larger"
+                            + " images are dead letters (IMAGE_TOO_MANY_PIXELS). The default, 4096 x 4096, is six times"
+                            + " the largest view the models use (CLIP 224 px, the CAM view 640 px).")
+            .define(
+                    SCORER_IMAGE_MAX_SIDE,
+                    Type.INT,
+                    ImageLimits.DEFAULT_MAX_SIDE,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Longest side of an image the scorer decodes (IMAGE_TOO_LARGE_SIDE beyond).")
+            .define(
+                    SCORER_DECODE_BUDGET_PIXELS,
+                    Type.LONG,
+                    0L,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "Pixels the scorer's decodes may hold at the same time (about 8 bytes each while decoding); a"
+                            + " decode waits until its image fits. 0: twice " + SCORER_IMAGE_MAX_PIXELS + ".")
+            .define(
                     CLAIM_CHECK_ALLOWED_ROOTS,
                     Type.LIST,
                     "",
@@ -272,6 +299,14 @@ public final class PipelineConfig extends AbstractConfig {
                     getInt(BIAS_BUCKETS),
                     "must not exceed " + BIAS_WINDOW + " (" + getInt(BIAS_WINDOW) + ")");
         }
+        long budget = getLong(SCORER_DECODE_BUDGET_PIXELS);
+        if (budget != 0 && budget < getLong(SCORER_IMAGE_MAX_PIXELS)) {
+            throw new ConfigException(
+                    SCORER_DECODE_BUDGET_PIXELS,
+                    budget,
+                    "must be 0 or hold one image of " + SCORER_IMAGE_MAX_PIXELS + " ("
+                            + getLong(SCORER_IMAGE_MAX_PIXELS) + ")");
+        }
         if (getList(CLASSES).stream().anyMatch(String::isBlank)) {
             throw new ConfigException(CLASSES, getList(CLASSES), "class names must not be blank");
         }
@@ -340,6 +375,15 @@ public final class PipelineConfig extends AbstractConfig {
         return new RefinementSettings(selection(), CamBoxConfig.DEFAULTS, true, localViews());
     }
 
+    /** The largest image the scorer decodes: the claim-check byte limit, and the pixel limits. */
+    public ImageLimits imageLimits() {
+        return ImageLimits.builder()
+                .optMaxEncodedBytes(Math.max(getLong(CLAIM_CHECK_MAX_BYTES), ImageLimits.DEFAULT_MAX_ENCODED_BYTES))
+                .optMaxPixels(getLong(SCORER_IMAGE_MAX_PIXELS))
+                .optMaxSide(getInt(SCORER_IMAGE_MAX_SIDE))
+                .build();
+    }
+
     /** Where claim-checked images may be fetched from, and the limits. */
     public ImageBytes claimChecks() {
         return new ImageBytes(
@@ -368,6 +412,8 @@ public final class PipelineConfig extends AbstractConfig {
                 bias(),
                 labeler(),
                 scorer(),
-                refinement());
+                refinement(),
+                imageLimits(),
+                getLong(SCORER_DECODE_BUDGET_PIXELS));
     }
 }

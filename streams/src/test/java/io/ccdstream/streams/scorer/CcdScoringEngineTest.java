@@ -2,6 +2,7 @@ package io.ccdstream.streams.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.data.ImageRecords;
 import io.ccdstream.data.synth.SynthClass;
@@ -149,5 +150,21 @@ class CcdScoringEngineTest {
                     .as(views.name())
                     .doesNotThrowAnyException();
         }
+    }
+
+    @Test
+    void shouldRefuseAHugeCanvasAsPoisonBeforeDecodingIt() {
+        java.awt.image.BufferedImage canvas =
+                new java.awt.image.BufferedImage(6000, 6000, java.awt.image.BufferedImage.TYPE_BYTE_BINARY);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        assertThatCode(() -> javax.imageio.ImageIO.write(canvas, "png", png)).doesNotThrowAnyException();
+        ImageKey key = new ImageKey(classSet.id(), "huge");
+        Image image = ImageRecords.inline(classSet.id(), "huge", png.toByteArray(), "image/png", null, Map.of());
+
+        assertThatThrownBy(() -> engine(LocalViews.CAM).prepare(key, image))
+                .isInstanceOfSatisfying(
+                        io.ccdstream.topics.PoisonRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("IMAGE_TOO_MANY_PIXELS"))
+                .hasMessageContaining("6000x6000");
     }
 }
