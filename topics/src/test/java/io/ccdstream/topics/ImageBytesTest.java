@@ -2,6 +2,7 @@ package io.ccdstream.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.ccdstream.schemas.Image;
@@ -47,6 +48,31 @@ class ImageBytesTest {
             exchange.getResponseBody().write(new byte[1]);
             exchange.close();
         });
+        server.createContext("/trickle.png", exchange -> {
+            // headers at once, then one byte at a time, far slower than the fetch timeout
+            exchange.sendResponseHeaders(200, 20);
+            try (var body = exchange.getResponseBody()) {
+                for (int i = 0; i < 20; i++) {
+                    body.write(i);
+                    body.flush();
+                    Thread.sleep(300);
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // the client gave up
+            }
+        });
+        server.createContext("/endless.png", exchange -> {
+            // chunked, no length announced: only the bytes read can tell it is too large
+            exchange.sendResponseHeaders(200, 0);
+            try (var body = exchange.getResponseBody()) {
+                for (int i = 0; i < 100_000; i++) {
+                    body.write(new byte[1024]);
+                }
+            } catch (java.io.IOException e) {
+                // the client gave up
+            }
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         host = "127.0.0.1:" + server.getAddress().getPort();
     }
@@ -100,8 +126,23 @@ class ImageBytesTest {
     void shouldGiveUpOnASlowServerAfterTheTimeout() {
         long start = System.nanoTime();
         assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/slow.png"))))
-                .isEqualTo("IMAGE_UNREADABLE");
+                .isEqualTo("IMAGE_FETCH_TIMEOUT");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void shouldBoundTheWholeFetchWhenTheBodyTrickles() {
+        long start = System.nanoTime();
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/trickle.png"))))
+                .isEqualTo("IMAGE_FETCH_TIMEOUT");
+        // 500 ms bound, the body would take 6 s
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void shouldStopReadingABodyWithoutLengthOnceItPassesTheSizeLimit() {
+        assertThat(reasonOf(() -> bytes().of(byUri("http://" + host + "/endless.png"))))
+                .isEqualTo("IMAGE_TOO_LARGE");
     }
 
     @Test
@@ -117,6 +158,125 @@ class ImageBytesTest {
         assertThat(reasonOf(() ->
                         bytes().of(byUri(dir.resolve("../escape.png").toUri().toString()))))
                 .isEqualTo("URI_NOT_ALLOWED");
+    }
+
+    @Test
+    void shouldRefuseMalformedFileUrisAsInvalidUri() {
+        for (String uri : List.of(
+                "file://host" + dir + "/a.png",
+                "file:relative.png",
+                "file:" + dir + "/a.png?query",
+                "file:" + dir + "/a.png#fragment",
+                "file:",
+                "file:///%00",
+                "http://" + host + "/a b.png",
+                "http:relative.png",
+                "http:///no-host.png")) {
+            assertThat(reasonOf(() -> bytes().of(byUri(uri)))).as(uri).isEqualTo("INVALID_URI");
+        }
+    }
+
+    @Test
+    void shouldRefuseAFifoUnderAnAllowedRootWithoutOpeningIt() throws Exception {
+        Path fifo = dir.resolve("pipe.png");
+        boolean made;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString())
+                            .inheritIO()
+                            .start()
+                            .waitFor()
+                    == 0;
+        } catch (java.io.IOException e) {
+            made = false;
+        }
+        assumeTrue(made, "mkfifo is not available");
+        long start = System.nanoTime();
+        assertThat(reasonOf(() -> bytes().of(byUri(fifo.toUri().toString())))).isEqualTo("NOT_A_REGULAR_FILE");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void shouldRefuseDirectoriesUnderAnAllowedRoot() throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        assertThat(reasonOf(() -> bytes().of(byUri(sub.toUri().toString())))).isEqualTo("NOT_A_REGULAR_FILE");
+    }
+
+    @Test
+    void shouldRefuseASymlinkThatPointsOutOfTheAllowedRoots() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("root"));
+        Path outside = Files.write(dir.resolve("outside.png"), new byte[] {7});
+        Path link = Files.createSymbolicLink(root.resolve("link.png"), outside);
+        Path dirLink = Files.createSymbolicLink(root.resolve("up"), dir);
+        ImageBytes rooted = new ImageBytes(List.of(root), List.of(), 50, Duration.ofMillis(500));
+
+        assertThat(reasonOf(() -> rooted.of(byUri(link.toUri().toString())))).isEqualTo("URI_NOT_ALLOWED");
+        assertThat(reasonOf(() -> rooted.of(byUri("file://" + dirLink + "/outside.png"))))
+                .isEqualTo("URI_NOT_ALLOWED");
+    }
+
+    @Test
+    void shouldFollowSymlinksThatStayInsideTheAllowedRoots() throws Exception {
+        Path target = Files.write(dir.resolve("a.png"), new byte[] {4, 2});
+        Path link = Files.createSymbolicLink(dir.resolve("alias.png"), target.getFileName());
+        assertThat(bytes().of(byUri(link.toUri().toString()))).containsExactly(4, 2);
+    }
+
+    @Test
+    void shouldCompareWithTheRealPathOfARootThatIsItselfASymlink() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Files.write(real.resolve("a.png"), new byte[] {5});
+        Path rootLink = Files.createSymbolicLink(dir.resolve("root-link"), real);
+        ImageBytes rooted = new ImageBytes(List.of(rootLink), List.of(), 50, Duration.ofMillis(500));
+        assertThat(rooted.of(byUri(rootLink.resolve("a.png").toUri().toString())))
+                .containsExactly(5);
+    }
+
+    @Test
+    void shouldRefuseDotDotAndCaseTricksOutOfTheRoot() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("imgs"));
+        Files.write(dir.resolve("secret.png"), new byte[] {1});
+        ImageBytes rooted = new ImageBytes(List.of(root), List.of(), 50, Duration.ofMillis(500));
+        for (String uri : List.of(
+                "file://" + root + "/../secret.png",
+                "file://" + root + "/%2e%2e/secret.png",
+                "file://" + root + "/./sub/../../secret.png",
+                "file://" + dir + "/IMGS/../secret.png",
+                "file://" + dir + "/IMGS/a.png")) {
+            assertThat(reasonOf(() -> rooted.of(byUri(uri)))).as(uri).isEqualTo("URI_NOT_ALLOWED");
+        }
+    }
+
+    /**
+     * A hard link is the file itself: one inside a root that shares its inode with a file outside
+     * cannot be told apart from any other file of the root, so it is read. Whoever can write into
+     * an allowed root decides what it holds.
+     */
+    @Test
+    void shouldReadAHardLinkInsideTheRootLikeAnyOtherFile() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("root"));
+        Path outside = Files.write(dir.resolve("outside.png"), new byte[] {3});
+        Path hard;
+        try {
+            hard = Files.createLink(root.resolve("hard.png"), outside);
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            assumeTrue(false, "hard links not supported here: " + e);
+            return;
+        }
+        ImageBytes rooted = new ImageBytes(List.of(root), List.of(), 50, Duration.ofMillis(500));
+        assertThat(rooted.of(byUri(hard.toUri().toString()))).containsExactly(3);
+    }
+
+    @Test
+    void shouldRefuseAFileOverTheSizeLimitBeforeReadingIt() throws Exception {
+        Path big = Files.write(dir.resolve("big.png"), new byte[51]);
+        assertThat(reasonOf(() -> bytes().of(byUri(big.toUri().toString())))).isEqualTo("IMAGE_TOO_LARGE");
+    }
+
+    @Test
+    void shouldReportAMissingFileAsUnreadable() {
+        assertThat(reasonOf(
+                        () -> bytes().of(byUri(dir.resolve("none.png").toUri().toString()))))
+                .isEqualTo("IMAGE_UNREADABLE");
     }
 
     @Test

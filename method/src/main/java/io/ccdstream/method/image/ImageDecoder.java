@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -27,6 +28,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * {@code ImageReader.getWidth/getHeight}) and the declared dimensions are compared with the
  * {@link ImageLimits} before any raster is allocated, so a decompression bomb (a small file that
  * claims a huge canvas) is refused cheaply. ImageIO reads from memory, never from a disk cache.
+ * Decodes running at the same time share a budget of pixels ({@link
+ * Builder#optDecodeBudgetPixels(long)}, by default twice {@link ImageLimits#maxPixels()}): a decode
+ * waits until its declared pixels fit, so concurrent decodes of large images cannot add up past
+ * the budget, while small images decode side by side.
  *
  * <p>Conversion to 8-bit RGB is done on the raw samples, not through Java2D colour conversion:
  * <ul>
@@ -56,11 +61,20 @@ public final class ImageDecoder {
     private final ImageLimits limits;
     private final AlphaPolicy alphaPolicy;
     private final boolean refuseTruncated;
+    private final int decodeBudgetPixels;
+    private final Semaphore decodeBudget;
 
     private ImageDecoder(Builder builder) {
         this.limits = builder.limits;
         this.alphaPolicy = builder.alphaPolicy;
         this.refuseTruncated = builder.refuseTruncated;
+        long budget = builder.decodeBudgetPixels > 0 ? builder.decodeBudgetPixels : 2 * limits.maxPixels();
+        if (budget < limits.maxPixels()) {
+            throw new IllegalArgumentException("the decode budget of " + budget
+                    + " pixels must hold one image of the largest size, " + limits.maxPixels() + " pixels");
+        }
+        this.decodeBudgetPixels = (int) Math.min(Integer.MAX_VALUE, budget);
+        this.decodeBudget = new Semaphore(decodeBudgetPixels, true);
     }
 
     /** @return a builder with the default limits and {@link AlphaPolicy#COMPOSITE_ON_WHITE} */
@@ -71,6 +85,16 @@ public final class ImageDecoder {
     /** @return the limits this decoder enforces */
     public ImageLimits limits() {
         return limits;
+    }
+
+    /** @return the pixels that decodes running together may hold */
+    public int decodeBudgetPixels() {
+        return decodeBudgetPixels;
+    }
+
+    /** @return the part of the decode budget not held by a decode now */
+    public int availableDecodePixels() {
+        return decodeBudget.availablePermits();
     }
 
     /**
@@ -119,12 +143,20 @@ public final class ImageDecoder {
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(input, true, true);
-            checkDimensions(reader.getWidth(0), reader.getHeight(0), format);
-            BufferedImage image = reader.read(0);
-            if (refuseTruncated) {
-                refuseIfTruncated(format, warnings);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            checkDimensions(width, height, format);
+            int pixels = (int) Math.min(decodeBudgetPixels, (long) width * height);
+            acquire(pixels);
+            try {
+                BufferedImage image = reader.read(0);
+                if (refuseTruncated) {
+                    refuseIfTruncated(format, warnings);
+                }
+                return image;
+            } finally {
+                decodeBudget.release(pixels);
             }
-            return image;
         } catch (IOException e) {
             throw classify(format, e);
         } catch (RuntimeException e) {
@@ -135,6 +167,15 @@ public final class ImageDecoder {
             throw new ImageInputException(Reason.CORRUPT, format + " image is malformed: " + describe(e), e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    private void acquire(int pixels) {
+        try {
+            decodeBudget.acquire(pixels);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for decode memory", e);
         }
     }
 
@@ -318,8 +359,25 @@ public final class ImageDecoder {
         private ImageLimits limits = ImageLimits.defaults();
         private AlphaPolicy alphaPolicy = AlphaPolicy.COMPOSITE_ON_WHITE;
         private boolean refuseTruncated = true;
+        private long decodeBudgetPixels;
 
         private Builder() {}
+
+        /**
+         * Pixels that decodes running at the same time may hold (the reader's raster and the RGB
+         * result are each about 4 bytes a pixel); a decode waits until its image fits. At least
+         * {@link ImageLimits#maxPixels()}.
+         *
+         * @param pixels default (0): twice the limits' {@link ImageLimits#maxPixels()}
+         * @return this builder
+         */
+        public Builder optDecodeBudgetPixels(long pixels) {
+            if (pixels < 0) {
+                throw new IllegalArgumentException("decode budget must not be negative: " + pixels);
+            }
+            this.decodeBudgetPixels = pixels;
+            return this;
+        }
 
         /**
          * @param limits the size limits; default {@link ImageLimits#defaults()}

@@ -4,8 +4,13 @@ package io.ccdstream.method.image;
  * Size limits applied to untrusted images before any pixel memory is allocated.
  *
  * <p>Defaults: {@value #DEFAULT_MAX_ENCODED_BYTES} encoded bytes (8 MiB, the largest
- * claim-check fetch), {@value #DEFAULT_MAX_PIXELS} pixels (40 megapixels) and {@value
- * #DEFAULT_MAX_SIDE} pixels per side.
+ * claim-check fetch), {@value #DEFAULT_MAX_PIXELS} pixels (4096 x 4096, 16.7 megapixels) and
+ * {@value #DEFAULT_MAX_SIDE} pixels per side. The models never look at more than 640 pixels per
+ * side (CLIP sees 224, the classifier's CAM view 640), so 4096 px leaves six times the largest view
+ * for crops and covers common camera and upload sizes; decoding such an image takes 64 MiB for the
+ * RGB pixels plus the reader's raster (about 48 MiB more), where the 40-megapixel limit used before
+ * let a 105 KB PNG of 6000 x 6000 cost 300 MB. Raise the limits for larger sources (the scorer's
+ * {@code ccd.scorer.image.max.pixels} and {@code ccd.scorer.image.max.side}).
  *
  * @param maxEncodedBytes the largest accepted encoded size in bytes
  * @param maxPixels the largest accepted {@code width * height} from the image header
@@ -15,10 +20,10 @@ public record ImageLimits(long maxEncodedBytes, long maxPixels, int maxSide) {
 
     /** 8 MiB. */
     public static final long DEFAULT_MAX_ENCODED_BYTES = 8L * 1024 * 1024;
-    /** 40 megapixels. */
-    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
-    /** 16384 pixels. */
-    public static final int DEFAULT_MAX_SIDE = 16_384;
+    /** 4096 x 4096 = 16,777,216 pixels. */
+    public static final long DEFAULT_MAX_PIXELS = 4096L * 4096;
+    /** 8192 pixels: a panorama of 8192 x 2048 fits the pixel limit. */
+    public static final int DEFAULT_MAX_SIDE = 8192;
 
     /** Validates that every limit is positive. */
     public ImageLimits {

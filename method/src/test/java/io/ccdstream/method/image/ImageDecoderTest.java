@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,6 +147,74 @@ class ImageDecoderTest {
                 .isInstanceOfSatisfying(
                         ImageInputException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS))
                 .hasMessageContaining("100000x100000");
+    }
+
+    @Test
+    @Timeout(5)
+    void shouldRefuseASmallPngOfAHugeCanvasWithTheDefaultLimits() throws Exception {
+        // a real, complete 6000x6000 PNG: one bit per pixel, all white, about 100 KB encoded;
+        // decoded it would take 6000 * 6000 * 4 bytes = 137 MiB of RGB plus the reader's raster
+        java.awt.image.BufferedImage canvas =
+                new java.awt.image.BufferedImage(6000, 6000, java.awt.image.BufferedImage.TYPE_BYTE_BINARY);
+        byte[] png = TestImages.encode(canvas, "png");
+        assertThat(png.length).isLessThan(200_000);
+
+        assertThatThrownBy(() -> ImageDecoder.builder().build().decode(png, "image/png"))
+                .isInstanceOfSatisfying(
+                        ImageInputException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS))
+                .hasMessageContaining("header declares 6000x6000");
+    }
+
+    @Test
+    void shouldAcceptTheLargestDefaultCanvasAndRaiseTheLimitWhenAsked() {
+        ImageLimits defaults = ImageLimits.defaults();
+        assertThat(defaults.maxPixels()).isEqualTo(4096L * 4096);
+        byte[] wide = TestImages.pngHeaderClaiming(6000, 6000);
+        ImageDecoder raised = ImageDecoder.builder()
+                .optLimits(ImageLimits.builder().optMaxPixels(40_000_000L).build())
+                .build();
+        // past the pixel check: the header-only PNG fails later, as corrupt, not as too large
+        assertThatThrownBy(() -> raised.decode(wide))
+                .isInstanceOfSatisfying(
+                        ImageInputException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldShareTheDecodeBudgetBetweenConcurrentDecodesAndReleaseIt() throws Exception {
+        // a budget of one 64x64 image: eight threads decode one after the other, none fails
+        ImageDecoder budgeted = ImageDecoder.builder()
+                .optLimits(ImageLimits.builder().optMaxPixels(64 * 64).build())
+                .optDecodeBudgetPixels(64 * 64)
+                .build();
+        byte[] png = TestImages.encode(TestImages.gradientRgb(64, 64), "png");
+        byte[] corrupt = java.util.Arrays.copyOf(png, png.length / 2);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> widths = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                widths.add(pool.submit(() -> budgeted.decode(png).image().width()));
+                pool.submit(() -> {
+                    try {
+                        budgeted.decode(corrupt);
+                    } catch (ImageInputException expected) {
+                        // refused, and its share of the budget is back
+                    }
+                });
+            }
+            for (var width : widths) {
+                assertThat(width.get()).isEqualTo(64);
+            }
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+        }
+        assertThat(budgeted.availableDecodePixels()).isEqualTo(64 * 64);
+        assertThatThrownBy(
+                        () -> ImageDecoder.builder().optDecodeBudgetPixels(100).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must hold one image");
     }
 
     @Test

@@ -111,7 +111,10 @@ public final class Pipeline implements AutoCloseable {
                 List.of(settings.classSet()),
                 checkpoints,
                 settings.claimChecks(),
-                ImageDecoder.builder().build(),
+                ImageDecoder.builder()
+                        .optLimits(settings.imageLimits())
+                        .optDecodeBudgetPixels(settings.decodeBudgetPixels())
+                        .build(),
                 Clock.systemUTC());
         return StreamsRunner.start(
                 ScorerTopology.SERVICE,

@@ -4,6 +4,7 @@ import io.ccdstream.method.ccd.CamBoxConfig;
 import io.ccdstream.method.ccd.ClassSelection;
 import io.ccdstream.method.ccd.Debias;
 import io.ccdstream.method.ccd.Mix;
+import io.ccdstream.method.image.ImageLimits;
 import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModelDescriptor;
@@ -57,6 +58,9 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String SCORER_SELECTION_THRESHOLD = "ccd.scorer.selection.threshold";
     public static final String SCORER_SELECTION_MEAN_CLASSES = "ccd.scorer.selection.mean.classes";
     public static final String SCORER_LOCAL_VIEWS = "ccd.scorer.local.views";
+    public static final String SCORER_IMAGE_MAX_PIXELS = "ccd.scorer.image.max.pixels";
+    public static final String SCORER_IMAGE_MAX_SIDE = "ccd.scorer.image.max.side";
+    public static final String SCORER_DECODE_BUDGET_PIXELS = "ccd.scorer.decode.budget.pixels";
     /** The claim-check keys, under {@code ccd.claim.check.}. */
     public static final ClaimCheckKeys CLAIM_CHECKS = new ClaimCheckKeys("ccd.");
 
@@ -196,7 +200,31 @@ public final class PipelineConfig extends AbstractConfig {
                             Arrays.stream(LocalViews.values()).map(Enum::name).toArray(String[]::new)),
                     Importance.MEDIUM,
                     "Local views that refine the global score: CAM (the classifier's CAM crops, CCD), GRID (a 3x3 grid for"
-                            + " every image, the CDUL baseline) or NONE (global view only)."));
+                            + " every image, the CDUL baseline) or NONE (global view only).")
+            .define(
+                    SCORER_IMAGE_MAX_PIXELS,
+                    Type.LONG,
+                    ImageLimits.DEFAULT_MAX_PIXELS,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Largest image (width x height, read from its header before decoding) the scorer decodes; larger"
+                            + " images are dead letters (IMAGE_TOO_MANY_PIXELS). The default, 4096 x 4096, is six times"
+                            + " the largest view the models use (CLIP 224 px, the CAM view 640 px).")
+            .define(
+                    SCORER_IMAGE_MAX_SIDE,
+                    Type.INT,
+                    ImageLimits.DEFAULT_MAX_SIDE,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Longest side of an image the scorer decodes (IMAGE_TOO_LARGE_SIDE beyond).")
+            .define(
+                    SCORER_DECODE_BUDGET_PIXELS,
+                    Type.LONG,
+                    0L,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "Pixels the scorer's decodes may hold at the same time (about 8 bytes each while decoding); a"
+                            + " decode waits until its image fits. 0: twice " + SCORER_IMAGE_MAX_PIXELS + "."));
 
     /**
      * Parses and validates {@code settings}; keys this class does not define are ignored.
@@ -245,6 +273,14 @@ public final class PipelineConfig extends AbstractConfig {
                     BIAS_BUCKETS,
                     getInt(BIAS_BUCKETS),
                     "must not exceed " + BIAS_WINDOW + " (" + getInt(BIAS_WINDOW) + ")");
+        }
+        long budget = getLong(SCORER_DECODE_BUDGET_PIXELS);
+        if (budget != 0 && budget < getLong(SCORER_IMAGE_MAX_PIXELS)) {
+            throw new ConfigException(
+                    SCORER_DECODE_BUDGET_PIXELS,
+                    budget,
+                    "must be 0 or hold one image of " + SCORER_IMAGE_MAX_PIXELS + " ("
+                            + getLong(SCORER_IMAGE_MAX_PIXELS) + ")");
         }
         if (getList(CLASSES).stream().anyMatch(String::isBlank)) {
             throw new ConfigException(CLASSES, getList(CLASSES), "class names must not be blank");
@@ -314,6 +350,15 @@ public final class PipelineConfig extends AbstractConfig {
         return new RefinementSettings(selection(), CamBoxConfig.DEFAULTS, true, localViews());
     }
 
+    /** The largest image the scorer decodes: the claim-check byte limit, and the pixel limits. */
+    public ImageLimits imageLimits() {
+        return ImageLimits.builder()
+                .optMaxEncodedBytes(Math.max(getLong(CLAIM_CHECK_MAX_BYTES), ImageLimits.DEFAULT_MAX_ENCODED_BYTES))
+                .optMaxPixels(getLong(SCORER_IMAGE_MAX_PIXELS))
+                .optMaxSide(getInt(SCORER_IMAGE_MAX_SIDE))
+                .build();
+    }
+
     /** Where claim-checked images may be fetched from, and the limits. */
     public ImageBytes claimChecks() {
         return CLAIM_CHECKS.read(this);
@@ -338,6 +383,8 @@ public final class PipelineConfig extends AbstractConfig {
                 bias(),
                 labeler(),
                 scorer(),
-                refinement());
+                refinement(),
+                imageLimits(),
+                getLong(SCORER_DECODE_BUDGET_PIXELS));
     }
 }

@@ -2,6 +2,7 @@ package io.ccdstream.streams.pipeline;
 
 import io.ccdstream.method.ccd.Debias;
 import io.ccdstream.method.ccd.Mix;
+import io.ccdstream.method.image.ImageLimits;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.RefinementSettings;
@@ -24,6 +25,9 @@ import java.nio.file.Path;
  * @param labeler          when the labeler recomputes labels after the bias moved
  * @param scorer           how the scorer batches
  * @param refinement       how the classifier guides the crops
+ * @param imageLimits      largest image the scorer decodes (encoded bytes, pixels, side)
+ * @param decodeBudgetPixels pixels the scorer's decodes may hold at the same time; 0: twice
+ *                         {@code imageLimits.maxPixels()}
  */
 public record PipelineSettings(
         Path modelDir,
@@ -34,7 +38,9 @@ public record PipelineSettings(
         BiasSettings bias,
         LabelerSettings labeler,
         ScorerSettings scorer,
-        RefinementSettings refinement) {
+        RefinementSettings refinement,
+        ImageLimits imageLimits,
+        long decodeBudgetPixels) {
 
     /** Every default (ALGORITHM.md's numbers) for {@code classSet} scored by the model in {@code modelDir}. */
     public static PipelineSettings defaults(Path modelDir, ClassSet classSet) {
@@ -47,7 +53,9 @@ public record PipelineSettings(
                 BiasSettings.DEFAULTS,
                 LabelerSettings.DEFAULTS,
                 ScorerSettings.DEFAULTS,
-                RefinementSettings.DEFAULTS);
+                RefinementSettings.DEFAULTS,
+                ImageLimits.defaults(),
+                0);
     }
 
     /** Whether the scorer refines with the classifier's CAM crops (CCD), so that labels wait for a checkpoint. */
@@ -57,31 +65,119 @@ public record PipelineSettings(
 
     /** The same with other bias settings. */
     public PipelineSettings withBias(BiasSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, other, labeler, scorer, refinement);
+        return new PipelineSettings(
+                modelDir,
+                classSet,
+                floor,
+                alpha,
+                claimChecks,
+                other,
+                labeler,
+                scorer,
+                refinement,
+                imageLimits,
+                decodeBudgetPixels);
     }
 
     /** The same with other labeler settings. */
     public PipelineSettings withLabeler(LabelerSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, other, scorer, refinement);
+        return new PipelineSettings(
+                modelDir,
+                classSet,
+                floor,
+                alpha,
+                claimChecks,
+                bias,
+                other,
+                scorer,
+                refinement,
+                imageLimits,
+                decodeBudgetPixels);
     }
 
     /** The same with other scorer settings. */
     public PipelineSettings withScorer(ScorerSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler, other, refinement);
+        return new PipelineSettings(
+                modelDir,
+                classSet,
+                floor,
+                alpha,
+                claimChecks,
+                bias,
+                labeler,
+                other,
+                refinement,
+                imageLimits,
+                decodeBudgetPixels);
     }
 
     /** The same with other refinement settings (e.g. other local views). */
     public PipelineSettings withRefinement(RefinementSettings other) {
-        return new PipelineSettings(modelDir, classSet, floor, alpha, claimChecks, bias, labeler, scorer, other);
+        return new PipelineSettings(
+                modelDir,
+                classSet,
+                floor,
+                alpha,
+                claimChecks,
+                bias,
+                labeler,
+                scorer,
+                other,
+                imageLimits,
+                decodeBudgetPixels);
     }
 
     /** The same with another weight of the global view. */
     public PipelineSettings withAlpha(float other) {
-        return new PipelineSettings(modelDir, classSet, floor, other, claimChecks, bias, labeler, scorer, refinement);
+        return new PipelineSettings(
+                modelDir,
+                classSet,
+                floor,
+                other,
+                claimChecks,
+                bias,
+                labeler,
+                scorer,
+                refinement,
+                imageLimits,
+                decodeBudgetPixels);
+    }
+
+    /** The same with other claim-check rules. */
+    public PipelineSettings withClaimChecks(ImageBytes other) {
+        return new PipelineSettings(
+                modelDir,
+                classSet,
+                floor,
+                alpha,
+                other,
+                bias,
+                labeler,
+                scorer,
+                refinement,
+                imageLimits,
+                decodeBudgetPixels);
+    }
+
+    /** The same with other image limits and decode budget for the scorer. */
+    public PipelineSettings withImageLimits(ImageLimits limits, long budgetPixels) {
+        return new PipelineSettings(
+                modelDir, classSet, floor, alpha, claimChecks, bias, labeler, scorer, refinement, limits, budgetPixels);
     }
 
     /** The same for another class set. */
     public PipelineSettings withClassSet(ClassSet other) {
-        return new PipelineSettings(modelDir, other, floor, alpha, claimChecks, bias, labeler, scorer, refinement);
+        return new PipelineSettings(
+                modelDir,
+                other,
+                floor,
+                alpha,
+                claimChecks,
+                bias,
+                labeler,
+                scorer,
+                refinement,
+                imageLimits,
+                decodeBudgetPixels);
     }
 }

@@ -35,6 +35,12 @@ import java.util.stream.Collectors;
  */
 public final class CcdScoringEngine implements ScoringEngine {
 
+    private static final String CONTROL_IMAGE_ID = "ccd-control-image";
+    /** CLIP's input side: the control image needs no resizing. */
+    private static final int CONTROL_SIDE = 224;
+    /** CLIP's mean colour, about: a plain image every model can score. */
+    private static final int CONTROL_RGB = 0x7B7468;
+
     private final CcdImageScorer scorer;
     private final String modelId;
     private final Map<String, ClassSet> classSets;
@@ -134,6 +140,12 @@ public final class CcdScoringEngine implements ScoringEngine {
             });
         });
         return List.of(results);
+    }
+
+    @Override
+    public void checkModel(String classSetId) {
+        ImageKey key = new ImageKey(classSetId, CONTROL_IMAGE_ID);
+        score(List.of(new Prepared(key, null, RgbImage.filled(CONTROL_SIDE, CONTROL_SIDE, CONTROL_RGB))));
     }
 
     private ClassSet classSet(String imageId, String classSetId) {

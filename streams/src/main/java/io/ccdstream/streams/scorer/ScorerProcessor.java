@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * removes each in the transaction that emits its refined scores (backfill: none left behind, none
  * refined twice).
  *
- * <p>A failure while scoring a batch is retried image by image; an image that still fails goes to
- * the dead-letter topic with reason {@code MODEL_FAILURE} and its source coordinates. If every
- * image of the batch fails, the model is broken, not the images: the service stops.
+ * <p>A failure while scoring a batch is attributed to an image only when the model scores a control
+ * image and (in a batch of several) the image fails alone while another succeeds; such an image
+ * goes to the dead-letter topic with reason {@code MODEL_FAILURE} and its source coordinates. Any
+ * other model failure is the model's, not the images': the service stops with the images buffered.
  */
 final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object> {
 
@@ -82,6 +83,17 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
 
     @Override
     public void process(Record<ImageKey, Image> record) {
+        if (record.value() == null) {
+            // ccd.images is not compacted and an image has nothing to delete downstream: a tombstone
+            // is a producer's mistake, skipped with a dead letter rather than taken as a deletion
+            throw new PoisonRecordException(
+                    "TOMBSTONE",
+                    "image "
+                            + (record.key() == null
+                                    ? "with no key"
+                                    : record.key().getImageId())
+                            + " has no value (tombstone); ccd.images carries images only");
+        }
         RgbImage pixels = engine.prepare(record.key(), record.value());
         RecordMetadata source = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("scorer records must come from a topic"));
@@ -175,32 +187,36 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     }
 
     /**
-     * Scores the batch; on failure image by image, dead-lettering (null result) those that still
-     * fail. When every image of a batch of several fails on its own too, the model (not the
-     * images) is broken: that stops the service instead of dead-lettering good images.
+     * Scores the batch. A failure is attributed to an image only when the model is shown to work:
+     * it scores a control image of each class set of the batch, and (in a batch of several) the
+     * image fails alone while another succeeds. Such an image is dead-lettered with reason {@code
+     * MODEL_FAILURE} (null result). A failure that cannot be attributed — the control image fails
+     * too, or every image of the batch fails alone — is the model's or the engine's, not the
+     * records': it stops the service with the images still buffered, rather than emptying the
+     * stream into the dead-letter topic.
      */
     private List<Scores> scoreOrSplit(List<Prepared> batch) {
         try {
             return engine.score(batch);
         } catch (RuntimeException batchFailure) {
-            if (batch.size() > 1) {
-                LOG.warn("Scoring a batch of {} failed; scoring its images one by one", batch.size(), batchFailure);
+            checkModel(batch, batchFailure);
+            if (batch.size() == 1) {
+                deadLetter(batch.get(0).key(), batch.get(0).pending(), "MODEL_FAILURE", batchFailure);
+                return java.util.Collections.singletonList(null);
             }
+            LOG.warn("Scoring a batch of {} failed; scoring its images one by one", batch.size(), batchFailure);
             List<Scores> results = new ArrayList<>();
             List<RuntimeException> failures = new ArrayList<>();
             for (Prepared image : batch) {
                 try {
-                    results.add(
-                            batch.size() == 1
-                                    ? rethrow(batchFailure)
-                                    : engine.score(List.of(image)).get(0));
+                    results.add(engine.score(List.of(image)).get(0));
                     failures.add(null);
                 } catch (RuntimeException imageFailure) {
                     results.add(null);
                     failures.add(imageFailure);
                 }
             }
-            if (batch.size() > 1 && results.stream().allMatch(java.util.Objects::isNull)) {
+            if (results.stream().allMatch(java.util.Objects::isNull)) {
                 throw new IllegalStateException(
                         "the model failed on every image of a batch of " + batch.size()
                                 + ": not a problem of the images",
@@ -215,8 +231,21 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         }
     }
 
-    private static Scores rethrow(RuntimeException failure) {
-        throw failure;
+    /** Stops the service when the model fails on a control image too: the failure is not the images'. */
+    private void checkModel(List<Prepared> batch, RuntimeException batchFailure) {
+        for (String classSetId :
+                batch.stream().map(p -> p.key().getClassSetId()).distinct().toList()) {
+            try {
+                engine.checkModel(classSetId);
+            } catch (RuntimeException controlFailure) {
+                IllegalStateException broken = new IllegalStateException(
+                        "the model fails on a control image of class set " + classSetId + " too: not a problem of the "
+                                + batch.size() + " buffered image(s), stopping",
+                        batchFailure);
+                broken.addSuppressed(controlFailure);
+                throw broken;
+            }
+        }
     }
 
     private void deadLetter(ImageKey key, PendingImage pending, String reason, Exception exception) {

@@ -29,4 +29,12 @@ public interface ScoringEngine {
      * otherwise. Returns one result per input, in order.
      */
     List<Scores> score(List<Prepared> batch);
+
+    /**
+     * Scores a control image (plain, of the model's input size) for {@code classSetId} as a batch
+     * would, to tell a failure caused by an image from a failure of the model itself.
+     *
+     * @throws RuntimeException when the model cannot score even the control image
+     */
+    void checkModel(String classSetId);
 }

@@ -152,4 +152,25 @@ class PipelineConfigTest {
                         PipelineConfig.CLAIM_CHECKS.maxBytes(),
                         PipelineConfig.CLAIM_CHECKS.timeoutMs());
     }
+
+    @Test
+    void shouldLimitDecodedImagesTo4096SquaredByDefaultAndRaiseTheLimitOnRequest() {
+        PipelineConfig defaults = new PipelineConfig(Map.of());
+        assertThat(defaults.imageLimits().maxPixels()).isEqualTo(4096L * 4096);
+        assertThat(defaults.imageLimits().maxSide()).isEqualTo(8192);
+
+        PipelineConfig raised = new PipelineConfig(Map.of(
+                PipelineConfig.SCORER_IMAGE_MAX_PIXELS, "40000000",
+                PipelineConfig.SCORER_IMAGE_MAX_SIDE, "16384",
+                PipelineConfig.SCORER_DECODE_BUDGET_PIXELS, "80000000"));
+        assertThat(raised.imageLimits().maxPixels()).isEqualTo(40_000_000L);
+        assertThat(raised.imageLimits().maxSide()).isEqualTo(16384);
+        assertThat(raised.getLong(PipelineConfig.SCORER_DECODE_BUDGET_PIXELS)).isEqualTo(80_000_000L);
+
+        assertThatThrownBy(() -> new PipelineConfig(Map.of(
+                        PipelineConfig.SCORER_IMAGE_MAX_PIXELS, "40000000",
+                        PipelineConfig.SCORER_DECODE_BUDGET_PIXELS, "1000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be 0 or hold one image");
+    }
 }

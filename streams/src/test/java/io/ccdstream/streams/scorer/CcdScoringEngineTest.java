@@ -1,6 +1,8 @@
 package io.ccdstream.streams.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.data.ImageRecords;
 import io.ccdstream.data.synth.SynthClass;
@@ -139,5 +141,30 @@ class CcdScoringEngineTest {
             assertThat(s.getClipInferences()).isEqualTo(1);
             assertThat(s.getGlobal()).isEqualTo(refined.get(i).getGlobal());
         }
+    }
+
+    @Test
+    void shouldScoreTheControlImageWithAWorkingModelInEveryKindOfLocalViews() {
+        for (LocalViews views : LocalViews.values()) {
+            assertThatCode(() -> engine(views).checkModel(classSet.id()))
+                    .as(views.name())
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void shouldRefuseAHugeCanvasAsPoisonBeforeDecodingIt() {
+        java.awt.image.BufferedImage canvas =
+                new java.awt.image.BufferedImage(6000, 6000, java.awt.image.BufferedImage.TYPE_BYTE_BINARY);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        assertThatCode(() -> javax.imageio.ImageIO.write(canvas, "png", png)).doesNotThrowAnyException();
+        ImageKey key = new ImageKey(classSet.id(), "huge");
+        Image image = ImageRecords.inline(classSet.id(), "huge", png.toByteArray(), "image/png", null, Map.of());
+
+        assertThatThrownBy(() -> engine(LocalViews.CAM).prepare(key, image))
+                .isInstanceOfSatisfying(
+                        io.ccdstream.topics.PoisonRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("IMAGE_TOO_MANY_PIXELS"))
+                .hasMessageContaining("6000x6000");
     }
 }

@@ -14,11 +14,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A scoring engine for topology tests: an image's "content" (its inline bytes as text) decides
  * what happens. "poison" is refused when prepared, "bug" throws an unexpected exception, and
- * "model-fails" makes scoring throw. Records every batch it scores.
+ * "model-fails" makes scoring throw for any batch that holds it (a failure caused by that image's
+ * pixels); {@link #broken} makes scoring throw for every batch, control images included. Records
+ * every batch it scores.
  */
 final class FakeEngine implements ScoringEngine {
 
+    /** Pixels of an image the model fails on. */
+    static final int FAILING_PIXELS = 0xBAD0BAD;
+
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    /** A model that fails on every image. */
+    volatile boolean broken;
+
     volatile boolean checkpointLoaded;
 
     static String content(Image image) {
@@ -30,6 +38,9 @@ final class FakeEngine implements ScoringEngine {
         switch (content(image)) {
             case "poison" -> throw new PoisonRecordException("IMAGE_CORRUPT", "not an image: " + key.getImageId());
             case "bug" -> throw new IllegalStateException("a bug");
+            case "model-fails" -> {
+                return RgbImage.filled(4, 3, FAILING_PIXELS & 0xFFFFFF);
+            }
             default -> {
                 return RgbImage.filled(4, 3, 0x102030);
             }
@@ -51,7 +62,10 @@ final class FakeEngine implements ScoringEngine {
 
     @Override
     public List<Scores> score(List<Prepared> batch) {
-        if (batch.stream().anyMatch(p -> content(p.pending().getImage()).equals("model-fails"))) {
+        if (broken) {
+            throw new IllegalStateException("model broken");
+        }
+        if (batch.stream().anyMatch(p -> p.pixels().rgb(0, 0) == (FAILING_PIXELS & 0xFFFFFF))) {
             throw new IllegalStateException("model failed");
         }
         batches.add(batch.stream().map(p -> p.key().getImageId()).toList());
@@ -66,5 +80,12 @@ final class FakeEngine implements ScoringEngine {
             results.add(scores);
         }
         return results;
+    }
+
+    @Override
+    public void checkModel(String classSetId) {
+        if (broken) {
+            throw new IllegalStateException("model broken");
+        }
     }
 }

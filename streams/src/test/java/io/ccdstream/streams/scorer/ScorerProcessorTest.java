@@ -230,4 +230,46 @@ class ScorerProcessorTest {
                 .as("nothing lost: the images stay buffered")
                 .isEqualTo(2);
     }
+
+    @Test
+    void shouldStopRatherThanDeadLetterWhenABrokenModelFailsOnABatchOfOne() {
+        // Given a model that fails on every image, and an image that waits alone for its batch
+        engine.broken = true;
+        send("a", "fine");
+
+        // When the flush punctuator scores a batch of one
+        assertThatThrownBy(() -> punctuator(SETTINGS.maxWait()).getPunctuator().punctuate(5_000))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("control image");
+
+        // Then nothing is dead-lettered: the image stays buffered for the restarted service
+        assertThat(context.forwarded(ScorerTopology.DEAD_LETTER_SINK)).isEmpty();
+        assertThat(buffer.approximateNumEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStopWhenABrokenModelFailsOnABatchOfSeveralGoodImages() {
+        engine.broken = true;
+        send("a", "fine");
+        send("b", "fine");
+
+        assertThatThrownBy(processor::flush).isInstanceOf(IllegalStateException.class);
+        assertThat(context.forwarded(ScorerTopology.DEAD_LETTER_SINK)).isEmpty();
+        assertThat(buffer.approximateNumEntries()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDeadLetterAnImageAloneInItsBatchWhenTheModelScoresAControlImage() {
+        send("x", "model-fails");
+        processor.flush();
+
+        assertThat(context.forwarded(ScorerTopology.DEAD_LETTER_SINK))
+                .singleElement()
+                .satisfies(dead -> assertThat(dead.record()
+                                .headers()
+                                .lastHeader("ccd.dlq.reason")
+                                .value())
+                        .isEqualTo("MODEL_FAILURE".getBytes(StandardCharsets.UTF_8)));
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
 }

@@ -155,6 +155,22 @@ class ScorerTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterATombstoneAndContinue() {
+        images.pipeInput(TestRecords.key("deleted"), (Image) null);
+        send("good", "fine");
+        driver.advanceWallClockTime(Duration.ofMillis(600));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON))
+                .isEqualTo("TOMBSTONE");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.OFFSET))
+                .isEqualTo("0");
+        assertThat(dead.get(0).value()).isNull();
+        assertThat(scoredIds()).containsExactly("good");
+    }
+
+    @Test
     void shouldSkipNonAvroValueAndContinue() {
         // TopologyTestDriver does not forward deserialization dead letters: their content is checked in
         // DeadLetterHandlerTest and on a real broker in PipelineIT
