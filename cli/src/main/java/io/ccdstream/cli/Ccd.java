@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             TopicsCommand.class,
             IngestCommand.class,
+            ExportCommand.class,
             BenchCommand.class,
             DevCommand.class,
             CommandLine.HelpCommand.class

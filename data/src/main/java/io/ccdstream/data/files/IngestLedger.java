@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,6 +39,7 @@ public final class IngestLedger implements AutoCloseable {
     private final Path file;
     private final Set<String> ids = new HashSet<>();
     private final Set<String> fingerprints = new HashSet<>();
+    private final Map<String, String> origins = new HashMap<>();
     private final FileChannel channel;
 
     private IngestLedger(Path file) throws IOException {
@@ -85,6 +88,11 @@ public final class IngestLedger implements AutoCloseable {
         return fingerprint != null && fingerprints.contains(fingerprint);
     }
 
+    /** Where each acknowledged image came from (its file or URL), by image id. */
+    public Map<String, String> origins() {
+        return Map.copyOf(origins);
+    }
+
     /** Number of images acknowledged. */
     public int size() {
         return ids.size();
@@ -126,6 +134,7 @@ public final class IngestLedger implements AutoCloseable {
         }
         for (Entry entry : entries) {
             ids.add(entry.id());
+            origins.put(entry.id(), entry.origin());
             if (entry.fingerprint() != null) {
                 fingerprints.add(entry.fingerprint());
             }
@@ -143,6 +152,10 @@ public final class IngestLedger implements AutoCloseable {
                 return;
             }
             ids.add(id.asText());
+            JsonNode origin = node.get("origin");
+            if (origin != null && origin.isTextual()) {
+                origins.put(id.asText(), origin.asText());
+            }
             JsonNode fingerprint = node.get("fingerprint");
             if (fingerprint != null && fingerprint.isTextual()) {
                 fingerprints.add(fingerprint.asText());

@@ -31,6 +31,7 @@ class IngestLedgerTest {
             assertThat(ledger.hasId("b.png")).isFalse();
             assertThat(ledger.hasFingerprint("/x/a.png|3|10")).isTrue();
             assertThat(ledger.hasFingerprint(null)).isFalse();
+            assertThat(ledger.origins()).containsEntry("a.png", "/x/a.png").containsEntry("u1", "http://h/u1.jpg");
         }
         try (IngestLedger other = IngestLedger.open(dir, "cs2")) {
             assertThat(other.size()).isZero();
