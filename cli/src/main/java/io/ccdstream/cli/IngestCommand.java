@@ -179,7 +179,15 @@ final class IngestCommand {
                         new ImageFileRecords(classSetId, ids, CcdTopics.MAX_INLINE_IMAGE_BYTES, uriPrefix),
                         images);
                 if (!watch) {
-                    return printReport(files.once(paths), progress);
+                    ImageIngest.Report report = files.once(paths);
+                    int exit = printReport(report, progress);
+                    if (report.claimChecks() > 0 && uriPrefix == null) {
+                        System.out.printf(
+                                "%d images over %d bytes went by claim check as file: URIs: start the scorer and the "
+                                        + "trainer with --allow-file-root covering %s%n",
+                                report.claimChecks(), CcdTopics.MAX_INLINE_IMAGE_BYTES, paths);
+                    }
+                    return exit;
                 }
                 AtomicBoolean stop = new AtomicBoolean();
                 CountDownLatch stopped = new CountDownLatch(1);

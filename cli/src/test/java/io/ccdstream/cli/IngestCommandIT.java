@@ -201,7 +201,10 @@ class IngestCommandIT {
                 "files", shared.resolve("ledger-mixed"), root.toString(), "--exclude", "skip-*", "--id", "content"));
 
         assertThat(run.exit()).as(run.output()).isZero();
-        assertThat(run.output()).contains("Sent 2 of 2 images");
+        assertThat(run.output())
+                .contains("Sent 2 of 2 images")
+                .contains("1 images over 1048576 bytes went by claim check as file: URIs")
+                .contains("--allow-file-root");
         List<ConsumerRecord<ImageKey, Image>> sent = images("");
         Image byClaimCheck = sent.stream()
                 .map(ConsumerRecord::value)

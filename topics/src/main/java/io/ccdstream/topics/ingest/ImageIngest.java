@@ -65,8 +65,18 @@ public final class ImageIngest {
         }
     }
 
-    /** What an ingest did. */
-    public record Report(int total, int sent, int skipped, List<Failure> failures) {
+    /**
+     * What an ingest did.
+     *
+     * @param claimChecks how many of the images sent went by claim check (a URI) rather than inline
+     */
+    public record Report(int total, int sent, int skipped, List<Failure> failures, int claimChecks) {
+
+        /** A report of inline images only. */
+        public Report(int total, int sent, int skipped, List<Failure> failures) {
+            this(total, sent, skipped, failures, 0);
+        }
+
         /** Whether every image was sent or had been before. */
         public boolean succeeded() {
             return failures.isEmpty();
@@ -136,7 +146,7 @@ public final class ImageIngest {
         if (!batch.isEmpty()) {
             send(run, batchItems, batch);
         }
-        return new Report(run.total, run.sent, run.skipped, List.copyOf(run.failures));
+        return new Report(run.total, run.sent, run.skipped, List.copyOf(run.failures), run.claimChecks);
     }
 
     private void send(Run run, List<Item> items, List<Image> images) {
@@ -146,6 +156,9 @@ public final class ImageIngest {
             ImageProducer.Sent result = results.get(i);
             Item item = items.get(i);
             if (result.acknowledged()) {
+                if (images.get(i).getUri() != null) {
+                    run.claimChecks++;
+                }
                 acked.add(new IngestLedger.Entry(
                         images.get(i).getImageId(),
                         item.origin(),
@@ -170,6 +183,7 @@ public final class ImageIngest {
         final List<Failure> failures = new ArrayList<>();
         int sent;
         int skipped;
+        int claimChecks;
 
         Run(int total) {
             this.total = total;
