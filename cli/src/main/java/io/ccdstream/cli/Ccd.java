@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
             RunCommand.class,
             TopicsCommand.class,
             IngestCommand.class,
+            ExportCommand.class,
             BenchCommand.class,
             DevCommand.class,
             CommandLine.HelpCommand.class

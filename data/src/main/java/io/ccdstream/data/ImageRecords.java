@@ -42,6 +42,51 @@ public final class ImageRecords {
                 .build();
     }
 
+    /**
+     * An image sent inline, with its capture time and no ground truth.
+     *
+     * @param captureTime when the image was taken, or null when unknown
+     */
+    public static Image inlineTaken(
+            String classSetId,
+            String imageId,
+            byte[] bytes,
+            String contentType,
+            Instant captureTime,
+            Map<String, String> source) {
+        Image image = inline(classSetId, imageId, bytes, contentType, (GroundTruth) null, source);
+        image.setCaptureTime(captureTime);
+        return image;
+    }
+
+    /**
+     * An image sent by claim check: the scorer and the trainer fetch its bytes from {@code uri}.
+     *
+     * @param uri         a {@code file:} URI or an {@code http(s):} URL of the encoded image
+     * @param byteSize    size of the encoded image
+     * @param captureTime when the image was taken, or null when unknown
+     */
+    public static Image claimCheck(
+            String classSetId,
+            String imageId,
+            String uri,
+            String contentType,
+            long byteSize,
+            Instant captureTime,
+            Map<String, String> source) {
+        return Image.newBuilder()
+                .setImageId(imageId)
+                .setClassSetId(classSetId)
+                .setUri(uri)
+                .setData(null)
+                .setContentType(contentType)
+                .setByteSize(byteSize)
+                .setCaptureTime(captureTime)
+                .setSource(source)
+                .setGroundTruth(null)
+                .build();
+    }
+
     /** A SynthScenes image, inline as PNG, with its ground truth. */
     public static Image synth(SynthScene scene, String classSetId) {
         return inline(classSetId, scene.id(), scene.png(), "image/png", groundTruth(scene), SYNTHSCENES);

@@ -63,6 +63,55 @@ public final class ImageProducer implements AutoCloseable {
     }
 
     /**
+     * Sends {@code images} and waits for each one's acknowledgement, independently of
+     * {@link #flush()}.
+     *
+     * @return per image, in order, where it was written, or the reason it was not
+     */
+    public List<Sent> sendConfirmed(List<Image> images) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>(images.size());
+        List<Sent> results = new ArrayList<>(images.size());
+        for (Image image : images) {
+            try {
+                sends.add(producer.send(new ProducerRecord<>(
+                        CcdTopics.IMAGES.name(), new ImageKey(image.getClassSetId(), image.getImageId()), image)));
+            } catch (RuntimeException e) {
+                // refused before it was sent (serialization, record too large, closed producer)
+                sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+            }
+        }
+        producer.flush();
+        for (Future<RecordMetadata> sent : sends) {
+            try {
+                RecordMetadata metadata = sent.get();
+                results.add(new Sent(metadata.partition(), metadata.offset(), null));
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                results.add(new Sent(-1, -1, cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for acknowledgements", e);
+            }
+        }
+        return results;
+    }
+
+    /**
+     * The outcome of one confirmed send.
+     *
+     * @param partition where it was written, or -1
+     * @param offset    its offset, or -1
+     * @param failure   why it was not acknowledged, or null when it was
+     */
+    public record Sent(int partition, long offset, String failure) {
+
+        /** Whether the broker acknowledged it. */
+        public boolean acknowledged() {
+            return failure == null;
+        }
+    }
+
+    /**
      * Waits for every image sent so far to be acknowledged.
      *
      * @throws IllegalStateException naming the first failure, when any send failed

@@ -182,17 +182,19 @@ public final class ClipModel implements AutoCloseable {
     }
 
     private ClassSetEmbedding computeTextEmbeddings(ClassSet classSet) {
-        int templates = classSet.promptTemplates().size();
-        List<String> prompts = new ArrayList<>(classSet.size() * templates);
+        // a class of an ontology may have prompts of its own, so the count varies by class
+        List<String> prompts = new ArrayList<>();
+        int[] first = new int[classSet.size() + 1];
         for (int c = 0; c < classSet.size(); c++) {
             prompts.addAll(classSet.prompts(c));
+            first[c + 1] = prompts.size();
         }
         float[][] promptFeatures = encodeTexts(prompts);
         float[][] weights = new float[classSet.size()][];
         for (int c = 0; c < classSet.size(); c++) {
-            float[][] perTemplate = new float[templates][];
-            System.arraycopy(promptFeatures, c * templates, perTemplate, 0, templates);
-            weights[c] = Vectors.l2Normalised(Vectors.mean(perTemplate));
+            float[][] perPrompt = new float[first[c + 1] - first[c]][];
+            System.arraycopy(promptFeatures, first[c], perPrompt, 0, perPrompt.length);
+            weights[c] = Vectors.l2Normalised(Vectors.mean(perPrompt));
         }
         return new ClassSetEmbedding(classSet, weights);
     }

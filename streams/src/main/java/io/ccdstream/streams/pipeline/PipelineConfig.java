@@ -1,5 +1,6 @@
 package io.ccdstream.streams.pipeline;
 
+import io.ccdstream.data.ontology.Ontology;
 import io.ccdstream.method.ccd.CamBoxConfig;
 import io.ccdstream.method.ccd.ClassSelection;
 import io.ccdstream.method.ccd.Debias;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -42,6 +44,7 @@ public final class PipelineConfig extends AbstractConfig {
 
     public static final String CLIP_MODEL_DIR = "ccd.clip.model.dir";
     public static final String CLASSES = "ccd.classes";
+    public static final String ONTOLOGY_FILE = "ccd.ontology.file";
     public static final String DEBIAS_FLOOR = "ccd.debias.floor";
     public static final String ALPHA = "ccd.alpha";
     public static final String BIAS_WINDOW = "ccd.bias.window";
@@ -84,6 +87,14 @@ public final class PipelineConfig extends AbstractConfig {
                     Importance.HIGH,
                     "Class names to label, in score order; empty: the 20 SynthScenes classes. Scorer, labeler and trainer"
                             + " must agree: the class set's id is derived from the model and the names.")
+            .define(
+                    ONTOLOGY_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Ontology file (YAML or JSON): class names, per class its own prompts and a threshold, shared"
+                            + " templates; replaces " + CLASSES + " (give one of the two). The class set's id covers"
+                            + " all of it.")
             .define(
                     DEBIAS_FLOOR,
                     Type.DOUBLE,
@@ -282,6 +293,10 @@ public final class PipelineConfig extends AbstractConfig {
                     "must be 0 or hold one image of " + SCORER_IMAGE_MAX_PIXELS + " ("
                             + getLong(SCORER_IMAGE_MAX_PIXELS) + ")");
         }
+        if (!getString(ONTOLOGY_FILE).isBlank() && !getList(CLASSES).isEmpty()) {
+            throw new ConfigException(
+                    ONTOLOGY_FILE, getString(ONTOLOGY_FILE), "give either " + CLASSES + " or an ontology, not both");
+        }
         if (getList(CLASSES).stream().anyMatch(String::isBlank)) {
             throw new ConfigException(CLASSES, getList(CLASSES), "class names must not be blank");
         }
@@ -302,7 +317,21 @@ public final class PipelineConfig extends AbstractConfig {
     /** The class set of the model in {@code modelDir}: its model id and prompt with the class names. */
     public ClassSet classSet(Path modelDir, List<String> defaultClassNames) throws ClipModelException {
         ClipModelDescriptor descriptor = ClipModelDescriptor.read(modelDir);
+        Optional<Ontology> ontology = ontology();
+        if (ontology.isPresent()) {
+            return ClassSet.ofOntology(descriptor.modelId(), ontology.get(), descriptor.promptTemplate());
+        }
         return ClassSet.of(descriptor.modelId(), classNames(defaultClassNames), List.of(descriptor.promptTemplate()));
+    }
+
+    /**
+     * The configured ontology, read and checked now.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public Optional<Ontology> ontology() {
+        String file = getString(ONTOLOGY_FILE).strip();
+        return file.isEmpty() ? Optional.empty() : Optional.of(Ontology.read(Path.of(file)));
     }
 
     /** Which classes get a CAM crop: calibrated when a target mean is configured, else the fixed threshold. */
