@@ -136,7 +136,9 @@ final class ExportCommand implements Callable<Integer> {
         CcdStreamsConfig config = given.streams();
         RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
         try (LabelReader reader = new LabelReader(config.bootstrapServers(), serdes, config.clientOverrides(), id)) {
-            reader.catchUp(Duration.ofMinutes(5));
+            try (Progress progress = Progress.onStandardOutput("Export", "records")) {
+                reader.catchUp(Duration.ofMinutes(5), (read, total) -> progress.update(read, total, "read"));
+            }
             ExportSet export = export(reader, id, wanted, perClass, origins);
             if (export.images().isEmpty()) {
                 System.out.printf(

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,15 +71,32 @@ public final class LabelReader implements AutoCloseable {
      * @throws IllegalStateException when the end is not reached within {@code timeout}
      */
     public int catchUp(Duration timeout) {
+        return catchUp(timeout, (read, total) -> {});
+    }
+
+    /**
+     * Reads both topics up to their current end, telling {@code progress} how many records of the
+     * two topics were read of how many there were to read.
+     *
+     * @return how many records of this class set were read
+     * @throws IllegalStateException when the end is not reached within {@code timeout}
+     */
+    public int catchUp(Duration timeout, BiConsumer<Long, Long> progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        int read = readToEnd(labels, deadline, record -> {
+        long total = remaining(labels) + remaining(scores);
+        long[] polled = {0};
+        java.util.function.LongConsumer advanced = n -> {
+            polled[0] += n;
+            progress.accept(Math.min(polled[0], total), total);
+        };
+        int read = readToEnd(labels, deadline, advanced, record -> {
             if (record.value() == null) {
                 latestLabels.remove(record.key().getImageId());
             } else {
                 latestLabels.put(record.key().getImageId(), record.value());
             }
         });
-        read += readToEnd(scores, deadline, record -> {
+        read += readToEnd(scores, deadline, advanced, record -> {
             if (record.value() != null) {
                 latestScores.put(record.key().getImageId(), record.value());
             }
@@ -89,6 +107,7 @@ public final class LabelReader implements AutoCloseable {
     private <V> int readToEnd(
             KafkaConsumer<ImageKey, V> consumer,
             long deadline,
+            java.util.function.LongConsumer advanced,
             java.util.function.Consumer<ConsumerRecord<ImageKey, V>> sink) {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         int read = 0;
@@ -96,7 +115,9 @@ public final class LabelReader implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("could not read " + end.keySet() + " to its end in time");
             }
-            for (ConsumerRecord<ImageKey, V> record : consumer.poll(Duration.ofMillis(200))) {
+            var records = consumer.poll(Duration.ofMillis(200));
+            advanced.accept(records.count());
+            for (ConsumerRecord<ImageKey, V> record : records) {
                 if (record.key() == null) {
                     continue;
                 }
@@ -109,6 +130,13 @@ public final class LabelReader implements AutoCloseable {
             }
         }
         return read;
+    }
+
+    private static long remaining(KafkaConsumer<?, ?> consumer) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        return end.entrySet().stream()
+                .mapToLong(e -> Math.max(0, e.getValue() - consumer.position(e.getKey())))
+                .sum();
     }
 
     /** The latest label of each image of the class set, by image id. */
