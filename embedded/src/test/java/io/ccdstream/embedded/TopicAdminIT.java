@@ -2,9 +2,11 @@ package io.ccdstream.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.ccdstream.topics.TopicSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +78,11 @@ class TopicAdminIT {
                 admin, List.of(new TopicSpec("drifted", 1, (short) 1, Map.of("cleanup.policy", "compact"))));
         // Then
         assertThat(result.reconfigured()).containsExactly("drifted");
-        assertThat(describeConfig("drifted").get("cleanup.policy").value()).isEqualTo("compact");
+        // the controller has committed the change; the broker answering describeConfigs applies it a moment later
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                describeConfig("drifted").get("cleanup.policy").value())
+                        .isEqualTo("compact"));
     }
 
     @Test
