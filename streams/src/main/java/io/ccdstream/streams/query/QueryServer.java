@@ -10,6 +10,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /labels/{classSetId}/{imageId}}: the latest label of an image;</li>
  *   <li>{@code GET /bias/{classSetId}}: the current bias vector;</li>
- *   <li>{@code GET /checkpoints/{classSetId}}: the classifier checkpoint the scorer uses.</li>
+ *   <li>{@code GET /checkpoints/{classSetId}}: the classifier checkpoint the scorer uses;</li>
+ *   <li>{@code GET /metrics}: the process's metrics in the Prometheus text format, or OpenMetrics when the
+ *       {@code Accept} header asks for {@code application/openmetrics-text} (404 without a registry).</li>
  * </ul>
  * Answers are the Avro records as JSON; 404 when there is none (with several labeler instances, a
  * label lives in the instance that owns its partition); 503 while the stores are not ready
@@ -59,6 +62,12 @@ public final class QueryServer implements AutoCloseable {
 
     /** Largest request body accepted (the API takes none). */
     public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    /** Content type of the Prometheus text exposition format. */
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** Content type of the OpenMetrics text format. */
+    public static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     private static final List<HandlerType> METHODS = List.of(
             HandlerType.GET,
@@ -86,7 +95,21 @@ public final class QueryServer implements AutoCloseable {
     public static QueryServer start(
             String host, int port, KafkaStreams labeler, Function<String, Optional<Checkpoint>> checkpoints)
             throws IOException {
-        return start(host, port, labeler, checkpoints, IDLE_TIMEOUT);
+        return start(host, port, labeler, checkpoints, null, IDLE_TIMEOUT);
+    }
+
+    /**
+     * Serves as {@link #start(String, int, KafkaStreams, Function)}, with {@code GET /metrics} scraping
+     * {@code metrics} (null: no metrics, 404).
+     */
+    public static QueryServer start(
+            String host,
+            int port,
+            KafkaStreams labeler,
+            Function<String, Optional<Checkpoint>> checkpoints,
+            PrometheusMeterRegistry metrics)
+            throws IOException {
+        return start(host, port, labeler, checkpoints, metrics, IDLE_TIMEOUT);
     }
 
     /** Serves as {@link #start(String, int, KafkaStreams, Function)} with another idle timeout (for tests). */
@@ -95,6 +118,17 @@ public final class QueryServer implements AutoCloseable {
             int port,
             KafkaStreams labeler,
             Function<String, Optional<Checkpoint>> checkpoints,
+            Duration idleTimeout)
+            throws IOException {
+        return start(host, port, labeler, checkpoints, null, idleTimeout);
+    }
+
+    private static QueryServer start(
+            String host,
+            int port,
+            KafkaStreams labeler,
+            Function<String, Optional<Checkpoint>> checkpoints,
+            PrometheusMeterRegistry metrics,
             Duration idleTimeout)
             throws IOException {
         Route labels = new Route("/labels/", 2, parts -> label(labeler, parts));
@@ -126,6 +160,9 @@ public final class QueryServer implements AutoCloseable {
                 for (HandlerType method : METHODS) {
                     config.routes.addHttpHandler(method, route.prefix() + "*", ctx -> handle(ctx, route));
                 }
+            }
+            for (HandlerType method : METHODS) {
+                config.routes.addHttpHandler(method, "/metrics", ctx -> scrape(ctx, metrics));
             }
         });
         try {
@@ -228,6 +265,31 @@ public final class QueryServer implements AutoCloseable {
         ctx.status(result.status());
         ctx.contentType("application/json");
         ctx.result(result.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void scrape(Context ctx, PrometheusMeterRegistry metrics) {
+        if (!HandlerType.GET.equals(ctx.method())) {
+            ctx.status(405).contentType("application/json");
+            ctx.result(Answer.error("only GET is supported").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (metrics == null) {
+            ctx.status(404).contentType("application/json");
+            ctx.result(Answer.error("no metrics in this process").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String accept = ctx.header("Accept");
+        String type =
+                accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+        try {
+            String body = metrics.scrape(type);
+            ctx.status(200).contentType(type);
+            ctx.result(body.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            LOG.warn("Scraping metrics failed", e);
+            ctx.status(500).contentType("application/json");
+            ctx.result(Answer.error(String.valueOf(e.getMessage())).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @Override
