@@ -1,5 +1,6 @@
 package io.ccdstream.streams.errors;
 
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.DeadLetters;
 import io.ccdstream.topics.PoisonRecordException;
 import java.util.List;
@@ -36,6 +37,8 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private String dlqTopic;
+    private PipelineMetrics metrics;
+    private String service;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -45,6 +48,12 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
                     + " must name the dead-letter topic for " + getClass().getSimpleName());
         }
         dlqTopic = topic.toString();
+        // counted when the pipeline passes its metrics in the streams properties
+        if (configs.get(PipelineMetrics.CONFIG) instanceof PipelineMetrics given) {
+            metrics = given;
+            Object name = configs.get(PipelineMetrics.SERVICE_CONFIG);
+            service = name == null ? String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG)) : name.toString();
+        }
     }
 
     @Override
@@ -66,6 +75,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
                 context.partition(),
                 context.offset(),
                 exception.getMessage());
+        count(DESERIALIZATION);
         return DeserializationExceptionHandler.Response.resume(
                 deadLetter(dlqTopic, DESERIALIZATION, context, record.key(), record.value(), exception));
     }
@@ -91,8 +101,15 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
                 context.offset(),
                 poison.reason(),
                 poison.getMessage());
+        count(poison.reason());
         return ProcessingExceptionHandler.Response.resume(deadLetter(
                 dlqTopic, poison.reason(), context, context.sourceRawKey(), context.sourceRawValue(), poison));
+    }
+
+    private void count(String reason) {
+        if (metrics != null) {
+            metrics.deadLetter(service, reason);
+        }
     }
 
     /** One dead-letter record for the record of {@code context}. */

@@ -5,6 +5,7 @@ import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.Scores;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
 
     private final LabelMaker maker;
     private final LabelerSettings settings;
+    private final PipelineMetrics metrics;
     private ProcessorContext<ImageKey, Label> context;
     private TimestampedKeyValueStore<ClassSetKey, Bias> biasTable;
     private KeyValueStore<ImageKey, Scores> scoresStore;
@@ -42,9 +44,10 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
     private KeyValueStore<ClassSetKey, Bias> relabelledAgainst;
     private KeyValueStore<ClassSetKey, ImageKey> cursors;
 
-    LabelProcessor(LabelMaker maker, LabelerSettings settings) {
+    LabelProcessor(LabelMaker maker, LabelerSettings settings, PipelineMetrics metrics) {
         this.maker = maker;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     @Override
@@ -67,6 +70,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         scoresStore.put(record.key(), record.value());
         labelStore.put(record.key(), label);
         context.forward(record.withValue(label));
+        metrics.labelled(label);
     }
 
     private Bias currentBias(String classSetId) {
@@ -139,6 +143,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
             Label label = maker.label(entry.key, scores, bias, Instant.ofEpochMilli(wallClockMs));
             labelStore.put(entry.key, label);
             context.forward(new Record<>(entry.key, label, wallClockMs));
+            metrics.labelled(label);
         }
         if (exhausted) {
             cursors.delete(key);

@@ -6,6 +6,7 @@ import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.Topics;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.SerdeFactory;
 import org.apache.kafka.common.utils.Bytes;
@@ -38,8 +39,9 @@ public final class LabelerTopology {
 
     private LabelerTopology() {}
 
-    /** Builds the topology; side-effect free. */
-    public static Topology build(SerdeFactory serdes, LabelMaker maker, LabelerSettings settings) {
+    /** Builds the topology, counting into {@code metrics}; side-effect free. */
+    public static Topology build(
+            SerdeFactory serdes, LabelMaker maker, LabelerSettings settings, PipelineMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.globalTable(
                 CcdTopics.BIAS.name(),
@@ -65,7 +67,7 @@ public final class LabelerTopology {
                 serdes.serde(ImageKey.class, false)));
         builder.stream(CcdTopics.SCORES.name(), Topics.consumed(CcdTopics.SCORES, serdes))
                 .process(
-                        () -> new LabelProcessor(maker, settings),
+                        () -> new LabelProcessor(maker, settings, metrics),
                         Named.as("label"),
                         SCORES_STORE,
                         LABEL_STORE,

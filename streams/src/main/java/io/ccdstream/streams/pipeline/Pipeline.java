@@ -6,12 +6,16 @@ import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.models.clip.ClipModel;
 import io.ccdstream.models.clip.ClipModelException;
 import io.ccdstream.models.scoring.CcdImageScorer;
+import io.ccdstream.schemas.Bias;
+import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.bias.BiasTopology;
 import io.ccdstream.streams.labeler.ClassNames;
 import io.ccdstream.streams.labeler.LabelMaker;
 import io.ccdstream.streams.labeler.LabelerTopology;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.streams.scorer.CcdScoringEngine;
 import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointFollower;
@@ -19,19 +23,43 @@ import io.ccdstream.streams.scorer.CheckpointHolder;
 import io.ccdstream.streams.scorer.ScorerTopology;
 import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.topics.RegistrySerdes;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Services of the pipeline running in this process, each as its own Kafka Streams application
  * through the shared {@link StreamsRunner}; the scorer also follows the checkpoints topic.
+ *
+ * <p>The pipeline creates the process's {@link PrometheusMeterRegistry} ({@link #metrics()}): JVM, process
+ * and Kafka Streams metrics, the counters of {@link PipelineMetrics}, and gauges of the current bias
+ * ({@value PipelineMetrics#BIAS_VERSION}, {@value PipelineMetrics#BIAS_VALUE}, read from the labeler's
+ * store) and of the scorer's checkpoint ({@value PipelineMetrics#CHECKPOINT_VERSION},
+ * {@value PipelineMetrics#CHECKPOINTS_REFUSED}) for the services running here.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -44,6 +72,9 @@ public final class Pipeline implements AutoCloseable {
 
     private final Map<Service, StreamsRunner> runners = new EnumMap<>(Service.class);
     private final CheckpointHolder checkpoints = new CheckpointHolder();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PipelineMetrics metrics = new PipelineMetrics(registry);
+    private final List<AutoCloseable> binders = new ArrayList<>();
     private ClipModel model;
     private CheckpointFollower follower;
 
@@ -66,15 +97,17 @@ public final class Pipeline implements AutoCloseable {
                                 StreamsRunner.start(
                                         BiasTopology.SERVICE,
                                         BiasTopology.build(serdes, settings.bias()),
-                                        config.streamsProperties(BiasTopology.SERVICE));
+                                        pipeline.streamsProperties(config, BiasTopology.SERVICE));
                             case labeler ->
                                 StreamsRunner.start(
                                         LabelerTopology.SERVICE,
-                                        LabelerTopology.build(serdes, labelMaker(settings), settings.labeler()),
-                                        config.streamsProperties(LabelerTopology.SERVICE));
+                                        LabelerTopology.build(
+                                                serdes, labelMaker(settings), settings.labeler(), pipeline.metrics),
+                                        pipeline.streamsProperties(config, LabelerTopology.SERVICE));
                         });
             }
             pipeline.awaitRunning(Duration.ofSeconds(120));
+            pipeline.bindMetrics(settings);
             return pipeline;
         } catch (RuntimeException | ClipModelException | InterruptedException e) {
             pipeline.close();
@@ -118,8 +151,102 @@ public final class Pipeline implements AutoCloseable {
                 Clock.systemUTC());
         return StreamsRunner.start(
                 ScorerTopology.SERVICE,
-                ScorerTopology.build(serdes, engine, settings.scorer(), config.deadLetterTopic()),
-                config.streamsProperties(ScorerTopology.SERVICE));
+                ScorerTopology.build(serdes, engine, settings.scorer(), config.deadLetterTopic(), metrics),
+                streamsProperties(config, ScorerTopology.SERVICE));
+    }
+
+    /** The service's streams properties, with the metrics its dead-letter handler counts into. */
+    private Map<String, Object> streamsProperties(CcdStreamsConfig config, String service) {
+        Map<String, Object> properties = new HashMap<>(config.streamsProperties(service));
+        properties.put(PipelineMetrics.CONFIG, metrics);
+        properties.put(PipelineMetrics.SERVICE_CONFIG, service);
+        return properties;
+    }
+
+    private void bindMetrics(PipelineSettings settings) {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        binders.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        runners.forEach((service, runner) -> {
+            KafkaStreamsMetrics streams =
+                    new KafkaStreamsMetrics(runner.streams(), List.of(Tag.of("service", service.name())));
+            streams.bindTo(registry);
+            binders.add(streams);
+        });
+        String classSet = settings.classSet().id();
+        StreamsRunner labeler = runners.get(Service.labeler);
+        if (labeler != null) {
+            KafkaStreams streams = labeler.streams();
+            Gauge.builder(
+                            PipelineMetrics.BIAS_VERSION,
+                            () -> currentBias(streams, classSet)
+                                    .map(bias -> (Number) bias.getVersion())
+                                    .orElse(Double.NaN))
+                    .description("Version of the bias the labeler uses, by class set")
+                    .tag("class_set", classSet)
+                    .register(registry);
+            List<String> classes = settings.classSet().classNames();
+            for (int c = 0; c < classes.size(); c++) {
+                int index = c;
+                Gauge.builder(
+                                PipelineMetrics.BIAS_VALUE,
+                                () -> currentBias(streams, classSet)
+                                        .filter(bias -> bias.getBias().size() > index)
+                                        .map(bias -> (Number) bias.getBias().get(index))
+                                        .orElse(Double.NaN))
+                        .description("Current bias of a class, by class set and class")
+                        .tag("class_set", classSet)
+                        .tag("class", classes.get(c))
+                        .register(registry);
+            }
+        }
+        if (follower != null) {
+            Gauge.builder(
+                            PipelineMetrics.CHECKPOINT_VERSION,
+                            () -> checkpoints
+                                    .current(classSet)
+                                    .map(Checkpoint::getVersion)
+                                    .orElse(0L))
+                    .description("Version of the classifier checkpoint the scorer uses (0: none yet), by class set")
+                    .tag("class_set", classSet)
+                    .register(registry);
+            CheckpointFollower refusing = follower;
+            FunctionCounter.builder(
+                            PipelineMetrics.CHECKPOINTS_REFUSED,
+                            refusing,
+                            f -> f.refusals().stream()
+                                    .filter(refusal ->
+                                            refusal.checkpoint().getClassSetId().equals(classSet))
+                                    .count())
+                    .description("Checkpoints the scorer refused (fetch, verification or load failed), by class set")
+                    .tag("class_set", classSet)
+                    .register(registry);
+        }
+    }
+
+    private static Optional<Bias> currentBias(KafkaStreams labeler, String classSetId) {
+        try {
+            ValueAndTimestamp<Bias> bias = labeler.store(StoreQueryParameters.fromNameAndType(
+                            LabelerTopology.BIAS_STORE,
+                            QueryableStoreTypes.<ClassSetKey, Bias>timestampedKeyValueStore()))
+                    .get(new ClassSetKey(classSetId));
+            return bias == null ? Optional.empty() : Optional.of(bias.value());
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The process's metrics: those of this pipeline, the JVM and the process; other services of the
+     * process (the trainer) register theirs here too, and the query server serves them.
+     */
+    public PrometheusMeterRegistry metrics() {
+        return registry;
     }
 
     private void awaitRunning(Duration timeout) throws InterruptedException {
@@ -175,5 +302,13 @@ public final class Pipeline implements AutoCloseable {
         if (model != null) {
             model.close();
         }
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                // metrics only: nothing to recover
+            }
+        }
+        registry.close();
     }
 }

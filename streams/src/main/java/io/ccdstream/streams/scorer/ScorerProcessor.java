@@ -5,6 +5,7 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.DeadLetters;
 import io.ccdstream.topics.PoisonRecordException;
 import java.time.Instant;
@@ -48,6 +49,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
 
     private final ScoringEngine engine;
     private final ScorerSettings settings;
+    private final PipelineMetrics metrics;
     private final Serializer<ImageKey> keySerializer;
     private final Serializer<Image> imageSerializer;
     private final Map<ImageKey, RgbImage> decoded = new HashMap<>();
@@ -60,9 +62,11 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             ScoringEngine engine,
             ScorerSettings settings,
             Serializer<ImageKey> keySerializer,
-            Serializer<Image> imageSerializer) {
+            Serializer<Image> imageSerializer,
+            PipelineMetrics metrics) {
         this.engine = engine;
         this.settings = settings;
+        this.metrics = metrics;
         this.keySerializer = keySerializer;
         this.imageSerializer = imageSerializer;
     }
@@ -161,12 +165,15 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     }
 
     private void scoreAndForward(List<Prepared> batch, KeyValueStore<ImageKey, PendingImage> from) {
+        long started = System.nanoTime();
         List<Scores> results = scoreOrSplit(batch);
+        metrics.batchScored(batch.size(), System.nanoTime() - started);
         for (int i = 0; i < batch.size(); i++) {
             Prepared image = batch.get(i);
             Scores scores = results.get(i);
             if (scores != null) {
                 scores.setRescore(from == awaitingRefinement);
+                metrics.imageScored(scores);
                 context.forward(
                         new Record<>(
                                 image.key(),
@@ -257,6 +264,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
                 pending.getSourceOffset(),
                 reason,
                 exception.getMessage());
+        metrics.deadLetter(ScorerTopology.SERVICE, reason);
         byte[] keyBytes = keySerializer.serialize(pending.getSourceTopic(), key);
         byte[] valueBytes = imageSerializer.serialize(pending.getSourceTopic(), pending.getImage());
         var headers = DeadLetters.headers(

@@ -2,6 +2,7 @@ package io.ccdstream.streams.scorer;
 
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.SerdeFactory;
 import java.util.Map;
@@ -30,9 +31,13 @@ public final class ScorerTopology {
 
     private ScorerTopology() {}
 
-    /** Builds the topology; side-effect free. */
+    /** Builds the topology, counting into {@code metrics}; side-effect free. */
     public static Topology build(
-            SerdeFactory serdes, ScoringEngine engine, ScorerSettings settings, String deadLetterTopic) {
+            SerdeFactory serdes,
+            ScoringEngine engine,
+            ScorerSettings settings,
+            String deadLetterTopic,
+            PipelineMetrics metrics) {
         var keySerde = CcdTopics.IMAGES.keySerde(serdes);
         var imageSerde = CcdTopics.IMAGES.valueSerde(serdes);
         // buffered images may be inline images of up to 1 MiB
@@ -41,7 +46,7 @@ public final class ScorerTopology {
         topology.addSource(SOURCE, keySerde.deserializer(), imageSerde.deserializer(), CcdTopics.IMAGES.name());
         topology.addProcessor(
                 SCORER_NODE,
-                () -> new ScorerProcessor(engine, settings, keySerde.serializer(), imageSerde.serializer()),
+                () -> new ScorerProcessor(engine, settings, keySerde.serializer(), imageSerde.serializer(), metrics),
                 SOURCE);
         for (String store : new String[] {BUFFER_STORE, AWAITING_REFINEMENT_STORE}) {
             topology.addStateStore(

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.registry.SchemaRegistryException;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.DeadLetters;
 import io.ccdstream.topics.PoisonRecordException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -136,5 +138,42 @@ class DeadLetterHandlerTest {
     void shouldRequireTheDeadLetterTopic() {
         assertThatThrownBy(() -> new DeadLetterHandler().configure(Map.of()))
                 .hasMessageContaining(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+    }
+
+    @Test
+    void shouldCountDeadLettersByServiceAndReasonWhenGivenMetrics() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DeadLetterHandler counting = new DeadLetterHandler();
+        counting.configure(Map.of(
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+                "dlq",
+                PipelineMetrics.CONFIG,
+                new PipelineMetrics(registry),
+                PipelineMetrics.SERVICE_CONFIG,
+                "scorer"));
+
+        counting.handleError(
+                context("source"),
+                new ConsumerRecord<>("ccd.images", 3, 42, key, value),
+                new SerializationException("bad magic byte"));
+        counting.handleError(
+                context("score-images"),
+                new Record<>("k", "v", 7),
+                new RuntimeException(new PoisonRecordException("IMAGE_DECODE", "not an image")));
+        counting.handleError(
+                context("score-images"),
+                new Record<>("k", "v", 7),
+                new PoisonRecordException("IMAGE_DECODE", "not an image either"));
+
+        assertThat(registry.get(PipelineMetrics.DEAD_LETTERS)
+                        .tags("service", "scorer", "reason", DeadLetterHandler.DESERIALIZATION)
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get(PipelineMetrics.DEAD_LETTERS)
+                        .tags("service", "scorer", "reason", "IMAGE_DECODE")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
     }
 }

@@ -13,8 +13,10 @@ import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.DeadLetters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +55,9 @@ class LabelerTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        driver = support.driver(LabelerTopology.build(support.serdes, maker, settings), LabelerTopology.SERVICE);
+        driver = support.driver(
+                LabelerTopology.build(support.serdes, maker, settings, new PipelineMetrics(new SimpleMeterRegistry())),
+                LabelerTopology.SERVICE);
         scores = driver.createInputTopic(
                 CcdTopics.SCORES.name(),
                 CcdTopics.SCORES.keySerde(support.serdes).serializer(),

@@ -9,7 +9,9 @@ import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.CcdTopics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +31,7 @@ class ScorerProcessorTest {
     private static final ScorerSettings SETTINGS = new ScorerSettings(4, Duration.ofMillis(200), Duration.ofSeconds(1));
 
     private final FakeEngine engine = new FakeEngine();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestSupport support;
     private MockProcessorContext<Object, Object> context;
     private KeyValueStore<ImageKey, PendingImage> buffer;
@@ -46,7 +49,8 @@ class ScorerProcessorTest {
                 engine,
                 SETTINGS,
                 CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
-                CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
+                CcdTopics.IMAGES.valueSerde(support.serdes).serializer(),
+                new PipelineMetrics(registry));
         processor.init(context);
     }
 
@@ -114,6 +118,24 @@ class ScorerProcessorTest {
     }
 
     @Test
+    void shouldCountScoredImagesAndBatches() {
+        for (String id : List.of("a", "b", "c", "d")) {
+            send(id, "fine");
+        }
+
+        double scored = registry.find(PipelineMetrics.IMAGES_SCORED).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+        assertThat(scored).isEqualTo(4.0);
+        assertThat(registry.get(PipelineMetrics.BATCH_SIZE).summary().count()).isEqualTo(1);
+        assertThat(registry.get(PipelineMetrics.BATCH_SIZE).summary().totalAmount())
+                .isEqualTo(4.0);
+        assertThat(registry.get(PipelineMetrics.BATCH_LATENCY).timer().count()).isEqualTo(1);
+        assertThat(registry.get(PipelineMetrics.CLIP_INFERENCES).summary().count())
+                .isEqualTo(4);
+    }
+
+    @Test
     void shouldFlushAsSoonAsTheBatchIsFull() {
         for (String id : List.of("a", "b", "c", "d", "e")) {
             send(id, "fine");
@@ -131,7 +153,8 @@ class ScorerProcessorTest {
                 engine,
                 SETTINGS,
                 CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
-                CcdTopics.IMAGES.valueSerde(support.serdes).serializer());
+                CcdTopics.IMAGES.valueSerde(support.serdes).serializer(),
+                new PipelineMetrics(new SimpleMeterRegistry()));
         MockProcessorContext<Object, Object> fresh = new MockProcessorContext<>();
         fresh.addStateStore(buffer);
         fresh.addStateStore(awaiting);

@@ -9,8 +9,10 @@ import io.ccdstream.schemas.PendingImage;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.DeadLetters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +44,13 @@ class ScorerTopologyTest {
     void setUp() {
         support = new TopologyTestSupport();
         driver = support.driver(
-                ScorerTopology.build(support.serdes, engine, SETTINGS, CcdTopics.DEAD_LETTERS), ScorerTopology.SERVICE);
+                ScorerTopology.build(
+                        support.serdes,
+                        engine,
+                        SETTINGS,
+                        CcdTopics.DEAD_LETTERS,
+                        new PipelineMetrics(new SimpleMeterRegistry())),
+                ScorerTopology.SERVICE);
         images = driver.createInputTopic(
                 CcdTopics.IMAGES.name(),
                 CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
