@@ -1,6 +1,7 @@
 package io.ccdstream.trainer;
 
 import io.ccdstream.topics.RegistrySerdes;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -68,16 +69,25 @@ public final class TrainerService implements AutoCloseable {
      *     another trainer of the class set is publishing
      */
     public static TrainerService start(TrainerConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts as {@link #start(TrainerConfig)}, with the trainer's gauges and dead-letter counter
+     * ({@link TrainerMetrics}) in {@code metrics}, the registry of the process (null: none).
+     */
+    public static TrainerService start(TrainerConfig config, MeterRegistry metrics) throws IOException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            return start(config, resources);
+            return start(config, resources, metrics);
         } catch (IOException | RuntimeException e) {
             closeAll(resources);
             throw e;
         }
     }
 
-    private static TrainerService start(TrainerConfig config, List<AutoCloseable> resources) throws IOException {
+    private static TrainerService start(TrainerConfig config, List<AutoCloseable> resources, MeterRegistry metrics)
+            throws IOException {
         Path dataDir = config.dataDir();
         resources.add(DirectoryLock.acquire(dataDir));
         CheckpointStore store =
@@ -106,8 +116,13 @@ public final class TrainerService implements AutoCloseable {
         serdes.registerAll();
         CheckpointPublisher publisher = new CheckpointPublisher(config, serdes);
         resources.add(publisher);
-        TrainingInput input = new TrainingInput(config, serdes, trainingSet);
+        TrainerMetrics meters = metrics == null ? null : new TrainerMetrics(metrics);
+        TrainingInput input =
+                new TrainingInput(config, serdes, trainingSet, meters == null ? reason -> {} : meters::deadLetter);
         TrainerProgress progress = new TrainerProgress(trainingSet::size, trainingSet::trainableCount, input::skipped);
+        if (meters != null) {
+            meters.bindStatus(config.classSetId(), progress::status);
+        }
         TrainerLoop.Reconciled reconciled;
         try {
             reconciled = TrainerLoop.reconcile(store, publisher, config.classSetId(), locations, progress);

@@ -2,6 +2,7 @@ package io.ccdstream.trainer;
 
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.topics.ImageBytes;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,6 +34,23 @@ public final class Trainers {
             Path dataDir,
             Map<String, ?> overrides)
             throws IOException {
+        return start(bootstrapServers, registryUrl, classSet, claimChecks, waitForCamLabels, dataDir, overrides, null);
+    }
+
+    /**
+     * Starts a trainer as {@link #start(String, String, ClassSet, ImageBytes, boolean, Path, Map)}, with its
+     * gauges and dead-letter counter in {@code metrics}, the registry of the process (null: none).
+     */
+    public static TrainerService start(
+            String bootstrapServers,
+            String registryUrl,
+            ClassSet classSet,
+            ImageBytes claimChecks,
+            boolean waitForCamLabels,
+            Path dataDir,
+            Map<String, ?> overrides,
+            MeterRegistry metrics)
+            throws IOException {
         Map<String, Object> config = new HashMap<>();
         config.put(TrainerConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         config.put(TrainerConfig.SCHEMA_REGISTRY_URL, registryUrl);
@@ -50,6 +68,6 @@ public final class Trainers {
                 config.put(key, value);
             }
         });
-        return TrainerService.start(TrainerConfig.forClassSet(classSet, config));
+        return TrainerService.start(TrainerConfig.forClassSet(classSet, config), metrics);
     }
 }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,8 +67,15 @@ final class TrainingInput implements AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final String deadLetterTopic;
+    private final Consumer<String> deadLettered;
 
     TrainingInput(TrainerConfig config, SerdeFactory serdes, TrainingSet trainingSet) {
+        this(config, serdes, trainingSet, reason -> {});
+    }
+
+    /** Reads for {@code trainingSet}, telling {@code deadLettered} the reason of each dead letter. */
+    TrainingInput(TrainerConfig config, SerdeFactory serdes, TrainingSet trainingSet, Consumer<String> deadLettered) {
+        this.deadLettered = deadLettered;
         this.keys = CcdTopics.LABELS.keySerde(serdes).deserializer();
         this.labels = CcdTopics.LABELS.valueSerde(serdes).deserializer();
         this.images = serdes.serde(TrainingImage.class, false).deserializer();
@@ -199,6 +207,7 @@ final class TrainingInput implements AutoCloseable {
     /** Skips {@code record}, counting it and sending it to the dead-letter topic with why and where from. */
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Exception cause) {
         skipped.incrementAndGet();
+        deadLettered.accept(reason);
         LOG.warn(
                 "Dead-lettering {}-{}@{} ({}): {}",
                 record.topic(),

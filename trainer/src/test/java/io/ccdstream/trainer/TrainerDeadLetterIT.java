@@ -11,6 +11,7 @@ import io.ccdstream.schemas.Label;
 import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.DeadLetters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,17 +49,20 @@ class TrainerDeadLetterIT {
         SynthScene corrupt = scenes.generate(1);
         SynthScene otherClasses = scenes.generate(2);
         SynthScene notAvro = scenes.generate(3);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (TestCluster cluster = TestCluster.start(dataDir, 1);
-                TrainerService trainer = TrainerService.start(new TrainerConfig(TrainerTestSettings.of(
-                        cluster,
-                        dataDir.resolve("trainer"),
-                        Map.of(
-                                TrainerConfig.CLASS_SET_ID,
-                                CLASS_SET,
-                                TrainerConfig.CLASS_NAMES,
-                                CLASSES,
-                                TrainerConfig.WARMUP_MIN_IMAGES,
-                                100))))) {
+                TrainerService trainer = TrainerService.start(
+                        new TrainerConfig(TrainerTestSettings.of(
+                                cluster,
+                                dataDir.resolve("trainer"),
+                                Map.of(
+                                        TrainerConfig.CLASS_SET_ID,
+                                        CLASS_SET,
+                                        TrainerConfig.CLASS_NAMES,
+                                        CLASSES,
+                                        TrainerConfig.WARMUP_MIN_IMAGES,
+                                        100))),
+                        registry)) {
             // Given a good image and label, a corrupt image, a label for other classes and a label that is not Avro
             byte[] junk = "this is not a PNG".getBytes(StandardCharsets.UTF_8);
             Image corruptImage = Image.newBuilder(SynthImages.record(corrupt, CLASS_SET))
@@ -113,6 +117,19 @@ class TrainerDeadLetterIT {
                 assertThat(trainer.status().skippedRecords()).isEqualTo(3);
                 assertThat(trainer.status().labelledImages()).isEqualTo(1);
             });
+            // and counted by reason in the process's metrics
+            for (String reason : List.of("IMAGE_UNSUPPORTED_FORMAT", "CLASS_NAMES_MISMATCH", "DESERIALIZATION")) {
+                assertThat(registry.get(TrainerMetrics.DEAD_LETTERS)
+                                .tags("service", "trainer", "reason", reason)
+                                .counter()
+                                .count())
+                        .isEqualTo(1.0);
+            }
+            assertThat(registry.get("ccd.trainer.state")
+                            .tags("class_set", CLASS_SET, "state", "WAITING")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
             assertThat(trainer.isAlive()).isTrue();
         }
     }
