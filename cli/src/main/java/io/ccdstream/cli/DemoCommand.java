@@ -156,7 +156,8 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                             "127.0.0.1",
                             queryPort,
                             pipeline.streams(Pipeline.Service.labeler).orElseThrow(),
-                            pipeline.checkpoints()::current);
+                            pipeline.checkpoints()::current,
+                            pipeline.metrics());
                     TrainerService trainer = noTrainer
                             ? null
                             : Trainers.start(
@@ -166,7 +167,8 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                                     settings.claimChecks(),
                                     settings.refinesWithCam(),
                                     dataDir.resolve("trainer"),
-                                    trainerSettings(given.trainerOverrides(settings)))) {
+                                    trainerSettings(given.trainerOverrides(settings)),
+                                    pipeline.metrics())) {
                 out.printf(
                         "Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n",
                         config.deadLetterTopic());
@@ -178,6 +180,7 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                         settings.classSet().id(),
                         queries.url(),
                         settings.classSet().id());
+                out.printf("Metrics          %s/metrics (Prometheus)%n", queries.url());
                 out.printf(
                         "Trainer          %s%n%n",
                         trainer == null

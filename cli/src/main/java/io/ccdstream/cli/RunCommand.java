@@ -124,13 +124,15 @@ final class RunCommand implements Callable<Integer> {
                                 settings.claimChecks(),
                                 settings.refinesWithCam(),
                                 workDir.resolve("trainer"),
-                                given.trainerOverrides(settings))
+                                given.trainerOverrides(settings),
+                                pipeline.metrics())
                         : null;
                 QueryServer queries = QueryServer.start(
                         queryHost,
                         queryPort,
                         pipeline.streams(Pipeline.Service.labeler).orElse(null),
-                        streaming.contains(Pipeline.Service.scorer) ? pipeline.checkpoints()::current : null)) {
+                        streaming.contains(Pipeline.Service.scorer) ? pipeline.checkpoints()::current : null,
+                        pipeline.metrics())) {
             System.out.printf(
                     "Running %s against %s (registry %s); queries at %s%s; stop with SIGTERM or Ctrl-C%n",
                     services,
