@@ -1,7 +1,7 @@
 package io.ccdstream.trainer;
 
+import io.ccdstream.topics.http.SmallHttpServer;
 import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -15,9 +15,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +42,10 @@ final class CheckpointServer implements AutoCloseable {
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     /** Largest request header block accepted; larger ones are answered 431. */
-    static final int MAX_HEADER_BYTES = 8 * 1024;
+    static final int MAX_HEADER_BYTES = SmallHttpServer.MAX_HEADER_BYTES;
 
     /** Largest request body accepted (the endpoint takes none). */
-    static final int MAX_BODY_BYTES = 16 * 1024;
+    static final int MAX_BODY_BYTES = SmallHttpServer.MAX_BODY_BYTES;
 
     private static final List<HandlerType> METHODS = List.of(
             HandlerType.GET,
@@ -67,20 +64,7 @@ final class CheckpointServer implements AutoCloseable {
     private CheckpointServer(CheckpointStore store, String classSetId) {
         this.store = store;
         this.classSetId = classSetId;
-        this.server = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.startup.showOldJavalinVersionWarning = false;
-            config.http.maxRequestSize = MAX_BODY_BYTES;
-            config.http.compressionStrategy = CompressionStrategy.NONE;
-            QueuedThreadPool pool = new QueuedThreadPool(8, 2, 60_000);
-            pool.setName("ccd-trainer-checkpoint-http");
-            pool.setDaemon(true);
-            config.jetty.threadPool = pool;
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setRequestHeaderSize(MAX_HEADER_BYTES);
-                http.setSendServerVersion(false);
-                http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-            });
+        this.server = SmallHttpServer.create("ccd-trainer-checkpoint-http", IDLE_TIMEOUT, config -> {
             for (HandlerType method : METHODS) {
                 config.routes.addHttpHandler(method, PATH + "*", this::handle);
             }
@@ -98,17 +82,7 @@ final class CheckpointServer implements AutoCloseable {
             CheckpointStore store, String classSetId, String bindAddress, int port, String advertisedUrl)
             throws IOException {
         CheckpointServer checkpoints = new CheckpointServer(store, classSetId);
-        try {
-            checkpoints.server.start(bindAddress, port);
-        } catch (RuntimeException e) {
-            checkpoints.server.stop();
-            throw new IOException("cannot serve checkpoints on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
-        }
-        for (Connector connector : checkpoints.server.jettyServer().server().getConnectors()) {
-            if (connector instanceof ServerConnector serverConnector) {
-                serverConnector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-            }
-        }
+        SmallHttpServer.start(checkpoints.server, bindAddress, port, IDLE_TIMEOUT, "checkpoints");
         checkpoints.baseUrl = advertisedUrl.isBlank()
                 ? derivedUrl(bindAddress, checkpoints.server.port())
                 : URI.create(stripSlash(advertisedUrl));

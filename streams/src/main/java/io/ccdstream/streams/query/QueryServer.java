@@ -6,8 +6,8 @@ import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.streams.labeler.LabelerTopology;
+import io.ccdstream.topics.http.SmallHttpServer;
 import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,9 +26,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +54,11 @@ public final class QueryServer implements AutoCloseable {
     /** Connections without traffic for this long are closed (also a client stuck sending its headers). */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Largest request header block accepted; larger ones are answered 431. */
-    public static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** Largest request header block (431 beyond). */
+    public static final int MAX_HEADER_BYTES = SmallHttpServer.MAX_HEADER_BYTES;
 
-    /** Largest request body accepted (the API takes none). */
-    public static final int MAX_BODY_BYTES = 16 * 1024;
+    /** Largest request body. */
+    public static final int MAX_BODY_BYTES = SmallHttpServer.MAX_BODY_BYTES;
 
     /** Content type of the Prometheus text exposition format. */
     public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -142,20 +139,7 @@ public final class QueryServer implements AutoCloseable {
                                 .apply(parts[0])
                                 .map(Answer::ok)
                                 .orElseGet(() -> Answer.notFound("no checkpoint for class set " + parts[0])));
-        Javalin server = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.startup.showOldJavalinVersionWarning = false;
-            config.http.maxRequestSize = MAX_BODY_BYTES;
-            config.http.compressionStrategy = CompressionStrategy.NONE;
-            QueuedThreadPool pool = new QueuedThreadPool(8, 2, 60_000);
-            pool.setName("ccd-query");
-            pool.setDaemon(true);
-            config.jetty.threadPool = pool;
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setRequestHeaderSize(MAX_HEADER_BYTES);
-                http.setSendServerVersion(false);
-                http.setIdleTimeout(idleTimeout.toMillis());
-            });
+        Javalin server = SmallHttpServer.create("ccd-query", idleTimeout, config -> {
             for (Route route : List.of(labels, bias, current)) {
                 for (HandlerType method : METHODS) {
                     config.routes.addHttpHandler(method, route.prefix() + "*", ctx -> handle(ctx, route));
@@ -165,17 +149,7 @@ public final class QueryServer implements AutoCloseable {
                 config.routes.addHttpHandler(method, "/metrics", ctx -> scrape(ctx, metrics));
             }
         });
-        try {
-            server.start(host, port);
-        } catch (RuntimeException e) {
-            server.stop();
-            throw new IOException("cannot serve queries on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
-        for (Connector connector : server.jettyServer().server().getConnectors()) {
-            if (connector instanceof ServerConnector serverConnector) {
-                serverConnector.setIdleTimeout(idleTimeout.toMillis());
-            }
-        }
+        SmallHttpServer.start(server, host, port, idleTimeout, "queries");
         return new QueryServer(server, host);
     }
 
