@@ -2,7 +2,7 @@ package io.ccdstream.streams.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccdstream.streams.metrics.PrometheusText;
+import io.ccdstream.testsupport.PrometheusText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,4 +1,4 @@
-package io.ccdstream.streams.metrics;
+package io.ccdstream.testsupport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
