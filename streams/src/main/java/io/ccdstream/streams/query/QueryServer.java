@@ -5,6 +5,8 @@ import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.streams.dashboard.DashboardApi;
+import io.ccdstream.streams.dashboard.DashboardState;
 import io.ccdstream.streams.labeler.LabelerTopology;
 import io.ccdstream.topics.http.SmallHttpServer;
 import io.javalin.Javalin;
@@ -36,7 +38,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /bias/{classSetId}}: the current bias vector;</li>
  *   <li>{@code GET /checkpoints/{classSetId}}: the classifier checkpoint the scorer uses;</li>
  *   <li>{@code GET /metrics}: the process's metrics in the Prometheus text format, or OpenMetrics when the
- *       {@code Accept} header asks for {@code application/openmetrics-text} (404 without a registry).</li>
+ *       {@code Accept} header asks for {@code application/openmetrics-text} (404 without a registry);</li>
+ *   <li>with a dashboard: the page at {@code GET /ui/} ({@code /} redirects there) and the JSON it polls,
+ *       {@code GET /api/summary}, {@code /api/series}, {@code /api/dead-letters}, {@code /api/bias},
+ *       {@code /api/checkpoints}, {@code /api/images?limit=N}, {@code /api/images/{imageId}} and
+ *       {@code /api/images/{imageId}/image} (the encoded image); 404 for them without a dashboard.</li>
  * </ul>
  * Answers are the Avro records as JSON; 404 when there is none (with several labeler instances, a
  * label lives in the instance that owns its partition); 503 while the stores are not ready
@@ -92,7 +98,7 @@ public final class QueryServer implements AutoCloseable {
     public static QueryServer start(
             String host, int port, KafkaStreams labeler, Function<String, Optional<Checkpoint>> checkpoints)
             throws IOException {
-        return start(host, port, labeler, checkpoints, null, IDLE_TIMEOUT);
+        return start(host, port, labeler, checkpoints, null, null, IDLE_TIMEOUT);
     }
 
     /**
@@ -106,7 +112,22 @@ public final class QueryServer implements AutoCloseable {
             Function<String, Optional<Checkpoint>> checkpoints,
             PrometheusMeterRegistry metrics)
             throws IOException {
-        return start(host, port, labeler, checkpoints, metrics, IDLE_TIMEOUT);
+        return start(host, port, labeler, checkpoints, metrics, null, IDLE_TIMEOUT);
+    }
+
+    /**
+     * Serves as {@link #start(String, int, KafkaStreams, Function, PrometheusMeterRegistry)}, with the
+     * dashboard of {@code dashboard} on {@code /ui/} and {@code /api/} (null: no dashboard, 404).
+     */
+    public static QueryServer start(
+            String host,
+            int port,
+            KafkaStreams labeler,
+            Function<String, Optional<Checkpoint>> checkpoints,
+            PrometheusMeterRegistry metrics,
+            DashboardState dashboard)
+            throws IOException {
+        return start(host, port, labeler, checkpoints, metrics, dashboard, IDLE_TIMEOUT);
     }
 
     /** Serves as {@link #start(String, int, KafkaStreams, Function)} with another idle timeout (for tests). */
@@ -117,7 +138,7 @@ public final class QueryServer implements AutoCloseable {
             Function<String, Optional<Checkpoint>> checkpoints,
             Duration idleTimeout)
             throws IOException {
-        return start(host, port, labeler, checkpoints, null, idleTimeout);
+        return start(host, port, labeler, checkpoints, null, null, idleTimeout);
     }
 
     private static QueryServer start(
@@ -126,6 +147,7 @@ public final class QueryServer implements AutoCloseable {
             KafkaStreams labeler,
             Function<String, Optional<Checkpoint>> checkpoints,
             PrometheusMeterRegistry metrics,
+            DashboardState dashboard,
             Duration idleTimeout)
             throws IOException {
         Route labels = new Route("/labels/", 2, parts -> label(labeler, parts));
@@ -148,6 +170,7 @@ public final class QueryServer implements AutoCloseable {
             for (HandlerType method : METHODS) {
                 config.routes.addHttpHandler(method, "/metrics", ctx -> scrape(ctx, metrics));
             }
+            DashboardApi.addTo(config, dashboard);
         });
         SmallHttpServer.start(server, host, port, idleTimeout, "queries");
         return new QueryServer(server, host);

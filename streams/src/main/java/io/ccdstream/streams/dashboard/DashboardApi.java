@@ -1,0 +1,148 @@
+package io.ccdstream.streams.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The dashboard's routes: the static page under {@value #PAGE}, {@code /} redirecting there, and the JSON
+ * it polls under {@code /api/}. Without a dashboard state they answer 404, and any method but GET 405.
+ */
+public final class DashboardApi {
+
+    /** Where the page is served. */
+    public static final String PAGE = "/ui/";
+
+    /** Images {@code /api/images} lists when the request gives no {@code limit}. */
+    public static final int DEFAULT_IMAGES = 12;
+
+    private static final String RESOURCES = "/io/ccdstream/streams/dashboard/ui";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
+
+    private DashboardApi() {}
+
+    /** Adds the dashboard's routes to {@code config}, answering from {@code state} (null: no dashboard). */
+    public static void addTo(JavalinConfig config, DashboardState state) {
+        if (state != null) {
+            config.staticFiles.add(files -> {
+                files.hostedPath = PAGE.substring(0, PAGE.length() - 1);
+                files.directory = RESOURCES;
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
+            });
+        }
+        get(config, "/", ctx -> {
+            if (state == null) {
+                error(ctx, 404, "no dashboard in this process (ccd run --ui serves one)");
+            } else {
+                ctx.redirect(PAGE);
+            }
+        });
+        Map<String, Handler> api = Map.of(
+                "/api/summary", ctx -> json(ctx, state.summary()),
+                "/api/series", ctx -> json(ctx, state.series()),
+                "/api/dead-letters", ctx -> json(ctx, state.deadLetters()),
+                "/api/bias", ctx -> json(ctx, state.biasHistory()),
+                "/api/checkpoints", ctx -> json(ctx, state.checkpoints()),
+                "/api/images", ctx -> images(ctx, state),
+                "/api/images/{imageId}",
+                        ctx -> image(ctx, state.image(ctx.pathParam("imageId")), ctx.pathParam("imageId")),
+                "/api/images/{imageId}/image", ctx -> bytes(ctx, state, ctx.pathParam("imageId")));
+        api.forEach((path, handler) -> get(config, path, ctx -> {
+            if (state == null) {
+                error(ctx, 404, "no dashboard in this process (ccd run --ui serves one)");
+            } else {
+                handler.handle(ctx);
+            }
+        }));
+    }
+
+    private static void get(JavalinConfig config, String path, Handler handler) {
+        for (HandlerType method : List.of(
+                HandlerType.GET,
+                HandlerType.HEAD,
+                HandlerType.POST,
+                HandlerType.PUT,
+                HandlerType.PATCH,
+                HandlerType.DELETE,
+                HandlerType.OPTIONS)) {
+            config.routes.addHttpHandler(method, path, ctx -> {
+                if (HandlerType.GET.equals(ctx.method())) {
+                    handler.handle(ctx);
+                } else {
+                    error(ctx, 405, "only GET is supported");
+                }
+            });
+        }
+    }
+
+    private static void images(Context ctx, DashboardState state) {
+        String limit = ctx.queryParam("limit");
+        int n;
+        try {
+            n = limit == null ? DEFAULT_IMAGES : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > DashboardState.RECENT_IMAGES) {
+            error(ctx, 400, "limit must be a number from 1 to " + DashboardState.RECENT_IMAGES);
+            return;
+        }
+        json(ctx, state.images(n));
+    }
+
+    private static void image(Context ctx, Optional<DashboardState.ImageView> view, String imageId) {
+        if (view.isPresent()) {
+            json(ctx, view.get());
+        } else {
+            error(ctx, 404, "image " + imageId + " is not among the " + DashboardState.RECENT_IMAGES + " latest");
+        }
+    }
+
+    private static void bytes(Context ctx, DashboardState state, String imageId) {
+        Optional<DashboardState.EncodedImage> image = state.imageBytes(imageId);
+        if (image.isEmpty()) {
+            error(
+                    ctx,
+                    404,
+                    "no bytes of image " + imageId + ": only the " + DashboardState.IMAGE_BYTES_KEPT
+                            + " latest inline images are kept");
+            return;
+        }
+        String type = image.get().contentType();
+        ctx.status(200);
+        ctx.contentType(type != null && IMAGE_TYPES.contains(type) ? type : "application/octet-stream");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "max-age=3600");
+        ctx.result(image.get().data());
+    }
+
+    private static void json(Context ctx, Object value) {
+        try {
+            ctx.status(200).contentType("application/json");
+            ctx.header("Cache-Control", "no-store");
+            ctx.result(JSON.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json");
+        try {
+            ctx.result(JSON.writeValueAsBytes(Map.of("error", message)));
+        } catch (JsonProcessingException e) {
+            ctx.result(("{\"error\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
