@@ -9,6 +9,8 @@ import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.dashboard.DashboardApi;
+import io.ccdstream.streams.dashboard.DashboardFeed;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.query.QueryServer;
@@ -92,6 +94,11 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
     @Option(names = "--query-port", defaultValue = "0", description = "REST query API port; 0 picks a free one.")
     int queryPort;
 
+    @Option(
+            names = "--stay",
+            description = "After a bounded run, keep the dashboard and the queries up until interrupted (Ctrl-C).")
+    boolean stay;
+
     @Option(names = "--no-trainer", description = "Run without the trainer: labels stay at the global-view stage.")
     boolean noTrainer;
 
@@ -152,12 +159,19 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                     OutputWatcher watcher =
                             new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
                     ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes);
+                    DashboardFeed dashboard = DashboardFeed.of(
+                            config,
+                            settings.classSet().id(),
+                            settings.classSet().classNames(),
+                            () -> pipeline.checkpoints()
+                                    .current(settings.classSet().id()));
                     QueryServer queries = QueryServer.start(
                             "127.0.0.1",
                             queryPort,
                             pipeline.streams(Pipeline.Service.labeler).orElseThrow(),
                             pipeline.checkpoints()::current,
-                            pipeline.metrics());
+                            pipeline.metrics(),
+                            dashboard.state());
                     TrainerService trainer = noTrainer
                             ? null
                             : Trainers.start(
@@ -181,6 +195,7 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                         queries.url(),
                         settings.classSet().id());
                 out.printf("Metrics          %s/metrics (Prometheus)%n", queries.url());
+                out.printf("Dashboard        %s%s%n", queries.url(), DashboardApi.PAGE);
                 out.printf(
                         "Trainer          %s%n%n",
                         trainer == null
@@ -192,7 +207,14 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                 this.trainer = trainer;
                 this.classSetId = settings.classSet().id();
                 this.localViews = settings.refinement().localViews();
-                return images > 0 ? bounded(pipeline, watcher, ingest, started) : streaming(pipeline, watcher, ingest);
+                if (images == 0) {
+                    return streaming(pipeline, watcher, ingest);
+                }
+                int exit = bounded(pipeline, watcher, ingest, started);
+                if (stay) {
+                    stayUp(queries);
+                }
+                return exit;
             }
         }
     }
@@ -321,6 +343,20 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                     "%s %.2f ", label.getClassNames().get(c), label.getScores().get(c)));
         }
         return text.toString().strip();
+    }
+
+    /** Keeps serving until a shutdown (Ctrl-C) or an interrupt. */
+    private void stayUp(QueryServer queries) {
+        AtomicBoolean stop = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.requestAndAwait(stop, stopped)));
+        out.printf("%nThe dashboard stays up at %s%s; Ctrl-C stops%n", queries.url(), DashboardApi.PAGE);
+        try {
+            while (!stop.get()) {
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            // interrupted: stop serving, as on Ctrl-C
+        }
     }
 
     private int streaming(Pipeline pipeline, OutputWatcher watcher, ImageProducer ingest) {

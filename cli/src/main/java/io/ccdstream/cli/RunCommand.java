@@ -2,6 +2,8 @@ package io.ccdstream.cli;
 
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.streams.CcdStreamsConfig;
+import io.ccdstream.streams.dashboard.DashboardApi;
+import io.ccdstream.streams.dashboard.DashboardFeed;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.query.QueryServer;
@@ -57,6 +59,11 @@ final class RunCommand implements Callable<Integer> {
             defaultValue = "8090",
             description = "Port of the REST query API (default ${DEFAULT-VALUE}).")
     int queryPort;
+
+    @Option(
+            names = "--ui",
+            description = "Serve the web dashboard at /ui/ of the query API (the whole cluster's output, live).")
+    boolean ui;
 
     @Option(
             names = "--state-dir",
@@ -127,18 +134,30 @@ final class RunCommand implements Callable<Integer> {
                                 given.trainerOverrides(settings),
                                 pipeline.metrics())
                         : null;
+                DashboardFeed dashboard = ui
+                        ? DashboardFeed.of(
+                                config,
+                                settings.classSet().id(),
+                                settings.classSet().classNames(),
+                                streaming.contains(Pipeline.Service.scorer)
+                                        ? () -> pipeline.checkpoints()
+                                                .current(settings.classSet().id())
+                                        : null)
+                        : null;
                 QueryServer queries = QueryServer.start(
                         queryHost,
                         queryPort,
                         pipeline.streams(Pipeline.Service.labeler).orElse(null),
                         streaming.contains(Pipeline.Service.scorer) ? pipeline.checkpoints()::current : null,
-                        pipeline.metrics())) {
+                        pipeline.metrics(),
+                        dashboard == null ? null : dashboard.state())) {
             System.out.printf(
-                    "Running %s against %s (registry %s); queries at %s%s; stop with SIGTERM or Ctrl-C%n",
+                    "Running %s against %s (registry %s); queries at %s%s%s; stop with SIGTERM or Ctrl-C%n",
                     services,
                     config.bootstrapServers(),
                     config.schemaRegistryUrl(),
                     queries.url(),
+                    dashboard == null ? "" : "; dashboard at " + queries.url() + DashboardApi.PAGE,
                     trainer == null
                             ? ""
                             : trainer.checkpointBaseUrl()
