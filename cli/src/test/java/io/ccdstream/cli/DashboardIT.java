@@ -184,11 +184,13 @@ class DashboardIT {
         assertThat(cards)
                 .allSatisfy(
                         card -> assertThat(card.getDomAttribute("data-stage")).isEqualTo("REFINED"));
-        // every image of the gallery was fetched and decoded by the browser
-        Object decoded = ((JavascriptExecutor) browser)
-                .executeScript(
-                        "return [...document.querySelectorAll('#gallery img')].filter(i => i.naturalWidth > 0).length");
-        assertThat(((Number) decoded).intValue()).isEqualTo(12);
+        // every image of the gallery is fetched and decoded by the browser
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(((Number) ((JavascriptExecutor) browser)
+                                        .executeScript("return [...document.querySelectorAll('#gallery img')]"
+                                                + ".filter(i => i.complete && i.naturalWidth > 0).length"))
+                                .intValue())
+                        .isEqualTo(12));
     }
 
     private static void search(WebDriver browser, String imageId) {

@@ -116,7 +116,7 @@ public final class DashboardApi {
                     ctx,
                     404,
                     "no bytes of image " + imageId + ": only the " + DashboardState.IMAGE_BYTES_KEPT
-                            + " latest inline images are kept");
+                            + " latest inline images to arrive or be labelled are kept");
             return;
         }
         String type = image.get().contentType();

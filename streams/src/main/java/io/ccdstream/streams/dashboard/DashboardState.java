@@ -44,8 +44,11 @@ public final class DashboardState {
     /** Recent images kept with their scores and labels. */
     public static final int RECENT_IMAGES = 200;
 
-    /** Recent images whose encoded bytes are kept for the gallery. */
-    public static final int IMAGE_BYTES_KEPT = 24;
+    /**
+     * Images whose encoded bytes are kept for the gallery: the latest to arrive or be labelled (a labelled
+     * image moves to the front, so that the gallery's images keep theirs while new ones wait for labels).
+     */
+    public static final int IMAGE_BYTES_KEPT = 48;
 
     /** Latest dead letters kept with their details. */
     public static final int LATEST_DEAD_LETTERS = 20;
@@ -148,6 +151,10 @@ public final class DashboardState {
         }
         String id = label.getImageId();
         ImageEntry entry = entry(id);
+        byte[] data = bytes.remove(id);
+        if (data != null) {
+            bytes.put(id, data); // latest last, as in the gallery
+        }
         entry.stage = label.getStage().name();
         entry.scores = floats(label.getScores());
         entry.global = floats(label.getGlobal());

@@ -104,6 +104,15 @@ class DashboardStateTest {
                 .containsExactly(Map.entry("DESERIALIZATION", 20L), Map.entry("IMAGE_CORRUPT", 10L));
         assertThat(letters.latest()).hasSize(DashboardState.LATEST_DEAD_LETTERS);
         assertThat(letters.latest().get(0).imageId()).isEqualTo("bad-29");
+        // a labelled image keeps its bytes while as many new ones arrive unlabelled
+        String last = "img-" + (images - 1);
+        for (int i = 0; i < DashboardState.IMAGE_BYTES_KEPT - 1; i++) {
+            state.image(image("new-" + i, "cat"));
+        }
+        state.label(label(last, LabelStage.REFINED, 0.9f, 0.1f));
+        state.image(image("newest", "cat"));
+        assertThat(state.imageBytes(last)).isPresent();
+        assertThat(state.imageBytes("new-0")).isEmpty();
     }
 
     @Test

@@ -130,8 +130,10 @@ function card(image) {
       el("td", { class: "num" }, refined ? fmt(c.score, 2) : "–")))));
   const caption = el("figcaption", {}, el("strong", {}, image.imageId), " ",
     el("span", { class: `stage-${image.stage}` }, image.stage ?? "unlabelled"),
-    image.boxes?.length ? ` · ${image.boxes.length} CAM boxes` : "", table);
-  if (image.groundTruth) caption.append(el("div", { class: "muted" }, `ground truth: ${image.groundTruth.join(", ")}`));
+    image.boxes?.length ? ` · ${image.boxes.length} CAM box${image.boxes.length > 1 ? "es" : ""}` : "", table);
+  if (image.groundTruth) {
+    caption.append(el("div", { class: "muted" }, `ground truth: ${image.groundTruth.join(", ") || "none"}`));
+  }
   return el("figure", { class: "card", "data-image-id": image.imageId, "data-stage": image.stage ?? "" }, frame, caption);
 }
 
