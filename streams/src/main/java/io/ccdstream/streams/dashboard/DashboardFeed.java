@@ -1,7 +1,11 @@
 package io.ccdstream.streams.dashboard;
 
+import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
+import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.bias.BiasTopology;
 import io.ccdstream.streams.labeler.LabelerTopology;
@@ -25,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -89,10 +94,12 @@ public final class DashboardFeed implements AutoCloseable {
         this.clock = Clock.systemUTC();
         this.deadLetterTopic = deadLetterTopic;
         this.deserializers = new Deserializers(serdes);
-        Map<String, Object> props = new HashMap<>(OutputWatcher.props(bootstrapServers, overrides));
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        Map<String, Object> adminProps = new HashMap<>(props);
-        adminProps.keySet().retainAll(List.of("bootstrap.servers"));
+        this.consumer = new KafkaConsumer<>(
+                OutputWatcher.props(bootstrapServers, overrides),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        Map<String, Object> adminProps = new HashMap<>();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         adminProps.putAll(overrides);
         this.admin = Admin.create(adminProps);
         try {
@@ -283,10 +290,10 @@ public final class DashboardFeed implements AutoCloseable {
     /** The value deserializers of the topics read. */
     private static final class Deserializers {
         final Deserializer<ImageKey> imageKey;
-        final Deserializer<io.ccdstream.schemas.Image> image;
-        final Deserializer<io.ccdstream.schemas.Scores> scores;
-        final Deserializer<io.ccdstream.schemas.Label> label;
-        final Deserializer<io.ccdstream.schemas.Bias> bias;
+        final Deserializer<Image> image;
+        final Deserializer<Scores> scores;
+        final Deserializer<Label> label;
+        final Deserializer<Bias> bias;
         final Deserializer<Checkpoint> checkpoint;
 
         Deserializers(SerdeFactory serdes) {
