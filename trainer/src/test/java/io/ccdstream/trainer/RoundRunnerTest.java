@@ -113,6 +113,38 @@ class RoundRunnerTest {
                 .isNotEqualTo(softResult.losses().get(0));
     }
 
+    @Test
+    void shouldMeasureTheStartingWeightsOfARefinementRoundOnItsTargets() throws Exception {
+        // Given a warmed-up classifier; the test labels' final scores equal their global ones
+        TrainingSet set = TrainingSet.open(dir, CLASS_SET, CLASSES, 100);
+        add(set, 0, ROUND_IMAGES);
+        RoundRunner runner = runner(set, new TrainerProgress(set::size, set::trainableCount, () -> 0L), () -> {});
+        try (Classifier classifier = Classifier.create(classifierConfig())) {
+            RoundResult warmup = runner.run(classifier, warmup(set.trainable(), 1), 1);
+
+            // When a refinement round starts from those weights on the same images
+            RoundResult refine = runner.run(
+                    classifier,
+                    new TrainingRound(
+                            CheckpointPhase.REFINE,
+                            1,
+                            set.trainable(),
+                            false,
+                            0f,
+                            1,
+                            true,
+                            Double.NEGATIVE_INFINITY,
+                            0),
+                    2);
+
+            // Then its baseline is the warm-up's last figure: same weights, images and targets
+            assertThat(warmup.baselineMap())
+                    .as("fresh weights are not measured")
+                    .isNaN();
+            assertThat(refine.baselineMap()).isEqualTo(warmup.keptTrainMap());
+        }
+    }
+
     private static RoundRunner runner(TrainingSet set, TrainerProgress progress, Runnable betweenSteps) {
         return new RoundRunner(
                 set,
