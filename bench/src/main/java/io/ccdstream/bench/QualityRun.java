@@ -159,7 +159,8 @@ public final class QualityRun {
         }
     }
 
-    private Map<String, Object> trainerSettings(Ablation row, int labelled) {
+    /** The trainer settings of {@code row}: the shared ones, then what the row fixes (beta, loss, schedule). */
+    Map<String, Object> trainerSettings(Ablation row, int labelled) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(TrainerConfig.HTTP_PORT, 0);
         settings.put(TrainerConfig.TRAINING_SET_MAX_IMAGES, Math.max(labelled, 1));
@@ -168,6 +169,7 @@ public final class QualityRun {
         settings.put(TrainerConfig.WARMUP_MIN_IMAGES, Math.max(labelled, 1));
         settings.put(TrainerConfig.REFINE_MIN_REFINED_SHARE, 1.0);
         settings.put(TrainerConfig.CONSISTENCY_BETA, (double) row.beta());
+        settings.put(TrainerConfig.LOSS, row.targets().id());
         return settings;
     }
 

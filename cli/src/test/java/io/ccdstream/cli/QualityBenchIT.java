@@ -54,7 +54,15 @@ class QualityBenchIT {
         report.get("rows").forEach(rows::add);
         assertThat(rows)
                 .extracting(r -> r.get("id").asText())
-                .containsExactly("global", "update", "update-debias", "update-consistency", "ccd", "grid");
+                .containsExactly(
+                        "global",
+                        "update",
+                        "update-debias",
+                        "update-consistency",
+                        "ccd",
+                        "grid",
+                        "assume-negative",
+                        "label-smoothing");
         for (JsonNode row : rows) {
             String id = row.get("id").asText();
             assertThat(row.get("labelled").asInt()).as(id).isEqualTo(TRAIN);
@@ -78,6 +86,14 @@ class QualityBenchIT {
         }
         assertThat(row(rows, "global").get("clipInferencesPerImage").asDouble()).isEqualTo(1.0);
         assertThat(row(rows, "grid").get("clipInferencesPerImage").asDouble()).isEqualTo(10.0);
+        for (String baseline : List.of("assume-negative", "label-smoothing")) {
+            assertThat(row(rows, baseline).get("clipInferencesPerImage").asDouble())
+                    .as(baseline)
+                    .isEqualTo(1.0);
+            assertThat(row(rows, baseline).get("labelUpdate").asBoolean())
+                    .as(baseline)
+                    .isFalse();
+        }
         for (String cam : List.of("update", "update-debias", "update-consistency", "ccd")) {
             assertInRange(row(rows, cam).get("clipInferencesPerImage").asDouble(), 1, 1 + CLASSES, cam);
             assertThat(row(rows, cam).get("labelUpdate").asBoolean()).isTrue();
@@ -97,7 +113,7 @@ class QualityBenchIT {
                         && l.contains("|")
                         && !l.startsWith("| configuration")
                         && !l.startsWith("| class"))
-                .limit(6)
+                .limit(8)
                 .map(QualityBenchIT::cells)
                 .toList();
         assertThat(table)
@@ -108,7 +124,9 @@ class QualityBenchIT {
                         "+ label update + debias",
                         "+ label update + consistency",
                         "all three (CCD)",
-                        "CDUL 3x3 grid");
+                        "CDUL 3x3 grid",
+                        "assume negative (global labels binarised)",
+                        "label smoothing (global labels binarised, smoothed)");
         for (String[] cells : table) {
             assertInRange(Double.parseDouble(cells[5]), 0, 100, cells[0] + " train-label mAP");
             assertInRange(Double.parseDouble(cells[6]), 0, 100, cells[0] + " held-out mAP");

@@ -55,7 +55,16 @@ public final class BundledModels {
         }
     }
 
-    private static InputStream open(String name, String file) throws IOException {
+    /**
+     * Opens one file of a bundled model, e.g. its {@code clip.json} or parameter file, without
+     * extracting the model.
+     *
+     * @param name the bundled model, e.g. {@link #DEFAULT}
+     * @param file the file name inside it
+     * @return the stream; the caller closes it
+     * @throws IOException if the jar has no such file
+     */
+    public static InputStream open(String name, String file) throws IOException {
         InputStream in = BundledModels.class.getResourceAsStream(ROOT + name + "/" + file);
         if (in == null) {
             throw new IOException("no bundled model file " + name + "/" + file + " in the classpath");

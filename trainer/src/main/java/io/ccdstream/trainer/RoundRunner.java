@@ -9,6 +9,7 @@ import io.ccdstream.method.metrics.MeanAveragePrecision;
 import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.classifier.ClassifierTrainer;
 import io.ccdstream.models.classifier.ClassifierTrainerConfig;
+import io.ccdstream.models.classifier.TrainingTargets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -43,23 +44,38 @@ final class RoundRunner {
 
     private final TrainingSet trainingSet;
     private final ClassifierTrainerConfig optimiser;
+    private final TrainingTargets trainingTargets;
+    private final float labelSmoothing;
     private final LabelBinarisation binarisation;
     private final ImageDecoder decoder;
     private final TrainerProgress progress;
     private final BooleanSupplier stopping;
+    private final Runnable betweenSteps;
 
+    /**
+     * @param trainingTargets what the pseudo-labels become as BCE targets
+     * @param labelSmoothing  epsilon of {@link TrainingTargets#LABEL_SMOOTHING}
+     * @param betweenSteps    run before every step: the trainer keeps reading its input there, so that
+     *                        the training set (and the status) keep up with the topics while a round runs
+     */
     RoundRunner(
             TrainingSet trainingSet,
             ClassifierTrainerConfig optimiser,
+            TrainingTargets trainingTargets,
+            float labelSmoothing,
             LabelBinarisation binarisation,
             TrainerProgress progress,
-            BooleanSupplier stopping) {
+            BooleanSupplier stopping,
+            Runnable betweenSteps) {
         this.trainingSet = trainingSet;
         this.optimiser = optimiser;
+        this.trainingTargets = trainingTargets;
+        this.labelSmoothing = labelSmoothing;
         this.binarisation = binarisation;
         this.decoder = ImageDecoder.builder().build();
         this.progress = progress;
         this.stopping = stopping;
+        this.betweenSteps = betweenSteps;
     }
 
     /**
@@ -70,7 +86,33 @@ final class RoundRunner {
     RoundResult run(Classifier classifier, TrainingRound round, long seed) {
         List<TrainingExample> examples = round.examples();
         float[][] targets = targets(round);
-        double baseline = round.mustImprove() ? trainMap(classifier, examples, targets) : Double.NaN;
+        // the pixels of the round's images stay on disk while the training set moves on
+        trainingSet.pin(examples);
+        try {
+            return run(classifier, round, seed, examples, targets);
+        } finally {
+            try {
+                trainingSet.unpin();
+            } catch (IOException e) {
+                LOG.warn(
+                        "Could not delete the pixels of images that left the training set during the round: {}",
+                        e.toString());
+            }
+        }
+    }
+
+    private RoundResult run(
+            Classifier classifier, TrainingRound round, long seed, List<TrainingExample> examples, float[][] targets) {
+        // the starting weights on this round's targets: a refinement round's targets are not the warm-up's,
+        // so its first epoch is compared with this, not with the warm-up's own figure
+        double baseline = round.baseVersion() > 0 ? trainMap(classifier, examples, targets) : Double.NaN;
+        if (!Double.isNaN(baseline)) {
+            LOG.info(
+                    "{} round: the starting weights (v{}) have train-label mAP {} on its targets",
+                    round.phase(),
+                    round.baseVersion(),
+                    String.format(Locale.ROOT, "%.2f", baseline));
+        }
         List<Double> maps = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         Random order = new Random(seed);
@@ -109,6 +151,7 @@ final class RoundRunner {
             if (stopping.getAsBoolean()) {
                 throw new Stopped();
             }
+            betweenSteps.run();
             List<Integer> batch = indices.subList(step * batchSize, Math.min(indices.size(), (step + 1) * batchSize));
             float[][] batchTargets = batch.stream().map(i -> targets[i]).toArray(float[][]::new);
             float loss = trainer.trainStep(
@@ -146,8 +189,10 @@ final class RoundRunner {
         return images;
     }
 
-    private static float[][] targets(TrainingRound round) {
-        return round.examples().stream().map(round::targets).toArray(float[][]::new);
+    private float[][] targets(TrainingRound round) {
+        return round.examples().stream()
+                .map(e -> trainingTargets.of(round.targets(e), labelSmoothing))
+                .toArray(float[][]::new);
     }
 
     private static double[] toArray(List<Double> values) {

@@ -3,14 +3,19 @@ package io.ccdstream.trainer;
 import io.ccdstream.method.metrics.LabelBinarisation;
 import io.ccdstream.models.classifier.Backbone;
 import io.ccdstream.models.classifier.ClassifierConfig;
+import io.ccdstream.models.classifier.ClassifierException;
 import io.ccdstream.models.classifier.ClassifierTrainerConfig;
 import io.ccdstream.models.classifier.ColorJitter;
+import io.ccdstream.models.classifier.StrongView;
+import io.ccdstream.models.classifier.TrainingTargets;
 import io.ccdstream.models.clip.ClassSet;
+import io.ccdstream.models.clip.ClipModelDescriptor;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.ClaimCheckKeys;
 import io.ccdstream.topics.ImageBytes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +56,10 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String REFINE_MAX_EPOCHS = "ccd.trainer.refine.max.epochs";
     public static final String REFINE_WAIT_FOR_CAM_LABELS = "ccd.trainer.refine.wait.for.cam.labels";
     public static final String STRONG_VIEW_HUE = "ccd.trainer.strong.view.hue";
+    public static final String STRONG_VIEW = "ccd.trainer.strong.view";
+    public static final String LOSS = "ccd.trainer.loss";
+    public static final String LABEL_SMOOTHING = "ccd.trainer.label.smoothing";
+    public static final String BACKBONE_FROZEN = "ccd.trainer.backbone.frozen";
     public static final String DEAD_LETTER_TOPIC = "ccd.trainer.dlq.topic";
     public static final String CONTINUOUS_MIN_NEW_LABELS = "ccd.trainer.continuous.min.new.labels";
     public static final String CONTINUOUS_MAX_EPOCHS = "ccd.trainer.continuous.max.epochs";
@@ -84,6 +93,9 @@ public final class TrainerConfig extends AbstractConfig {
     private static final double STRONG_VIEW_STRENGTH = 0.5;
 
     public static final String PASS_THROUGH_PREFIX = "kafka.";
+
+    /** The {@value #BACKBONE} value of the bundled mini-CLIP's tower; {@code mini-clip:<dir>} names another. */
+    public static final String MINI_CLIP = "mini-clip";
 
     /** Publish checkpoint locations as URLs of the trainer's HTTP endpoint (no shared filesystem needed). */
     public static final String LOCATION_HTTP = "http";
@@ -234,6 +246,47 @@ public final class TrainerConfig extends AbstractConfig {
                             "Hue jitter of the consistency loss's strong view (section 5: 0.5); brightness, contrast"
                                     + " and saturation stay 0.5. Lower it for classes told apart by colour.")
                     .define(
+                            STRONG_VIEW,
+                            Type.STRING,
+                            StrongView.COLOUR.id(),
+                            ValidString.in(Arrays.stream(StrongView.values())
+                                    .map(StrongView::id)
+                                    .toArray(String[]::new)),
+                            Importance.LOW,
+                            "What the consistency loss's strong view does on top of the resize and its own flip: colour"
+                                    + " (colour jitter, section 5), geometric (random resized crop, 35-100% of the area,"
+                                    + " aspect 3/4-4/3), cutout (a square of 1/4 of the side, mean-colour fill),"
+                                    + " geometric-cutout, or geometric-colour. The non-colour policies keep the classes of"
+                                    + " worlds whose classes differ by colour.")
+                    .define(
+                            LOSS,
+                            Type.STRING,
+                            TrainingTargets.SOFT.id(),
+                            ValidString.in(Arrays.stream(TrainingTargets.values())
+                                    .map(TrainingTargets::id)
+                                    .toArray(String[]::new)),
+                            Importance.LOW,
+                            "Targets of the supervised BCE term: soft (the pseudo-labels as they are, CCD), assume-negative"
+                                    + " (pseudo-labels >= 0.5 positive, or the top class when none is, the rest negative) or"
+                                    + " label-smoothing (the assume-negative targets smoothed by "
+                                    + LABEL_SMOOTHING
+                                    + "): the paper's Table 1 weak-label baselines. The train-label mAP of early stopping is"
+                                    + " measured against the same targets.")
+                    .define(
+                            LABEL_SMOOTHING,
+                            Type.DOUBLE,
+                            (double) TrainingTargets.DEFAULT_EPSILON,
+                            Range.between(0.0, 0.99),
+                            Importance.LOW,
+                            "Epsilon of the label-smoothing loss: positives train towards 1 - eps/2, negatives towards eps/2.")
+                    .define(
+                            BACKBONE_FROZEN,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.LOW,
+                            "Keep the backbone's weights as they start (e.g. the mini-CLIP tower) and train the head only;"
+                                    + " batch-norm statistics still follow the training batches.")
+                    .define(
                             LEARNING_RATE,
                             Type.DOUBLE,
                             DEMO_LEARNING_RATE,
@@ -267,7 +320,10 @@ public final class TrainerConfig extends AbstractConfig {
                             Type.STRING,
                             "small-cnn",
                             Importance.MEDIUM,
-                            "Classifier backbone: small-cnn, resnet50, resnet101, or torchscript:<file> (a traced backbone to fine-tune).")
+                            "Classifier backbone: small-cnn, resnet50, resnet101, torchscript:<file> (a traced backbone to"
+                                    + " fine-tune), mini-clip (the bundled mini-CLIP's convolutional tower with its trained"
+                                    + " weights, inputs normalised with its mean and std) or mini-clip:<dir> (the tower of a"
+                                    + " djl-mini-clip model directory).")
                     .define(
                             SEED,
                             Type.LONG,
@@ -447,14 +503,40 @@ public final class TrainerConfig extends AbstractConfig {
         return getInt(TRAINING_SET_MAX_IMAGES);
     }
 
-    /** The classifier a warm-up starts from. */
+    /**
+     * The classifier a warm-up starts from; a mini-CLIP backbone normalises its inputs with the
+     * mini-CLIP's mean and std, which its tower was trained with.
+     */
     public ClassifierConfig classifierConfig() {
-        return ClassifierConfig.builder()
+        Backbone backbone = backbone();
+        ClassifierConfig.Builder builder = ClassifierConfig.builder()
                 .setClassNames(classNames())
-                .optBackbone(backbone())
+                .optBackbone(backbone)
                 .optInputSize(getInt(INPUT_SIZE))
-                .optSeed(getLong(SEED))
-                .build();
+                .optSeed(getLong(SEED));
+        if (backbone instanceof Backbone.MiniClip miniClip) {
+            ClipModelDescriptor descriptor = miniClipDescriptor(miniClip);
+            builder.optMean(descriptor.mean()).optStd(descriptor.std());
+        }
+        return builder.build();
+    }
+
+    private static ClipModelDescriptor miniClipDescriptor(Backbone.MiniClip miniClip) {
+        try {
+            return miniClip.descriptor();
+        } catch (ClassifierException e) {
+            throw new ConfigException(BACKBONE, miniClip.source(), e.getMessage());
+        }
+    }
+
+    /** The supervised targets of every round. */
+    public TrainingTargets trainingTargets() {
+        return TrainingTargets.of(getString(LOSS));
+    }
+
+    /** Epsilon of {@link TrainingTargets#LABEL_SMOOTHING}. */
+    public float labelSmoothing() {
+        return (float) getDouble(LABEL_SMOOTHING).doubleValue();
     }
 
     /** Optimiser settings of every round. */
@@ -470,6 +552,8 @@ public final class TrainerConfig extends AbstractConfig {
                         (float) STRONG_VIEW_STRENGTH,
                         (float) STRONG_VIEW_STRENGTH,
                         (float) getDouble(STRONG_VIEW_HUE).doubleValue()))
+                .optStrongView(StrongView.of(getString(STRONG_VIEW)))
+                .optFreezeBackbone(getBoolean(BACKBONE_FROZEN))
                 .build();
     }
 
@@ -480,20 +564,33 @@ public final class TrainerConfig extends AbstractConfig {
         if (lower.startsWith("torchscript:")) {
             return Backbone.torchScript(Path.of(name.substring("torchscript:".length())));
         }
+        try {
+            if (lower.startsWith(MINI_CLIP + ":")) {
+                return Backbone.miniClip(Path.of(name.substring(MINI_CLIP.length() + 1)));
+            }
+            if (lower.equals(MINI_CLIP)) {
+                return Backbone.bundledMiniClip();
+            }
+        } catch (ClassifierException e) {
+            throw new ConfigException(BACKBONE, name, e.getMessage());
+        }
         return switch (lower) {
             case "small-cnn" -> Backbone.smallCnn();
             case "resnet50" -> Backbone.resNet50();
             case "resnet101" -> Backbone.resNet101();
             default ->
                 throw new ConfigException(
-                        BACKBONE, name, "expected small-cnn, resnet50, resnet101 or torchscript:<file>");
+                        BACKBONE,
+                        name,
+                        "expected small-cnn, resnet50, resnet101, torchscript:<file>, mini-clip or mini-clip:<dir>");
         };
     }
 
     /** The architecture name published with each checkpoint, e.g. small-cnn. */
     public String architecture() {
         String lower = getString(BACKBONE).strip().toLowerCase(Locale.ROOT);
-        return lower.startsWith("torchscript:") ? "torchscript" : lower;
+        int colon = lower.indexOf(':');
+        return colon > 0 ? lower.substring(0, colon) : lower;
     }
 
     /** Which pseudo-labels are positives of the train-label mAP. */

@@ -64,7 +64,15 @@ final class TrainerLoop implements Runnable {
         this.publisher = publisher;
         this.locations = locations;
         this.progress = progress;
-        this.runner = new RoundRunner(trainingSet, config.optimiser(), config.binarisation(), progress, () -> stopping);
+        this.runner = new RoundRunner(
+                trainingSet,
+                config.optimiser(),
+                config.trainingTargets(),
+                config.labelSmoothing(),
+                config.binarisation(),
+                progress,
+                () -> stopping,
+                this::readDuringRound);
         this.latest = reconciled.latest();
         this.nextVersion = reconciled.nextVersion();
     }
@@ -102,6 +110,19 @@ final class TrainerLoop implements Runnable {
                 lastCommit = System.nanoTime();
             }
             maybeTrain();
+        }
+    }
+
+    /**
+     * Between the steps of a round: reads what has arrived (without waiting), so that labels and
+     * images that come while a round runs are in the training set and its status when it ends, not
+     * only after the next poll. Offsets are committed by the loop after the round.
+     */
+    private void readDuringRound() {
+        try {
+            input.poll(Duration.ZERO);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

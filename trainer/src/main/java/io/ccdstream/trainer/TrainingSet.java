@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,10 @@ final class TrainingSet {
     private final List<String> classNames;
     private final int maxImages;
     private final Map<String, TrainingExample> examples = new LinkedHashMap<>();
+    /** Pixel files a running round reads: their deletion waits until {@link #unpin()}. */
+    private final Set<String> pinned = new HashSet<>();
+
+    private final Set<String> deletionDeferred = new HashSet<>();
     private long lastArrival;
     private long lastSeq;
     private long trainedThroughSeq;
@@ -194,6 +201,33 @@ final class TrainingSet {
         return trainedThroughSeq;
     }
 
+    /**
+     * Keeps the pixel files of {@code examples} on disk until {@link #unpin()}, even if their images are
+     * evicted or removed meanwhile (a round that trains on them reads them after the input moved on).
+     */
+    synchronized void pin(List<TrainingExample> examples) {
+        examples.stream()
+                .map(TrainingExample::pixelFile)
+                .filter(Objects::nonNull)
+                .forEach(pinned::add);
+    }
+
+    /** Releases the pins and deletes the pinned files whose images left the training set meanwhile. */
+    synchronized void unpin() throws IOException {
+        pinned.clear();
+        Set<String> inUse = new HashSet<>();
+        examples.values().stream()
+                .map(TrainingExample::pixelFile)
+                .filter(Objects::nonNull)
+                .forEach(inUse::add);
+        for (String file : deletionDeferred) {
+            if (!inUse.contains(file)) {
+                Files.deleteIfExists(pixelDir.resolve(file));
+            }
+        }
+        deletionDeferred.clear();
+    }
+
     /** The encoded pixels of {@code example}. */
     byte[] pixels(TrainingExample example) throws IOException {
         return Files.readAllBytes(pixelDir.resolve(example.pixelFile()));
@@ -209,7 +243,12 @@ final class TrainingSet {
     }
 
     private void deletePixels(TrainingExample example) throws IOException {
-        if (example.pixelFile() != null) {
+        if (example.pixelFile() == null) {
+            return;
+        }
+        if (pinned.contains(example.pixelFile())) {
+            deletionDeferred.add(example.pixelFile());
+        } else {
             Files.deleteIfExists(pixelDir.resolve(example.pixelFile()));
         }
     }

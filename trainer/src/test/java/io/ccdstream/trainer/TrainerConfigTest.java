@@ -3,13 +3,19 @@ package io.ccdstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ccdstream.models.classifier.Backbone;
 import io.ccdstream.models.classifier.ColorJitter;
+import io.ccdstream.models.classifier.StrongView;
+import io.ccdstream.models.classifier.TrainingTargets;
+import io.ccdstream.models.clip.ClipModelDescriptor;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerConfigTest {
 
@@ -82,5 +88,55 @@ class TrainerConfigTest {
                         TrainerConfig.CLAIM_CHECKS.allowedHosts(),
                         TrainerConfig.CLAIM_CHECKS.maxBytes(),
                         TrainerConfig.CLAIM_CHECKS.timeoutMs());
+    }
+
+    @Test
+    void shouldKeepThePapersStrongViewAndSoftTargetsByDefault() {
+        TrainerConfig defaults = config(Map.of());
+
+        assertThat(defaults.optimiser().strongView()).isEqualTo(StrongView.COLOUR);
+        assertThat(defaults.optimiser().freezeBackbone()).isFalse();
+        assertThat(defaults.trainingTargets()).isEqualTo(TrainingTargets.SOFT);
+        assertThat(defaults.labelSmoothing()).isEqualTo(0.1f);
+    }
+
+    @Test
+    void shouldTakeTheStrongViewLossAndFrozenBackboneSettings() {
+        TrainerConfig config = config(Map.of(
+                TrainerConfig.STRONG_VIEW, "geometric-cutout",
+                TrainerConfig.LOSS, "label-smoothing",
+                TrainerConfig.LABEL_SMOOTHING, "0.2",
+                TrainerConfig.BACKBONE_FROZEN, "true"));
+
+        assertThat(config.optimiser().strongView()).isEqualTo(StrongView.GEOMETRIC_CUTOUT);
+        assertThat(config.optimiser().freezeBackbone()).isTrue();
+        assertThat(config.trainingTargets()).isEqualTo(TrainingTargets.LABEL_SMOOTHING);
+        assertThat(config.labelSmoothing()).isEqualTo(0.2f);
+        assertThatThrownBy(() -> config(Map.of(TrainerConfig.STRONG_VIEW, "hue")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.STRONG_VIEW);
+        assertThatThrownBy(() -> config(Map.of(TrainerConfig.LOSS, "focal")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.LOSS);
+    }
+
+    @Test
+    void shouldNormaliseAMiniClipBackbonesInputsAsTheMiniClip() throws Exception {
+        TrainerConfig config = config(Map.of(TrainerConfig.BACKBONE, "mini-clip"));
+
+        Backbone.MiniClip backbone = (Backbone.MiniClip) config.backbone();
+        ClipModelDescriptor descriptor = backbone.descriptor();
+        assertThat(backbone.widths()).isEqualTo(descriptor.architecture().imageWidths());
+        assertThat(config.classifierConfig().mean()).containsExactly(descriptor.mean());
+        assertThat(config.classifierConfig().std()).containsExactly(descriptor.std());
+        assertThat(config.architecture()).isEqualTo("mini-clip");
+    }
+
+    @Test
+    void shouldRefuseAMiniClipDirectoryWithoutADescriptor(@TempDir Path empty) {
+        assertThatThrownBy(() -> config(Map.of(TrainerConfig.BACKBONE, "mini-clip:" + empty)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.BACKBONE)
+                .hasMessageContaining("clip.json");
     }
 }

@@ -1,5 +1,15 @@
 package io.ccdstream.models.classifier;
 
+import io.ccdstream.models.BundledModels;
+import io.ccdstream.models.clip.ClipModelDescriptor;
+import io.ccdstream.models.clip.ClipModelException;
+import io.ccdstream.models.clip.ClipModelFormat;
+import io.ccdstream.models.clip.MiniClipArchitecture;
+import io.ccdstream.models.clip.MiniClipBlock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +18,7 @@ import java.util.Objects;
  * Which CNN turns images {@code [N, 3, S, S]} into the last convolutional feature map {@code [N,
  * F, h, w]} that the classifier's per-class 1x1 head reads.
  */
-public sealed interface Backbone permits Backbone.SmallCnn, Backbone.ResNet, Backbone.TorchScript {
+public sealed interface Backbone permits Backbone.SmallCnn, Backbone.ResNet, Backbone.TorchScript, Backbone.MiniClip {
 
     /** Stage widths of {@link #smallCnn()}: about 240 k parameters, a 8x8 map at 128 px. */
     List<Integer> SMALL_CNN_WIDTHS = List.of(32, 64, 128, 128);
@@ -35,6 +45,29 @@ public sealed interface Backbone permits Backbone.SmallCnn, Backbone.ResNet, Bac
      */
     static Backbone torchScript(Path file) {
         return new TorchScript(file);
+    }
+
+    /**
+     * The convolutional tower of the mini-CLIP bundled in the jar ({@code BundledModels.DEFAULT}),
+     * with its trained weights: stage widths and layout are read from its {@code clip.json}, so
+     * whatever mini-CLIP is bundled is used.
+     *
+     * @return the backbone
+     * @throws ClassifierException if the bundled descriptor cannot be read or is not a mini-CLIP
+     */
+    static Backbone bundledMiniClip() throws ClassifierException {
+        return MiniClip.of(MiniClip.BUNDLED);
+    }
+
+    /**
+     * The convolutional tower of a {@code djl-mini-clip} model directory, with its trained weights.
+     *
+     * @param modelDir the directory holding {@code clip.json} and the parameter file
+     * @return the backbone
+     * @throws ClassifierException if the descriptor cannot be read or is not a mini-CLIP
+     */
+    static Backbone miniClip(Path modelDir) throws ClassifierException {
+        return MiniClip.of(modelDir.toString());
     }
 
     /**
@@ -89,6 +122,87 @@ public sealed interface Backbone permits Backbone.SmallCnn, Backbone.ResNet, Bac
         /** @throws NullPointerException for a null file */
         public TorchScript {
             Objects.requireNonNull(file, "file");
+        }
+    }
+
+    /**
+     * The image encoder of a mini-CLIP ({@link MiniClipBlock}) without its pooling and projection:
+     * per stage a stride-2 3x3 convolution (and, with two convolutions per stage, a stride-1 one),
+     * each with batch normalisation and ReLU. A new classifier copies the trained tower's weights
+     * from {@code source} (then fine-tunes them, or keeps them frozen when the trainer says so); a
+     * checkpoint stores the widths and layout and all weights, so {@code source} is only read when
+     * a classifier is created, and is recorded for information.
+     *
+     * <p>The tower was trained on inputs normalised with the mini-CLIP's mean and std; {@link
+     * #descriptor()} gives them, for {@link ClassifierConfig.Builder#optMean(float[])}.
+     *
+     * @param widths output channels of each stage
+     * @param convsPerStage 3x3 convolutions per stage, 1 or 2
+     * @param source {@value #BUNDLED} for the mini-CLIP bundled in the jar, else a model directory
+     */
+    record MiniClip(List<Integer> widths, int convsPerStage, String source) implements Backbone {
+
+        /** The {@code source} of the bundled mini-CLIP. */
+        public static final String BUNDLED = "bundled";
+
+        /** @throws IllegalArgumentException for no stage, a width below 1 or a bad layout */
+        public MiniClip {
+            widths = List.copyOf(Objects.requireNonNull(widths, "widths"));
+            Objects.requireNonNull(source, "source");
+            if (widths.isEmpty() || widths.stream().anyMatch(w -> w < 1)) {
+                throw new IllegalArgumentException(
+                        "mini-CLIP tower needs at least one stage, all widths >= 1, got " + widths);
+            }
+            if (convsPerStage < 1 || convsPerStage > 2) {
+                throw new IllegalArgumentException("convsPerStage must be 1 or 2, got " + convsPerStage);
+            }
+        }
+
+        static MiniClip of(String source) throws ClassifierException {
+            MiniClipArchitecture architecture =
+                    new MiniClip(List.of(1), 1, source).descriptor().architecture();
+            return new MiniClip(architecture.imageWidths(), architecture.convsPerStage(), source);
+        }
+
+        /**
+         * Reads the source's {@code clip.json}.
+         *
+         * @return the descriptor, of format {@code djl-mini-clip}
+         * @throws ClassifierException if it cannot be read or is not a mini-CLIP descriptor
+         */
+        public ClipModelDescriptor descriptor() throws ClassifierException {
+            ClipModelDescriptor descriptor;
+            try {
+                if (BUNDLED.equals(source)) {
+                    try (InputStream in = BundledModels.open(BundledModels.DEFAULT, ClipModelDescriptor.FILE_NAME)) {
+                        descriptor = ClipModelDescriptor.parse(
+                                new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                                "bundled " + BundledModels.DEFAULT + "/" + ClipModelDescriptor.FILE_NAME);
+                    }
+                } else {
+                    descriptor = ClipModelDescriptor.read(Path.of(source));
+                }
+            } catch (IOException | ClipModelException e) {
+                throw new ClassifierException(
+                        "cannot read the mini-CLIP descriptor of backbone source " + source + ": " + e.getMessage(), e);
+            }
+            if (descriptor.format() != ClipModelFormat.DJL_MINI_CLIP) {
+                throw new ClassifierException("backbone source " + source + " is a "
+                        + descriptor.format().id()
+                        + " CLIP model; a mini-CLIP backbone needs a " + ClipModelFormat.DJL_MINI_CLIP.id()
+                        + " directory (for a TorchScript trunk use torchscript:<file>)");
+            }
+            return descriptor;
+        }
+
+        /**
+         * @return the source's parameter file, to be closed by the caller
+         * @throws IOException if it cannot be opened
+         */
+        InputStream openParameters(ClipModelDescriptor descriptor) throws IOException {
+            return BUNDLED.equals(source)
+                    ? BundledModels.open(BundledModels.DEFAULT, descriptor.modelFile())
+                    : Files.newInputStream(Path.of(source).resolve(descriptor.modelFile()));
         }
     }
 }

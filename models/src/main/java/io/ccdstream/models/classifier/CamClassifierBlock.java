@@ -42,6 +42,20 @@ final class CamClassifierBlock extends AbstractBlock {
         return head.getParameters().values();
     }
 
+    /**
+     * Freezes the backbone's weights (no gradient, so the optimiser leaves them), or makes them
+     * trainable again; batch-norm running statistics are never trainable parameters.
+     */
+    void freezeBackbone(boolean frozen) {
+        if (frozen) {
+            backbone.freezeParameters(true);
+        } else {
+            backbone.freezeParameters(
+                    false,
+                    p -> p.getType() != Parameter.Type.RUNNING_MEAN && p.getType() != Parameter.Type.RUNNING_VAR);
+        }
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {

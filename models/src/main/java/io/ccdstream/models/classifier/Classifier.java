@@ -78,7 +78,8 @@ public final class Classifier implements AutoCloseable {
     /**
      * A new classifier with initial weights drawn from the configured seed (He-normal
      * convolutions, zero biases, unit batch-norm scales), or, for a {@link Backbone.TorchScript}
-     * backbone, the module's weights and a seeded head.
+     * backbone, the module's weights and a seeded head, or, for a {@link Backbone.MiniClip}
+     * backbone, the mini-CLIP tower's trained weights and a seeded head.
      *
      * @param config what to build
      * @return the classifier
@@ -94,6 +95,7 @@ public final class Classifier implements AutoCloseable {
             model.setBlock(block);
             block.setInitializer(new SeededInitializer(config.seed()), Parameter.Type.WEIGHT);
             block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(config));
+            Backbones.copyPretrained(config.backbone(), backbone);
             return probed(new Classifier(config, model, block));
         } catch (ClassifierException e) {
             model.close();

@@ -33,7 +33,8 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@value #HEADER_ENTRY}: a JSON header, {@code {"format": "ccd-stream-classifier",
  *       "formatVersion": 1, "classNames": [...], "numClasses": C, "backbone": {"type":
  *       "small-cnn", "widths": [...]} | {"type": "resnet", "layers": 50} | {"type": "torchscript",
- *       "source": "file.pt"}, "inputSize": S, "mean": [r, g, b], "std": [r, g, b], "camScale": f,
+ *       "source": "file.pt"} | {"type": "mini-clip", "widths": [...], "convsPerStage": 2, "source":
+ *       "bundled"}, "inputSize": S, "mean": [r, g, b], "std": [r, g, b], "camScale": f,
  *       "seed": n}};
  *   <li>{@value #PARAMETERS_ENTRY}: DJL's {@code Block.saveParameters} stream of the whole
  *       classifier block (for a TorchScript backbone it embeds the serialised module).
@@ -153,6 +154,12 @@ final class ClassifierCheckpoint {
         } else if (config.backbone() instanceof Backbone.ResNet resNet) {
             backbone.put("type", "resnet");
             backbone.put("layers", resNet.layers());
+        } else if (config.backbone() instanceof Backbone.MiniClip miniClip) {
+            backbone.put("type", "mini-clip");
+            ArrayNode widths = backbone.putArray("widths");
+            miniClip.widths().forEach(widths::add);
+            backbone.put("convsPerStage", miniClip.convsPerStage());
+            backbone.put("source", miniClip.source());
         } else {
             backbone.put("type", "torchscript");
             backbone.put(
@@ -221,6 +228,14 @@ final class ClassifierCheckpoint {
                 yield new Backbone.SmallCnn(widths);
             }
             case "resnet" -> new Backbone.ResNet(required(node, "layers").asInt());
+            case "mini-clip" -> {
+                List<Integer> widths = new ArrayList<>();
+                required(node, "widths").forEach(w -> widths.add(w.asInt()));
+                yield new Backbone.MiniClip(
+                        widths,
+                        required(node, "convsPerStage").asInt(),
+                        required(node, "source").asText());
+            }
             case "torchscript" ->
                 new Backbone.TorchScript(Path.of(required(node, "source").asText()));
             default -> throw new IllegalArgumentException("unknown backbone type '" + type + "'");

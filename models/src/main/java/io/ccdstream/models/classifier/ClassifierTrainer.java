@@ -29,9 +29,10 @@ import java.util.concurrent.locks.Lock;
  * </pre>
  *
  * with soft targets y in [0, 1], z_weak the logits of the weak views (resize + random flip) and
- * z_strong those of the strong views (resize + own flip + colour jitter), see {@link
- * Augmentations}. beta is 0 during warm-up (the strong views are then not computed at all) and 1
- * after. Adam; the head's parameters get {@code headLearningRateFactor} times the backbone's
+ * z_strong those of the strong views (by default resize + own flip + colour jitter; see {@link
+ * StrongView} for the others), see {@link Augmentations}. beta is 0 during warm-up (the strong views are then not computed at all) and 1
+ * after. Adam; with {@code freezeBackbone} only the head is updated while the trainer is open;
+ * the head's parameters get {@code headLearningRateFactor} times the backbone's
  * learning rate (a DJL {@link FixedPerVarTracker} keyed by parameter id).
  *
  * <p>Augmentations and epoch shuffling draw from one generator seeded by the configuration, so
@@ -48,6 +49,7 @@ public final class ClassifierTrainer implements AutoCloseable {
     private final ClipPreprocessor preprocessor;
     private final int numClasses;
     private final Random random;
+    private final CamClassifierBlock block;
     private long steps;
     private boolean closed;
 
@@ -56,9 +58,14 @@ public final class ClassifierTrainer implements AutoCloseable {
         this.config = config;
         this.preprocessor = classifier.config().preprocessor();
         this.numClasses = classifier.config().numClasses();
-        this.augmentations =
-                new Augmentations(classifier.config().inputSize(), config.flipProbability(), config.jitter());
+        this.augmentations = new Augmentations(
+                classifier.config().inputSize(), config.flipProbability(), config.jitter(), config.strongView());
         this.random = new Random(config.seed());
+        this.block = block;
+        if (config.freezeBackbone()) {
+            // before the DJL trainer exists: it attaches gradients to the parameters that require them
+            block.freezeBackbone(true);
+        }
         FixedPerVarTracker.Builder learningRates = FixedPerVarTracker.builder().setDefaultValue(config.learningRate());
         for (Parameter head : block.headParameters()) {
             learningRates.put(head.getId(), config.learningRate() * config.headLearningRateFactor());
@@ -160,6 +167,9 @@ public final class ClassifierTrainer implements AutoCloseable {
         if (!closed) {
             closed = true;
             trainer.close();
+            if (config.freezeBackbone()) {
+                block.freezeBackbone(false);
+            }
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * Optimiser and augmentation settings of {@link ClassifierTrainer}; defaults are ALGORITHM.md
  * section 5: Adam with learning rate 1e-5 on the backbone and 10x on the head, batch 16,
- * horizontal flips with probability 0.5, colour jitter 0.5 for the strong view.
+ * horizontal flips with probability 0.5, colour jitter 0.5 for the strong view ({@link
+ * StrongView#COLOUR}), backbone trained.
  *
  * @param learningRate Adam learning rate of the backbone
  * @param headLearningRateFactor the head's learning rate is {@code learningRate} times this
@@ -13,6 +14,9 @@ import java.util.Objects;
  * @param seed seed of the augmentations and of the epoch shuffling
  * @param flipProbability probability of a horizontal flip, for each view independently
  * @param jitter the strong view's colour jitter
+ * @param strongView what the strong view does
+ * @param freezeBackbone whether the backbone's weights stay as they are (only the head learns;
+ *     batch-norm statistics still follow the training batches)
  */
 public record ClassifierTrainerConfig(
         float learningRate,
@@ -20,7 +24,9 @@ public record ClassifierTrainerConfig(
         int batchSize,
         long seed,
         double flipProbability,
-        ColorJitter jitter) {
+        ColorJitter jitter,
+        StrongView strongView,
+        boolean freezeBackbone) {
 
     /** @throws IllegalArgumentException for a value out of range */
     public ClassifierTrainerConfig {
@@ -38,6 +44,7 @@ public record ClassifierTrainerConfig(
             throw new IllegalArgumentException("flipProbability must be in [0, 1], got " + flipProbability);
         }
         Objects.requireNonNull(jitter, "jitter");
+        Objects.requireNonNull(strongView, "strongView");
     }
 
     /** @return the defaults of ALGORITHM.md section 5 */
@@ -58,6 +65,8 @@ public record ClassifierTrainerConfig(
         private long seed;
         private double flipProbability = 0.5;
         private ColorJitter jitter = ColorJitter.CCD_STRONG;
+        private StrongView strongView = StrongView.COLOUR;
+        private boolean freezeBackbone;
 
         private Builder() {}
 
@@ -115,10 +124,35 @@ public record ClassifierTrainerConfig(
             return this;
         }
 
+        /**
+         * @param strongView what the strong view does, default {@link StrongView#COLOUR}
+         * @return this builder
+         */
+        public Builder optStrongView(StrongView strongView) {
+            this.strongView = strongView;
+            return this;
+        }
+
+        /**
+         * @param freezeBackbone whether only the head learns, default false
+         * @return this builder
+         */
+        public Builder optFreezeBackbone(boolean freezeBackbone) {
+            this.freezeBackbone = freezeBackbone;
+            return this;
+        }
+
         /** @return the configuration */
         public ClassifierTrainerConfig build() {
             return new ClassifierTrainerConfig(
-                    learningRate, headLearningRateFactor, batchSize, seed, flipProbability, jitter);
+                    learningRate,
+                    headLearningRateFactor,
+                    batchSize,
+                    seed,
+                    flipProbability,
+                    jitter,
+                    strongView,
+                    freezeBackbone);
         }
     }
 }

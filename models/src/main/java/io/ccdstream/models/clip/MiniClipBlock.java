@@ -20,6 +20,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import io.ccdstream.models.djl.DjlRuntime;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -90,21 +91,42 @@ public final class MiniClipBlock extends AbstractBlock {
     }
 
     private static Block imageEncoder(MiniClipArchitecture architecture, int embeddingDim) {
-        SequentialBlock encoder = new SequentialBlock();
-        for (int width : architecture.imageWidths()) {
-            encoder.add(convolution(width, 2));
-            encoder.add(BatchNorm.builder().build());
-            encoder.add(Activation.reluBlock());
-            if (architecture.convsPerStage() == 2) {
-                encoder.add(convolution(width, 1));
-                encoder.add(BatchNorm.builder().build());
-                encoder.add(Activation.reluBlock());
-            }
-        }
+        SequentialBlock encoder = convolutionalTower(architecture.imageWidths(), architecture.convsPerStage());
         encoder.add(Pool.globalAvgPool2dBlock());
         encoder.add(Blocks.batchFlattenBlock());
         encoder.add(Linear.builder().setUnits(embeddingDim).build());
         return encoder;
+    }
+
+    /**
+     * The image encoder's convolutional tower, before its pooling and projection: per stage, a 3x3
+     * convolution with stride 2 and, with two convolutions per stage, one with stride 1, each
+     * followed by batch normalisation and ReLU. Its parameters come first among the image
+     * encoder's, in the same order, so that trained values can be copied into a tower built here.
+     *
+     * @param widths output channels of each stage
+     * @param convsPerStage 1 or 2
+     * @return a new, uninitialised tower mapping {@code [N, 3, S, S]} to {@code [N, last width, S /
+     *     2^stages, S / 2^stages]}
+     */
+    public static SequentialBlock convolutionalTower(List<Integer> widths, int convsPerStage) {
+        SequentialBlock tower = new SequentialBlock();
+        for (int width : widths) {
+            tower.add(convolution(width, 2));
+            tower.add(BatchNorm.builder().build());
+            tower.add(Activation.reluBlock());
+            if (convsPerStage == 2) {
+                tower.add(convolution(width, 1));
+                tower.add(BatchNorm.builder().build());
+                tower.add(Activation.reluBlock());
+            }
+        }
+        return tower;
+    }
+
+    /** @return the image encoder (tower, pooling, projection), whose parameters come first */
+    public Block imageEncoder() {
+        return imageEncoder;
     }
 
     private static Block convolution(int filters, int stride) {

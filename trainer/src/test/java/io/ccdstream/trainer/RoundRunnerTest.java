@@ -1,0 +1,202 @@
+package io.ccdstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthScene;
+import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.method.metrics.LabelBinarisation;
+import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.classifier.ClassifierConfig;
+import io.ccdstream.models.classifier.ClassifierTrainerConfig;
+import io.ccdstream.models.classifier.TrainingTargets;
+import io.ccdstream.schemas.CheckpointPhase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A round on a training set that the input keeps filling while the round runs. */
+class RoundRunnerTest {
+
+    private static final String CLASS_SET = "round-test";
+    private static final List<String> CLASSES = SynthClass.names();
+    private static final SynthScenes SCENES = new SynthScenes(3, 32, 0.05);
+    private static final int ROUND_IMAGES = 8;
+    private static final int BATCH = 4;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldCountLabelsThatArriveDuringARoundInTheStatus() throws Exception {
+        // Given a round on 8 labelled images, and 8 more labelled images that arrive one per step
+        TrainingSet set = TrainingSet.open(dir, CLASS_SET, CLASSES, 100);
+        add(set, 0, ROUND_IMAGES);
+        TrainerProgress progress = new TrainerProgress(set::size, set::trainableCount, () -> 0L);
+        AtomicInteger arrived = new AtomicInteger(ROUND_IMAGES);
+        RoundRunner runner = runner(set, progress, () -> addOne(set, arrived.getAndIncrement()));
+
+        // When the round runs two epochs of two steps
+        try (Classifier classifier = Classifier.create(classifierConfig())) {
+            runner.run(classifier, warmup(set.trainable(), 2), 1);
+        }
+
+        // Then what arrived meanwhile is in the training set and its status
+        TrainerStatus status = progress.status();
+        assertThat(status.labelledImages()).isEqualTo(ROUND_IMAGES + 4);
+        assertThat(status.trainingSetImages()).isEqualTo(ROUND_IMAGES + 4);
+        assertThat(status.summary()).contains("training set 12 images, 12 labelled");
+    }
+
+    @Test
+    void shouldKeepThePixelsOfTheRoundsImagesWhenTheyAreEvictedDuringIt() throws Exception {
+        // Given a training set bounded to the round's 8 images, whose input brings 8 new ones during it
+        TrainingSet set = TrainingSet.open(dir, CLASS_SET, CLASSES, ROUND_IMAGES);
+        add(set, 0, ROUND_IMAGES);
+        List<TrainingExample> round = set.trainable();
+        TrainerProgress progress = new TrainerProgress(set::size, set::trainableCount, () -> 0L);
+        AtomicInteger arrived = new AtomicInteger(ROUND_IMAGES);
+        RoundRunner runner = runner(set, progress, () -> {
+            for (int i = 0; i < ROUND_IMAGES / 2; i++) {
+                addOne(set, arrived.getAndIncrement());
+            }
+        });
+
+        // When the round runs (it reads every image again for the train-label mAP after its epoch)
+        RoundResult result;
+        try (Classifier classifier = Classifier.create(classifierConfig())) {
+            result = runner.run(classifier, warmup(round, 1), 1);
+        }
+
+        // Then it finished, and the evicted images' pixels went once it had
+        assertThat(result.trainMaps()).hasSize(1);
+        assertThat(set.trainable()).extracting(TrainingExample::imageId).doesNotContainAnyElementsOf(ids(round));
+        try (var files = Files.list(dir.resolve("pixels"))) {
+            assertThat(files.count()).isEqualTo(ROUND_IMAGES);
+        }
+    }
+
+    @Test
+    void shouldTrainTowardsTheConfiguredTargets() throws Exception {
+        TrainingSet set = TrainingSet.open(dir, CLASS_SET, CLASSES, 100);
+        add(set, 0, ROUND_IMAGES);
+        TrainerProgress progress = new TrainerProgress(set::size, set::trainableCount, () -> 0L);
+        RoundRunner soft = runner(set, progress, () -> {});
+        RoundRunner smoothed = new RoundRunner(
+                set,
+                optimiser(),
+                TrainingTargets.LABEL_SMOOTHING,
+                0.2f,
+                LabelBinarisation.AT_LEAST_HALF,
+                progress,
+                () -> false,
+                () -> {});
+
+        RoundResult softResult;
+        RoundResult smoothedResult;
+        try (Classifier classifier = Classifier.create(classifierConfig())) {
+            softResult = soft.run(classifier, warmup(set.trainable(), 1), 1);
+        }
+        try (Classifier classifier = Classifier.create(classifierConfig())) {
+            smoothedResult = smoothed.run(classifier, warmup(set.trainable(), 1), 1);
+        }
+
+        // the same weights, images and order: only the targets differ, and so does the loss
+        assertThat(smoothedResult.losses().get(0))
+                .isNotEqualTo(softResult.losses().get(0));
+    }
+
+    @Test
+    void shouldMeasureTheStartingWeightsOfARefinementRoundOnItsTargets() throws Exception {
+        // Given a warmed-up classifier; the test labels' final scores equal their global ones
+        TrainingSet set = TrainingSet.open(dir, CLASS_SET, CLASSES, 100);
+        add(set, 0, ROUND_IMAGES);
+        RoundRunner runner = runner(set, new TrainerProgress(set::size, set::trainableCount, () -> 0L), () -> {});
+        try (Classifier classifier = Classifier.create(classifierConfig())) {
+            RoundResult warmup = runner.run(classifier, warmup(set.trainable(), 1), 1);
+
+            // When a refinement round starts from those weights on the same images
+            RoundResult refine = runner.run(
+                    classifier,
+                    new TrainingRound(
+                            CheckpointPhase.REFINE,
+                            1,
+                            set.trainable(),
+                            false,
+                            0f,
+                            1,
+                            true,
+                            Double.NEGATIVE_INFINITY,
+                            0),
+                    2);
+
+            // Then its baseline is the warm-up's last figure: same weights, images and targets
+            assertThat(warmup.baselineMap())
+                    .as("fresh weights are not measured")
+                    .isNaN();
+            assertThat(refine.baselineMap()).isEqualTo(warmup.keptTrainMap());
+        }
+    }
+
+    private static RoundRunner runner(TrainingSet set, TrainerProgress progress, Runnable betweenSteps) {
+        return new RoundRunner(
+                set,
+                optimiser(),
+                TrainingTargets.SOFT,
+                0.1f,
+                LabelBinarisation.AT_LEAST_HALF,
+                progress,
+                () -> false,
+                betweenSteps);
+    }
+
+    private static ClassifierTrainerConfig optimiser() {
+        return ClassifierTrainerConfig.builder()
+                .optBatchSize(BATCH)
+                .optLearningRate(1e-3f)
+                .build();
+    }
+
+    private static ClassifierConfig classifierConfig() {
+        return ClassifierConfig.builder()
+                .setClassNames(CLASSES)
+                .optInputSize(32)
+                .optSeed(5)
+                .build();
+    }
+
+    private static TrainingRound warmup(List<TrainingExample> examples, int epochs) {
+        return new TrainingRound(
+                CheckpointPhase.WARMUP, 0, examples, true, 0f, epochs, false, Double.NEGATIVE_INFINITY, 0);
+    }
+
+    private static void add(TrainingSet set, int from, int count) throws IOException {
+        for (int i = from; i < from + count; i++) {
+            SynthScene scene = SCENES.generate(i);
+            ByteBuffer data = ImageRecords.synth(scene, CLASS_SET).getData();
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            set.putImage(scene.id(), bytes);
+            set.putLabel(scene.id(), StoredLabel.of(TestLabels.initial(scene, CLASS_SET, CLASSES)));
+        }
+    }
+
+    private static void addOne(TrainingSet set, int index) {
+        try {
+            add(set, index, 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> ids(List<TrainingExample> examples) {
+        return examples.stream().map(TrainingExample::imageId).toList();
+    }
+}
