@@ -6,6 +6,7 @@ import static io.ccdstream.streams.pipeline.PipelineConfig.BIAS_ENTROPY_THRESHOL
 import static io.ccdstream.streams.pipeline.PipelineConfig.BIAS_MIN_SAMPLES;
 import static io.ccdstream.streams.pipeline.PipelineConfig.BIAS_WINDOW;
 import static io.ccdstream.streams.pipeline.PipelineConfig.DEBIAS_FLOOR;
+import static io.ccdstream.streams.pipeline.PipelineConfig.DEBIAS_FLOOR_MODE;
 import static io.ccdstream.streams.pipeline.PipelineConfig.LABELER_DEBIAS;
 import static io.ccdstream.streams.pipeline.PipelineConfig.LABELER_RELABEL_MIN_CHANGE;
 import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_BATCH_SIZE;
@@ -13,6 +14,7 @@ import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_LOCAL_VIEWS;
 import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_SELECTION_MEAN_CLASSES;
 import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_SELECTION_THRESHOLD;
 
+import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.models.scoring.LocalViews;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -29,6 +31,13 @@ final class LabellingOptions {
             paramLabel = "FLOOR",
             description = "Debias floor; about 1/80 for COCO-sized class sets (" + DEBIAS_FLOOR + ", default 0.05).")
     Float floor;
+
+    @Option(
+            names = "--floor-mode",
+            paramLabel = "MODE",
+            description = "CLAMP (the paper: scores below the floor and above the bias tie) or RANK (keeps every raw"
+                    + " score's order within a class) (" + DEBIAS_FLOOR_MODE + ", default CLAMP).")
+    FloorMode floorMode;
 
     @Option(
             names = "--alpha",
@@ -110,6 +119,7 @@ final class LabellingOptions {
     /** Adds the options given to {@code settings}. */
     void addTo(CommandSettings settings) {
         putDecimal(settings, DEBIAS_FLOOR, floor, "--floor");
+        put(settings, DEBIAS_FLOOR_MODE, floorMode == null ? null : floorMode.name(), "--floor-mode");
         putDecimal(settings, ALPHA, alpha, "--alpha");
         put(settings, BIAS_WINDOW, biasWindow, "--bias-window");
         put(settings, BIAS_BUCKETS, biasBuckets, "--bias-buckets");

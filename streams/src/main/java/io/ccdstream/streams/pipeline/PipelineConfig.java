@@ -4,6 +4,7 @@ import io.ccdstream.data.ontology.Ontology;
 import io.ccdstream.method.ccd.CamBoxConfig;
 import io.ccdstream.method.ccd.ClassSelection;
 import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.method.ccd.Mix;
 import io.ccdstream.method.image.ImageLimits;
 import io.ccdstream.models.BundledModels;
@@ -46,6 +47,7 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String CLASSES = "ccd.classes";
     public static final String ONTOLOGY_FILE = "ccd.ontology.file";
     public static final String DEBIAS_FLOOR = "ccd.debias.floor";
+    public static final String DEBIAS_FLOOR_MODE = "ccd.debias.floor.mode";
     public static final String ALPHA = "ccd.alpha";
     public static final String BIAS_WINDOW = "ccd.bias.window";
     public static final String BIAS_BUCKETS = "ccd.bias.buckets";
@@ -102,6 +104,16 @@ public final class PipelineConfig extends AbstractConfig {
                     Range.between(0.0, 1.0),
                     Importance.MEDIUM,
                     "Debias floor in [0, 1) (ALGORITHM.md section 2; about 1/80 for COCO-sized class sets).")
+            .define(
+                    DEBIAS_FLOOR_MODE,
+                    Type.STRING,
+                    FloorMode.CLAMP.name(),
+                    ConfigDef.CaseInsensitiveValidString.in(
+                            Arrays.stream(FloorMode.values()).map(Enum::name).toArray(String[]::new)),
+                    Importance.MEDIUM,
+                    "CLAMP: the paper's clamp(max(p, floor) / bias, 0, 1), which ties every score below the floor and"
+                            + " above the bias; RANK: (floor + (1 - floor) p) / bias with a soft clamp towards 1, which"
+                            + " keeps every raw score's order within a class.")
             .define(
                     ALPHA,
                     Type.DOUBLE,
@@ -346,6 +358,11 @@ public final class PipelineConfig extends AbstractConfig {
                 Double.parseDouble(target.get(1).strip()));
     }
 
+    /** How the debiased score is kept in [0, 1]. */
+    public FloorMode floorMode() {
+        return FloorMode.valueOf(getString(DEBIAS_FLOOR_MODE).toUpperCase(Locale.ROOT));
+    }
+
     /** The local views that refine the global score. */
     public LocalViews localViews() {
         return LocalViews.valueOf(getString(SCORER_LOCAL_VIEWS).toUpperCase(Locale.ROOT));
@@ -407,6 +424,7 @@ public final class PipelineConfig extends AbstractConfig {
                 dir,
                 classSet(dir, defaultClassNames),
                 new Debias((float) getDouble(DEBIAS_FLOOR).doubleValue()).floor(),
+                floorMode(),
                 new Mix((float) getDouble(ALPHA).doubleValue()).alpha(),
                 claimChecks(),
                 bias(),

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.method.ccd.ClassSelection;
+import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.RefinementSettings;
@@ -102,6 +104,7 @@ class PipelineConfigTest {
                 Map.of(PipelineConfig.SCORER_SELECTION_MEAN_CLASSES, "6,4"),
                 PipelineConfig.SCORER_SELECTION_MEAN_CLASSES);
         assertRefused(Map.of(PipelineConfig.SCORER_LOCAL_VIEWS, "TILES"), PipelineConfig.SCORER_LOCAL_VIEWS);
+        assertRefused(Map.of(PipelineConfig.DEBIAS_FLOOR_MODE, "SOFT"), PipelineConfig.DEBIAS_FLOOR_MODE);
         assertRefused(Map.of(PipelineConfig.LABELER_DEBIAS, "maybe"), PipelineConfig.LABELER_DEBIAS);
         assertRefused(Map.of(PipelineConfig.CLAIM_CHECK_TIMEOUT_MS, "0"), PipelineConfig.CLAIM_CHECK_TIMEOUT_MS);
         assertRefused(Map.of(PipelineConfig.CLASSES, "cat,,dog"), PipelineConfig.CLASSES);
@@ -110,8 +113,13 @@ class PipelineConfigTest {
     @Test
     void shouldBuildThePipelineSettingsOfTheBundledModel(@TempDir Path workDir) throws Exception {
         // When
-        PipelineSettings settings = new PipelineConfig(
-                        Map.of(PipelineConfig.ALPHA, "0.5", PipelineConfig.DEBIAS_FLOOR, "0.0125"))
+        PipelineSettings settings = new PipelineConfig(Map.of(
+                        PipelineConfig.ALPHA,
+                        "0.5",
+                        PipelineConfig.DEBIAS_FLOOR,
+                        "0.0125",
+                        PipelineConfig.DEBIAS_FLOOR_MODE,
+                        "rank"))
                 .settings(workDir, List.of("cat", "dog"));
 
         // Then
@@ -119,6 +127,7 @@ class PipelineConfigTest {
         assertThat(settings.classSet().classNames()).containsExactly("cat", "dog");
         assertThat(settings.alpha()).isEqualTo(0.5f);
         assertThat(settings.floor()).isEqualTo(0.0125f);
+        assertThat(settings.debias()).isEqualTo(new Debias(0.0125f, FloorMode.RANK));
         assertThat(settings.refinesWithCam()).isTrue();
 
         // and a configured model directory is used as it is
