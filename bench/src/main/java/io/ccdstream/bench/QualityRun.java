@@ -25,6 +25,7 @@ import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.DeadLetters;
 import io.ccdstream.topics.FloatLists;
 import io.ccdstream.topics.ImageProducer;
+import io.ccdstream.topics.LabelStages;
 import io.ccdstream.topics.OutputWatcher;
 import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.trainer.TrainerConfig;
@@ -205,11 +206,14 @@ public final class QualityRun {
         long refined = outputs.labels.values().stream()
                 .filter(l -> l.getStage() == LabelStage.REFINED)
                 .count();
+        long examined =
+                outputs.labels.values().stream().filter(LabelStages::isFinal).count();
         return String.format(
                 Locale.ROOT,
-                "labels %d/%d (refined %d), dead letters %d%s",
+                "labels %d/%d (final %d, refined %d), dead letters %d%s",
                 outputs.labels.size(),
                 images.train().size(),
+                examined,
                 refined,
                 outputs.deadLetters(),
                 trainer == null ? "" : "; trainer " + trainer.status().summary());

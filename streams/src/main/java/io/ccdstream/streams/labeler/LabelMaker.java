@@ -15,7 +15,12 @@ import java.util.Objects;
 
 /**
  * Turns raw scores and the current bias into a label (ALGORITHM.md sections 2 and 4.5): debias
- * global and local scores with the same bias and floor, mix them with alpha. A maker made
+ * global and local scores with the same bias and floor, mix them with alpha. A label is REFINED
+ * only when at least one local view (CAM crop or grid tile) was scored for its image; an image the
+ * classifier examined without selecting any crop keeps the global view's label, stage INITIAL,
+ * with the checkpoint version that examined it (the released script instead mixes the global
+ * label with debiased zeros, which lowers every class of such an image by the same rule and adds
+ * no information). A maker made
  * {@link #withoutDebias without debiasing} mixes the raw probabilities and ignores the bias.
  */
 public final class LabelMaker {
@@ -69,7 +74,8 @@ public final class LabelMaker {
         }
         float[] global = correct(raw, biasVector);
         float[] local = null;
-        if (scores.getLocal() != null) {
+        int localViews = scores.getLocal() == null ? 0 : scores.getBoxes().size();
+        if (localViews > 0) {
             float[] rawLocal = FloatLists.toArray(scores.getLocal());
             requireClasses(key, scores.getClassSetId(), rawLocal.length, names.size());
             local = correct(rawLocal, biasVector);
@@ -79,9 +85,10 @@ public final class LabelMaker {
                 .setClassSetId(scores.getClassSetId())
                 .setClassNames(names)
                 .setStage(local == null ? LabelStage.INITIAL : LabelStage.REFINED)
-                .setScores(FloatLists.toList(mix.apply(global, local)))
+                .setScores(FloatLists.toList(local == null ? global : mix.apply(global, local)))
                 .setGlobal(FloatLists.toList(global))
                 .setLocal(local == null ? null : FloatLists.toList(local))
+                .setLocalViews(localViews)
                 .setAlpha(mix.alpha())
                 .setBiasVersion(applied == null ? null : applied.getVersion())
                 .setCheckpointVersion(scores.getCheckpointVersion())

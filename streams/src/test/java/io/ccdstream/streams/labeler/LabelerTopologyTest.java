@@ -122,16 +122,33 @@ class LabelerTopologyTest {
 
     @Test
     void shouldMixLocalScoresIntoARefinedLabel() {
-        Scores refined = TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f));
-        refined.setLocal(List.of(0.9f, 0.02f, 0.08f));
-        refined.setCheckpointVersion(3L);
+        Scores refined = TestRecords.refined("a", List.of(0.01f, 0.19f, 0.8f), List.of(0.9f, 0.02f, 0.08f), 2, 3L);
         scores.pipeInput(TestRecords.key("a"), refined);
 
         Label label = labels.readValue();
         assertThat(label.getStage()).isEqualTo(LabelStage.REFINED);
+        assertThat(label.getLocalViews()).isEqualTo(2);
         assertThat(label.getCheckpointVersion()).isEqualTo(3L);
         // 0.4 * 0.05 + 0.6 * 0.9 = 0.56
         assertThat(label.getScores().get(0)).isCloseTo(0.56f, within(1e-6f));
+    }
+
+    @Test
+    void shouldKeepTheGlobalLabelAsInitialWhenTheClassifierSelectedNoCrop() {
+        // Given scores the checkpoint examined without selecting any crop: local all zeros, no box
+        Scores examined = TestRecords.refined("a", List.of(0.01f, 0.19f, 0.8f), List.of(0f, 0f, 0f), 0, 3L);
+
+        // When
+        scores.pipeInput(TestRecords.key("a"), examined);
+
+        // Then the label is the global view's, stage INITIAL, and says which checkpoint examined it
+        Label label = labels.readValue();
+        assertThat(label.getStage()).isEqualTo(LabelStage.INITIAL);
+        assertThat(label.getLocalViews()).isZero();
+        assertThat(label.getLocal()).isNull();
+        assertThat(label.getScores()).containsExactly(0.05f, 0.19f, 0.8f);
+        assertThat(label.getScores()).isEqualTo(label.getGlobal());
+        assertThat(label.getCheckpointVersion()).isEqualTo(3L);
     }
 
     @Test
@@ -139,8 +156,7 @@ class LabelerTopologyTest {
         ClassNames names = id -> Optional.of(List.of("cat", "dog", "car"));
         start(LabelMaker.withoutDebias(names, new Mix(0.4f)), SETTINGS.withDebias(false));
         bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(4, 0.5f, 0.5f, 0.9f));
-        Scores refined = TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f));
-        refined.setLocal(List.of(0.9f, 0.02f, 0.08f));
+        Scores refined = TestRecords.refined("a", List.of(0.01f, 0.19f, 0.8f), List.of(0.9f, 0.02f, 0.08f), 1, 1L);
         scores.pipeInput(TestRecords.key("a"), refined);
 
         Label label = labels.readValue();
