@@ -8,6 +8,7 @@ import io.ccdstream.method.ccd.Debias;
 import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.method.metrics.AveragePrecision;
 import io.ccdstream.method.metrics.MeanAveragePrecision;
 import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.clip.ClassSet;
@@ -167,5 +168,58 @@ public final class DebiasStudy {
                     100 * row.tiedShare(),
                     100 * row.atLeastHalfShare());
         }
+        System.out.println();
+        System.out.println("| none-image signal | detection AP (%) |");
+        System.out.println("|---|---:|");
+        noneSignals(probabilities, truth, Debias.DEFAULT_FLOOR)
+                .forEach((signal, ap) -> System.out.printf(Locale.ROOT, "| %s | %.1f |%n", signal, 100 * ap));
+    }
+
+    /**
+     * Average precision of detecting the images without any class of the set ("none" images, no
+     * ground-truth class) from scores alone, for several signals.
+     */
+    public static Map<String, Double> noneSignals(float[][] probabilities, boolean[][] truth, float floor) {
+        BiasAggregate aggregate = BiasAggregate.empty(probabilities[0].length);
+        for (float[] p : probabilities) {
+            aggregate = aggregate.add(p, BiasAggregate.DEFAULT_ENTROPY_THRESHOLD);
+        }
+        float[] bias = aggregate.bias();
+        boolean[] none = new boolean[truth.length];
+        double[] entropy = new double[truth.length];
+        double[] lowTop = new double[truth.length];
+        double[] lowDebiasedTop = new double[truth.length];
+        Debias rank = new Debias(floor, FloorMode.RANK);
+        for (int i = 0; i < truth.length; i++) {
+            none[i] = true;
+            for (boolean t : truth[i]) {
+                none[i] &= !t;
+            }
+            entropy[i] = io.ccdstream.method.ccd.Entropy.of(probabilities[i]);
+            lowTop[i] = -max(probabilities[i]);
+            lowDebiasedTop[i] = -max(rank.apply(probabilities[i], bias));
+        }
+        Map<String, Double> signals = new LinkedHashMap<>();
+        signals.put("chance (share of none images)", share(none));
+        signals.put("entropy of the raw probabilities", AveragePrecision.of(entropy, none));
+        signals.put("low top-1 raw probability", AveragePrecision.of(lowTop, none));
+        signals.put("low top-1 debiased score (RANK)", AveragePrecision.of(lowDebiasedTop, none));
+        return signals;
+    }
+
+    private static double share(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return (double) n / flags.length;
+    }
+
+    private static float max(float[] values) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
     }
 }

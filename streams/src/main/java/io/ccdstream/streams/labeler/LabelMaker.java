@@ -28,23 +28,36 @@ public final class LabelMaker {
     private final ClassNames classNames;
     private final Debias debias;
     private final Mix mix;
+    private final float noneThreshold;
 
-    /** A label maker for the class sets {@code classNames} knows. */
+    /** A label maker for the class sets {@code classNames} knows, without "none" detection. */
     public LabelMaker(ClassNames classNames, Debias debias, Mix mix) {
-        this.classNames = classNames;
-        this.debias = Objects.requireNonNull(debias, "debias");
-        this.mix = mix;
+        this(classNames, Objects.requireNonNull(debias, "debias"), mix, 0f);
     }
 
-    private LabelMaker(ClassNames classNames, Mix mix) {
+    private LabelMaker(ClassNames classNames, Debias debias, Mix mix, float noneThreshold) {
+        if (!(noneThreshold >= 0f && noneThreshold <= 1f)) {
+            throw new IllegalArgumentException("none threshold must be in [0, 1], got " + noneThreshold);
+        }
         this.classNames = classNames;
-        this.debias = null;
+        this.debias = debias;
         this.mix = mix;
+        this.noneThreshold = noneThreshold;
+    }
+
+    /**
+     * The same maker, marking an image "none" (no class of the set) when its highest debiased
+     * global score is below {@code threshold}: under the bias, a score of 1 is a class's usual
+     * top-1 probability over the window, so the rule reads "no class reaches {@code threshold}
+     * of its usual confidence". 0 turns detection off.
+     */
+    public LabelMaker withNoneThreshold(float threshold) {
+        return new LabelMaker(classNames, debias, mix, threshold);
     }
 
     /** A label maker that mixes raw CLIP probabilities: no bias correction, no floor. */
     public static LabelMaker withoutDebias(ClassNames classNames, Mix mix) {
-        return new LabelMaker(classNames, mix);
+        return new LabelMaker(classNames, null, mix, 0f);
     }
 
     /** Whether labels are corrected for the class bias. */
@@ -89,6 +102,7 @@ public final class LabelMaker {
                 .setGlobal(FloatLists.toList(global))
                 .setLocal(local == null ? null : FloatLists.toList(local))
                 .setLocalViews(localViews)
+                .setNone(noneThreshold > 0f && max(global) < noneThreshold)
                 .setAlpha(mix.alpha())
                 .setBiasVersion(applied == null ? null : applied.getVersion())
                 .setCheckpointVersion(scores.getCheckpointVersion())
@@ -96,6 +110,14 @@ public final class LabelMaker {
                 .setClipInferences(scores.getClipInferences())
                 .setLabeledAt(now)
                 .build();
+    }
+
+    private static float max(float[] values) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : values) {
+            max = Math.max(max, v);
+        }
+        return max;
     }
 
     private float[] correct(float[] probabilities, float[] biasVector) {

@@ -120,9 +120,10 @@ public final class Pipeline implements AutoCloseable {
                 ? Optional.of(settings.classSet().classNames())
                 : Optional.empty();
         Mix mix = new Mix(settings.alpha());
-        return settings.labeler().debias()
+        LabelMaker maker = settings.labeler().debias()
                 ? new LabelMaker(names, settings.debias(), mix)
                 : LabelMaker.withoutDebias(names, mix);
+        return maker.withNoneThreshold(settings.labeler().noneThreshold());
     }
 
     private StreamsRunner startScorer(CcdStreamsConfig config, PipelineSettings settings, RegistrySerdes serdes)

@@ -59,10 +59,15 @@ class PipelineConfigTest {
                 Map.entry(PipelineConfig.LABELER_RELABEL_MIN_CHANGE, "0.1"),
                 Map.entry(PipelineConfig.LABELER_RELABEL_INTERVAL_MS, "2000"),
                 Map.entry(PipelineConfig.LABELER_RELABEL_BATCH_SIZE, "50"),
+                Map.entry(PipelineConfig.LABELER_RELABEL_SETTLE_MS, "4000"),
+                Map.entry(PipelineConfig.LABELER_NONE_THRESHOLD, "0.3"),
                 Map.entry(PipelineConfig.SCORER_BATCH_SIZE, "4"),
                 Map.entry(PipelineConfig.SCORER_MAX_WAIT_MS, "50"),
                 Map.entry(PipelineConfig.SCORER_BACKFILL_INTERVAL_MS, "300"),
                 Map.entry(PipelineConfig.SCORER_SELECTION_MEAN_CLASSES, "4,6"),
+                Map.entry(PipelineConfig.SCORER_SELECTION_WINDOW, "64"),
+                Map.entry(PipelineConfig.SCORER_CAM_REGIONS, "3"),
+                Map.entry(PipelineConfig.SCORER_CAM_OFFSET, "0.25"),
                 Map.entry(PipelineConfig.SCORER_LOCAL_VIEWS, "grid"),
                 Map.entry(PipelineConfig.CLAIM_CHECK_ALLOWED_ROOTS, "/data/images"),
                 Map.entry(PipelineConfig.CLAIM_CHECK_ALLOWED_HOSTS, "images.example.com,cdn:8080"),
@@ -72,9 +77,12 @@ class PipelineConfigTest {
         // Then
         assertThat(config.classNames(List.of("ignored"))).containsExactly("cat", "dog", "traffic light");
         assertThat(config.bias()).isEqualTo(new BiasSettings(100, 5, 20, 0.5));
-        assertThat(config.labeler()).isEqualTo(new LabelerSettings(Duration.ofSeconds(2), 0.1f, false, 50));
+        assertThat(config.labeler())
+                .isEqualTo(new LabelerSettings(Duration.ofSeconds(2), 0.1f, false, 50, Duration.ofSeconds(4), 0.3f));
         assertThat(config.scorer()).isEqualTo(new ScorerSettings(4, Duration.ofMillis(50), Duration.ofMillis(300)));
-        assertThat(config.selection()).isEqualTo(new ClassSelection.Calibrated(4, 6));
+        assertThat(config.selection()).isEqualTo(new ClassSelection.Calibrated(4, 6, 64));
+        assertThat(config.refinement().boxes().maxRegions()).isEqualTo(3);
+        assertThat(config.refinement().boxes().offsetFraction()).isEqualTo(0.25f);
         assertThat(config.localViews()).isEqualTo(LocalViews.GRID);
         assertThat(config.claimChecks())
                 .isEqualTo(new ImageBytes(
