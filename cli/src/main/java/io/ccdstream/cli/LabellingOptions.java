@@ -87,7 +87,7 @@ final class LabellingOptions {
             names = "--none-threshold",
             paramLabel = "SCORE",
             description = "Label an image none (no class of the set; not trained on) when its highest debiased global"
-                    + " score is below this; 0: no detection (" + LABELER_NONE_THRESHOLD + ", default 0).")
+                    + " score is below this; 0.0: no detection (" + LABELER_NONE_THRESHOLD + ", default 0.0).")
     Float noneThreshold;
 
     @Option(
@@ -130,8 +130,8 @@ final class LabellingOptions {
     @Option(
             names = "--crop-offset",
             paramLabel = "SHARE",
-            description = "Margin on every side of a CAM box as a share of the view's side (" + SCORER_CAM_OFFSET
-                    + ", default 0.125: 80 px at 640 px).")
+            description = "Margin on every side of a CAM box as a share of the view's side; 80 px at 640 px is 0.125 ("
+                    + SCORER_CAM_OFFSET + ", default 0.125).")
     Float cropOffset;
 
     @Option(

@@ -276,9 +276,14 @@ class CommandSettingsTest {
         assertThat(checked)
                 .contains(
                         "--floor",
+                        "--floor-mode",
                         "--alpha",
                         "--bias-window",
                         "--entropy-threshold",
+                        "--none-threshold",
+                        "--selection-window",
+                        "--cam-regions",
+                        "--crop-offset",
                         "--batch-size",
                         "--local-views",
                         "--state-dir");
