@@ -57,8 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole labelling pipeline on the in-process broker: a few hundred images are labelled from
- * the global view, a classifier checkpoint is published, and every image ends with a REFINED
- * label whose numbers equal an offline recomputation by the method and models on the same inputs.
+ * the global view, a classifier checkpoint is published, and every image ends with a label made
+ * with it (REFINED where it chose a crop, INITIAL where it chose none) whose numbers equal an
+ * offline recomputation by the method and models on the same inputs.
  */
 class RefinementIT {
 
