@@ -62,6 +62,8 @@ class DemoCommandIT {
 
         // no local views: nothing is ever refined, so the demo ends once every image has its global label
         assertThat(exit).as(output).isZero();
-        assertThat(output).contains("Labelled 4 of 4 images (0 refined)").contains("synth-1-000000       INITIAL");
+        assertThat(output)
+                .contains("Labelled 4 of 4 images (0 final, 0 of them refined with local views)")
+                .contains("synth-1-000000       INITIAL");
     }
 }
