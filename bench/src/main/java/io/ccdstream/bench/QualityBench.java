@@ -157,12 +157,13 @@ public final class QualityBench {
         shared.forEach((k, v) -> sharedText.put(k, String.valueOf(v)));
         String labelling = String.format(
                 Locale.ROOT,
-                "crop selection %s, alpha %.2f (grid row %.2f), floor %.3f, bias "
+                "crop selection %s, alpha %.2f (grid row %.2f), floor %.3f (%s), bias "
                         + "window = the %d training images, entropy threshold %.1f",
                 selection(settings),
                 settings.alpha(),
                 Ablation.GRID_ALPHA,
                 settings.floor(),
+                settings.floorMode(),
                 images.train().size(),
                 settings.bias().entropyThreshold());
         return new QualityReport(

@@ -90,6 +90,7 @@ public record QualityReport(
      * @param biasVersion        its version
      * @param paperVoc2012       the paper's classifier mAP for this configuration on VOC 2012
      * @param seconds            running time of the row (broker start to evaluation)
+     * @param noneImages         how the labels find the images without any class of the set
      */
     public record Row(
             String id,
@@ -112,7 +113,20 @@ public record QualityReport(
             List<Float> bias,
             Long biasVersion,
             double paperVoc2012,
-            double seconds) {}
+            double seconds,
+            NoneImages noneImages) {}
+
+    /**
+     * Images without any class of the set ("none" images; ground truth has no class): how well the
+     * labels find them without ground truth.
+     *
+     * @param images      training images whose ground truth has no class
+     * @param detectionAp average precision (%) of ranking the images by their highest global label
+     *                    value, lowest first, against "none" in the ground truth
+     * @param flagged     labels the labeler marked none ({@code ccd.labeler.none.threshold})
+     * @param flaggedNone of those, images whose ground truth has no class
+     */
+    public record NoneImages(int images, double detectionAp, int flagged, int flaggedNone) {}
 
     /** Writes {@code quality.json} and {@code quality.md} into {@code dir}; returns their paths. */
     public List<Path> write(Path dir) throws IOException {
@@ -186,6 +200,20 @@ public record QualityReport(
                 (row, c) -> row.bias() == null
                         ? "-"
                         : String.format(Locale.ROOT, "%.3f", row.bias().get(c)));
+        md.append("\nNone images (no class of the set) among the training images: ");
+        md.append(String.join(
+                        ", ",
+                        rows.stream()
+                                .map(r -> String.format(
+                                        Locale.ROOT,
+                                        "%s %d, detection AP %.1f, flagged %d (%d correctly)",
+                                        r.id(),
+                                        r.noneImages().images(),
+                                        r.noneImages().detectionAp(),
+                                        r.noneImages().flagged(),
+                                        r.noneImages().flaggedNone()))
+                                .toList()))
+                .append(".\n");
         md.append("\nRows without debias still run the bias service; their labels ignore its vector.\n");
         return md.toString();
     }

@@ -5,6 +5,7 @@ import io.ccdstream.embedded.EmbeddedRuntime;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.ImageInputException;
 import io.ccdstream.method.image.RgbImage;
+import io.ccdstream.method.metrics.AveragePrecision;
 import io.ccdstream.method.metrics.MeanAveragePrecision;
 import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.schemas.Bias;
@@ -25,6 +26,7 @@ import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.DeadLetters;
 import io.ccdstream.topics.FloatLists;
 import io.ccdstream.topics.ImageProducer;
+import io.ccdstream.topics.LabelStages;
 import io.ccdstream.topics.OutputWatcher;
 import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.trainer.TrainerConfig;
@@ -57,6 +59,11 @@ public final class QualityRun {
 
     /** Quiet time after the last label or bias record before the labels count as settled. */
     private static final Duration SETTLE = Duration.ofSeconds(3);
+    /**
+     * The labeler applies a small last bias move after this; with its 1 s checks the labels carry
+     * the newest bias within a few seconds of it, and the trainer starts only then.
+     */
+    private static final Duration RELABEL_SETTLE = Duration.ofSeconds(2);
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
     private static final int PARTITIONS = 2;
@@ -94,7 +101,9 @@ public final class QualityRun {
         int n = images.train().size();
         return base.withRefinement(base.refinement().withLocalViews(row.localViews()))
                 .withLabeler(new LabelerSettings(
-                        Duration.ofSeconds(1), base.labeler().minBiasChange(), row.debias()))
+                                Duration.ofSeconds(1), base.labeler().minBiasChange(), row.debias())
+                        .withRelabelSettle(RELABEL_SETTLE)
+                        .withNoneThreshold(base.labeler().noneThreshold()))
                 .withAlpha(row.alpha(base.alpha()))
                 .withScorer(new ScorerSettings(
                         base.scorer().batchSize(), base.scorer().maxWait(), BACKFILL_INTERVAL))
@@ -134,7 +143,8 @@ public final class QualityRun {
                         null,
                         () -> outputs.labels.size() + outputs.deadLetters()
                                         >= images.train().size()
-                                && outputs.quietFor(SETTLE));
+                                && outputs.quietFor(SETTLE)
+                                && outputs.staleLabels(row.debias()) == 0);
                 try (TrainerService trainer = Trainers.start(
                         runtime.bootstrapServers(),
                         runtime.registryUrl(),
@@ -142,7 +152,7 @@ public final class QualityRun {
                         settings.claimChecks(),
                         settings.refinesWithCam(),
                         dir.resolve("trainer"),
-                        trainerSettings(row, outputs.labels.size()))) {
+                        trainerSettings(row, outputs.trainableLabels()))) {
                     awaitOutputs(
                             row,
                             "refinement checkpoint",
@@ -163,7 +173,8 @@ public final class QualityRun {
     Map<String, Object> trainerSettings(Ablation row, int labelled) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(TrainerConfig.HTTP_PORT, 0);
-        settings.put(TrainerConfig.TRAINING_SET_MAX_IMAGES, Math.max(labelled, 1));
+        settings.put(
+                TrainerConfig.TRAINING_SET_MAX_IMAGES, Math.max(images.train().size(), 1));
         settings.put(TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, Integer.MAX_VALUE);
         settings.putAll(trainerSettings);
         settings.put(TrainerConfig.WARMUP_MIN_IMAGES, Math.max(labelled, 1));
@@ -207,12 +218,17 @@ public final class QualityRun {
         long refined = outputs.labels.values().stream()
                 .filter(l -> l.getStage() == LabelStage.REFINED)
                 .count();
+        long examined =
+                outputs.labels.values().stream().filter(LabelStages::isFinal).count();
         return String.format(
                 Locale.ROOT,
-                "labels %d/%d (refined %d), dead letters %d%s",
+                "labels %d/%d (final %d, refined %d; bias %s, %d labels with an older one), dead letters %d%s",
                 outputs.labels.size(),
                 images.train().size(),
+                examined,
                 refined,
+                outputs.bias == null ? "none" : "v" + outputs.bias.getVersion(),
+                outputs.staleLabels(true),
                 outputs.deadLetters(),
                 trainer == null ? "" : "; trainer " + trainer.status().summary());
     }
@@ -293,7 +309,43 @@ public final class QualityRun {
                 bias == null ? null : List.copyOf(bias.getBias()),
                 bias == null ? null : bias.getVersion(),
                 row.paperVoc2012(),
-                seconds);
+                seconds,
+                noneImages(labels));
+    }
+
+    /** How the labels find the training images without any class (ground truth empty). */
+    private QualityReport.NoneImages noneImages(Map<String, Label> labels) {
+        List<Double> lowestFirst = new ArrayList<>();
+        List<Boolean> none = new ArrayList<>();
+        int flagged = 0;
+        int flaggedNone = 0;
+        for (BenchImages.BenchImage image : images.train()) {
+            Label label = labels.get(image.id());
+            if (label == null) {
+                continue;
+            }
+            boolean empty = true;
+            for (boolean t : image.truth()) {
+                empty &= !t;
+            }
+            double top = label.getGlobal().stream()
+                    .mapToDouble(Float::doubleValue)
+                    .max()
+                    .orElse(0);
+            lowestFirst.add(-top);
+            none.add(empty);
+            if (label.getNone()) {
+                flagged++;
+                flaggedNone += empty ? 1 : 0;
+            }
+        }
+        boolean[] positives = new boolean[none.size()];
+        for (int i = 0; i < positives.length; i++) {
+            positives[i] = none.get(i);
+        }
+        double ap = AveragePrecision.of(
+                lowestFirst.stream().mapToDouble(Double::doubleValue).toArray(), positives);
+        return new QualityReport.NoneImages((int) none.stream().filter(b -> b).count(), 100 * ap, flagged, flaggedNone);
     }
 
     private static List<Double> boxed(double[] values) {
@@ -357,6 +409,25 @@ public final class QualityRun {
         /** Source records dead-lettered, each once however many services refused it. */
         public int deadLetters() {
             return deadLetterSources.size();
+        }
+
+        /**
+         * Labels made with another bias version than the newest published one, or with none; 0
+         * before any bias, and when the labeler does not debias (its labels carry no bias).
+         */
+        public long staleLabels(boolean debias) {
+            if (bias == null || !debias) {
+                return 0;
+            }
+            Long newest = bias.getVersion();
+            return labels.values().stream()
+                    .filter(l -> !newest.equals(l.getBiasVersion()))
+                    .count();
+        }
+
+        /** Labels the trainer trains on: all but those marked none. */
+        public int trainableLabels() {
+            return (int) labels.values().stream().filter(l -> !l.getNone()).count();
         }
 
         public boolean quietFor(Duration quiet) {

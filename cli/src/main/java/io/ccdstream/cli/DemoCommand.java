@@ -16,6 +16,7 @@ import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.query.QueryServer;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.ImageProducer;
+import io.ccdstream.topics.LabelStages;
 import io.ccdstream.topics.OutputWatcher;
 import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.trainer.TrainerConfig;
@@ -252,9 +253,10 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
             int done = labelled(watcher, sent);
             if (done / 10 != reported / 10 || System.nanoTime() - lastReport > 10_000_000_000L) {
                 out.printf(
-                        "  labels %d/%d (refined %d), dead letters %d/%d%s%n",
+                        "  labels %d/%d (final %d, refined %d), dead letters %d/%d%s%n",
                         done,
                         images,
+                        examined(watcher, sent),
                         refined(watcher, sent),
                         watcher.deadLetterCount(),
                         corruptImages,
@@ -271,15 +273,23 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                 watcher.labels().keySet().stream().filter(sent::containsKey).count();
     }
 
+    /** Labels mixed with local views (REFINED). */
     private static int refined(OutputWatcher watcher, Map<String, SynthScene> sent) {
         return (int) watcher.labels().entrySet().stream()
                 .filter(e -> sent.containsKey(e.getKey()) && e.getValue().getStage() == LabelStage.REFINED)
                 .count();
     }
 
-    /** Images done: labelled, and refined too when the trainer runs and local views refine labels. */
+    /** Labels the scorer is done with: REFINED, or examined by a checkpoint that selected no crop. */
+    private static int examined(OutputWatcher watcher, Map<String, SynthScene> sent) {
+        return (int) watcher.labels().entrySet().stream()
+                .filter(e -> sent.containsKey(e.getKey()) && LabelStages.isFinal(e.getValue()))
+                .count();
+    }
+
+    /** Images done: labelled, and examined by the classifier too when the trainer runs and local views refine labels. */
     private int finished(OutputWatcher watcher, Map<String, SynthScene> sent) {
-        return trainer == null || localViews == LocalViews.NONE ? labelled(watcher, sent) : refined(watcher, sent);
+        return trainer == null || localViews == LocalViews.NONE ? labelled(watcher, sent) : examined(watcher, sent);
     }
 
     /** The demo's trainer settings, then {@code overrides} (the settings given to the command). */
@@ -300,8 +310,9 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
         double seconds = (System.nanoTime() - sentAt) / 1e9;
         int done = labelled(watcher, sent);
         out.printf(
-                "%nLabelled %d of %d images (%d refined) in %.1f s into %s, Avro via the registry%n",
-                done, images, refined(watcher, sent), seconds, CcdTopics.LABELS.name());
+                "%nLabelled %d of %d images (%d final, %d of them refined with local views) in %.1f s into %s, Avro"
+                        + " via the registry%n",
+                done, images, examined(watcher, sent), refined(watcher, sent), seconds, CcdTopics.LABELS.name());
         if (trainer != null) {
             out.printf("Trainer: %s%n", trainer.status().summary());
         }
@@ -324,7 +335,7 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
         if (finished(watcher, sent) < images || watcher.deadLetterCount() < corruptImages) {
             out.printf(
                     "Timed out after %s waiting for %d %s labels%n",
-                    timeout, images - finished(watcher, sent), trainer == null ? "" : "refined");
+                    timeout, images - finished(watcher, sent), trainer == null ? "" : "final");
             return 1;
         }
         return 0;

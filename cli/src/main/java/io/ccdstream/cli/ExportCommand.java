@@ -54,9 +54,11 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(
             names = "--stage",
-            defaultValue = "REFINED",
+            defaultValue = "FINAL",
             paramLabel = "STAGE",
-            description = "REFINED (default), INITIAL or ANY: the labels' stage.")
+            description =
+                    "FINAL (default: labels the scorer is done with, REFINED ones and those a classifier checkpoint"
+                            + " examined without selecting a crop), REFINED (mixed with local views), INITIAL or ANY.")
     String stage;
 
     @Option(
@@ -117,7 +119,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             wanted = LabelExport.Stage.valueOf(stage.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--stage must be REFINED, INITIAL or ANY, not " + stage);
+            throw new IllegalArgumentException("--stage must be FINAL, REFINED, INITIAL or ANY, not " + stage);
         }
         if (calibrated && threshold != null) {
             throw new IllegalArgumentException("give --threshold or --calibrated, not both");

@@ -6,13 +6,19 @@ import static io.ccdstream.streams.pipeline.PipelineConfig.BIAS_ENTROPY_THRESHOL
 import static io.ccdstream.streams.pipeline.PipelineConfig.BIAS_MIN_SAMPLES;
 import static io.ccdstream.streams.pipeline.PipelineConfig.BIAS_WINDOW;
 import static io.ccdstream.streams.pipeline.PipelineConfig.DEBIAS_FLOOR;
+import static io.ccdstream.streams.pipeline.PipelineConfig.DEBIAS_FLOOR_MODE;
 import static io.ccdstream.streams.pipeline.PipelineConfig.LABELER_DEBIAS;
+import static io.ccdstream.streams.pipeline.PipelineConfig.LABELER_NONE_THRESHOLD;
 import static io.ccdstream.streams.pipeline.PipelineConfig.LABELER_RELABEL_MIN_CHANGE;
 import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_BATCH_SIZE;
+import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_CAM_OFFSET;
+import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_CAM_REGIONS;
 import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_LOCAL_VIEWS;
 import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_SELECTION_MEAN_CLASSES;
 import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_SELECTION_THRESHOLD;
+import static io.ccdstream.streams.pipeline.PipelineConfig.SCORER_SELECTION_WINDOW;
 
+import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.models.scoring.LocalViews;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -29,6 +35,13 @@ final class LabellingOptions {
             paramLabel = "FLOOR",
             description = "Debias floor; about 1/80 for COCO-sized class sets (" + DEBIAS_FLOOR + ", default 0.05).")
     Float floor;
+
+    @Option(
+            names = "--floor-mode",
+            paramLabel = "MODE",
+            description = "CLAMP (the paper: scores below the floor and above the bias tie) or RANK (keeps every raw"
+                    + " score's order within a class) (" + DEBIAS_FLOOR_MODE + ", default CLAMP).")
+    FloorMode floorMode;
 
     @Option(
             names = "--alpha",
@@ -71,6 +84,13 @@ final class LabellingOptions {
     Float relabelMinChange;
 
     @Option(
+            names = "--none-threshold",
+            paramLabel = "SCORE",
+            description = "Label an image none (no class of the set; not trained on) when its highest debiased global"
+                    + " score is below this; 0.0: no detection (" + LABELER_NONE_THRESHOLD + ", default 0.0).")
+    Float noneThreshold;
+
+    @Option(
             names = "--batch-size",
             paramLabel = "IMAGES",
             description = "Images the scorer scores together (" + SCORER_BATCH_SIZE + ", default 16).")
@@ -87,10 +107,32 @@ final class LabellingOptions {
             names = "--selection-mean-classes",
             split = ",",
             paramLabel = "LOW,HIGH",
-            description = "Instead of a fixed threshold, calibrate it per scoring batch so that the mean number of "
-                    + "classes with a CAM crop per image lies in [LOW, HIGH]; the released script: 4,6 ("
+            description = "Instead of a fixed threshold, calibrate it so that the mean number of "
+                    + "classes with a CAM crop per image lies in [LOW, HIGH] (over --selection-window recent images);"
+                    + " the released script: 4,6 ("
                     + SCORER_SELECTION_MEAN_CLASSES + "; default: none).")
     List<Double> selectionMeanClasses;
+
+    @Option(
+            names = "--selection-window",
+            paramLabel = "IMAGES",
+            description = "With --selection-mean-classes: calibrate over the classifier scores of this many recent"
+                    + " images; 0: each scoring batch alone (" + SCORER_SELECTION_WINDOW + ", default 256).")
+    Integer selectionWindow;
+
+    @Option(
+            names = "--cam-regions",
+            paramLabel = "N",
+            description = "Boxes per selected class: 1 covers all activated CAM pixels (the paper), N > 1 one box per"
+                    + " separate activated region, the N largest (" + SCORER_CAM_REGIONS + ", default 1).")
+    Integer camRegions;
+
+    @Option(
+            names = "--crop-offset",
+            paramLabel = "SHARE",
+            description = "Margin on every side of a CAM box as a share of the view's side; 80 px at 640 px is 0.125 ("
+                    + SCORER_CAM_OFFSET + ", default 0.125).")
+    Float cropOffset;
 
     @Option(
             names = "--local-views",
@@ -110,12 +152,14 @@ final class LabellingOptions {
     /** Adds the options given to {@code settings}. */
     void addTo(CommandSettings settings) {
         putDecimal(settings, DEBIAS_FLOOR, floor, "--floor");
+        put(settings, DEBIAS_FLOOR_MODE, floorMode == null ? null : floorMode.name(), "--floor-mode");
         putDecimal(settings, ALPHA, alpha, "--alpha");
         put(settings, BIAS_WINDOW, biasWindow, "--bias-window");
         put(settings, BIAS_BUCKETS, biasBuckets, "--bias-buckets");
         put(settings, BIAS_MIN_SAMPLES, biasMinSamples, "--bias-min-samples");
         put(settings, BIAS_ENTROPY_THRESHOLD, entropyThreshold, "--entropy-threshold");
         putDecimal(settings, LABELER_RELABEL_MIN_CHANGE, relabelMinChange, "--relabel-min-change");
+        putDecimal(settings, LABELER_NONE_THRESHOLD, noneThreshold, "--none-threshold");
         put(settings, SCORER_BATCH_SIZE, batchSize, "--batch-size");
         putDecimal(settings, SCORER_SELECTION_THRESHOLD, selectionThreshold, "--selection-threshold");
         if (selectionMeanClasses != null && !selectionMeanClasses.isEmpty()) {
@@ -124,6 +168,9 @@ final class LabellingOptions {
                     selectionMeanClasses.stream().map(String::valueOf).toList(),
                     "--selection-mean-classes");
         }
+        put(settings, SCORER_SELECTION_WINDOW, selectionWindow, "--selection-window");
+        put(settings, SCORER_CAM_REGIONS, camRegions, "--cam-regions");
+        putDecimal(settings, SCORER_CAM_OFFSET, cropOffset, "--crop-offset");
         put(settings, SCORER_LOCAL_VIEWS, localViews == null ? null : localViews.name(), "--local-views");
         if (noDebias) {
             settings.put(LABELER_DEBIAS, false, "--no-debias");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.pipeline.PipelineConfig;
@@ -106,6 +107,8 @@ class CommandSettingsTest {
                         "http://r",
                         "--floor",
                         "0.0125",
+                        "--floor-mode",
+                        "RANK",
                         "--alpha",
                         "0.5",
                         "--bias-window",
@@ -139,6 +142,7 @@ class CommandSettingsTest {
         // Then
         assertThat((float) pipeline.getDouble(PipelineConfig.DEBIAS_FLOOR).doubleValue())
                 .isEqualTo(0.0125f);
+        assertThat(pipeline.floorMode()).isEqualTo(FloorMode.RANK);
         assertThat((float) pipeline.getDouble(PipelineConfig.ALPHA).doubleValue())
                 .isEqualTo(0.5f);
         assertThat(pipeline.bias().windowSize()).isEqualTo(100);
@@ -272,9 +276,14 @@ class CommandSettingsTest {
         assertThat(checked)
                 .contains(
                         "--floor",
+                        "--floor-mode",
                         "--alpha",
                         "--bias-window",
                         "--entropy-threshold",
+                        "--none-threshold",
+                        "--selection-window",
+                        "--cam-regions",
+                        "--crop-offset",
                         "--batch-size",
                         "--local-views",
                         "--state-dir");

@@ -93,7 +93,7 @@ class ExportCommandIT {
 
             // forklift needs 0.8 (its ontology threshold), pallet the default 0.5
             assertThat(byOntology.exit()).as(byOntology.output()).isZero();
-            assertThat(byOntology.output()).contains("Exported 3 REFINED images of class set " + classSetId);
+            assertThat(byOntology.output()).contains("Exported 3 FINAL images of class set " + classSetId);
             assertThat(classes(fixed.resolve("labels.jsonl")))
                     .containsExactly(
                             Map.entry("a.jpg", List.of("forklift", "pallet")),

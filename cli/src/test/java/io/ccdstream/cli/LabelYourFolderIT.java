@@ -128,12 +128,13 @@ class LabelYourFolderIT {
                 assertThat(DeadLetters.header(deadLetters.get(0).headers(), DeadLetters.REASON))
                         .isNotBlank();
 
-                // no trainer ran: nothing is REFINED, so the default export refuses and writes nothing
+                // no trainer ran: no checkpoint examined any image, so nothing is FINAL: the default export refuses and
+                // writes nothing
                 Path refinedOut = dir.resolve("refined");
                 CommandRun none = CommandRun.of(
                         concat(new String[] {"export", "--format", "coco", "--out", refinedOut.toString()}, cluster_));
                 assertThat(none.exit()).as(none.output()).isEqualTo(1);
-                assertThat(none.output()).contains("No REFINED labels of class set " + classSetId);
+                assertThat(none.output()).contains("No FINAL labels of class set " + classSetId);
                 assertThat(refinedOut).doesNotExist();
 
                 Path out = dir.resolve("export");

@@ -2,6 +2,9 @@ package io.ccdstream.streams;
 
 import io.ccdstream.registry.EmbeddedSchemaRegistry;
 import io.ccdstream.topics.RegistrySerdes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -20,7 +23,14 @@ public final class TopologyTestSupport implements AutoCloseable {
     public TopologyTestDriver driver(Topology topology, String service) {
         Properties props = new Properties();
         props.putAll(config.streamsProperties(service));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ccd-ttd-" + service);
+        // a directory of its own, so that test runs in parallel (other clones, other forks) never share stores
+        try {
+            props.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    Files.createTempDirectory("ccd-ttd-" + service).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new TopologyTestDriver(topology, props);
     }
 

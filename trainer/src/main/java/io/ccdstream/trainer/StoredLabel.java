@@ -11,7 +11,8 @@ import java.util.Objects;
  * target vectors it may train on.
  *
  * @param stage             INITIAL (global view only) or REFINED (mixed with CAM-crop scores)
- * @param checkpointVersion the checkpoint that chose the crops; null for INITIAL labels
+ * @param checkpointVersion the checkpoint that examined the image (chose its crops, or none: an
+ *                          INITIAL label); null before any checkpoint
  * @param scores            the final label per class, in [0, 1]: the targets after warm-up
  * @param global            the debiased global label per class, in [0, 1]: the warm-up targets
  */
@@ -33,9 +34,12 @@ record StoredLabel(LabelStage stage, Long checkpointVersion, float[] scores, flo
                 label.getStage(), label.getCheckpointVersion(), clamped(label.getScores()), clamped(label.getGlobal()));
     }
 
-    /** Whether the label was refined with checkpoint {@code version} or a later one. */
+    /**
+     * Whether checkpoint {@code version} or a later one examined the image: it chose the crops of a
+     * REFINED label, or chose none, and the label stays the global view's (INITIAL).
+     */
     boolean refinedWith(long version) {
-        return stage == LabelStage.REFINED && checkpointVersion != null && checkpointVersion >= version;
+        return checkpointVersion != null && checkpointVersion >= version;
     }
 
     @Override

@@ -176,8 +176,9 @@ public final class TrainerConfig extends AbstractConfig {
                             0.9,
                             Range.between(0.0, 1.0),
                             Importance.MEDIUM,
-                            "Share of the labelled training set that must carry REFINED labels made with the warm-up checkpoint"
-                                    + " (or a later one) before the refinement training starts.")
+                            "Share of the labelled training set that must carry labels made with the warm-up checkpoint"
+                                    + " (or a later one: REFINED, or INITIAL where it selected no crop) before the refinement"
+                                    + " training starts.")
                     .define(
                             REFINE_WAIT_FOR_CAM_LABELS,
                             Type.BOOLEAN,

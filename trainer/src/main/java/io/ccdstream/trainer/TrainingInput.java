@@ -172,6 +172,11 @@ final class TrainingInput implements AutoCloseable {
                             + " scores; the trainer of class set " + classSetId + " trains " + classNames));
             return;
         }
+        if (label.getNone()) {
+            // the labeler found no class of the set in the image: nothing to train on
+            trainingSet.dropLabel(key.getImageId());
+            return;
+        }
         trainingSet.putLabel(key.getImageId(), StoredLabel.of(label));
     }
 

@@ -143,6 +143,18 @@ final class TrainingSet {
         return true;
     }
 
+    /**
+     * Forgets the label of {@code imageId} but keeps its pixels: the image is not trained on until a
+     * new label arrives (a "none" label: no class of the set in it, which a later bias may change).
+     */
+    synchronized void dropLabel(String imageId) {
+        TrainingExample existing = examples.get(imageId);
+        if (existing != null && existing.label() != null) {
+            examples.put(imageId, existing.withLabel(null, ++lastSeq));
+            dirty = true;
+        }
+    }
+
     /** Forgets {@code imageId} (its label was deleted). */
     synchronized void remove(String imageId) throws IOException {
         TrainingExample removed = examples.remove(imageId);

@@ -53,6 +53,26 @@ class TrainingScheduleTest {
     }
 
     @Test
+    void shouldCountAnImageTheCheckpointExaminedWithoutACropAsRefinedWithIt() {
+        // Given 1 label before any checkpoint, 2 REFINED by checkpoint 1, and 1 the checkpoint examined
+        // without selecting a crop: the global view's INITIAL label, with checkpoint version 1
+        List<TrainingExample> examples = new ArrayList<>(examples(1, 2));
+        StoredLabel examined = new StoredLabel(
+                io.ccdstream.schemas.LabelStage.INITIAL, 1L, new float[] {0.5f, 0.1f}, new float[] {0.5f, 0.1f});
+        examples.add(new TrainingExample("img-x", "fx", 4, 4, examined));
+
+        // When
+        TrainingRound round = SCHEDULE.next(WARMED_UP, examples, 4, 0, 0).orElseThrow();
+
+        // Then 3 of 4 are the warm-up checkpoint's, enough for the refinement round, which trains on them
+        assertThat(round.phase()).isEqualTo(CheckpointPhase.REFINE);
+        assertThat(round.examples())
+                .hasSize(3)
+                .anySatisfy(e -> assertThat(e.imageId()).isEqualTo("img-x"));
+        assertThat(initial(0.5f, 0.1f).refinedWith(1)).isFalse();
+    }
+
+    @Test
     void shouldTrainOnTheLabelsAsTheyAreWhenNotWaitingForCamLabels() {
         TrainingSchedule asTheyAre = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 0f, false);
 

@@ -31,6 +31,24 @@ class TrainingSetTest {
     }
 
     @Test
+    void shouldNotTrainOnAnImageWhoseLabelWasDroppedUntilANewLabelArrives() throws IOException {
+        // Given an image with pixels and a label
+        TrainingSet set = TrainingSet.open(dir, "cs", CLASSES, 10);
+        set.putImage("a", new byte[] {1});
+        set.putLabel("a", initial(0.2f, 0.9f));
+
+        // When its label is dropped (the labeler marked it "none")
+        set.dropLabel("a");
+
+        // Then it is not trainable, but keeps its pixels for a later label
+        assertThat(set.trainable()).isEmpty();
+        set.putLabel("a", initial(0.8f, 0.1f));
+        assertThat(set.trainable())
+                .singleElement()
+                .satisfies(e -> assertThat(e.pixelFile()).isNotNull());
+    }
+
+    @Test
     void shouldNotCountAnUnchangedLabelAsNew() throws IOException {
         TrainingSet set = TrainingSet.open(dir, "cs", CLASSES, 10);
         assertThat(set.putLabel("a", initial(0.2f, 0.9f))).isTrue();

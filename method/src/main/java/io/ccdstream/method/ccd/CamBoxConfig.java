@@ -12,8 +12,13 @@ import java.util.Objects;
  * @param offsetFraction the margin added on every side, as a fraction of the view's side along
  *     that axis: 80 px at a 640 px view is {@value #DEFAULT_OFFSET_FRACTION}, the default
  * @param mode how the activated pixels become a box; default {@link BoxMode#TRUE_MIN_MAX}
+ * @param maxRegions the most boxes per class: 1 (the paper) boxes the activated pixels as
+ *     {@code mode} says; more gives one {@link BoxMode#TRUE_MIN_MAX} box per separate
+ *     (8-connected) activated region, the largest regions first, ignoring regions of fewer pixels
+ *     than {@value #MIN_REGION_SHARE} of the largest
  */
-public record CamBoxConfig(float activationThreshold, float normalisationEpsilon, float offsetFraction, BoxMode mode) {
+public record CamBoxConfig(
+        float activationThreshold, float normalisationEpsilon, float offsetFraction, BoxMode mode, int maxRegions) {
 
     /** Paper and released script. */
     public static final float DEFAULT_ACTIVATION_THRESHOLD = 0.95f;
@@ -21,9 +26,16 @@ public record CamBoxConfig(float activationThreshold, float normalisationEpsilon
     public static final float DEFAULT_NORMALISATION_EPSILON = 1e-5f;
     /** 80 px at the paper's 640 px view. */
     public static final float DEFAULT_OFFSET_FRACTION = 0.125f;
+    /** A region smaller than this share of the class's largest activated region gets no box of its own. */
+    public static final double MIN_REGION_SHARE = 0.25;
     /** All defaults. */
     public static final CamBoxConfig DEFAULTS = new CamBoxConfig(
             DEFAULT_ACTIVATION_THRESHOLD, DEFAULT_NORMALISATION_EPSILON, DEFAULT_OFFSET_FRACTION, BoxMode.TRUE_MIN_MAX);
+
+    /** One box per class. */
+    public CamBoxConfig(float activationThreshold, float normalisationEpsilon, float offsetFraction, BoxMode mode) {
+        this(activationThreshold, normalisationEpsilon, offsetFraction, mode, 1);
+    }
 
     /** Validates the values. */
     public CamBoxConfig {
@@ -37,20 +49,28 @@ public record CamBoxConfig(float activationThreshold, float normalisationEpsilon
             throw new IllegalArgumentException("offsetFraction must be in [0, 1], got " + offsetFraction);
         }
         Objects.requireNonNull(mode, "mode");
+        if (maxRegions < 1) {
+            throw new IllegalArgumentException("maxRegions must be at least 1, got " + maxRegions);
+        }
     }
 
     /** @return this configuration with another box mode */
     public CamBoxConfig withMode(BoxMode newMode) {
-        return new CamBoxConfig(activationThreshold, normalisationEpsilon, offsetFraction, newMode);
+        return new CamBoxConfig(activationThreshold, normalisationEpsilon, offsetFraction, newMode, maxRegions);
     }
 
     /** @return this configuration with another offset fraction */
     public CamBoxConfig withOffsetFraction(float newOffsetFraction) {
-        return new CamBoxConfig(activationThreshold, normalisationEpsilon, newOffsetFraction, mode);
+        return new CamBoxConfig(activationThreshold, normalisationEpsilon, newOffsetFraction, mode, maxRegions);
     }
 
     /** @return this configuration with another activation threshold */
     public CamBoxConfig withActivationThreshold(float newThreshold) {
-        return new CamBoxConfig(newThreshold, normalisationEpsilon, offsetFraction, mode);
+        return new CamBoxConfig(newThreshold, normalisationEpsilon, offsetFraction, mode, maxRegions);
+    }
+
+    /** @return this configuration with up to {@code regions} boxes per class */
+    public CamBoxConfig withMaxRegions(int regions) {
+        return new CamBoxConfig(activationThreshold, normalisationEpsilon, offsetFraction, mode, regions);
     }
 }

@@ -50,9 +50,85 @@ public final class CamBoxer {
         float[][] normalised =
                 CamMaps.normalise(CamMaps.upsample(cam, view.width(), view.height()), config.normalisationEpsilon());
         return activatedBox(normalised, config.activationThreshold(), config.mode())
-                .map(b -> new CropBox(classIndex, classifierScore, b.x0(), b.y0(), b.x1(), b.y1()))
-                .map(b -> enlarge(b, view, config.offsetFraction()))
-                .map(view::toImage);
+                .map(b -> toImage(b, classIndex, classifierScore, view));
+    }
+
+    /**
+     * Boxes one class's activation into up to {@link CamBoxConfig#maxRegions()} boxes: with 1, the
+     * {@link #box} (or none); with more, one box per separate activated region, largest first.
+     *
+     * @return the boxes in original image pixels; empty when no pixel is activated
+     */
+    public List<CropBox> regionBoxes(int classIndex, float classifierScore, float[][] cam, ViewGeometry view) {
+        if (config.maxRegions() == 1) {
+            return box(classIndex, classifierScore, cam, view).stream().toList();
+        }
+        float[][] normalised =
+                CamMaps.normalise(CamMaps.upsample(cam, view.width(), view.height()), config.normalisationEpsilon());
+        return regions(normalised, config.activationThreshold(), config.maxRegions()).stream()
+                .map(b -> toImage(b, classIndex, classifierScore, view))
+                .toList();
+    }
+
+    private CropBox toImage(CropBox viewBox, int classIndex, float classifierScore, ViewGeometry view) {
+        CropBox box = new CropBox(classIndex, classifierScore, viewBox.x0(), viewBox.y0(), viewBox.x1(), viewBox.y1());
+        return view.toImage(enlarge(box, view, config.offsetFraction()));
+    }
+
+    /**
+     * The boxes of the 8-connected regions of pixels strictly above {@code threshold}, in the map's
+     * own pixels: the {@code max} largest, largest first (ties: the region met first in raster
+     * order), without regions smaller than {@link CamBoxConfig#MIN_REGION_SHARE} of the largest.
+     */
+    static List<CropBox> regions(float[][] map, float threshold, int max) {
+        int height = map.length;
+        int width = map[0].length;
+        boolean[] seen = new boolean[height * width];
+        List<int[]> found = new ArrayList<>(); // x0, y0, x1, y1 (exclusive), pixels
+        int[] queue = new int[height * width];
+        for (int start = 0; start < height * width; start++) {
+            if (seen[start] || !(map[start / width][start % width] > threshold)) {
+                continue;
+            }
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = start;
+            seen[start] = true;
+            int[] region = {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1, 0};
+            while (head < tail) {
+                int p = queue[head++];
+                int x = p % width;
+                int y = p / width;
+                region[0] = Math.min(region[0], x);
+                region[1] = Math.min(region[1], y);
+                region[2] = Math.max(region[2], x + 1);
+                region[3] = Math.max(region[3], y + 1);
+                region[4]++;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = x + dx;
+                        int ny = y + dy;
+                        if (nx >= 0 && ny >= 0 && nx < width && ny < height) {
+                            int q = ny * width + nx;
+                            if (!seen[q] && map[ny][nx] > threshold) {
+                                seen[q] = true;
+                                queue[tail++] = q;
+                            }
+                        }
+                    }
+                }
+            }
+            found.add(region);
+        }
+        found.sort((a, b) -> Integer.compare(b[4], a[4]));
+        List<CropBox> boxes = new ArrayList<>();
+        for (int[] r : found) {
+            if (boxes.size() == max || r[4] < CamBoxConfig.MIN_REGION_SHARE * found.get(0)[4]) {
+                break;
+            }
+            boxes.add(CropBox.tile(r[0], r[1], r[2], r[3]));
+        }
+        return boxes;
     }
 
     /**
@@ -62,7 +138,7 @@ public final class CamBoxer {
      * @param cams the CAMs, {@code [class][rows][cols]}
      * @param threshold the class selection threshold ({@link ClassSelection})
      * @param view the inference view's size and the original image's size
-     * @return one box per selected class that has an activated pixel
+     * @return per selected class that has an activated pixel, its boxes ({@link #regionBoxes})
      */
     public List<CropBox> boxes(float[] scores, float[][][] cams, float threshold, ViewGeometry view) {
         if (cams.length != scores.length) {
@@ -70,7 +146,7 @@ public final class CamBoxer {
         }
         List<CropBox> boxes = new ArrayList<>();
         for (int c : ClassSelection.select(scores, threshold)) {
-            box(c, scores[c], cams[c], view).ifPresent(boxes::add);
+            boxes.addAll(regionBoxes(c, scores[c], cams[c], view));
         }
         return boxes;
     }

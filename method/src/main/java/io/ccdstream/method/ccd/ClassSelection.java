@@ -100,10 +100,20 @@ public sealed interface ClassSelection permits ClassSelection.Fixed, ClassSelect
      * {@code t} from 0.001 in steps of 0.001 until the mean count over 100 images enters (4, 6),
      * which lands near the top of the interval.
      *
+     * <p>With {@code window > 0} the scorer calibrates on the classifier scores of the last
+     * {@code window} images it refined (the current batch included, {@link SelectionWindow})
+     * rather than on each batch alone: the threshold then moves slowly, so the mean count lands on
+     * the target over the window while a batch of simple images gets fewer crops than a batch of
+     * complex ones. {@link #resolve} itself always calibrates on the scores it is given.
+     *
      * @param targetLow the lowest acceptable mean count, at least 0
      * @param targetHigh the highest acceptable mean count, at least {@code targetLow}
+     * @param window images the threshold is calibrated over; 0: each scoring batch alone
      */
-    record Calibrated(double targetLow, double targetHigh) implements ClassSelection {
+    record Calibrated(double targetLow, double targetHigh, int window) implements ClassSelection {
+
+        /** The default window: the last 256 images. */
+        public static final int DEFAULT_WINDOW = 256;
 
         /** Validates the target. */
         public Calibrated {
@@ -111,6 +121,14 @@ public sealed interface ClassSelection permits ClassSelection.Fixed, ClassSelect
                 throw new IllegalArgumentException(
                         "target must satisfy 0 <= low <= high, got [" + targetLow + ", " + targetHigh + "]");
             }
+            if (window < 0) {
+                throw new IllegalArgumentException("window must be at least 0 images, got " + window);
+            }
+        }
+
+        /** Calibrated on each scoring batch alone (the released script's per-batch rule). */
+        public Calibrated(double targetLow, double targetHigh) {
+            this(targetLow, targetHigh, 0);
         }
 
         /**

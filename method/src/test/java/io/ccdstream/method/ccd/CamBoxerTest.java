@@ -23,6 +23,44 @@ class CamBoxerTest {
     }
 
     @Test
+    void shouldBoxSeparateRegionsSeparatelyWhenAskedForSeveral() {
+        // Given two hot rectangles, 5x5 = 25 px at [2, 7) x [2, 7) and 4x4 = 16 px at [12, 16) x
+        // [10, 14), and a 2x2 = 4 px speck at [17, 19) x [1, 3) (below a quarter of the largest)
+        float[][] cam = rectangle(20, 20, 2, 2, 7, 7);
+        for (int y = 10; y < 14; y++) {
+            for (int x = 12; x < 16; x++) {
+                cam[y][x] = 1f;
+            }
+        }
+        for (int y = 1; y < 3; y++) {
+            for (int x = 17; x < 19; x++) {
+                cam[y][x] = 1f;
+            }
+        }
+        ViewGeometry view = ViewGeometry.square(20, 20, 20);
+
+        // When
+        List<CropBox> one = new CamBoxer(NO_OFFSET).regionBoxes(3, 0.7f, cam, view);
+        List<CropBox> several = new CamBoxer(NO_OFFSET.withMaxRegions(3)).regionBoxes(3, 0.7f, cam, view);
+        List<CropBox> largest = new CamBoxer(NO_OFFSET.withMaxRegions(1)).regionBoxes(3, 0.7f, cam, view);
+
+        // Then one box covers all activated pixels; several: one per region, largest first, no speck
+        assertThat(one).containsExactly(new CropBox(3, 0.7f, 2, 1, 19, 14));
+        assertThat(largest).isEqualTo(one);
+        assertThat(several).containsExactly(new CropBox(3, 0.7f, 2, 2, 7, 7), new CropBox(3, 0.7f, 12, 10, 16, 14));
+    }
+
+    @Test
+    void shouldJoinDiagonalNeighboursIntoOneRegion() {
+        // 8-connectivity: (2, 2) and (3, 3) touch at a corner
+        float[][] map = new float[6][6];
+        map[2][2] = 1f;
+        map[3][3] = 1f;
+
+        assertThat(CamBoxer.regions(map, 0.95f, 4)).containsExactly(CropBox.tile(2, 2, 4, 4));
+    }
+
+    @Test
     void shouldBoxThePeakOfAnUpsampledCam() {
         // 4x4 CAM, 1 at (row 1, col 1), upsampled to 16x16 (scale 0.25 per axis):
         // d=5: s=5.5*0.25-0.5=0.875 -> 0.875; d=6: s=1.125 -> 0.875; d=4 and d=7 -> 0.625.

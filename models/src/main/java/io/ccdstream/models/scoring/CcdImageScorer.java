@@ -6,6 +6,7 @@ import io.ccdstream.method.ccd.CropBox;
 import io.ccdstream.method.ccd.CropResize;
 import io.ccdstream.method.ccd.GridBaseline;
 import io.ccdstream.method.ccd.LocalLabel;
+import io.ccdstream.method.ccd.SelectionWindow;
 import io.ccdstream.method.ccd.ViewGeometry;
 import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.models.classifier.Classifier;
@@ -14,6 +15,8 @@ import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Scores a batch of images the CCD way (ALGORITHM.md sections 1 and 4): the global view with
@@ -26,11 +29,17 @@ public final class CcdImageScorer {
     private final RefinementSettings settings;
     private final CamBoxer boxer;
     private final CropResize cropResize;
+    /** Per class set, the window of a calibration over recent images; none when calibrating per batch. */
+    private final Map<String, SelectionWindow> windows = new ConcurrentHashMap<>();
+
+    private final int windowImages;
 
     /** A scorer over {@code clip}; the classifier is given per call, as it changes over time. */
     public CcdImageScorer(ClipModel clip, RefinementSettings settings) {
         this.clip = clip;
         this.settings = settings;
+        this.windowImages =
+                settings.selection() instanceof ClassSelection.Calibrated calibrated ? calibrated.window() : 0;
         this.boxer = new CamBoxer(settings.boxes());
         int side = clip.descriptor().imageSize();
         this.cropResize = settings.padCrops() ? CropResize.of(side) : CropResize.unpadded(side);
@@ -79,7 +88,7 @@ public final class CcdImageScorer {
         }
         float[][] global = clip.scoreImages(classSet, images);
         ClassifierOutput output = classifier.forwardWithCam(images);
-        float threshold = threshold(output.scores());
+        float threshold = threshold(classSet, output.scores(), classifier);
         List<List<CropBox>> boxes = new ArrayList<>(images.size());
         List<RgbImage> crops = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
@@ -111,8 +120,14 @@ public final class CcdImageScorer {
         return scored;
     }
 
-    private float threshold(float[][] classifierScores) {
+    /** The batch's threshold: on the batch, or on the window of recent images of this classifier. */
+    private float threshold(ClassSet classSet, float[][] classifierScores, Classifier classifier) {
         ClassSelection selection = settings.selection();
-        return selection.resolve(classifierScores).threshold();
+        if (windowImages == 0) {
+            return selection.resolve(classifierScores).threshold();
+        }
+        return windows.computeIfAbsent(classSet.id(), id -> new SelectionWindow(windowImages))
+                .resolve(classifier, selection, classifierScores)
+                .threshold();
     }
 }

@@ -7,8 +7,9 @@ import io.ccdstream.method.ccd.ClassSelection;
  * How the classifier guides the local views (ALGORITHM.md section 4).
  *
  * @param selection which classes get a crop: a fixed sigmoid threshold (paper: 0.5) or one
- *                  calibrated per scoring batch to a target mean number of crops per image
- * @param boxes     CAM threshold, offset and box mode
+ *                  calibrated to a target mean number of crops per image, per scoring batch or
+ *                  over a rolling window of recent images
+ * @param boxes     CAM threshold, offset, box mode and boxes per class
  * @param padCrops  whether a crop, resized so its longer side is CLIP's input side, is padded to
  *                  a square with CLIP's mean colour (so the facade's centre crop keeps all of it)
  * @param localViews which local views refine the global score: CAM crops (CCD), a 3x3 grid

@@ -15,7 +15,12 @@ import java.util.Objects;
 
 /**
  * Turns raw scores and the current bias into a label (ALGORITHM.md sections 2 and 4.5): debias
- * global and local scores with the same bias and floor, mix them with alpha. A maker made
+ * global and local scores with the same bias and floor, mix them with alpha. A label is REFINED
+ * only when at least one local view (CAM crop or grid tile) was scored for its image; an image the
+ * classifier examined without selecting any crop keeps the global view's label, stage INITIAL,
+ * with the checkpoint version that examined it (the released script instead mixes the global
+ * label with debiased zeros, which lowers every class of such an image by the same rule and adds
+ * no information). A maker made
  * {@link #withoutDebias without debiasing} mixes the raw probabilities and ignores the bias.
  */
 public final class LabelMaker {
@@ -23,23 +28,36 @@ public final class LabelMaker {
     private final ClassNames classNames;
     private final Debias debias;
     private final Mix mix;
+    private final float noneThreshold;
 
-    /** A label maker for the class sets {@code classNames} knows. */
+    /** A label maker for the class sets {@code classNames} knows, without "none" detection. */
     public LabelMaker(ClassNames classNames, Debias debias, Mix mix) {
-        this.classNames = classNames;
-        this.debias = Objects.requireNonNull(debias, "debias");
-        this.mix = mix;
+        this(classNames, Objects.requireNonNull(debias, "debias"), mix, 0f);
     }
 
-    private LabelMaker(ClassNames classNames, Mix mix) {
+    private LabelMaker(ClassNames classNames, Debias debias, Mix mix, float noneThreshold) {
+        if (!(noneThreshold >= 0f && noneThreshold <= 1f)) {
+            throw new IllegalArgumentException("none threshold must be in [0, 1], got " + noneThreshold);
+        }
         this.classNames = classNames;
-        this.debias = null;
+        this.debias = debias;
         this.mix = mix;
+        this.noneThreshold = noneThreshold;
+    }
+
+    /**
+     * The same maker, marking an image "none" (no class of the set) when its highest debiased
+     * global score is below {@code threshold}: under the bias, a score of 1 is a class's usual
+     * top-1 probability over the window, so the rule reads "no class reaches {@code threshold}
+     * of its usual confidence". 0 turns detection off.
+     */
+    public LabelMaker withNoneThreshold(float threshold) {
+        return new LabelMaker(classNames, debias, mix, threshold);
     }
 
     /** A label maker that mixes raw CLIP probabilities: no bias correction, no floor. */
     public static LabelMaker withoutDebias(ClassNames classNames, Mix mix) {
-        return new LabelMaker(classNames, mix);
+        return new LabelMaker(classNames, null, mix, 0f);
     }
 
     /** Whether labels are corrected for the class bias. */
@@ -69,7 +87,8 @@ public final class LabelMaker {
         }
         float[] global = correct(raw, biasVector);
         float[] local = null;
-        if (scores.getLocal() != null) {
+        int localViews = scores.getLocal() == null ? 0 : scores.getBoxes().size();
+        if (localViews > 0) {
             float[] rawLocal = FloatLists.toArray(scores.getLocal());
             requireClasses(key, scores.getClassSetId(), rawLocal.length, names.size());
             local = correct(rawLocal, biasVector);
@@ -79,9 +98,11 @@ public final class LabelMaker {
                 .setClassSetId(scores.getClassSetId())
                 .setClassNames(names)
                 .setStage(local == null ? LabelStage.INITIAL : LabelStage.REFINED)
-                .setScores(FloatLists.toList(mix.apply(global, local)))
+                .setScores(FloatLists.toList(local == null ? global : mix.apply(global, local)))
                 .setGlobal(FloatLists.toList(global))
                 .setLocal(local == null ? null : FloatLists.toList(local))
+                .setLocalViews(localViews)
+                .setNone(noneThreshold > 0f && max(global) < noneThreshold)
                 .setAlpha(mix.alpha())
                 .setBiasVersion(applied == null ? null : applied.getVersion())
                 .setCheckpointVersion(scores.getCheckpointVersion())
@@ -89,6 +110,14 @@ public final class LabelMaker {
                 .setClipInferences(scores.getClipInferences())
                 .setLabeledAt(now)
                 .build();
+    }
+
+    private static float max(float[] values) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : values) {
+            max = Math.max(max, v);
+        }
+        return max;
     }
 
     private float[] correct(float[] probabilities, float[] biasVector) {

@@ -23,7 +23,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * Labels each image from its raw scores and the current bias of its class set (read from the
  * global bias table, so no repartition), keeps the raw scores and the label per image, and,
  * when a class set's bias has moved by more than {@link LabelerSettings#minBiasChange()} since
- * the last recomputation started, recomputes that class set's labels from the stored raw scores, a
+ * the last recomputation started, or a newer version has been the newest for
+ * {@link LabelerSettings#relabelSettle()}, recomputes that class set's labels from the stored raw scores, a
  * bounded batch per check, resuming from a cursor kept in a changelogged store (so a restart goes
  * on where it stopped, and a large store never fills one transaction).
  */
@@ -90,7 +91,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         }
         for (Bias bias : current) {
             ClassSetKey key = new ClassSetKey(bias.getClassSetId());
-            if (movedSinceLastRelabel(key, bias)) {
+            if (movedSinceLastRelabel(key, bias) || settledSinceLastRelabel(key, bias, wallClockMs)) {
                 relabelledAgainst.put(key, bias);
                 cursors.put(key, new ImageKey(bias.getClassSetId(), FROM_START));
             }
@@ -99,6 +100,20 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
                 relabelFrom(key, cursor, bias, wallClockMs);
             }
         }
+    }
+
+    /**
+     * Whether {@code current} is another version than the last recomputation's, no recomputation is
+     * in progress, and it has been the newest for the settle time: a small last move is applied too,
+     * so that labels converge to the newest bias rather than stay at the version of the last large
+     * move.
+     */
+    private boolean settledSinceLastRelabel(ClassSetKey key, Bias current, long wallClockMs) {
+        Bias previous = relabelledAgainst.get(key);
+        return (previous == null || previous.getVersion() != current.getVersion())
+                && cursors.get(key) == null
+                && wallClockMs - current.getUpdatedAt().toEpochMilli()
+                        >= settings.relabelSettle().toMillis();
     }
 
     private boolean movedSinceLastRelabel(ClassSetKey key, Bias current) {

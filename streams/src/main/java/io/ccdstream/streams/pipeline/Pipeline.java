@@ -1,6 +1,5 @@
 package io.ccdstream.streams.pipeline;
 
-import io.ccdstream.method.ccd.Debias;
 import io.ccdstream.method.ccd.Mix;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.models.clip.ClipModel;
@@ -115,15 +114,16 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** The labeler's rules for {@code settings}: its class set, floor, alpha, with or without debiasing. */
+    /** The labeler's rules for {@code settings}: its class set, floor and floor mode, alpha, with or without debiasing. */
     public static LabelMaker labelMaker(PipelineSettings settings) {
         ClassNames names = id -> id.equals(settings.classSet().id())
                 ? Optional.of(settings.classSet().classNames())
                 : Optional.empty();
         Mix mix = new Mix(settings.alpha());
-        return settings.labeler().debias()
-                ? new LabelMaker(names, new Debias(settings.floor()), mix)
+        LabelMaker maker = settings.labeler().debias()
+                ? new LabelMaker(names, settings.debias(), mix)
                 : LabelMaker.withoutDebias(names, mix);
+        return maker.withNoneThreshold(settings.labeler().noneThreshold());
     }
 
     private StreamsRunner startScorer(CcdStreamsConfig config, PipelineSettings settings, RegistrySerdes serdes)

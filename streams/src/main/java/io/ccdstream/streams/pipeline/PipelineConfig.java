@@ -4,6 +4,7 @@ import io.ccdstream.data.ontology.Ontology;
 import io.ccdstream.method.ccd.CamBoxConfig;
 import io.ccdstream.method.ccd.ClassSelection;
 import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.method.ccd.Mix;
 import io.ccdstream.method.image.ImageLimits;
 import io.ccdstream.models.BundledModels;
@@ -46,6 +47,7 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String CLASSES = "ccd.classes";
     public static final String ONTOLOGY_FILE = "ccd.ontology.file";
     public static final String DEBIAS_FLOOR = "ccd.debias.floor";
+    public static final String DEBIAS_FLOOR_MODE = "ccd.debias.floor.mode";
     public static final String ALPHA = "ccd.alpha";
     public static final String BIAS_WINDOW = "ccd.bias.window";
     public static final String BIAS_BUCKETS = "ccd.bias.buckets";
@@ -55,11 +57,16 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String LABELER_RELABEL_MIN_CHANGE = "ccd.labeler.relabel.min.change";
     public static final String LABELER_RELABEL_INTERVAL_MS = "ccd.labeler.relabel.interval.ms";
     public static final String LABELER_RELABEL_BATCH_SIZE = "ccd.labeler.relabel.batch.size";
+    public static final String LABELER_RELABEL_SETTLE_MS = "ccd.labeler.relabel.settle.ms";
+    public static final String LABELER_NONE_THRESHOLD = "ccd.labeler.none.threshold";
     public static final String SCORER_BATCH_SIZE = "ccd.scorer.batch.size";
     public static final String SCORER_MAX_WAIT_MS = "ccd.scorer.max.wait.ms";
     public static final String SCORER_BACKFILL_INTERVAL_MS = "ccd.scorer.backfill.interval.ms";
     public static final String SCORER_SELECTION_THRESHOLD = "ccd.scorer.selection.threshold";
     public static final String SCORER_SELECTION_MEAN_CLASSES = "ccd.scorer.selection.mean.classes";
+    public static final String SCORER_SELECTION_WINDOW = "ccd.scorer.selection.window";
+    public static final String SCORER_CAM_REGIONS = "ccd.scorer.cam.regions";
+    public static final String SCORER_CAM_OFFSET = "ccd.scorer.cam.offset";
     public static final String SCORER_LOCAL_VIEWS = "ccd.scorer.local.views";
     public static final String SCORER_IMAGE_MAX_PIXELS = "ccd.scorer.image.max.pixels";
     public static final String SCORER_IMAGE_MAX_SIDE = "ccd.scorer.image.max.side";
@@ -102,6 +109,16 @@ public final class PipelineConfig extends AbstractConfig {
                     Range.between(0.0, 1.0),
                     Importance.MEDIUM,
                     "Debias floor in [0, 1) (ALGORITHM.md section 2; about 1/80 for COCO-sized class sets).")
+            .define(
+                    DEBIAS_FLOOR_MODE,
+                    Type.STRING,
+                    FloorMode.CLAMP.name(),
+                    ConfigDef.CaseInsensitiveValidString.in(
+                            Arrays.stream(FloorMode.values()).map(Enum::name).toArray(String[]::new)),
+                    Importance.MEDIUM,
+                    "CLAMP: the paper's clamp(max(p, floor) / bias, 0, 1), which ties every score below the floor and"
+                            + " above the bias; RANK: (floor + (1 - floor) p) / bias with a soft clamp towards 1, which"
+                            + " keeps every raw score's order within a class.")
             .define(
                     ALPHA,
                     Type.DOUBLE,
@@ -166,6 +183,25 @@ public final class PipelineConfig extends AbstractConfig {
                     Importance.LOW,
                     "Most labels recomputed per check; a larger recomputation goes on at the next checks.")
             .define(
+                    LABELER_RELABEL_SETTLE_MS,
+                    Type.LONG,
+                    LabelerSettings.DEFAULT_RELABEL_SETTLE.toMillis(),
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "A bias version that moved no more than " + LABELER_RELABEL_MIN_CHANGE + " is applied to every"
+                            + " label once it has been the newest this long, so labels converge to the newest bias"
+                            + " within this + (labels / " + LABELER_RELABEL_BATCH_SIZE + ") x "
+                            + LABELER_RELABEL_INTERVAL_MS + " of its publication.")
+            .define(
+                    LABELER_NONE_THRESHOLD,
+                    Type.DOUBLE,
+                    0.0,
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "An image whose highest debiased global score is below this is labelled none (no class of the"
+                            + " set; the trainer skips it). A debiased score of 1 is a class's usual top-1 probability"
+                            + " over the bias window. 0: no detection.")
+            .define(
                     SCORER_BATCH_SIZE,
                     Type.INT,
                     ScorerSettings.DEFAULTS.batchSize(),
@@ -200,9 +236,36 @@ public final class PipelineConfig extends AbstractConfig {
                     ConfigDef.LambdaValidator.with(
                             PipelineConfig::ensureValidTarget, () -> "empty, or LOW,HIGH with 0 <= LOW <= HIGH"),
                     Importance.LOW,
-                    "Instead of the fixed " + SCORER_SELECTION_THRESHOLD + ", calibrate the threshold per"
-                            + " scoring batch so that the mean number of classes with a CAM crop per image lies in [LOW, HIGH]"
+                    "Instead of the fixed " + SCORER_SELECTION_THRESHOLD + ", calibrate the threshold (over"
+                            + " the last " + SCORER_SELECTION_WINDOW
+                            + " images) so that the mean number of classes with a CAM crop per image lies in [LOW, HIGH]"
                             + " (the released script: 4,6).")
+            .define(
+                    SCORER_SELECTION_WINDOW,
+                    Type.INT,
+                    ClassSelection.Calibrated.DEFAULT_WINDOW,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "With " + SCORER_SELECTION_MEAN_CLASSES + ": the threshold is calibrated over the classifier"
+                            + " scores of this many recent images (the current batch included; restarted when a new"
+                            + " checkpoint is loaded), so that batches of simple images get fewer crops than complex"
+                            + " ones; 0: over each scoring batch alone.")
+            .define(
+                    SCORER_CAM_REGIONS,
+                    Type.INT,
+                    1,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Boxes per selected class: 1 boxes all the CAM's activated pixels together (the paper); N > 1"
+                            + " gives one box per separate activated region, the N largest.")
+            .define(
+                    SCORER_CAM_OFFSET,
+                    Type.DOUBLE,
+                    decimal(CamBoxConfig.DEFAULT_OFFSET_FRACTION),
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Margin added on every side of a CAM box, as a share of the view's side (the released script:"
+                            + " 80 px at 640 px, 0.125).")
             .define(
                     SCORER_LOCAL_VIEWS,
                     Type.STRING,
@@ -343,7 +406,13 @@ public final class PipelineConfig extends AbstractConfig {
         }
         return new ClassSelection.Calibrated(
                 Double.parseDouble(target.get(0).strip()),
-                Double.parseDouble(target.get(1).strip()));
+                Double.parseDouble(target.get(1).strip()),
+                getInt(SCORER_SELECTION_WINDOW));
+    }
+
+    /** How the debiased score is kept in [0, 1]. */
+    public FloorMode floorMode() {
+        return FloorMode.valueOf(getString(DEBIAS_FLOOR_MODE).toUpperCase(Locale.ROOT));
     }
 
     /** The local views that refine the global score. */
@@ -363,7 +432,9 @@ public final class PipelineConfig extends AbstractConfig {
                 Duration.ofMillis(getLong(LABELER_RELABEL_INTERVAL_MS)),
                 (float) getDouble(LABELER_RELABEL_MIN_CHANGE).doubleValue(),
                 getBoolean(LABELER_DEBIAS),
-                getInt(LABELER_RELABEL_BATCH_SIZE));
+                getInt(LABELER_RELABEL_BATCH_SIZE),
+                Duration.ofMillis(getLong(LABELER_RELABEL_SETTLE_MS)),
+                (float) getDouble(LABELER_NONE_THRESHOLD).doubleValue());
     }
 
     /** How the scorer batches. */
@@ -376,7 +447,10 @@ public final class PipelineConfig extends AbstractConfig {
 
     /** How the classifier guides the local views. */
     public RefinementSettings refinement() {
-        return new RefinementSettings(selection(), CamBoxConfig.DEFAULTS, true, localViews());
+        CamBoxConfig boxes = CamBoxConfig.DEFAULTS
+                .withOffsetFraction((float) getDouble(SCORER_CAM_OFFSET).doubleValue())
+                .withMaxRegions(getInt(SCORER_CAM_REGIONS));
+        return new RefinementSettings(selection(), boxes, true, localViews());
     }
 
     /** The largest image the scorer decodes: the claim-check byte limit, and the pixel limits. */
@@ -407,6 +481,7 @@ public final class PipelineConfig extends AbstractConfig {
                 dir,
                 classSet(dir, defaultClassNames),
                 new Debias((float) getDouble(DEBIAS_FLOOR).doubleValue()).floor(),
+                floorMode(),
                 new Mix((float) getDouble(ALPHA).doubleValue()).alpha(),
                 claimChecks(),
                 bias(),

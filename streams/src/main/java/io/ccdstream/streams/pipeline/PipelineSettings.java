@@ -1,6 +1,7 @@
 package io.ccdstream.streams.pipeline;
 
 import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.method.ccd.Mix;
 import io.ccdstream.method.image.ImageLimits;
 import io.ccdstream.models.clip.ClassSet;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
  * @param modelDir         CLIP model directory
  * @param classSet         the class set served
  * @param floor            debias floor (ALGORITHM.md section 2)
+ * @param floorMode        the paper's floor and clamp, or the order-keeping map
  * @param alpha            weight of the global view in the final label (section 4)
  * @param claimChecks      where claim-checked images may be fetched from, and limits
  * @param bias             how the bias service windows the scores
@@ -33,6 +35,7 @@ public record PipelineSettings(
         Path modelDir,
         ClassSet classSet,
         float floor,
+        FloorMode floorMode,
         float alpha,
         ImageBytes claimChecks,
         BiasSettings bias,
@@ -48,6 +51,7 @@ public record PipelineSettings(
                 modelDir,
                 classSet,
                 Debias.DEFAULT_FLOOR,
+                FloorMode.CLAMP,
                 Mix.DEFAULT_ALPHA,
                 ImageBytes.inlineOnly(),
                 BiasSettings.DEFAULTS,
@@ -56,6 +60,11 @@ public record PipelineSettings(
                 RefinementSettings.DEFAULTS,
                 ImageLimits.defaults(),
                 0);
+    }
+
+    /** The labeler's bias correction: the floor and its mode. */
+    public Debias debias() {
+        return new Debias(floor, floorMode);
     }
 
     /** Whether the scorer refines with the classifier's CAM crops (CCD), so that labels wait for a checkpoint. */
@@ -69,6 +78,7 @@ public record PipelineSettings(
                 modelDir,
                 classSet,
                 floor,
+                floorMode,
                 alpha,
                 claimChecks,
                 other,
@@ -85,6 +95,7 @@ public record PipelineSettings(
                 modelDir,
                 classSet,
                 floor,
+                floorMode,
                 alpha,
                 claimChecks,
                 bias,
@@ -101,6 +112,7 @@ public record PipelineSettings(
                 modelDir,
                 classSet,
                 floor,
+                floorMode,
                 alpha,
                 claimChecks,
                 bias,
@@ -117,6 +129,7 @@ public record PipelineSettings(
                 modelDir,
                 classSet,
                 floor,
+                floorMode,
                 alpha,
                 claimChecks,
                 bias,
@@ -133,6 +146,7 @@ public record PipelineSettings(
                 modelDir,
                 classSet,
                 floor,
+                floorMode,
                 other,
                 claimChecks,
                 bias,
@@ -149,6 +163,7 @@ public record PipelineSettings(
                 modelDir,
                 classSet,
                 floor,
+                floorMode,
                 alpha,
                 other,
                 bias,
@@ -162,7 +177,18 @@ public record PipelineSettings(
     /** The same with other image limits and decode budget for the scorer. */
     public PipelineSettings withImageLimits(ImageLimits limits, long budgetPixels) {
         return new PipelineSettings(
-                modelDir, classSet, floor, alpha, claimChecks, bias, labeler, scorer, refinement, limits, budgetPixels);
+                modelDir,
+                classSet,
+                floor,
+                floorMode,
+                alpha,
+                claimChecks,
+                bias,
+                labeler,
+                scorer,
+                refinement,
+                limits,
+                budgetPixels);
     }
 
     /** The same for another class set. */
@@ -171,6 +197,7 @@ public record PipelineSettings(
                 modelDir,
                 other,
                 floor,
+                floorMode,
                 alpha,
                 claimChecks,
                 bias,

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -91,7 +92,8 @@ class LabelerTopologyTest {
                 .setEntropyThreshold(2.0)
                 .setWindowStart(Instant.EPOCH)
                 .setWindowEnd(Instant.EPOCH)
-                .setUpdatedAt(Instant.EPOCH)
+                // published now: the driver's wall clock starts at the system time
+                .setUpdatedAt(Instant.now())
                 .build();
     }
 
@@ -122,16 +124,33 @@ class LabelerTopologyTest {
 
     @Test
     void shouldMixLocalScoresIntoARefinedLabel() {
-        Scores refined = TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f));
-        refined.setLocal(List.of(0.9f, 0.02f, 0.08f));
-        refined.setCheckpointVersion(3L);
+        Scores refined = TestRecords.refined("a", List.of(0.01f, 0.19f, 0.8f), List.of(0.9f, 0.02f, 0.08f), 2, 3L);
         scores.pipeInput(TestRecords.key("a"), refined);
 
         Label label = labels.readValue();
         assertThat(label.getStage()).isEqualTo(LabelStage.REFINED);
+        assertThat(label.getLocalViews()).isEqualTo(2);
         assertThat(label.getCheckpointVersion()).isEqualTo(3L);
         // 0.4 * 0.05 + 0.6 * 0.9 = 0.56
         assertThat(label.getScores().get(0)).isCloseTo(0.56f, within(1e-6f));
+    }
+
+    @Test
+    void shouldKeepTheGlobalLabelAsInitialWhenTheClassifierSelectedNoCrop() {
+        // Given scores the checkpoint examined without selecting any crop: local all zeros, no box
+        Scores examined = TestRecords.refined("a", List.of(0.01f, 0.19f, 0.8f), List.of(0f, 0f, 0f), 0, 3L);
+
+        // When
+        scores.pipeInput(TestRecords.key("a"), examined);
+
+        // Then the label is the global view's, stage INITIAL, and says which checkpoint examined it
+        Label label = labels.readValue();
+        assertThat(label.getStage()).isEqualTo(LabelStage.INITIAL);
+        assertThat(label.getLocalViews()).isZero();
+        assertThat(label.getLocal()).isNull();
+        assertThat(label.getScores()).containsExactly(0.05f, 0.19f, 0.8f);
+        assertThat(label.getScores()).isEqualTo(label.getGlobal());
+        assertThat(label.getCheckpointVersion()).isEqualTo(3L);
     }
 
     @Test
@@ -139,8 +158,7 @@ class LabelerTopologyTest {
         ClassNames names = id -> Optional.of(List.of("cat", "dog", "car"));
         start(LabelMaker.withoutDebias(names, new Mix(0.4f)), SETTINGS.withDebias(false));
         bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(4, 0.5f, 0.5f, 0.9f));
-        Scores refined = TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f));
-        refined.setLocal(List.of(0.9f, 0.02f, 0.08f));
+        Scores refined = TestRecords.refined("a", List.of(0.01f, 0.19f, 0.8f), List.of(0.9f, 0.02f, 0.08f), 1, 1L);
         scores.pipeInput(TestRecords.key("a"), refined);
 
         Label label = labels.readValue();
@@ -182,6 +200,50 @@ class LabelerTopologyTest {
         // nothing more to do until the bias moves again
         driver.advanceWallClockTime(Duration.ofSeconds(6));
         assertThat(labels.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldConvergeToASmallLastMoveOnceItHasSettled() {
+        // Given labels recomputed with a large move (version 2)
+        scores.pipeInput(TestRecords.key("a"), TestRecords.scores("a", List.of(0.01f, 0.19f, 0.8f)));
+        scores.pipeInput(TestRecords.key("b"), TestRecords.scores("b", List.of(0.3f, 0.3f, 0.4f)));
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(2, 0.5f, 0.5f, 0.8f));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        labels.readRecordsToList();
+
+        // When a newer version moves by less than the minimum change
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(3, 0.52f, 0.5f, 0.8f));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+        // Then it waits while the bias may still move
+        assertThat(labels.isEmpty()).isTrue();
+
+        // and once version 3 has been the newest for the settle time (30 s), every label gets it
+        driver.advanceWallClockTime(Duration.ofSeconds(30));
+        List<Label> converged = labels.readValuesToList();
+        assertThat(converged).extracting(Label::getImageId).containsExactlyInAnyOrder("a", "b");
+        assertThat(converged).allSatisfy(l -> assertThat(l.getBiasVersion()).isEqualTo(3L));
+
+        // and nothing more happens until the next version
+        driver.advanceWallClockTime(Duration.ofSeconds(60));
+        assertThat(labels.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldMarkAnImageNoneWhenNoClassReachesTheThresholdOfItsUsualConfidence() {
+        // Given none detection at 0.5 and a bias of 0.5, 0.5, 0.9
+        ClassNames names = id -> Optional.of(List.of("cat", "dog", "car"));
+        start(new LabelMaker(names, new Debias(0.05f), new Mix(0.4f)).withNoneThreshold(0.5f), SETTINGS);
+        bias.pipeInput(new ClassSetKey(TestRecords.CLASS_SET), bias(4, 0.5f, 0.5f, 0.9f));
+
+        // When an image scores 0.2, 0.2, 0.44 (debiased 0.4, 0.4, 0.489) and another 0.1, 0.3, 0.6
+        scores.pipeInput(TestRecords.key("empty"), TestRecords.scores("empty", List.of(0.2f, 0.2f, 0.44f)));
+        scores.pipeInput(TestRecords.key("dog"), TestRecords.scores("dog", List.of(0.1f, 0.3f, 0.6f)));
+
+        // Then only the first is none (the second's dog reaches 0.3 / 0.5 = 0.6)
+        Map<String, Boolean> none = new java.util.HashMap<>();
+        labels.readValuesToList().forEach(l -> none.put(l.getImageId(), l.getNone()));
+        assertThat(none).containsEntry("empty", true).containsEntry("dog", false);
     }
 
     @Test

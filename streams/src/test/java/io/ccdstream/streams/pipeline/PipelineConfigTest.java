@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ccdstream.method.ccd.ClassSelection;
+import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.FloorMode;
 import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.RefinementSettings;
@@ -57,10 +59,15 @@ class PipelineConfigTest {
                 Map.entry(PipelineConfig.LABELER_RELABEL_MIN_CHANGE, "0.1"),
                 Map.entry(PipelineConfig.LABELER_RELABEL_INTERVAL_MS, "2000"),
                 Map.entry(PipelineConfig.LABELER_RELABEL_BATCH_SIZE, "50"),
+                Map.entry(PipelineConfig.LABELER_RELABEL_SETTLE_MS, "4000"),
+                Map.entry(PipelineConfig.LABELER_NONE_THRESHOLD, "0.3"),
                 Map.entry(PipelineConfig.SCORER_BATCH_SIZE, "4"),
                 Map.entry(PipelineConfig.SCORER_MAX_WAIT_MS, "50"),
                 Map.entry(PipelineConfig.SCORER_BACKFILL_INTERVAL_MS, "300"),
                 Map.entry(PipelineConfig.SCORER_SELECTION_MEAN_CLASSES, "4,6"),
+                Map.entry(PipelineConfig.SCORER_SELECTION_WINDOW, "64"),
+                Map.entry(PipelineConfig.SCORER_CAM_REGIONS, "3"),
+                Map.entry(PipelineConfig.SCORER_CAM_OFFSET, "0.25"),
                 Map.entry(PipelineConfig.SCORER_LOCAL_VIEWS, "grid"),
                 Map.entry(PipelineConfig.CLAIM_CHECK_ALLOWED_ROOTS, "/data/images"),
                 Map.entry(PipelineConfig.CLAIM_CHECK_ALLOWED_HOSTS, "images.example.com,cdn:8080"),
@@ -70,9 +77,12 @@ class PipelineConfigTest {
         // Then
         assertThat(config.classNames(List.of("ignored"))).containsExactly("cat", "dog", "traffic light");
         assertThat(config.bias()).isEqualTo(new BiasSettings(100, 5, 20, 0.5));
-        assertThat(config.labeler()).isEqualTo(new LabelerSettings(Duration.ofSeconds(2), 0.1f, false, 50));
+        assertThat(config.labeler())
+                .isEqualTo(new LabelerSettings(Duration.ofSeconds(2), 0.1f, false, 50, Duration.ofSeconds(4), 0.3f));
         assertThat(config.scorer()).isEqualTo(new ScorerSettings(4, Duration.ofMillis(50), Duration.ofMillis(300)));
-        assertThat(config.selection()).isEqualTo(new ClassSelection.Calibrated(4, 6));
+        assertThat(config.selection()).isEqualTo(new ClassSelection.Calibrated(4, 6, 64));
+        assertThat(config.refinement().boxes().maxRegions()).isEqualTo(3);
+        assertThat(config.refinement().boxes().offsetFraction()).isEqualTo(0.25f);
         assertThat(config.localViews()).isEqualTo(LocalViews.GRID);
         assertThat(config.claimChecks())
                 .isEqualTo(new ImageBytes(
@@ -102,6 +112,7 @@ class PipelineConfigTest {
                 Map.of(PipelineConfig.SCORER_SELECTION_MEAN_CLASSES, "6,4"),
                 PipelineConfig.SCORER_SELECTION_MEAN_CLASSES);
         assertRefused(Map.of(PipelineConfig.SCORER_LOCAL_VIEWS, "TILES"), PipelineConfig.SCORER_LOCAL_VIEWS);
+        assertRefused(Map.of(PipelineConfig.DEBIAS_FLOOR_MODE, "SOFT"), PipelineConfig.DEBIAS_FLOOR_MODE);
         assertRefused(Map.of(PipelineConfig.LABELER_DEBIAS, "maybe"), PipelineConfig.LABELER_DEBIAS);
         assertRefused(Map.of(PipelineConfig.CLAIM_CHECK_TIMEOUT_MS, "0"), PipelineConfig.CLAIM_CHECK_TIMEOUT_MS);
         assertRefused(Map.of(PipelineConfig.CLASSES, "cat,,dog"), PipelineConfig.CLASSES);
@@ -110,8 +121,13 @@ class PipelineConfigTest {
     @Test
     void shouldBuildThePipelineSettingsOfTheBundledModel(@TempDir Path workDir) throws Exception {
         // When
-        PipelineSettings settings = new PipelineConfig(
-                        Map.of(PipelineConfig.ALPHA, "0.5", PipelineConfig.DEBIAS_FLOOR, "0.0125"))
+        PipelineSettings settings = new PipelineConfig(Map.of(
+                        PipelineConfig.ALPHA,
+                        "0.5",
+                        PipelineConfig.DEBIAS_FLOOR,
+                        "0.0125",
+                        PipelineConfig.DEBIAS_FLOOR_MODE,
+                        "rank"))
                 .settings(workDir, List.of("cat", "dog"));
 
         // Then
@@ -119,6 +135,7 @@ class PipelineConfigTest {
         assertThat(settings.classSet().classNames()).containsExactly("cat", "dog");
         assertThat(settings.alpha()).isEqualTo(0.5f);
         assertThat(settings.floor()).isEqualTo(0.0125f);
+        assertThat(settings.debias()).isEqualTo(new Debias(0.0125f, FloorMode.RANK));
         assertThat(settings.refinesWithCam()).isTrue();
 
         // and a configured model directory is used as it is

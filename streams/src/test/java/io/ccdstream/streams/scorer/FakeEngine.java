@@ -71,13 +71,11 @@ final class FakeEngine implements ScoringEngine {
         batches.add(batch.stream().map(p -> p.key().getImageId()).toList());
         List<Scores> results = new ArrayList<>();
         for (Prepared p : batch) {
-            Scores scores = TestRecords.scores(p.key().getImageId(), List.of(0.25f, 0.75f));
-            if (checkpointLoaded) {
-                scores.setLocal(List.of(0.5f, 0.5f));
-                scores.setCheckpointVersion(1L);
-                scores.setClipInferences(3);
-            }
-            results.add(scores);
+            results.add(
+                    checkpointLoaded
+                            ? TestRecords.refined(
+                                    p.key().getImageId(), List.of(0.25f, 0.75f), List.of(0.5f, 0.5f), 2, 1L)
+                            : TestRecords.scores(p.key().getImageId(), List.of(0.25f, 0.75f)));
         }
         return results;
     }

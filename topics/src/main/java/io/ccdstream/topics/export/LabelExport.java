@@ -7,6 +7,7 @@ import io.ccdstream.data.export.ExportedImage;
 import io.ccdstream.schemas.CamBox;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.Scores;
+import io.ccdstream.topics.LabelStages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +30,22 @@ public final class LabelExport {
 
     /** Which labels to export. */
     public enum Stage {
-        INITIAL,
+        /** Labels the scorer is done with: REFINED ones and those a checkpoint examined without a crop. */
+        FINAL,
+        /** Labels mixed with at least one local view. */
         REFINED,
-        ANY
+        /** Global-view labels, with or without a checkpoint's examination. */
+        INITIAL,
+        ANY;
+
+        /** Whether {@code label} is of this stage. */
+        public boolean matches(Label label) {
+            return switch (this) {
+                case FINAL -> LabelStages.isFinal(label);
+                case ANY -> true;
+                default -> label.getStage().name().equals(name());
+            };
+        }
     }
 
     private LabelExport() {}
@@ -51,7 +65,7 @@ public final class LabelExport {
             Function<String, String> origins,
             Function<List<float[]>, ClassSelectionRule> rule) {
         List<Label> kept = labels.values().stream()
-                .filter(l -> stage == Stage.ANY || l.getStage().name().equals(stage.name()))
+                .filter(stage::matches)
                 .sorted(Comparator.comparing(Label::getImageId))
                 .toList();
         List<String> classNames =

@@ -89,6 +89,27 @@ class LabelExportTest {
     }
 
     @Test
+    void shouldExportAsFinalTheRefinedLabelsAndThoseACheckpointExaminedWithoutACrop() {
+        // Given a REFINED label, an INITIAL one before any checkpoint, and an INITIAL one that
+        // checkpoint 1 examined without selecting a crop
+        Label examined = label("z.png", LabelStage.INITIAL, List.of(0.6f, 0.1f), null);
+        examined.setCheckpointVersion(1L);
+        Map<String, Label> labels = Map.of(
+                "x.png", label("x.png", LabelStage.REFINED, List.of(0.2f, 0.7f), List.of(0.1f, 0.9f)),
+                "y.png", label("y.png", LabelStage.INITIAL, List.of(0.9f, 0.1f), null),
+                "z.png", examined);
+
+        // When
+        ExportSet finals = LabelExport.build("cs", labels, Map.of(), LabelExport.Stage.FINAL, id -> null, HALF);
+        ExportSet initial = LabelExport.build("cs", labels, Map.of(), LabelExport.Stage.INITIAL, id -> null, HALF);
+
+        // Then
+        assertThat(finals.images()).extracting(i -> i.imageId()).containsExactly("x.png", "z.png");
+        assertThat(finals.images().get(1).stage()).isEqualTo("INITIAL");
+        assertThat(initial.images()).extracting(i -> i.imageId()).containsExactly("y.png", "z.png");
+    }
+
+    @Test
     void shouldWriteNothingForAnEmptyExportAndMoveFilesIntoPlaceOtherwise() throws IOException {
         ExportSet empty = LabelExport.build("cs", Map.of(), Map.of(), LabelExport.Stage.REFINED, id -> null, HALF);
         Path out = dir.resolve("out");

@@ -1,0 +1,19 @@
+package io.ccdstream.topics;
+
+import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.LabelStage;
+
+/** What a label's stage and versions say about it, the same for every reader of {@code ccd.labels}. */
+public final class LabelStages {
+
+    private LabelStages() {}
+
+    /**
+     * Whether the scorer is done with the label's image: its label was REFINED with local views,
+     * or a classifier checkpoint examined the image and selected no crop, so the global view's
+     * INITIAL label is final (until a newer checkpoint or bias recomputes it).
+     */
+    public static boolean isFinal(Label label) {
+        return label.getStage() == LabelStage.REFINED || label.getCheckpointVersion() != null;
+    }
+}
