@@ -33,7 +33,7 @@ class DemoCommandIT {
                 .contains("published v1 WARMUP")
                 .contains("Dead letters: 2 {IMAGE_UNSUPPORTED_FORMAT=2}")
                 .containsPattern("synth-1-000000 +(REFINED|INITIAL) ")
-                .containsPattern("Dashboard +http://127\.0\.0\.1:\d+/ui/");
+                .containsPattern("Dashboard +http://127\\.0\\.0\\.1:\\d+/ui/");
         assertThat(dataDir.resolve("kafka")).isDirectory();
         // the terminal shows no log line of Kafka's (or any library's): those go to the log file
         assertThat(output.lines().filter(line -> line.matches(".*\\b(WARN|ERROR)\\s++(?!i\\.c\\.).*")))
