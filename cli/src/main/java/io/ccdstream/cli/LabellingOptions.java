@@ -40,7 +40,7 @@ final class LabellingOptions {
             names = "--floor-mode",
             paramLabel = "MODE",
             description = "CLAMP (the paper: scores below the floor and above the bias tie) or RANK (keeps every raw"
-                    + " score's order within a class) (" + DEBIAS_FLOOR_MODE + ", default CLAMP).")
+                    + " score's order within a class) (" + DEBIAS_FLOOR_MODE + ", default RANK).")
     FloorMode floorMode;
 
     @Option(
@@ -99,8 +99,9 @@ final class LabellingOptions {
     @Option(
             names = "--selection-threshold",
             paramLabel = "SCORE",
-            description = "Classifier score from which a class gets a CAM crop (" + SCORER_SELECTION_THRESHOLD
-                    + ", default 0.5).")
+            description = "A fixed classifier score from which a class gets a CAM crop, instead of the calibrated"
+                    + " selection (" + SCORER_SELECTION_THRESHOLD + " with " + SCORER_SELECTION_MEAN_CLASSES
+                    + " empty; the paper's t: 0.5).")
     Float selectionThreshold;
 
     @Option(
@@ -110,7 +111,7 @@ final class LabellingOptions {
             description = "Instead of a fixed threshold, calibrate it so that the mean number of "
                     + "classes with a CAM crop per image lies in [LOW, HIGH] (over --selection-window recent images);"
                     + " the released script: 4,6 ("
-                    + SCORER_SELECTION_MEAN_CLASSES + "; default: none).")
+                    + SCORER_SELECTION_MEAN_CLASSES + ", default 4,6).")
     List<Double> selectionMeanClasses;
 
     @Option(
@@ -161,8 +162,18 @@ final class LabellingOptions {
         putDecimal(settings, LABELER_RELABEL_MIN_CHANGE, relabelMinChange, "--relabel-min-change");
         putDecimal(settings, LABELER_NONE_THRESHOLD, noneThreshold, "--none-threshold");
         put(settings, SCORER_BATCH_SIZE, batchSize, "--batch-size");
+        boolean meanClassesGiven = selectionMeanClasses != null && !selectionMeanClasses.isEmpty();
+        if (selectionThreshold != null && meanClassesGiven) {
+            throw new IllegalArgumentException(
+                    "--selection-threshold and --selection-mean-classes exclude each other: a fixed threshold or a"
+                            + " calibrated one");
+        }
         putDecimal(settings, SCORER_SELECTION_THRESHOLD, selectionThreshold, "--selection-threshold");
-        if (selectionMeanClasses != null && !selectionMeanClasses.isEmpty()) {
+        if (selectionThreshold != null) {
+            // a fixed threshold replaces the default calibrated selection
+            settings.put(SCORER_SELECTION_MEAN_CLASSES, List.of(), "--selection-threshold");
+        }
+        if (meanClassesGiven) {
             settings.put(
                     SCORER_SELECTION_MEAN_CLASSES,
                     selectionMeanClasses.stream().map(String::valueOf).toList(),

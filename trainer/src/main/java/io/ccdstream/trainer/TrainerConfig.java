@@ -249,7 +249,7 @@ public final class TrainerConfig extends AbstractConfig {
                     .define(
                             STRONG_VIEW,
                             Type.STRING,
-                            StrongView.COLOUR.id(),
+                            StrongView.GEOMETRIC.id(),
                             ValidString.in(Arrays.stream(StrongView.values())
                                     .map(StrongView::id)
                                     .toArray(String[]::new)),
@@ -319,7 +319,7 @@ public final class TrainerConfig extends AbstractConfig {
                     .define(
                             BACKBONE,
                             Type.STRING,
-                            "small-cnn",
+                            "mini-clip",
                             Importance.MEDIUM,
                             "Classifier backbone: small-cnn, resnet50, resnet101, torchscript:<file> (a traced backbone to"
                                     + " fine-tune), mini-clip (the bundled mini-CLIP's convolutional tower with its trained"

@@ -91,10 +91,12 @@ class TrainerConfigTest {
     }
 
     @Test
-    void shouldKeepThePapersStrongViewAndSoftTargetsByDefault() {
+    void shouldDefaultToTheMeasuredStrongViewBackboneAndSoftTargets() {
         TrainerConfig defaults = config(Map.of());
 
-        assertThat(defaults.optimiser().strongView()).isEqualTo(StrongView.COLOUR);
+        // the class-keeping strong view and the mini-CLIP trunk: README, departures from ALGORITHM.md
+        assertThat(defaults.optimiser().strongView()).isEqualTo(StrongView.GEOMETRIC);
+        assertThat(defaults.backbone()).isInstanceOf(Backbone.MiniClip.class);
         assertThat(defaults.optimiser().freezeBackbone()).isFalse();
         assertThat(defaults.trainingTargets()).isEqualTo(TrainingTargets.SOFT);
         assertThat(defaults.labelSmoothing()).isEqualTo(0.1f);

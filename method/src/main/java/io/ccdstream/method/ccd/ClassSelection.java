@@ -28,6 +28,15 @@ public sealed interface ClassSelection permits ClassSelection.Fixed, ClassSelect
         return new Fixed(PAPER_THRESHOLD);
     }
 
+    /**
+     * @return the services' default: the released script's target of 4..6 classes per image,
+     *     calibrated over the last {@value Calibrated#DEFAULT_WINDOW} images (README: the measured
+     *     reason; the paper's fixed t = 0.5 gives almost no crops with a warm-up classifier)
+     */
+    static ClassSelection serviceDefault() {
+        return new Calibrated(4, 6, Calibrated.DEFAULT_WINDOW);
+    }
+
     /** @return the released script's selection: calibrated to 4..6 classes per image */
     static ClassSelection releasedScript() {
         return new Calibrated(4, 6);

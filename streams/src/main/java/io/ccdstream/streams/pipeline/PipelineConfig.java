@@ -112,7 +112,7 @@ public final class PipelineConfig extends AbstractConfig {
             .define(
                     DEBIAS_FLOOR_MODE,
                     Type.STRING,
-                    FloorMode.CLAMP.name(),
+                    FloorMode.RANK.name(),
                     ConfigDef.CaseInsensitiveValidString.in(
                             Arrays.stream(FloorMode.values()).map(Enum::name).toArray(String[]::new)),
                     Importance.MEDIUM,
@@ -228,15 +228,17 @@ public final class PipelineConfig extends AbstractConfig {
                     decimal(ClassSelection.PAPER_THRESHOLD),
                     Range.between(0.0, 1.0),
                     Importance.MEDIUM,
-                    "Classifier score from which a class gets a CAM crop.")
+                    "Classifier score from which a class gets a CAM crop, when " + SCORER_SELECTION_MEAN_CLASSES
+                            + " is empty (the paper's t).")
             .define(
                     SCORER_SELECTION_MEAN_CLASSES,
                     Type.LIST,
-                    "",
+                    "4,6",
                     ConfigDef.LambdaValidator.with(
                             PipelineConfig::ensureValidTarget, () -> "empty, or LOW,HIGH with 0 <= LOW <= HIGH"),
                     Importance.LOW,
-                    "Instead of the fixed " + SCORER_SELECTION_THRESHOLD + ", calibrate the threshold (over"
+                    "Unless empty (then the fixed " + SCORER_SELECTION_THRESHOLD
+                            + " applies), calibrate the threshold (over"
                             + " the last " + SCORER_SELECTION_WINDOW
                             + " images) so that the mean number of classes with a CAM crop per image lies in [LOW, HIGH]"
                             + " (the released script: 4,6).")

@@ -51,7 +51,7 @@ public record PipelineSettings(
                 modelDir,
                 classSet,
                 Debias.DEFAULT_FLOOR,
-                FloorMode.CLAMP,
+                FloorMode.RANK,
                 Mix.DEFAULT_ALPHA,
                 ImageBytes.inlineOnly(),
                 BiasSettings.DEFAULTS,

@@ -34,7 +34,8 @@ class PipelineConfigTest {
         assertThat(config.labeler()).isEqualTo(LabelerSettings.DEFAULTS);
         assertThat(config.scorer()).isEqualTo(ScorerSettings.DEFAULTS);
         assertThat(config.refinement()).isEqualTo(RefinementSettings.DEFAULTS);
-        assertThat(config.selection()).isEqualTo(ClassSelection.paperDefault());
+        assertThat(config.selection()).isEqualTo(ClassSelection.serviceDefault());
+        assertThat(config.floorMode()).isEqualTo(defaults.floorMode());
         assertThat(config.localViews()).isEqualTo(LocalViews.CAM);
         assertThat((float) config.getDouble(PipelineConfig.DEBIAS_FLOOR).doubleValue())
                 .isEqualTo(defaults.floor());
