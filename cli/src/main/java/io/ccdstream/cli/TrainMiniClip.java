@@ -141,14 +141,18 @@ public final class TrainMiniClip implements Callable<Integer> {
                 summary.dataSeconds(),
                 summary.trainSeconds());
         if (reportImages > 0) {
-            report(out, reportSeed, reportImages, console);
+            report(out, config.worlds(), reportSeed, reportImages, console);
         }
         return 0;
     }
 
-    static void report(Path modelDir, long heldOutSeed, int n, PrintStream console) throws ClipModelException {
+    /** Prints the report of the model in {@code modelDir} on a held-out split of each world. */
+    static void report(Path modelDir, List<SynthWorld> worlds, long heldOutSeed, int n, PrintStream console)
+            throws ClipModelException {
         try (ClipModel clip = ClipModel.load(modelDir)) {
-            console.print(MiniClipReport.run(clip, heldOutSeed, n).format());
+            for (SynthWorld world : worlds) {
+                console.print(MiniClipReport.run(clip, world, heldOutSeed, n).format());
+            }
         }
     }
 }
