@@ -3,11 +3,14 @@ package io.ccdstream.bench;
 import io.ccdstream.data.ImageRecords;
 import io.ccdstream.data.datasets.Dataset;
 import io.ccdstream.data.datasets.LabelledImage;
+import io.ccdstream.data.datasets.ObjectBox;
 import io.ccdstream.data.datasets.Split;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.schemas.GroundTruth;
+import io.ccdstream.schemas.GroundTruthBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,8 +33,28 @@ import java.util.Random;
  */
 public record BenchImages(String name, List<String> classNames, List<BenchImage> train, List<BenchImage> heldOut) {
 
-    /** One image and its ground truth. */
-    public record BenchImage(String id, String contentType, boolean[] truth, Bytes bytes, Map<String, String> source) {
+    /**
+     * One image and its ground truth.
+     *
+     * @param id          the image id
+     * @param contentType its media type
+     * @param truth       per class, whether the image shows it
+     * @param boxes       the annotated objects (empty when the source has no boxes)
+     * @param bytes       the encoded image
+     * @param source      the source metadata sent with it
+     */
+    public record BenchImage(
+            String id,
+            String contentType,
+            boolean[] truth,
+            List<ObjectBox> boxes,
+            Bytes bytes,
+            Map<String, String> source) {
+
+        /** Copies the boxes. */
+        public BenchImage {
+            boxes = List.copyOf(boxes);
+        }
 
         /** The encoded image, read when needed. */
         public byte[] read() {
@@ -57,28 +80,42 @@ public record BenchImages(String name, List<String> classNames, List<BenchImage>
     }
 
     /**
-     * SynthScenes: {@code trainCount} images of seed {@code seed} and {@code heldOutCount} of seed
-     * {@code seed + 1}, so the two splits never share an image.
+     * SynthScenes of one world: {@code trainCount} images of seed {@code seed} and {@code
+     * heldOutCount} of seed {@code seed + 1}, so the two splits never share an image.
      */
-    public static BenchImages synthScenes(long seed, int imageSize, int trainCount, int heldOutCount) {
+    public static BenchImages synthScenes(
+            long seed, SynthWorld world, int imageSize, int trainCount, int heldOutCount) {
         List<String> names = SynthClass.names();
         return new BenchImages(
                 String.format(
-                        Locale.ROOT, "SynthScenes (train seed %d, held-out seed %d, %d px)", seed, seed + 1, imageSize),
+                        Locale.ROOT,
+                        "SynthScenes %s (train seed %d, held-out seed %d, %d px)",
+                        world.id(),
+                        seed,
+                        seed + 1,
+                        imageSize),
                 names,
-                scenes(seed, imageSize, trainCount, names),
-                scenes(seed + 1, imageSize, heldOutCount, names));
+                scenes(seed, world, imageSize, trainCount, names),
+                scenes(seed + 1, world, imageSize, heldOutCount, names));
     }
 
-    private static List<BenchImage> scenes(long seed, int imageSize, int count, List<String> names) {
-        SynthScenes generator = new SynthScenes(seed, imageSize, SynthScenes.DEFAULT_NONE_SHARE);
+    private static List<BenchImage> scenes(long seed, SynthWorld world, int imageSize, int count, List<String> names) {
+        SynthScenes generator = SynthScenes.builder()
+                .setSeed(seed)
+                .optWorld(world)
+                .optSize(imageSize)
+                .optNoneShare(SynthScenes.DEFAULT_NONE_SHARE)
+                .build();
         List<BenchImage> images = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             SynthScene scene = generator.generate(i);
             byte[] png = scene.png();
             boolean[] truth = new boolean[names.size()];
             scene.labels().forEach(label -> truth[names.indexOf(label)] = true);
-            images.add(new BenchImage(scene.id(), "image/png", truth, () -> png, ImageRecords.SYNTHSCENES));
+            List<ObjectBox> boxes = scene.objects().stream()
+                    .map(o -> new ObjectBox(o.className(), o.x0(), o.y0(), o.x1(), o.y1(), false, false))
+                    .toList();
+            images.add(new BenchImage(scene.id(), "image/png", truth, boxes, () -> png, ImageRecords.SYNTHSCENES));
         }
         return images;
     }
@@ -112,7 +149,12 @@ public record BenchImages(String name, List<String> classNames, List<BenchImage>
         for (int i = 0; i < all.size(); i++) {
             LabelledImage image = all.get(i);
             images.add(new BenchImage(
-                    image.id(), contentType(image), truth[i], () -> Files.readAllBytes(image.file()), source));
+                    image.id(),
+                    contentType(image),
+                    truth[i],
+                    image.boxes(),
+                    () -> Files.readAllBytes(image.file()),
+                    source));
         }
         return images;
     }
@@ -130,6 +172,11 @@ public record BenchImages(String name, List<String> classNames, List<BenchImage>
                 labels.add(classNames.get(c));
             }
         }
-        return GroundTruth.newBuilder().setLabels(labels).setBoxes(List.of()).build();
+        return GroundTruth.newBuilder()
+                .setLabels(labels)
+                .setBoxes(image.boxes().stream()
+                        .map(b -> new GroundTruthBox(b.className(), b.x0(), b.y0(), b.x1(), b.y1()))
+                        .toList())
+                .build();
     }
 }

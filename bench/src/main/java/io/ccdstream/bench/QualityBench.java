@@ -4,6 +4,7 @@ import io.ccdstream.data.datasets.Dataset;
 import io.ccdstream.data.datasets.Datasets;
 import io.ccdstream.data.datasets.Split;
 import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.method.ccd.ClassSelection;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModelDescriptor;
@@ -41,6 +42,7 @@ public final class QualityBench {
      * @param trainImages     training images (0: whole split for a dataset)
      * @param heldOutImages   held-out images (0: whole split for a dataset)
      * @param imageSize       SynthScenes image side
+     * @param world           SynthScenes world (ignored for a dataset)
      * @param classifierInput classifier input side, null for the default
      * @param seed            SynthScenes seed and sampling seed
      * @param rowTimeout      longest a row waits for its labels, then for its checkpoint
@@ -58,6 +60,7 @@ public final class QualityBench {
             int trainImages,
             int heldOutImages,
             int imageSize,
+            SynthWorld world,
             Integer classifierInput,
             long seed,
             Duration rowTimeout,
@@ -99,7 +102,7 @@ public final class QualityBench {
         BenchImages images;
         if (synth) {
             images = BenchImages.synthScenes(
-                    bench.seed(), bench.imageSize(), bench.trainImages(), bench.heldOutImages());
+                    bench.seed(), bench.world(), bench.imageSize(), bench.trainImages(), bench.heldOutImages());
         } else {
             if (bench.root() == null) {
                 throw new IllegalArgumentException("--dataset " + bench.dataset() + " needs --root DIR");
@@ -151,6 +154,20 @@ public final class QualityBench {
                     result.heldOutMap(),
                     result.clipInferencesPerImage(),
                     result.seconds());
+            CamLocalisation cam = result.camLocalisation();
+            if (cam != null) {
+                out.printf(
+                        Locale.ROOT,
+                        "%s: %d CAM crops (%.2f / image), %.0f%% on a ground-truth box of their class "
+                                + "(IoU >= %.1f), %.0f%% hold its centre, mean best IoU %.2f%n",
+                        row.id(),
+                        cam.crops(),
+                        cam.cropsPerImage(),
+                        100 * cam.overlapShare(),
+                        CamLocalisation.IOU_THRESHOLD,
+                        100 * cam.centreShare(),
+                        cam.meanBestIou());
+            }
             results.add(result);
         }
         Map<String, String> sharedText = new LinkedHashMap<>();
@@ -171,6 +188,7 @@ public final class QualityBench {
                 date.toString(),
                 QualityReport.Machine.current(),
                 images.name(),
+                synth ? bench.world().id() : null,
                 settings.classSet().modelId(),
                 settings.classSet().classNames(),
                 images.train().size(),

@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
  * @param date            when the run started (ISO-8601, UTC)
  * @param machine         where it ran
  * @param images          what was labelled and evaluated
+ * @param world           the SynthScenes world ({@code small-objects}, {@code voc-like}), null for a dataset
  * @param clipModel       the CLIP model's id
  * @param classNames      the classes, in the order of every per-class list
  * @param trainImages     images sent through the pipeline per row
@@ -31,6 +32,7 @@ public record QualityReport(
         String date,
         Machine machine,
         String images,
+        String world,
         String clipModel,
         List<String> classNames,
         int trainImages,
@@ -91,6 +93,9 @@ public record QualityReport(
      * @param paperVoc2012       the paper's classifier mAP for this configuration on VOC 2012
      * @param seconds            running time of the row (broker start to evaluation)
      * @param noneImages         how the labels find the images without any class of the set
+     * @param camLocalisation    for rows whose local views are CAM crops: how the crops behind the
+     *     final labels overlap the ground-truth boxes of their class; null for other rows and when
+     *     the images have no boxes
      */
     public record Row(
             String id,
@@ -114,7 +119,8 @@ public record QualityReport(
             Long biasVersion,
             double paperVoc2012,
             double seconds,
-            NoneImages noneImages) {}
+            NoneImages noneImages,
+            CamLocalisation camLocalisation) {}
 
     /**
      * Images without any class of the set ("none" images; ground truth has no class): how well the
@@ -153,6 +159,9 @@ public record QualityReport(
                 .append("pipeline, ")
                 .append(heldOutImages)
                 .append(" held-out images\n");
+        if (world != null) {
+            md.append("- SynthScenes world: ").append(world).append('\n');
+        }
         md.append("- CLIP model: ")
                 .append(clipModel)
                 .append("; ")
@@ -162,12 +171,13 @@ public record QualityReport(
         md.append("- Trainer: ").append(trainerSettings).append('\n');
         md.append(String.format(Locale.ROOT, "- Running time: %.0f s%n%n", seconds));
         md.append("| configuration | label update | debias | consistency | CLIP inferences / image "
-                + "| train-label mAP | held-out classifier mAP | paper, VOC 2012 | epochs | seconds |\n");
-        md.append("|---|:-:|:-:|:-:|---:|---:|---:|---:|---:|---:|\n");
+                + "| train-label mAP | held-out classifier mAP | paper, VOC 2012 "
+                + "| CAM crops / image: on GT (IoU, centre), mean IoU | epochs | seconds |\n");
+        md.append("|---|:-:|:-:|:-:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : rows) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %s | %s | %s | %.2f | %.1f | %.1f | %.1f | %d | %.0f |%n",
+                    "| %s | %s | %s | %s | %.2f | %.1f | %.1f | %.1f | %s | %d | %.0f |%n",
                     row.title(),
                     mark(row.labelUpdate()),
                     mark(row.debias()),
@@ -176,9 +186,17 @@ public record QualityReport(
                     row.trainLabelMap(),
                     row.heldOutMap(),
                     row.paperVoc2012(),
+                    localisation(row.camLocalisation()),
                     row.epochs(),
                     row.seconds()));
         }
+        md.append(String.format(
+                Locale.ROOT,
+                "%nCAM crops: the crops behind the final labels (last scores record per training image); "
+                        + "on GT: share of crops with IoU >= %.1f with a ground-truth box of the class the crop "
+                        + "was chosen for, and share holding the centre of such a box; mean IoU: mean best IoU "
+                        + "with such a box (0 when the class is absent). \"-\": no CAM crops in the row.%n",
+                CamLocalisation.IOU_THRESHOLD));
         md.append("\nInitial (global-view) label mAP on the training images: ");
         md.append(String.join(
                         ", ",
@@ -232,6 +250,19 @@ public record QualityReport(
             }
             md.append('\n');
         }
+    }
+
+    private static String localisation(CamLocalisation cam) {
+        if (cam == null || cam.crops() == 0) {
+            return cam == null ? "-" : "0 crops";
+        }
+        return String.format(
+                Locale.ROOT,
+                "%.2f: %.0f%%, %.0f%%, %.2f",
+                cam.cropsPerImage(),
+                100 * cam.overlapShare(),
+                100 * cam.centreShare(),
+                cam.meanBestIou());
     }
 
     private static String mark(boolean on) {

@@ -1,6 +1,7 @@
 package io.ccdstream.bench;
 
 import io.ccdstream.data.ImageRecords;
+import io.ccdstream.data.datasets.ObjectBox;
 import io.ccdstream.embedded.EmbeddedRuntime;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.ImageInputException;
@@ -8,13 +9,16 @@ import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.method.metrics.AveragePrecision;
 import io.ccdstream.method.metrics.MeanAveragePrecision;
 import io.ccdstream.models.classifier.Classifier;
+import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.schemas.Bias;
+import io.ccdstream.schemas.CamBox;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointPhase;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
@@ -310,7 +314,8 @@ public final class QualityRun {
                 bias == null ? null : bias.getVersion(),
                 row.paperVoc2012(),
                 seconds,
-                noneImages(labels));
+                noneImages(labels),
+                row.localViews() == LocalViews.CAM ? localisation(outputs) : null);
     }
 
     /** How the labels find the training images without any class (ground truth empty). */
@@ -348,6 +353,22 @@ public final class QualityRun {
         return new QualityReport.NoneImages((int) none.stream().filter(b -> b).count(), 100 * ap, flagged, flaggedNone);
     }
 
+    /** The CAM crops of each training image's last scores record against its ground-truth boxes. */
+    private CamLocalisation localisation(Outputs outputs) {
+        List<List<CamBox>> crops = new ArrayList<>();
+        List<List<ObjectBox>> truth = new ArrayList<>();
+        boolean anyBox = false;
+        for (BenchImages.BenchImage image : images.train()) {
+            Scores scores = outputs.scores.get(image.id());
+            if (scores != null) {
+                crops.add(scores.getBoxes());
+                truth.add(image.boxes());
+                anyBox |= !image.boxes().isEmpty();
+            }
+        }
+        return anyBox ? CamLocalisation.of(crops, truth, images.classNames()) : null;
+    }
+
     private static List<Double> boxed(double[] values) {
         return Arrays.stream(values).boxed().toList();
     }
@@ -356,10 +377,14 @@ public final class QualityRun {
     private static final class Outputs implements AutoCloseable {
 
         private final KafkaConsumer<ImageKey, Label> labelConsumer;
+        private final KafkaConsumer<ImageKey, Scores> scoresConsumer;
         private final KafkaConsumer<ClassSetKey, Bias> biasConsumer;
         private final KafkaConsumer<ClassSetKey, Checkpoint> checkpointConsumer;
         private final KafkaConsumer<byte[], byte[]> deadLetterConsumer;
         private final Map<String, Label> labels = new HashMap<>();
+        /** Per image, its last scores record (the one behind its latest label). */
+        private final Map<String, Scores> scores = new HashMap<>();
+
         private final List<Checkpoint> checkpoints = new ArrayList<>();
         private Bias bias;
         private final Set<String> deadLetterSources = new HashSet<>();
@@ -371,6 +396,10 @@ public final class QualityRun {
                     props,
                     CcdTopics.LABELS.keySerde(serdes).deserializer(),
                     CcdTopics.LABELS.valueSerde(serdes).deserializer());
+            scoresConsumer = new KafkaConsumer<>(
+                    props,
+                    CcdTopics.SCORES.keySerde(serdes).deserializer(),
+                    CcdTopics.SCORES.valueSerde(serdes).deserializer());
             biasConsumer = new KafkaConsumer<>(
                     props,
                     CcdTopics.BIAS.keySerde(serdes).deserializer(),
@@ -382,16 +411,20 @@ public final class QualityRun {
             deadLetterConsumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             // the row's topics are new and empty: their end is their start
             OutputWatcher.startAtEnd(labelConsumer, CcdTopics.LABELS.name());
+            OutputWatcher.startAtEnd(scoresConsumer, CcdTopics.SCORES.name());
             OutputWatcher.startAtEnd(biasConsumer, CcdTopics.BIAS.name());
             OutputWatcher.startAtEnd(checkpointConsumer, CcdTopics.CHECKPOINTS.name());
             OutputWatcher.startAtEnd(deadLetterConsumer, deadLetterTopic);
         }
 
         public void poll(Duration timeout) {
-            Duration each = timeout.dividedBy(4);
+            Duration each = timeout.dividedBy(5);
             for (ConsumerRecord<ImageKey, Label> record : labelConsumer.poll(each)) {
                 labels.put(record.key().getImageId(), record.value());
                 lastChange = System.nanoTime();
+            }
+            for (ConsumerRecord<ImageKey, Scores> record : scoresConsumer.poll(each)) {
+                scores.put(record.key().getImageId(), record.value());
             }
             for (ConsumerRecord<ClassSetKey, Bias> record : biasConsumer.poll(each)) {
                 bias = record.value();
@@ -443,6 +476,7 @@ public final class QualityRun {
         @Override
         public void close() {
             labelConsumer.close();
+            scoresConsumer.close();
             biasConsumer.close();
             checkpointConsumer.close();
             deadLetterConsumer.close();

@@ -2,6 +2,7 @@ package io.ccdstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.models.classifier.TrainingTargets;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.trainer.TrainerConfig;
@@ -43,7 +44,7 @@ class AblationTest {
     @Test
     void shouldPassTheRowsLossToTheTrainerOverTheSharedSettings() {
         QualityRun run = new QualityRun(
-                BenchImages.synthScenes(1, 32, 4, 2),
+                BenchImages.synthScenes(1, SynthWorld.SMALL_OBJECTS, 32, 4, 2),
                 null,
                 Map.of(TrainerConfig.LOSS, "label-smoothing", TrainerConfig.LABEL_SMOOTHING, 0.2),
                 Duration.ofSeconds(1),

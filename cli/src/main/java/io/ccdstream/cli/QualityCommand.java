@@ -3,6 +3,7 @@ package io.ccdstream.cli;
 import io.ccdstream.bench.Ablation;
 import io.ccdstream.bench.QualityBench;
 import io.ccdstream.bench.QualityReport;
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.streams.pipeline.PipelineConfig;
 import io.ccdstream.trainer.TrainerConfig;
@@ -32,8 +33,10 @@ import picocli.CommandLine.Spec;
                     + "grid). Each row runs broker, registry, scorer, bias, labeler and trainer on the training images, then "
                     + "evaluates the trainer's refinement checkpoint on held-out images.",
             "Prints and writes (quality.json, quality.md under --out) the mAP of the training labels, the held-out "
-                    + "classifier mAP and the mean CLIP inferences per image, per-class AP and the bias vectors. The bias window covers the training images.",
-            "Default: SynthScenes with the bundled CLIP model. With --dataset voc2007|voc2012|coco2014 --root DIR "
+                    + "classifier mAP and the mean CLIP inferences per image, per-class AP and the bias vectors, and for the "
+                    + "CAM rows how the crops overlap the ground-truth boxes of their class. The bias window covers the "
+                    + "training images.",
+            "Default: SynthScenes (--world small-objects or voc-like) with the bundled CLIP model. With --dataset voc2007|voc2012|coco2014 --root DIR "
                     + "--clip-model DIR it runs on a dataset on disk."
         })
 final class QualityCommand implements Callable<Integer> {
@@ -72,6 +75,14 @@ final class QualityCommand implements Callable<Integer> {
             defaultValue = "96",
             description = "SynthScenes image side (default ${DEFAULT-VALUE}).")
     int imageSize;
+
+    @Option(
+            names = "--world",
+            defaultValue = "small-objects",
+            converter = SynthWorldConverter.class,
+            description = "SynthScenes world: small-objects (many small objects, one colour per class) or "
+                    + "voc-like (PASCAL VOC object scales, colours shared across classes) (default ${DEFAULT-VALUE}).")
+    SynthWorld world;
 
     @Option(
             names = "--classifier-input",
@@ -181,6 +192,7 @@ final class QualityCommand implements Callable<Integer> {
                                 trainImages,
                                 heldOutImages,
                                 imageSize,
+                                world,
                                 classifierInput,
                                 seed,
                                 rowTimeout,

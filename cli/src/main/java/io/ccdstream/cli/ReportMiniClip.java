@@ -1,11 +1,13 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.miniclip.MiniClipReport;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -38,6 +40,15 @@ public final class ReportMiniClip implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--world",
+            split = ",",
+            defaultValue = "small-objects",
+            converter = SynthWorldConverter.class,
+            description = "SynthScenes world(s) of the held-out split, comma-separated: small-objects, voc-like; "
+                    + "one report per world (default ${DEFAULT-VALUE}).")
+    List<SynthWorld> worlds;
+
+    @Option(
             names = "--images",
             defaultValue = "" + MiniClipReport.DEFAULT_IMAGES,
             description = "Images (default ${DEFAULT-VALUE}).")
@@ -64,12 +75,12 @@ public final class ReportMiniClip implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (model != null) {
-            TrainMiniClip.report(model, seed, images, console);
+            TrainMiniClip.report(model, worlds, seed, images, console);
             return 0;
         }
         Path temp = Files.createTempDirectory("ccd-models");
         try {
-            TrainMiniClip.report(BundledModels.extract(BundledModels.DEFAULT, temp), seed, images, console);
+            TrainMiniClip.report(BundledModels.extract(BundledModels.DEFAULT, temp), worlds, seed, images, console);
         } finally {
             try (Stream<Path> files = Files.walk(temp)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {

@@ -1,5 +1,6 @@
 package io.ccdstream.cli;
 
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.models.clip.ClipModel;
 import io.ccdstream.models.clip.ClipModelException;
 import io.ccdstream.models.miniclip.MiniClipConfig;
@@ -8,8 +9,10 @@ import io.ccdstream.models.miniclip.MiniClipTrainer;
 import io.ccdstream.models.miniclip.TrainingSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +63,14 @@ public final class TrainMiniClip implements Callable<Integer> {
     Double salientShare;
 
     @Option(
+            names = "--worlds",
+            split = ",",
+            converter = SynthWorldConverter.class,
+            description = "SynthScenes worlds of the training images, taken in turn, comma-separated: "
+                    + "small-objects, voc-like (default: the bundled model's, both).")
+    List<SynthWorld> worlds;
+
+    @Option(
             names = "--report-seed",
             defaultValue = "" + MiniClipReport.DEFAULT_HELD_OUT_SEED,
             description = "SynthScenes seed of the held-out report split (default ${DEFAULT-VALUE}).")
@@ -99,12 +110,16 @@ public final class TrainMiniClip implements Callable<Integer> {
         if (salientShare != null) {
             builder.optSalientShare(salientShare);
         }
+        if (worlds != null) {
+            builder.optWorlds(worlds);
+        }
         MiniClipConfig config = builder.build();
         console.printf(
                 Locale.ROOT,
-                "training mini-CLIP: seed %d, %d images, %d epochs, %d cores -> %s%n",
+                "training mini-CLIP: seed %d, %d images of %s, %d epochs, %d cores -> %s%n",
                 seed,
                 images,
+                config.worlds().stream().map(SynthWorld::id).collect(Collectors.joining(" + ")),
                 epochs,
                 Runtime.getRuntime().availableProcessors(),
                 out);
@@ -126,14 +141,18 @@ public final class TrainMiniClip implements Callable<Integer> {
                 summary.dataSeconds(),
                 summary.trainSeconds());
         if (reportImages > 0) {
-            report(out, reportSeed, reportImages, console);
+            report(out, config.worlds(), reportSeed, reportImages, console);
         }
         return 0;
     }
 
-    static void report(Path modelDir, long heldOutSeed, int n, PrintStream console) throws ClipModelException {
+    /** Prints the report of the model in {@code modelDir} on a held-out split of each world. */
+    static void report(Path modelDir, List<SynthWorld> worlds, long heldOutSeed, int n, PrintStream console)
+            throws ClipModelException {
         try (ClipModel clip = ClipModel.load(modelDir)) {
-            console.print(MiniClipReport.run(clip, heldOutSeed, n).format());
+            for (SynthWorld world : worlds) {
+                console.print(MiniClipReport.run(clip, world, heldOutSeed, n).format());
+            }
         }
     }
 }

@@ -45,6 +45,7 @@ class QualityBenchIT {
                         + dir.resolve("out") + " --row-timeout PT5M");
         assertThat(report.get("machine").get("cores").asInt()).isPositive();
         assertThat(report.get("classNames")).hasSize(CLASSES);
+        assertThat(report.get("world").asText()).isEqualTo("small-objects");
         assertThat(report.get("trainImages").asInt()).isEqualTo(TRAIN);
         assertThat(report.get("labelling").asText())
                 .startsWith("crop selection threshold 0.5")
@@ -83,6 +84,20 @@ class QualityBenchIT {
                     .hasSize(CLASSES);
             row.get("bias").forEach(b -> assertInRange(b.asDouble(), 1e-6, 1, id + " bias"));
             assertThat(row.get("seconds").asDouble()).as(id).isPositive();
+            JsonNode cam = row.get("camLocalisation");
+            if (row.get("localViews").asText().equals("CAM")) {
+                assertThat(cam.get("images").asInt()).as(id).isEqualTo(TRAIN);
+                if (cam.get("crops").asInt() > 0) {
+                    for (String share : List.of("presentShare", "overlapShare", "centreShare", "meanBestIou")) {
+                        assertInRange(cam.get(share).asDouble(), 0, 1, id + " " + share);
+                    }
+                    assertThat(cam.get("overlapShare").asDouble())
+                            .as(id + ": a crop overlapping a box of its class has its class present")
+                            .isLessThanOrEqualTo(cam.get("presentShare").asDouble());
+                }
+            } else {
+                assertThat(cam.isNull()).as(id + ": no CAM crops").isTrue();
+            }
         }
         assertThat(row(rows, "global").get("clipInferencesPerImage").asDouble()).isEqualTo(1.0);
         assertThat(row(rows, "grid").get("clipInferencesPerImage").asDouble()).isEqualTo(10.0);

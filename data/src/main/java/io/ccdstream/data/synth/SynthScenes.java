@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -31,16 +33,21 @@ import javax.imageio.ImageIO;
  *
  * <p>A scene is a cluttered, textured background (a colour gradient, irregular patches with and
  * without hatching, strokes and pixel grain, all in muted colours and none of them shaped like a
- * class) with 1 to {@value #MAX_OBJECTS} objects of the {@link SynthClass} classes on top, or no
- * object at all with probability {@code noneShare}. Each object is small (its box covers at most
- * {@value #SMALL_AREA_SHARE} of the image) with probability {@code smallShare}, otherwise medium to
- * large (up to about half of the image), at a random position; large objects may stick out of the
- * frame. Objects drawn later may occlude earlier ones, but only partially: a placement that would
- * hide more than half of an earlier object is redrawn elsewhere.
+ * class) with 1 to {@link SynthWorld#maxObjects()} objects of the {@link SynthClass} classes on
+ * top, or no object at all with probability {@code noneShare}. Each object is small (its box covers
+ * at most {@value #SMALL_AREA_SHARE} of the image) with probability {@code smallShare}, otherwise
+ * medium to large, at a random position. Objects drawn later may occlude earlier ones, but only
+ * partially: a placement that would hide more than half of an earlier object is redrawn elsewhere.
+ * The {@link SynthWorld} (default {@link SynthWorld#SMALL_OBJECTS}, the original generator, same
+ * bytes for the same seed) sets the number of objects, the scale of the large ones and the object
+ * colours.
  *
  * <p>The box of an object is the bounding box of its pixels that stay visible in the final image
  * (after clipping to the frame and occlusion), so it matches what is drawn. No background pixel
- * has exactly a class colour, so a class colour in the image always belongs to an object.
+ * has exactly a class colour, so in {@link SynthWorld#SMALL_OBJECTS} a class colour in the image
+ * always belongs to an object. In {@link SynthWorld#VOC_LIKE} an object's colour is varied and may
+ * be another class's; only the two classes that share shape and texture (tomato and lime) keep
+ * their own colours, so shape, texture and colour together still name exactly one class.
  *
  * <pre>{@code
  * SynthScenes scenes = SynthScenes.builder().setSeed(1).build();   // 128 px, 5% "none" images
@@ -57,7 +64,7 @@ public final class SynthScenes {
     public static final double DEFAULT_SMALL_SHARE = 0.4;
     /** An object whose box covers at most this share of the image area counts as small. */
     public static final double SMALL_AREA_SHARE = 0.05;
-    /** The most objects in one image. */
+    /** The most objects in one image, in any world. */
     public static final int MAX_OBJECTS = 4;
 
     private static final int MIN_SIZE = 32;
@@ -72,8 +79,10 @@ public final class SynthScenes {
     private static final Color DARK_CONTRAST = new Color(10, 10, 10);
     private static final Color LIGHT_CONTRAST = new Color(250, 250, 250);
     private static final Set<Integer> RESERVED_COLOURS = reservedColours();
+    private static final Map<String, List<SynthClass>> PALETTE_PARTNERS = palettePartners();
 
     private final long seed;
+    private final SynthWorld world;
     private final int size;
     private final double noneShare;
     private final double smallShare;
@@ -92,9 +101,10 @@ public final class SynthScenes {
 
     private SynthScenes(Builder builder) {
         this.seed = builder.seed;
+        this.world = builder.world;
         this.size = builder.size;
         this.noneShare = builder.noneShare;
-        this.smallShare = builder.smallShare;
+        this.smallShare = builder.smallShare != null ? builder.smallShare : world.defaultSmallShare();
         this.cumulativeClassWeights = cumulative(builder.classWeights);
     }
 
@@ -106,6 +116,11 @@ public final class SynthScenes {
     /** @return the seed of the sequence */
     public long seed() {
         return seed;
+    }
+
+    /** @return the world the scenes are drawn from */
+    public SynthWorld world() {
+        return world;
     }
 
     /** @return the side of the square images in pixels */
@@ -139,13 +154,15 @@ public final class SynthScenes {
             addGrain(image, random);
             // a wide stroke changes how Java2D rasterises fills: objects are filled as the layout mask is
             g.setStroke(new BasicStroke());
-            int count = random.nextDouble() < noneShare ? 0 : 1 + random.nextInt(MAX_OBJECTS);
+            int count = random.nextDouble() < noneShare ? 0 : 1 + random.nextInt(world.maxObjects());
             Layout layout = new Layout(size);
             for (int i = 0; i < count; i++) {
                 placeObject(g, layout, random);
             }
-            return new SynthScene(
-                    String.format("synth-%d-%06d", seed, index), png(image), size, size, layout.objects());
+            String id = world == SynthWorld.SMALL_OBJECTS
+                    ? String.format("synth-%d-%06d", seed, index)
+                    : String.format("synth-%s-%d-%06d", world.id(), seed, index);
+            return new SynthScene(id, png(image), size, size, layout.objects());
         } finally {
             g.dispose();
         }
@@ -156,24 +173,66 @@ public final class SynthScenes {
         boolean small = random.nextDouble() < smallShare;
         for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
             int side = side(small, random);
-            int margin = small ? 0 : side / 5;
+            int margin = small || world == SynthWorld.VOC_LIKE ? 0 : side / 5;
             int x = random.nextInt(-margin, size - side + margin + 1);
             int y = random.nextInt(-margin, size - side + margin + 1);
             Area shape = outline(type.shape(), x, y, side);
             int[] covered = layout.rasterise(shape);
             if (covered.length >= MIN_OBJECT_PIXELS && layout.keepsEarlierObjectsVisible(covered)) {
                 layout.add(type.name(), covered);
-                fill(g, shape, type, side);
+                Color colour = world == SynthWorld.VOC_LIKE ? variedColour(type, random) : type.color();
+                fill(g, shape, type, colour, side);
                 return;
             }
         }
     }
 
     private int side(boolean small, SplittableRandom random) {
-        double share = small
-                ? SMALL_MIN_SIDE + random.nextDouble() * (SMALL_MAX_SIDE - SMALL_MIN_SIDE)
-                : LARGE_MIN_SIDE + Math.pow(random.nextDouble(), 1.3) * (LARGE_MAX_SIDE - LARGE_MIN_SIDE);
+        double share;
+        if (small) {
+            share = SMALL_MIN_SIDE + random.nextDouble() * (SMALL_MAX_SIDE - SMALL_MIN_SIDE);
+        } else if (world == SynthWorld.VOC_LIKE) {
+            share = Math.sqrt(SynthWorld.VOC_MIN_AREA
+                    + random.nextDouble() * (SynthWorld.VOC_MAX_AREA - SynthWorld.VOC_MIN_AREA));
+        } else {
+            share = LARGE_MIN_SIDE + Math.pow(random.nextDouble(), 1.3) * (LARGE_MAX_SIDE - LARGE_MIN_SIDE);
+        }
         return Math.max(5, (int) Math.floor(share * size));
+    }
+
+    /**
+     * A {@link SynthWorld#VOC_LIKE} object's colour: its class colour or the colour of another
+     * class ({@link #palettePartners()}), varied in hue, saturation and brightness.
+     */
+    private static Color variedColour(SynthClass type, SplittableRandom random) {
+        Color base = type.color();
+        if (random.nextDouble() >= SynthWorld.VOC_OWN_COLOUR_SHARE) {
+            List<SynthClass> partners = PALETTE_PARTNERS.get(type.name());
+            base = partners.get(random.nextInt(partners.size())).color();
+        }
+        float[] hsb = Color.RGBtoHSB(base.getRed(), base.getGreen(), base.getBlue(), null);
+        double hue = hsb[0] + (random.nextDouble() * 2 - 1) * SynthWorld.VOC_HUE_JITTER;
+        double saturation = hsb[1] * (0.75 + 0.25 * random.nextDouble());
+        double brightness = Math.min(1, hsb[2] * (0.7 + 0.4 * random.nextDouble()));
+        return Color.getHSBColor((float) (hue - Math.floor(hue)), (float) saturation, (float) brightness);
+    }
+
+    /**
+     * Per class name, the classes whose colour it may take. A class that shares its shape and
+     * texture with another (tomato and lime) keeps its own colour, so that colour still tells the
+     * two apart; every other class may take the colour of any class but those twins, since its
+     * shape and texture name it.
+     */
+    private static Map<String, List<SynthClass>> palettePartners() {
+        Map<String, List<SynthClass>> partners = new HashMap<>();
+        for (SynthClass c : SynthClass.ALL) {
+            partners.put(c.name(), hasTwin(c) ? List.of(c) : SynthClass.ALL);
+        }
+        return Map.copyOf(partners);
+    }
+
+    private static boolean hasTwin(SynthClass c) {
+        return SynthClass.ALL.stream().anyMatch(o -> o != c && o.shape() == c.shape() && o.texture() == c.texture());
     }
 
     private int sampleClass(SplittableRandom random) {
@@ -296,8 +355,8 @@ public final class SynthScenes {
         return polygon;
     }
 
-    private static void fill(Graphics2D g, Area shape, SynthClass type, int side) {
-        g.setColor(type.color());
+    private static void fill(Graphics2D g, Area shape, SynthClass type, Color colour, int side) {
+        g.setColor(colour);
         g.fill(shape);
         if (type.texture() == Texture.SOLID) {
             return;
@@ -305,7 +364,7 @@ public final class SynthScenes {
         Graphics2D pattern = (Graphics2D) g.create();
         try {
             pattern.clip(shape);
-            pattern.setColor(contrast(type.color()));
+            pattern.setColor(contrast(colour));
             Rectangle b = shape.getBounds();
             int step = Math.max(3, side / 6);
             for (int u = b.x; u < b.x + b.width; u += step) {
@@ -485,9 +544,10 @@ public final class SynthScenes {
     /** Builder for {@link SynthScenes}; {@code set*} is required, {@code opt*} optional. */
     public static final class Builder {
         private Long seed;
+        private SynthWorld world = SynthWorld.SMALL_OBJECTS;
         private int size = DEFAULT_SIZE;
         private double noneShare = DEFAULT_NONE_SHARE;
-        private double smallShare = DEFAULT_SMALL_SHARE;
+        private Double smallShare;
         private double[] classWeights = uniformWeights();
 
         private Builder() {}
@@ -498,6 +558,15 @@ public final class SynthScenes {
          */
         public Builder setSeed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @param world the kind of scenes; default {@link SynthWorld#SMALL_OBJECTS}
+         * @return this builder
+         */
+        public Builder optWorld(SynthWorld world) {
+            this.world = Objects.requireNonNull(world, "world");
             return this;
         }
 
@@ -527,7 +596,8 @@ public final class SynthScenes {
 
         /**
          * @param smallShare share of objects drawn small (box at most {@value #SMALL_AREA_SHARE} of the
-         *     image area), in [0, 1]; default {@value #DEFAULT_SMALL_SHARE}
+         *     image area), in [0, 1]; default the world's {@link SynthWorld#defaultSmallShare()}
+         *     ({@value #DEFAULT_SMALL_SHARE} in {@link SynthWorld#SMALL_OBJECTS})
          * @return this builder
          */
         public Builder optSmallShare(double smallShare) {

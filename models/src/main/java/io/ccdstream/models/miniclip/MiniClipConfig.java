@@ -1,8 +1,10 @@
 package io.ccdstream.models.miniclip;
 
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.models.clip.MiniClipArchitecture;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything that determines a trained mini-CLIP: the training data (SynthScenes and their
@@ -28,7 +30,10 @@ import java.util.Objects;
  * @param classPermutationSeed which classes are frequent: seed of the rank permutation, fixed
  *     apart from the training seed so that retrains share the same head and tail classes
  * @param salientShare probability that a caption names the largest object rather than any object
- * @param smallShare share of objects drawn small in the training scenes
+ * @param smallShare share of objects drawn small in the {@link SynthWorld#SMALL_OBJECTS} training
+ *     scenes (scenes of other worlds use their world's default)
+ * @param worlds the SynthScenes worlds of the training scenes, in turn: image {@code i} is image
+ *     {@code i} of the world {@code worlds[i % worlds.size()]}, so each world gets an equal share
  * @param modelId the model id written into the descriptor
  */
 public record MiniClipConfig(
@@ -47,6 +52,7 @@ public record MiniClipConfig(
         long classPermutationSeed,
         double salientShare,
         double smallShare,
+        List<SynthWorld> worlds,
         String modelId) {
 
     /** Default {@link #trainImages()}. */
@@ -58,6 +64,11 @@ public record MiniClipConfig(
     public MiniClipConfig {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(worlds, "worlds");
+        worlds = List.copyOf(worlds);
+        if (worlds.isEmpty() || worlds.size() != Set.copyOf(worlds).size()) {
+            throw new IllegalArgumentException("worlds must be one or more distinct worlds, got " + worlds);
+        }
         positive("sceneSize", sceneSize);
         positive("imageSize", imageSize);
         positive("trainImages", trainImages);
@@ -112,6 +123,7 @@ public record MiniClipConfig(
         private long classPermutationSeed = 20;
         private double salientShare = 0.85;
         private double smallShare = 0.4;
+        private List<SynthWorld> worlds = List.of(SynthWorld.SMALL_OBJECTS, SynthWorld.VOC_LIKE);
         private String modelId = "mini-clip";
 
         private Builder() {}
@@ -210,6 +222,16 @@ public record MiniClipConfig(
             return this;
         }
 
+        /**
+         * @param worlds worlds of the training scenes, taken in turn; default small-objects and
+         *     voc-like
+         * @return this builder
+         */
+        public Builder optWorlds(List<SynthWorld> worlds) {
+            this.worlds = worlds;
+            return this;
+        }
+
         /** @param modelId descriptor model id, default "mini-clip" @return this builder */
         public Builder optModelId(String modelId) {
             this.modelId = modelId;
@@ -241,6 +263,7 @@ public record MiniClipConfig(
                     classPermutationSeed,
                     salientShare,
                     smallShare,
+                    worlds,
                     modelId);
         }
     }

@@ -3,6 +3,7 @@ package io.ccdstream.models.miniclip;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.method.metrics.AveragePrecision;
@@ -27,7 +28,9 @@ import java.util.Locale;
  * }</pre>
  *
  * @param modelId the model measured
- * @param heldOutSeed the SynthScenes seed of the split (default size, "none" share and small share)
+ * @param world the SynthScenes world of the split
+ * @param heldOutSeed the SynthScenes seed of the split (default size, "none" share and the world's
+ *     small share)
  * @param images number of images of the split
  * @param perClassAp AP of the global view per class, in {@link SynthClass#ALL} order
  * @param map mean of {@code perClassAp} times 100
@@ -37,6 +40,7 @@ import java.util.Locale;
  */
 public record MiniClipReport(
         String modelId,
+        SynthWorld world,
         long heldOutSeed,
         int images,
         double[] perClassAp,
@@ -143,8 +147,9 @@ public record MiniClipReport(
     }
 
     /**
-     * Measures a model on images {@code 0 .. n-1} of {@code SynthScenes(heldOutSeed)} (default
-     * size, "none" share and small share, uniform classes).
+     * Measures a model on images {@code 0 .. n-1} of {@code SynthScenes(heldOutSeed)} in the
+     * {@link SynthWorld#SMALL_OBJECTS} world (default size, "none" share and small share, uniform
+     * classes).
      *
      * @param clip the model; its class names must be the SynthScenes class names
      * @param heldOutSeed a seed the model was not trained on
@@ -152,12 +157,27 @@ public record MiniClipReport(
      * @return the report
      */
     public static MiniClipReport run(ClipModel clip, long heldOutSeed, int n) {
+        return run(clip, SynthWorld.SMALL_OBJECTS, heldOutSeed, n);
+    }
+
+    /**
+     * Measures a model on images {@code 0 .. n-1} of SynthScenes seed {@code heldOutSeed} of
+     * {@code world} (default size and "none" share, the world's small share, uniform classes).
+     *
+     * @param clip the model; its class names must be the SynthScenes class names
+     * @param world the world of the split
+     * @param heldOutSeed a seed the model was not trained on
+     * @param n number of images, at least 1
+     * @return the report
+     */
+    public static MiniClipReport run(ClipModel clip, SynthWorld world, long heldOutSeed, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("need at least one image, got " + n);
         }
         List<String> names = SynthClass.names();
         ClassSet classSet = clip.classSet(names);
-        SynthScenes scenes = SynthScenes.builder().setSeed(heldOutSeed).build();
+        SynthScenes scenes =
+                SynthScenes.builder().setSeed(heldOutSeed).optWorld(world).build();
         ImageDecoder decoder = ImageDecoder.builder().build();
         List<SynthScene> split = new ArrayList<>(n);
         List<RgbImage> images = new ArrayList<>(n);
@@ -180,6 +200,7 @@ public record MiniClipReport(
         ViewDependence view = viewDependence(clip, classSet, split, images, probabilities);
         return new MiniClipReport(
                 clip.descriptor().modelId(),
+                world,
                 heldOutSeed,
                 n,
                 map.perClass(),
@@ -334,10 +355,11 @@ public record MiniClipReport(
         ViewDependence v = viewDependence;
         out.append(String.format(
                 Locale.ROOT,
-                "mini-CLIP report: model %s, held-out SynthScenes seed %d, %d images%n",
+                "mini-CLIP report: model %s, held-out SynthScenes seed %d, %d images, world %s%n",
                 modelId,
                 heldOutSeed,
-                images));
+                images,
+                world.id()));
         out.append(String.format(
                 Locale.ROOT,
                 "zero-shot mAP (global view, \"a photo of the {class}\"): %.1f" + " (chance %.1f)%n",

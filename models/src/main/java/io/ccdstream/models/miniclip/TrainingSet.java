@@ -3,6 +3,7 @@ package io.ccdstream.models.miniclip;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
+import io.ccdstream.data.synth.SynthWorld;
 import io.ccdstream.method.image.ClipPreprocessor;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.RgbImage;
@@ -11,7 +12,8 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * The training pairs of a configuration: SynthScenes images with long-tailed class frequencies,
+ * The training pairs of a configuration: SynthScenes images of the configured worlds, in turn,
+ * with long-tailed class frequencies,
  * already resized to the model input, and the class each image's caption names. The wording of a
  * caption is drawn per epoch ({@link #caption(int, int)}).
  *
@@ -23,26 +25,35 @@ record TrainingSet(MiniClipConfig config, List<RgbImage> images, int[] namedClas
 
     /** Generates the pairs (in parallel; the result does not depend on the number of threads). */
     static TrainingSet generate(MiniClipConfig config, ClipPreprocessor preprocessor) {
-        SynthScenes scenes = SynthScenes.builder()
-                .setSeed(config.seed())
-                .optSize(config.sceneSize())
-                .optNoneShare(0)
-                .optSmallShare(config.smallShare())
-                .optClassWeights(classWeights(config))
-                .build();
+        List<SynthScenes> worlds =
+                config.worlds().stream().map(world -> scenes(config, world)).toList();
         ImageDecoder decoder = ImageDecoder.builder().build();
         int n = config.trainImages();
         RgbImage[] images = new RgbImage[n];
         int[] named = new int[n];
         List<String> names = SynthClass.names();
         IntStream.range(0, n).parallel().forEach(i -> {
-            SynthScene scene = scenes.generate(i);
+            SynthScene scene = worlds.get(i % worlds.size()).generate(i);
             SplittableRandom random = new SplittableRandom(mix(config.seed(), -1, i));
             named[i] = names.indexOf(
                     Captions.namedObject(scene, config.salientShare(), random).className());
             images[i] = preprocessor.resize(decoder.decode(scene.png()).image());
         });
         return new TrainingSet(config, List.of(images), named);
+    }
+
+    /** The training scenes of one world: no "none" images, long-tailed classes. */
+    private static SynthScenes scenes(MiniClipConfig config, SynthWorld world) {
+        SynthScenes.Builder builder = SynthScenes.builder()
+                .setSeed(config.seed())
+                .optWorld(world)
+                .optSize(config.sceneSize())
+                .optNoneShare(0)
+                .optClassWeights(classWeights(config));
+        if (world == SynthWorld.SMALL_OBJECTS) {
+            builder.optSmallShare(config.smallShare());
+        }
+        return builder.build();
     }
 
     /** @return the class weights of the training scenes: Zipf over the configured class order */
