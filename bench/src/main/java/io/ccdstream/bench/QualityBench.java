@@ -204,9 +204,12 @@ public final class QualityBench {
         if (selection instanceof ClassSelection.Calibrated calibrated) {
             return String.format(
                     Locale.ROOT,
-                    "calibrated to %.1f-%.1f classes per image",
+                    "calibrated to %.1f-%.1f classes per image %s",
                     calibrated.targetLow(),
-                    calibrated.targetHigh());
+                    calibrated.targetHigh(),
+                    calibrated.window() == 0
+                            ? "per scoring batch"
+                            : "over the last " + calibrated.window() + " images");
         }
         return "threshold " + ((ClassSelection.Fixed) selection).threshold();
     }
