@@ -111,7 +111,7 @@ final class LabellingOptions {
             description = "Instead of a fixed threshold, calibrate it so that the mean number of "
                     + "classes with a CAM crop per image lies in [LOW, HIGH] (over --selection-window recent images);"
                     + " the released script: 4,6 ("
-                    + SCORER_SELECTION_MEAN_CLASSES + ", default 4,6).")
+                    + SCORER_SELECTION_MEAN_CLASSES + ", default 3,5).")
     List<Double> selectionMeanClasses;
 
     @Option(

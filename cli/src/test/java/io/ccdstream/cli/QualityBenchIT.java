@@ -48,7 +48,7 @@ class QualityBenchIT {
         assertThat(report.get("world").asText()).isEqualTo("small-objects");
         assertThat(report.get("trainImages").asInt()).isEqualTo(TRAIN);
         assertThat(report.get("labelling").asText())
-                .startsWith("crop selection calibrated to 4.0-6.0 classes per image over the last 256 images")
+                .startsWith("crop selection calibrated to 3.0-5.0 classes per image over the last 256 images")
                 .contains("(RANK)")
                 .contains("bias window = the 24 training images");
         assertThat(report.get("seconds").asDouble()).isPositive();

@@ -18,7 +18,7 @@ import io.ccdstream.method.ccd.ClassSelection;
 public record RefinementSettings(
         ClassSelection selection, CamBoxConfig boxes, boolean padCrops, LocalViews localViews) {
 
-    /** CAM crops for 4-6 classes per image (calibrated over 256 images), CAM threshold 0.95, 12.5% offset, true min/max box. */
+    /** CAM crops for 3-5 classes per image (calibrated over 256 images), CAM threshold 0.95, 12.5% offset, true min/max box. */
     public static final RefinementSettings DEFAULTS =
             new RefinementSettings(ClassSelection.serviceDefault(), CamBoxConfig.DEFAULTS, true);
 

@@ -233,7 +233,7 @@ public final class PipelineConfig extends AbstractConfig {
             .define(
                     SCORER_SELECTION_MEAN_CLASSES,
                     Type.LIST,
-                    "4,6",
+                    "3,5",
                     ConfigDef.LambdaValidator.with(
                             PipelineConfig::ensureValidTarget, () -> "empty, or LOW,HIGH with 0 <= LOW <= HIGH"),
                     Importance.LOW,

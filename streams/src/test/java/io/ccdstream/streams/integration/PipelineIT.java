@@ -6,7 +6,6 @@ import io.ccdstream.data.ImageRecords;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
-import io.ccdstream.method.ccd.Debias;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.models.BundledModels;
 import io.ccdstream.models.clip.ClassSet;
@@ -56,6 +55,7 @@ class PipelineIT {
     private static ClassSet classSet;
     private static RegistrySerdes serdes;
     private static Pipeline pipeline;
+    private static PipelineSettings settings;
 
     @BeforeAll
     static void startPipeline() throws Exception {
@@ -64,9 +64,10 @@ class PipelineIT {
         Path modelDir = BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models"));
         model = ClipModel.load(modelDir);
         classSet = model.classSet(SynthClass.names());
+        settings = PipelineSettings.defaults(modelDir, classSet);
         pipeline = Pipeline.start(
                 StreamsTestConfig.of(cluster, "pipeline"),
-                PipelineSettings.defaults(modelDir, classSet),
+                settings,
                 List.of(Pipeline.Service.scorer, Pipeline.Service.labeler));
     }
 
@@ -147,7 +148,7 @@ class PipelineIT {
                     .hasSize(SynthClass.ALL.size())
                     .allSatisfy(s -> assertThat(s).isBetween(0.05f, 1f));
         }
-        // the label equals the offline computation: CLIP probabilities, floored (no bias yet)
+        // the label equals the offline computation: CLIP probabilities, floored as configured (no bias yet)
         SynthScene first = scenes.generate(0);
         float[] offline = model.scoreImages(
                         classSet,
@@ -155,7 +156,7 @@ class PipelineIT {
                                 .build()
                                 .decode(first.png())
                                 .image()))[0];
-        float[] expected = new Debias(0.05f).apply(offline, null);
+        float[] expected = settings.debias().apply(offline, null);
         List<Float> actual = labels.get(first.id()).getScores();
         for (int c = 0; c < expected.length; c++) {
             assertThat(actual.get(c)).isCloseTo(expected[c], org.assertj.core.api.Assertions.within(1e-5f));

@@ -7,7 +7,8 @@ import io.ccdstream.data.ImageRecords;
 import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
-import io.ccdstream.method.ccd.Debias;
+import io.ccdstream.method.ccd.CamBoxConfig;
+import io.ccdstream.method.ccd.ClassSelection;
 import io.ccdstream.method.ccd.Mix;
 import io.ccdstream.method.image.ImageDecoder;
 import io.ccdstream.method.image.RgbImage;
@@ -74,8 +75,13 @@ class RefinementIT {
                 ClipModel clip =
                         ClipModel.load(BundledModels.extract(BundledModels.DEFAULT, dataDir.resolve("models")))) {
             ClassSet classSet = clip.classSet(SynthClass.names());
+            // a fixed threshold: each image's crops then do not depend on the images scored before it,
+            // so one image scored offline gets the same crops as in the stream
+            RefinementSettings refinement = new RefinementSettings(
+                    new ClassSelection.Fixed(ClassSelection.PAPER_THRESHOLD), CamBoxConfig.DEFAULTS, true);
             PipelineSettings settings = PipelineSettings.defaults(
                             dataDir.resolve("models").resolve(BundledModels.DEFAULT), classSet)
+                    .withRefinement(refinement)
                     .withBias(new BiasSettings(100, 5, 20, BiasSettings.DEFAULTS.entropyThreshold()))
                     .withLabeler(new LabelerSettings(Duration.ofSeconds(1), 0.05f));
             SynthScenes scenes = new SynthScenes(21, 64, 0.05);
@@ -152,11 +158,9 @@ class RefinementIT {
                 // and its numbers are those of the method and models on the same inputs
                 Map<String, Scores> scores = latestRefinedScores(cluster);
                 Map<Long, Bias> biases = biasVersions(cluster);
-                CcdImageScorer offline = new CcdImageScorer(clip, RefinementSettings.DEFAULTS);
+                CcdImageScorer offline = new CcdImageScorer(clip, refinement);
                 LabelMaker maker = new LabelMaker(
-                        id -> Optional.of(classSet.classNames()),
-                        new Debias(settings.floor()),
-                        new Mix(settings.alpha()));
+                        id -> Optional.of(classSet.classNames()), settings.debias(), new Mix(settings.alpha()));
                 for (Label label : refined.values()) {
                     ScoredImage expected = offline.scoreRefined(
                                     classSet, List.of(pixels.get(label.getImageId())), classifier)
