@@ -95,7 +95,7 @@ class TrainerPipelineIT {
             assertThat(published).allSatisfy(c -> {
                 assertThat(c.getClassSetId()).isEqualTo(classSet.id());
                 assertThat(URI.create(c.getLocation()).getScheme()).isEqualTo("http");
-                assertThat(c.getArchitecture()).isEqualTo("small-cnn");
+                assertThat(c.getArchitecture()).isEqualTo("mini-clip");
                 assertThat(c.getMetrics().getImagesSeen()).isPositive();
             });
             assertThat(published.get(0).getMetrics().getEpochs()).isEqualTo(2);
