@@ -177,7 +177,7 @@ public record QualityReport(
         for (Row row : rows) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %s | %s | %s | %.2f | %.1f | %.1f | %.1f | %s | %d | %.0f |%n",
+                    "| %s | %s | %s | %s | %.2f | %.1f | %.1f | %s | %s | %d | %.0f |%n",
                     row.title(),
                     mark(row.labelUpdate()),
                     mark(row.debias()),
@@ -185,7 +185,7 @@ public record QualityReport(
                     row.clipInferencesPerImage(),
                     row.trainLabelMap(),
                     row.heldOutMap(),
-                    row.paperVoc2012(),
+                    Double.isNaN(row.paperVoc2012()) ? "-" : String.format(Locale.ROOT, "%.1f", row.paperVoc2012()),
                     localisation(row.camLocalisation()),
                     row.epochs(),
                     row.seconds()));
