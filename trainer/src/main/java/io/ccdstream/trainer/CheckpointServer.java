@@ -13,7 +13,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,15 +46,6 @@ final class CheckpointServer implements AutoCloseable {
     /** Largest request body accepted (the endpoint takes none). */
     static final int MAX_BODY_BYTES = SmallHttpServer.MAX_BODY_BYTES;
 
-    private static final List<HandlerType> METHODS = List.of(
-            HandlerType.GET,
-            HandlerType.HEAD,
-            HandlerType.POST,
-            HandlerType.PUT,
-            HandlerType.PATCH,
-            HandlerType.DELETE,
-            HandlerType.OPTIONS);
-
     private final Javalin server;
     private final CheckpointStore store;
     private final String classSetId;
@@ -65,9 +55,7 @@ final class CheckpointServer implements AutoCloseable {
         this.store = store;
         this.classSetId = classSetId;
         this.server = SmallHttpServer.create("ccd-trainer-checkpoint-http", IDLE_TIMEOUT, config -> {
-            for (HandlerType method : METHODS) {
-                config.routes.addHttpHandler(method, PATH + "*", this::handle);
-            }
+            SmallHttpServer.routeEveryMethod(config, PATH + "*", this::handle);
         });
     }
 

@@ -2,13 +2,13 @@ package io.ccdstream.streams.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccdstream.topics.http.SmallHttpServer;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,22 +68,13 @@ public final class DashboardApi {
     }
 
     private static void get(JavalinConfig config, String path, Handler handler) {
-        for (HandlerType method : List.of(
-                HandlerType.GET,
-                HandlerType.HEAD,
-                HandlerType.POST,
-                HandlerType.PUT,
-                HandlerType.PATCH,
-                HandlerType.DELETE,
-                HandlerType.OPTIONS)) {
-            config.routes.addHttpHandler(method, path, ctx -> {
-                if (HandlerType.GET.equals(ctx.method())) {
-                    handler.handle(ctx);
-                } else {
-                    error(ctx, 405, "only GET is supported");
-                }
-            });
-        }
+        SmallHttpServer.routeEveryMethod(config, path, ctx -> {
+            if (HandlerType.GET.equals(ctx.method())) {
+                handler.handle(ctx);
+            } else {
+                error(ctx, 405, "only GET is supported");
+            }
+        });
     }
 
     private static void images(Context ctx, DashboardState state) {

@@ -72,15 +72,6 @@ public final class QueryServer implements AutoCloseable {
     /** Content type of the OpenMetrics text format. */
     public static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-    private static final List<HandlerType> METHODS = List.of(
-            HandlerType.GET,
-            HandlerType.HEAD,
-            HandlerType.POST,
-            HandlerType.PUT,
-            HandlerType.PATCH,
-            HandlerType.DELETE,
-            HandlerType.OPTIONS);
-
     private final Javalin server;
     private final String host;
 
@@ -163,13 +154,9 @@ public final class QueryServer implements AutoCloseable {
                                 .orElseGet(() -> Answer.notFound("no checkpoint for class set " + parts[0])));
         Javalin server = SmallHttpServer.create("ccd-query", idleTimeout, config -> {
             for (Route route : List.of(labels, bias, current)) {
-                for (HandlerType method : METHODS) {
-                    config.routes.addHttpHandler(method, route.prefix() + "*", ctx -> handle(ctx, route));
-                }
+                SmallHttpServer.routeEveryMethod(config, route.prefix() + "*", ctx -> handle(ctx, route));
             }
-            for (HandlerType method : METHODS) {
-                config.routes.addHttpHandler(method, "/metrics", ctx -> scrape(ctx, metrics));
-            }
+            SmallHttpServer.routeEveryMethod(config, "/metrics", ctx -> scrape(ctx, metrics));
             DashboardApi.addTo(config, dashboard);
         });
         SmallHttpServer.start(server, host, port, idleTimeout, "queries");

@@ -3,8 +3,11 @@ package io.ccdstream.topics.http;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
@@ -27,7 +30,27 @@ public final class SmallHttpServer {
 
     private static final int MAX_THREADS = 8;
 
+    /** The methods a route answers, so that a wrong method gets the endpoint's own 405. */
+    private static final List<HandlerType> METHODS = List.of(
+            HandlerType.GET,
+            HandlerType.HEAD,
+            HandlerType.POST,
+            HandlerType.PUT,
+            HandlerType.PATCH,
+            HandlerType.DELETE,
+            HandlerType.OPTIONS);
+
     private SmallHttpServer() {}
+
+    /**
+     * Routes every request to {@code path}, whatever its method, to {@code handler}, which answers
+     * the methods it does not take with 405 itself.
+     */
+    public static void routeEveryMethod(JavalinConfig config, String path, Handler handler) {
+        for (HandlerType method : METHODS) {
+            config.routes.addHttpHandler(method, path, handler);
+        }
+    }
 
     /**
      * A server whose worker threads are named {@code threadName}, closing connections idle for
