@@ -90,7 +90,7 @@ class DashboardIT {
         System.setErr(both);
         try {
             demo.start();
-            // Given a demo run that has labelled and refined every image and keeps its dashboard up
+            // Given a demo run that has labelled every image with a checkpoint and keeps its dashboard up
             await().atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> !demo.isAlive() || text(captured).contains("The dashboard stays up"));
@@ -131,9 +131,12 @@ class DashboardIT {
         String classSet = summary.get("classSetId").asText();
 
         assertThat(number(browser, "labels-initial")).isEqualTo(sum(metrics, "ccd_labels_total", "stage", "initial"));
+        // REFINED counts the images whose CAMs chose a crop; the others keep an INITIAL final label
         assertThat(number(browser, "labels-refined"))
                 .isEqualTo(sum(metrics, "ccd_labels_total", "stage", "refined"))
-                .isEqualTo(IMAGES);
+                .isPositive()
+                .isLessThanOrEqualTo(IMAGES);
+        assertThat(number(browser, "labels-initial")).isGreaterThanOrEqualTo(IMAGES);
         assertThat(number(browser, "images-scored")).isEqualTo(sum(metrics, "ccd_images_scored_total"));
         // every service that refused a record wrote its own dead letter: the page counts the topic's records
         double deadLetters = sum(metrics, "ccd_dead_letters_total", "reason", "IMAGE_UNSUPPORTED_FORMAT");
