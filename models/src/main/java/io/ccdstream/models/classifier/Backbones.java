@@ -113,14 +113,7 @@ final class Backbones {
                             "mini-CLIP parameter " + source.get(i).getName() + " has shape " + from.getShape()
                                     + ", the tower's " + target.get(i).getName() + " " + to.getShape());
                 }
-                // a fresh tensor in the trunk's manager takes the place of the initial one (copying
-                // into a parameter in place makes libtorch print a deprecation warning)
-                boolean trained = to.hasGradient();
-                NDArray copy = to.getManager().create(from.toFloatArray(), from.getShape());
-                to.intern(copy);
-                if (trained) {
-                    to.setRequiresGradient(true);
-                }
+                to.set(from.toFloatArray());
             }
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new ClassifierException(
