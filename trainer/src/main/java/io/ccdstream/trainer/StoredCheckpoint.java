@@ -45,7 +45,7 @@ record StoredCheckpoint(
                 .setSha256(sha256)
                 .setSizeBytes(sizeBytes)
                 .setCreatedAt(Instant.ofEpochMilli(createdAtMs))
-                .setMetrics(new CheckpointMetrics(trainLabelMap, loss, imagesSeen, epochs))
+                .setMetrics(new CheckpointMetrics(trainLabelMap, loss, imagesSeen, epochs, null, 0, 0))
                 .build();
     }
 }

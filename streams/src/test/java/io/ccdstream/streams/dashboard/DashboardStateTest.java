@@ -221,7 +221,7 @@ class DashboardStateTest {
                 .setSha256("0".repeat(64))
                 .setSizeBytes(1)
                 .setCreatedAt(Instant.ofEpochMilli(4_000))
-                .setMetrics(new CheckpointMetrics(42.0, 0.1, 10L, 2))
+                .setMetrics(new CheckpointMetrics(42.0, 0.1, 10L, 2, null, 0, 0))
                 .build();
     }
 }

@@ -223,7 +223,7 @@ class MetricsIT {
                 .setSha256(sha)
                 .setSizeBytes(Files.size(file))
                 .setCreatedAt(Instant.now())
-                .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0))
+                .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0, null, 0, 0))
                 .build();
     }
 }

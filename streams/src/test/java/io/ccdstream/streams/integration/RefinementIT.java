@@ -140,7 +140,7 @@ class RefinementIT {
                                     .setSha256(sha)
                                     .setSizeBytes(Files.size(file))
                                     .setCreatedAt(Instant.now())
-                                    .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0))
+                                    .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0, null, 0, 0))
                                     .build()));
                 }
 

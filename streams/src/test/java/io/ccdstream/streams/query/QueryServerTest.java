@@ -29,7 +29,7 @@ class QueryServerTest {
             .setSha256("0".repeat(64))
             .setSizeBytes(1)
             .setCreatedAt(Instant.EPOCH)
-            .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0))
+            .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0, null, 0, 0))
             .build();
 
     private final HttpClient http =

@@ -60,7 +60,7 @@ class CcdScoringEngineTest {
                 .setSha256("0".repeat(64))
                 .setSizeBytes(1)
                 .setCreatedAt(Instant.EPOCH)
-                .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0))
+                .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0, null, 0, 0))
                 .build();
         checkpoints.install(new CheckpointHolder.Loaded(
                 event,

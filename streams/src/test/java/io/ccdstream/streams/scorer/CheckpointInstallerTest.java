@@ -62,7 +62,7 @@ class CheckpointInstallerTest {
                 .setSha256(sha)
                 .setSizeBytes(size)
                 .setCreatedAt(Instant.EPOCH)
-                .setMetrics(new CheckpointMetrics(50.0, 0.5, 10L, 2))
+                .setMetrics(new CheckpointMetrics(50.0, 0.5, 10L, 2, null, 0, 0))
                 .build();
     }
 
