@@ -158,6 +158,74 @@ class ExactlyOnceIT {
         }
     }
 
+    @Test
+    void shouldRescoreEveryImageExactlyOnceAcrossAnUncleanKillWhileRescoring() throws Exception {
+        // Given 300 images scored by a scorer in its own JVM with checkpoint v1
+        Path stateDir = dataDir.resolve("streams").resolve("killed-rescoring");
+        TestCheckpoints.publish(cluster, classSet, dataDir, 1, 30.0);
+        send(0, 300);
+        Process child = startChild(stateDir);
+        try {
+            assertThat(latestVersions(300, 1L, Duration.ofMinutes(2)).values()).containsOnly(1L);
+
+            // When v2 is published 10 points better and the scorer is killed while it re-scores
+            TestCheckpoints.publish(cluster, classSet, dataDir, 2, 40.0);
+            Map<String, Integer> before = committedRescores(30, Duration.ofMinutes(2));
+            assertThat(before.size()).as("re-scores committed before the kill").isGreaterThanOrEqualTo(30);
+            System.out.printf("killing the scorer with %d of 300 re-scores committed%n", before.size());
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        // Then after a restart on the same state every image is re-scored with v2 exactly once
+        PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
+        try (Pipeline restarted = Pipeline.start(
+                new io.ccdstream.streams.CcdStreamsConfig(Map.of(
+                        io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
+                        io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl(),
+                        io.ccdstream.streams.CcdStreamsConfig.STATE_DIR, stateDir.toString())),
+                settings,
+                List.of(Pipeline.Service.scorer))) {
+            Map<String, Integer> counts = committedRescores(300, Duration.ofMinutes(3));
+
+            assertThat(counts).hasSize(300);
+            assertThat(notExactlyOnce(counts)).isEmpty();
+        }
+    }
+
+    /** The checkpoint version of each image's latest committed scores, once {@code expected} images carry {@code version}. */
+    private Map<String, Long> latestVersions(int expected, long version, Duration timeout) {
+        Map<String, Long> latest = new HashMap<>();
+        cluster.read(
+                CcdTopics.SCORES.name(),
+                CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
+                CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
+                r -> latest.put(r.key().getImageId(), r.value().getCheckpointVersion()),
+                () -> latest.size() >= expected
+                        && latest.values().stream()
+                                .allMatch(v -> Long.valueOf(version).equals(v)),
+                timeout);
+        return latest;
+    }
+
+    /** How many committed re-scores with a better checkpoint each image has, after waiting for {@code expected} images. */
+    private Map<String, Integer> committedRescores(int expected, Duration timeout) {
+        Map<String, Integer> counts = new HashMap<>();
+        cluster.read(
+                CcdTopics.SCORES.name(),
+                CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
+                CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
+                r -> {
+                    if (r.value().getRescoredFrom() != null) {
+                        counts.merge(r.key().getImageId(), 1, Integer::sum);
+                    }
+                },
+                () -> counts.size() >= expected,
+                timeout);
+        return counts;
+    }
+
     private Process startChild(Path stateDir) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -7,14 +7,8 @@ import io.ccdstream.data.synth.SynthClass;
 import io.ccdstream.data.synth.SynthScene;
 import io.ccdstream.data.synth.SynthScenes;
 import io.ccdstream.models.BundledModels;
-import io.ccdstream.models.classifier.Classifier;
-import io.ccdstream.models.classifier.ClassifierConfig;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModel;
-import io.ccdstream.schemas.Checkpoint;
-import io.ccdstream.schemas.CheckpointMetrics;
-import io.ccdstream.schemas.CheckpointPhase;
-import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
@@ -25,10 +19,8 @@ import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,35 +98,8 @@ class RescoreIT {
         }
     }
 
-    /** Publishes a freshly initialised classifier as checkpoint {@code version} with that held-out signal. */
     private void publish(TestCluster cluster, ClassSet classSet, long version, double heldOutMap) throws Exception {
-        Path file = dataDir.resolve("checkpoint-v" + version + ".ckpt");
-        String sha;
-        try (Classifier classifier = Classifier.create(ClassifierConfig.builder()
-                .setClassNames(classSet.classNames())
-                .optInputSize(64)
-                .optSeed(version)
-                .build())) {
-            sha = classifier.save(file);
-        }
-        try (KafkaProducer<ClassSetKey, Checkpoint> producer = cluster.producer(
-                CcdTopics.CHECKPOINTS.keySerde(cluster.serdes()).serializer(),
-                CcdTopics.CHECKPOINTS.valueSerde(cluster.serdes()).serializer())) {
-            producer.send(new ProducerRecord<>(
-                    CcdTopics.CHECKPOINTS.name(),
-                    new ClassSetKey(classSet.id()),
-                    Checkpoint.newBuilder()
-                            .setClassSetId(classSet.id())
-                            .setVersion(version)
-                            .setPhase(version == 1 ? CheckpointPhase.WARMUP : CheckpointPhase.CONTINUOUS)
-                            .setArchitecture("small-cnn")
-                            .setLocation(file.toUri().toString())
-                            .setSha256(sha)
-                            .setSizeBytes(Files.size(file))
-                            .setCreatedAt(Instant.now())
-                            .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0, heldOutMap, 64, 10))
-                            .build()));
-        }
+        TestCheckpoints.publish(cluster, classSet, dataDir, version, heldOutMap);
     }
 
     private static Map<String, Label> latestLabels(TestCluster cluster, Predicate<Label> wanted) {
