@@ -143,14 +143,7 @@ class ExactlyOnceIT {
         }
 
         // restart on the same state directory, in this JVM
-        PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
-        try (Pipeline restarted = Pipeline.start(
-                new io.ccdstream.streams.CcdStreamsConfig(Map.of(
-                        io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
-                        io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl(),
-                        io.ccdstream.streams.CcdStreamsConfig.STATE_DIR, stateDir.toString())),
-                settings,
-                List.of(Pipeline.Service.scorer))) {
+        try (Pipeline restarted = restartInProcess(stateDir)) {
             Map<String, Integer> counts = committedScores(400, Duration.ofMinutes(3));
 
             assertThat(counts).hasSize(400);
@@ -179,14 +172,7 @@ class ExactlyOnceIT {
         }
 
         // Then after a restart on the same state every image is re-scored with v2 exactly once
-        PipelineSettings settings = PipelineSettings.defaults(modelDir, classSet);
-        try (Pipeline restarted = Pipeline.start(
-                new io.ccdstream.streams.CcdStreamsConfig(Map.of(
-                        io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
-                        io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl(),
-                        io.ccdstream.streams.CcdStreamsConfig.STATE_DIR, stateDir.toString())),
-                settings,
-                List.of(Pipeline.Service.scorer))) {
+        try (Pipeline restarted = restartInProcess(stateDir)) {
             Map<String, Integer> counts = committedRescores(300, Duration.ofMinutes(3));
 
             assertThat(counts).hasSize(300);
@@ -224,6 +210,17 @@ class ExactlyOnceIT {
                 () -> counts.size() >= expected,
                 timeout);
         return counts;
+    }
+
+    /** A scorer in this JVM on the state directory a killed child used. */
+    private Pipeline restartInProcess(Path stateDir) throws Exception {
+        return Pipeline.start(
+                new io.ccdstream.streams.CcdStreamsConfig(Map.of(
+                        io.ccdstream.streams.CcdStreamsConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
+                        io.ccdstream.streams.CcdStreamsConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl(),
+                        io.ccdstream.streams.CcdStreamsConfig.STATE_DIR, stateDir.toString())),
+                PipelineSettings.defaults(modelDir, classSet),
+                List.of(Pipeline.Service.scorer));
     }
 
     private Process startChild(Path stateDir) throws Exception {

@@ -21,10 +21,6 @@ import io.ccdstream.models.scoring.CcdImageScorer;
 import io.ccdstream.models.scoring.RefinementSettings;
 import io.ccdstream.models.scoring.ScoredImage;
 import io.ccdstream.schemas.Bias;
-import io.ccdstream.schemas.Checkpoint;
-import io.ccdstream.schemas.CheckpointMetrics;
-import io.ccdstream.schemas.CheckpointPhase;
-import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
@@ -43,7 +39,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,25 +119,7 @@ class RefinementIT {
                         .optInputSize(64)
                         .optSeed(5)
                         .build());
-                String sha = classifier.save(file);
-                try (KafkaProducer<ClassSetKey, Checkpoint> producer = cluster.producer(
-                        CcdTopics.CHECKPOINTS.keySerde(cluster.serdes()).serializer(),
-                        CcdTopics.CHECKPOINTS.valueSerde(cluster.serdes()).serializer())) {
-                    producer.send(new ProducerRecord<>(
-                            CcdTopics.CHECKPOINTS.name(),
-                            new ClassSetKey(classSet.id()),
-                            Checkpoint.newBuilder()
-                                    .setClassSetId(classSet.id())
-                                    .setVersion(1)
-                                    .setPhase(CheckpointPhase.WARMUP)
-                                    .setArchitecture("small-cnn")
-                                    .setLocation(file.toUri().toString())
-                                    .setSha256(sha)
-                                    .setSizeBytes(Files.size(file))
-                                    .setCreatedAt(Instant.now())
-                                    .setMetrics(new CheckpointMetrics(0.0, 0.0, 0L, 0, null, 0, 0))
-                                    .build()));
-                }
+                TestCheckpoints.publish(cluster, classSet, classifier, file, 1, null);
 
                 // Then every image ends examined by that checkpoint (the backfill): REFINED exactly
                 // where the classifier selected a crop, the global view's INITIAL label elsewhere

@@ -26,15 +26,26 @@ final class TestCheckpoints {
      */
     static void publish(TestCluster cluster, ClassSet classSet, Path dir, long version, Double heldOutMap)
             throws Exception {
-        Path file = dir.resolve("checkpoint-v" + version + ".ckpt");
-        String sha;
         try (Classifier classifier = Classifier.create(ClassifierConfig.builder()
                 .setClassNames(classSet.classNames())
                 .optInputSize(64)
                 .optSeed(version)
                 .build())) {
-            sha = classifier.save(file);
+            publish(
+                    cluster,
+                    classSet,
+                    classifier,
+                    dir.resolve("checkpoint-v" + version + ".ckpt"),
+                    version,
+                    heldOutMap);
         }
+    }
+
+    /** Saves {@code classifier} to {@code file} and publishes it as checkpoint {@code version} of the class set. */
+    static void publish(
+            TestCluster cluster, ClassSet classSet, Classifier classifier, Path file, long version, Double heldOutMap)
+            throws Exception {
+        String sha = classifier.save(file);
         try (KafkaProducer<ClassSetKey, Checkpoint> producer = cluster.producer(
                 CcdTopics.CHECKPOINTS.keySerde(cluster.serdes()).serializer(),
                 CcdTopics.CHECKPOINTS.valueSerde(cluster.serdes()).serializer())) {
