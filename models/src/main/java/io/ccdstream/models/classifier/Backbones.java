@@ -113,9 +113,7 @@ final class Backbones {
                             "mini-CLIP parameter " + source.get(i).getName() + " has shape " + from.getShape()
                                     + ", the tower's " + target.get(i).getName() + " " + to.getShape());
                 }
-                // in place, outside any gradient collector: NDArray.set would go through a deprecated libtorch guard
-                // that prints a warning on the terminal
-                to.muli(0).addi(from);
+                to.set(from.toFloatArray());
             }
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new ClassifierException(
