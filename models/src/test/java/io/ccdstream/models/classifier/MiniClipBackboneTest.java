@@ -62,6 +62,26 @@ class MiniClipBackboneTest {
     }
 
     @Test
+    void shouldStartFromTheTrainedWeightsOnAThreadOfItsOwn() throws Exception {
+        // the trainer creates its classifier on its own thread, where libtorch's grad mode is on
+        Map<String, float[]> clip = bundledImageEncoder();
+        java.util.concurrent.atomic.AtomicReference<Object> outcome =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try (Classifier classifier = Classifier.create(config())) {
+                outcome.set(classifier.parameterValues().get("01backbone_01Conv2d_weight"));
+            } catch (Exception | Error e) {
+                outcome.set(e);
+            }
+        });
+        thread.start();
+        thread.join();
+
+        assertThat(outcome.get()).isInstanceOf(float[].class);
+        assertThat((float[]) outcome.get()).isEqualTo(clip.values().iterator().next());
+    }
+
+    @Test
     void shouldGiveACamAtTheTowersOutputSide() throws Exception {
         try (Classifier classifier = Classifier.create(config())) {
             ClassifierOutput out = classifier.forwardWithCam(ClassifierTest.images(2));
