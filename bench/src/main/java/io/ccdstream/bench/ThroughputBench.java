@@ -28,6 +28,7 @@ import io.ccdstream.streams.pipeline.PipelineConfig;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointInstaller;
+import io.ccdstream.streams.scorer.RescoreSettings;
 import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.FloatLists;
@@ -131,7 +132,8 @@ public final class ThroughputBench {
 
     private void run(Path work, PipelineConfig pipeline) throws Exception {
         PipelineSettings settings = pipeline.settings(work, SynthClass.names())
-                .withScorer(new ScorerSettings(batch(), ScorerSettings.DEFAULTS.maxWait(), NO_BACKFILL));
+                .withScorer(new ScorerSettings(
+                        batch(), ScorerSettings.DEFAULTS.maxWait(), NO_BACKFILL, RescoreSettings.OFF));
         List<SynthScene> scenes = IntStream.range(0, bench.images())
                 .mapToObj(bench.scenes()::generate)
                 .toList();

@@ -22,7 +22,12 @@ import java.util.concurrent.TimeUnit;
  *       ({@code ccd_scoring_batch_latency_seconds} with histogram buckets): scoring batches;</li>
  *   <li>{@value #DEAD_LETTERS} ({@code ccd_dead_letters_total{service,reason}}): records sent to the
  *       dead-letter topic;</li>
- *   <li>{@value #LABELS} ({@code ccd_labels_total{stage="initial|refined"}}): labels the labeler wrote.</li>
+ *   <li>{@value #LABELS} ({@code ccd_labels_total{stage="initial|refined"}}): labels the labeler wrote;</li>
+ *   <li>{@value #IMAGES_RESCORED} ({@code ccd_images_rescored_total}) and {@value #RESCORE_CLIP_INFERENCES}
+ *       ({@code ccd_rescore_clip_inferences_total}): images re-scored with a clearly better checkpoint and the
+ *       CLIP inferences it took (not counted in the two meters of newly scored images);</li>
+ *   <li>{@value #RESCORE_DROPPED} ({@code ccd_rescore_dropped_total{reason}}): images kept for re-scoring
+ *       that could not be re-scored (their label stays).</li>
  * </ul>
  * The gauges of the bias and the checkpoints are registered by the pipeline that owns their state.
  */
@@ -49,6 +54,12 @@ public final class PipelineMetrics {
     public static final String DEAD_LETTERS = "ccd.dead.letters";
     /** Counter of labels written, tagged {@code stage}. */
     public static final String LABELS = "ccd.labels";
+    /** Counter of images re-scored with a clearly better checkpoint. */
+    public static final String IMAGES_RESCORED = "ccd.images.rescored";
+    /** Counter of the CLIP inferences re-scoring took. */
+    public static final String RESCORE_CLIP_INFERENCES = "ccd.rescore.clip.inferences";
+    /** Counter of images that left the re-scoring store unscored, tagged {@code reason}. */
+    public static final String RESCORE_DROPPED = "ccd.rescore.dropped";
     /** Gauge of the current bias version, tagged {@code class_set}. */
     public static final String BIAS_VERSION = "ccd.bias.version";
     /** Gauge of the current bias of a class, tagged {@code class_set} and {@code class}. */
@@ -91,6 +102,27 @@ public final class PipelineMetrics {
                 .register(registry)
                 .increment();
         clipInferences.record(scores.getClipInferences());
+    }
+
+    /** Counts an image re-scored with a clearly better checkpoint and its CLIP inferences. */
+    public void imageRescored(Scores scores) {
+        Counter.builder(IMAGES_RESCORED)
+                .description("Images re-scored with a clearly better classifier checkpoint")
+                .register(registry)
+                .increment();
+        Counter.builder(RESCORE_CLIP_INFERENCES)
+                .description("CLIP inferences spent re-scoring images")
+                .register(registry)
+                .increment(scores.getClipInferences());
+    }
+
+    /** Counts an image that left the re-scoring store without being re-scored. */
+    public void rescoreDropped(String reason) {
+        Counter.builder(RESCORE_DROPPED)
+                .description("Images kept for re-scoring that could not be re-scored, by reason (their label stays)")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     /** Records a scoring batch of {@code size} images that took {@code nanos}. */

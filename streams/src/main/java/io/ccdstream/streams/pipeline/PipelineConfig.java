@@ -15,6 +15,7 @@ import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
+import io.ccdstream.streams.scorer.RescoreSettings;
 import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.topics.ClaimCheckKeys;
 import io.ccdstream.topics.ImageBytes;
@@ -62,6 +63,10 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String SCORER_BATCH_SIZE = "ccd.scorer.batch.size";
     public static final String SCORER_MAX_WAIT_MS = "ccd.scorer.max.wait.ms";
     public static final String SCORER_BACKFILL_INTERVAL_MS = "ccd.scorer.backfill.interval.ms";
+    public static final String SCORER_RESCORE_ENABLED = "ccd.scorer.rescore.enabled";
+    public static final String SCORER_RESCORE_CAPACITY = "ccd.scorer.rescore.capacity";
+    public static final String SCORER_RESCORE_SHARE = "ccd.scorer.rescore.share";
+    public static final String SCORER_RESCORE_MIN_GAIN = "ccd.scorer.rescore.min.heldout.gain";
     public static final String SCORER_SELECTION_THRESHOLD = "ccd.scorer.selection.threshold";
     public static final String SCORER_SELECTION_MEAN_CLASSES = "ccd.scorer.selection.mean.classes";
     public static final String SCORER_SELECTION_WINDOW = "ccd.scorer.selection.window";
@@ -221,7 +226,38 @@ public final class PipelineConfig extends AbstractConfig {
                     ScorerSettings.DEFAULTS.backfillInterval().toMillis(),
                     Range.atLeast(1),
                     Importance.LOW,
-                    "How often images scored before a checkpoint existed are refined, a batch at a time.")
+                    "How often images scored before a checkpoint existed are refined, a batch at a time, and how"
+                            + " often images made with an older checkpoint are considered for re-scoring.")
+            .define(
+                    SCORER_RESCORE_ENABLED,
+                    Type.BOOLEAN,
+                    RescoreSettings.DEFAULTS.enabled(),
+                    Importance.MEDIUM,
+                    "Whether images labelled with an older classifier checkpoint are re-scored when a clearly better"
+                            + " one (by the trainer's held-out quality signal) is in use.")
+            .define(
+                    SCORER_RESCORE_CAPACITY,
+                    Type.INT,
+                    RescoreSettings.DEFAULTS.capacity(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Images each scorer task keeps (encoded, in a changelogged store) for re-scoring; past it the"
+                            + " image that arrived first leaves and keeps its label.")
+            .define(
+                    SCORER_RESCORE_SHARE,
+                    Type.DOUBLE,
+                    RescoreSettings.DEFAULTS.share(),
+                    Range.between(0.001, 1.0),
+                    Importance.MEDIUM,
+                    "Largest share of the scorer's time re-scoring may take; new images are scored first.")
+            .define(
+                    SCORER_RESCORE_MIN_GAIN,
+                    Type.DOUBLE,
+                    RescoreSettings.DEFAULTS.minGain(),
+                    Range.atLeast(0.0),
+                    Importance.LOW,
+                    "Held-out mAP points (checkpoint metrics heldOutMap) a checkpoint must gain over the one that"
+                            + " made an image's scores before the image is re-scored with it.")
             .define(
                     SCORER_SELECTION_THRESHOLD,
                     Type.DOUBLE,
@@ -444,7 +480,12 @@ public final class PipelineConfig extends AbstractConfig {
         return new ScorerSettings(
                 getInt(SCORER_BATCH_SIZE),
                 Duration.ofMillis(getLong(SCORER_MAX_WAIT_MS)),
-                Duration.ofMillis(getLong(SCORER_BACKFILL_INTERVAL_MS)));
+                Duration.ofMillis(getLong(SCORER_BACKFILL_INTERVAL_MS)),
+                new RescoreSettings(
+                        getBoolean(SCORER_RESCORE_ENABLED),
+                        getInt(SCORER_RESCORE_CAPACITY),
+                        getDouble(SCORER_RESCORE_SHARE),
+                        getDouble(SCORER_RESCORE_MIN_GAIN)));
     }
 
     /** How the classifier guides the local views. */

@@ -104,6 +104,11 @@ public final class CcdScoringEngine implements ScoringEngine {
     }
 
     @Override
+    public java.util.Optional<Checkpoint> checkpoint(String classSetId) {
+        return refinesLater() ? checkpoints.current(classSetId) : java.util.Optional.empty();
+    }
+
+    @Override
     public boolean refinesLater() {
         return scorer.settings().localViews() == LocalViews.CAM;
     }

@@ -4,6 +4,7 @@ import io.ccdstream.method.image.RgbImage;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
+import io.ccdstream.schemas.RescoreState;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.DeadLetters;
@@ -38,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * removes each in the transaction that emits its refined scores (backfill: none left behind, none
  * refined twice).
  *
+ * <p>Re-scoring: every image scored with a checkpoint is kept (a bounded store per task, see {@link
+ * RescoreQueue}) with the checkpoint that examined it; when a clearly better checkpoint of its class
+ * set is in use, a punctuator re-scores such images within a share of the scorer's time, most useful
+ * first, and emits their new scores ({@code rescore = true}) in the transaction that records the new
+ * checkpoint against the image, so each image is re-scored at most once per checkpoint version.
+ * An image that can no longer be read (a claim-checked file deleted since) leaves the store without a
+ * dead letter: its label stays as it was.
+ *
  * <p>A failure while scoring a batch is attributed to an image only when the model scores a control
  * image and (in a batch of several) the image fails alone while another succeeds; such an image
  * goes to the dead-letter topic with reason {@code MODEL_FAILURE} and its source coordinates. Any
@@ -56,7 +65,23 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<ImageKey, PendingImage> buffer;
     private KeyValueStore<ImageKey, PendingImage> awaitingRefinement;
+    private KeyValueStore<ImageKey, PendingImage> rescoreImages;
+    private KeyValueStore<ImageKey, RescoreState> rescoreStates;
+    private final RescoreQueue rescoreQueue;
+    /** Held-out quality of the checkpoint versions seen in use, by class set and version. */
+    private final Map<String, Map<Long, Double>> heldOutByVersion = new HashMap<>();
+
     private int buffered;
+
+    /** Where a scored batch came from. */
+    private enum Source {
+        /** Newly arrived images. */
+        LIVE,
+        /** Images scored before their class set had a checkpoint. */
+        BACKFILL,
+        /** Images made with an older checkpoint than a clearly better one now in use. */
+        RESCORE
+    }
 
     ScorerProcessor(
             ScoringEngine engine,
@@ -69,6 +94,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         this.metrics = metrics;
         this.keySerializer = keySerializer;
         this.imageSerializer = imageSerializer;
+        this.rescoreQueue = new RescoreQueue(settings.rescore());
     }
 
     @Override
@@ -83,6 +109,16 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         }
         context.schedule(settings.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
         context.schedule(settings.backfillInterval(), PunctuationType.WALL_CLOCK_TIME, now -> backfill());
+        this.rescoreImages = context.getStateStore(ScorerTopology.RESCORE_IMAGES_STORE);
+        this.rescoreStates = context.getStateStore(ScorerTopology.RESCORE_STATE_STORE);
+        List<Map.Entry<ImageKey, RescoreState>> kept = new ArrayList<>();
+        try (KeyValueIterator<ImageKey, RescoreState> all = rescoreStates.all()) {
+            all.forEachRemaining(entry -> kept.add(Map.entry(entry.key, entry.value)));
+        }
+        rescoreQueue.restore(kept);
+        if (settings.rescore().enabled() && engine.refinesLater()) {
+            context.schedule(settings.backfillInterval(), PunctuationType.WALL_CLOCK_TIME, this::rescore);
+        }
     }
 
     @Override
@@ -121,7 +157,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     void flush() {
         while (buffered > 0) {
             List<Prepared> batch = take(buffer, settings.batchSize(), false);
-            scoreAndForward(batch, buffer);
+            scoreAndForward(batch, Source.LIVE);
             buffered = Math.max(0, buffered - batch.size());
             if (batch.isEmpty()) {
                 buffered = 0;
@@ -134,8 +170,81 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         List<Prepared> batch = take(awaitingRefinement, settings.batchSize(), true);
         if (!batch.isEmpty()) {
             LOG.info("Backfilling {} images with their CAM-crop refinement", batch.size());
-            scoreAndForward(batch, awaitingRefinement);
+            scoreAndForward(batch, Source.BACKFILL);
         }
+    }
+
+    /**
+     * Re-scores, within the time budget, images whose scores an older checkpoint made when a clearly
+     * better one is in use; package-private for tests.
+     */
+    void rescore(long wallClockMs) {
+        while (rescoreQueue.mayRun(wallClockMs)) {
+            List<ImageKey> due = rescoreQueue.due(engine::checkpoint, settings.batchSize());
+            if (due.isEmpty()) {
+                return;
+            }
+            List<Prepared> batch = new ArrayList<>();
+            for (ImageKey key : due) {
+                PendingImage pending = rescoreImages.get(key);
+                if (pending == null) {
+                    dropRescore(key, "NOT_KEPT");
+                    continue;
+                }
+                try {
+                    batch.add(new Prepared(key, pending, engine.prepare(key, pending.getImage())));
+                } catch (PoisonRecordException e) {
+                    LOG.info("Image {} is not re-scored: {}", key.getImageId(), e.getMessage());
+                    dropRescore(key, e.reason());
+                }
+            }
+            long started = System.nanoTime();
+            if (!batch.isEmpty()) {
+                scoreAndForward(batch, Source.RESCORE);
+            }
+            rescoreQueue.spent(System.nanoTime() - started);
+        }
+    }
+
+    private void dropRescore(ImageKey key, String reason) {
+        rescoreQueue.remove(key);
+        rescoreImages.delete(key);
+        rescoreStates.delete(key);
+        metrics.rescoreDropped(reason);
+    }
+
+    /** Keeps {@code image} for re-scoring, recording the checkpoint that made {@code scores}. */
+    private void keepForRescore(Prepared image, Scores scores) {
+        Long version = scores.getCheckpointVersion();
+        if (!settings.rescore().enabled() || version == null) {
+            return;
+        }
+        RescoreState state = new RescoreState(
+                version,
+                heldOutMap(scores.getClassSetId(), version),
+                image.pending().getTimestamp(),
+                RescoreQueue.uncertainty(scores.getGlobal()));
+        if (!rescoreQueue.contains(image.key())) {
+            rescoreImages.put(image.key(), image.pending());
+        }
+        rescoreStates.put(image.key(), state);
+        for (ImageKey evicted : rescoreQueue.put(image.key(), state)) {
+            rescoreImages.delete(evicted);
+            rescoreStates.delete(evicted);
+        }
+    }
+
+    /** The held-out quality of checkpoint {@code version} of the class set, if it was seen in use. */
+    private Double heldOutMap(String classSetId, long version) {
+        Map<Long, Double> known = heldOutByVersion.computeIfAbsent(classSetId, id -> new HashMap<>());
+        engine.checkpoint(classSetId).ifPresent(current -> {
+            if (current.getMetrics().getHeldOutMap() != null) {
+                known.put(current.getVersion(), current.getMetrics().getHeldOutMap());
+            }
+            // only versions that may still make scores are kept
+            known.keySet().removeIf(v -> v < current.getVersion() - 1);
+        });
+        return known.get(version);
     }
 
     private List<Prepared> take(KeyValueStore<ImageKey, PendingImage> store, int max, boolean refinableOnly) {
@@ -164,16 +273,20 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         return batch;
     }
 
-    private void scoreAndForward(List<Prepared> batch, KeyValueStore<ImageKey, PendingImage> from) {
+    private void scoreAndForward(List<Prepared> batch, Source source) {
         long started = System.nanoTime();
-        List<Scores> results = scoreOrSplit(batch);
+        List<Scores> results = scoreOrSplit(batch, source != Source.RESCORE);
         metrics.batchScored(batch.size(), System.nanoTime() - started);
         for (int i = 0; i < batch.size(); i++) {
             Prepared image = batch.get(i);
             Scores scores = results.get(i);
             if (scores != null) {
-                scores.setRescore(from == awaitingRefinement);
-                metrics.imageScored(scores);
+                scores.setRescore(source != Source.LIVE);
+                if (source == Source.RESCORE) {
+                    metrics.imageRescored(scores);
+                } else {
+                    metrics.imageScored(scores);
+                }
                 context.forward(
                         new Record<>(
                                 image.key(),
@@ -182,13 +295,22 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
                         ScorerTopology.SCORES_SINK);
                 if (scores.getLocal() == null && engine.refinesLater()) {
                     awaitingRefinement.put(image.key(), image.pending());
-                } else if (from != awaitingRefinement) {
+                } else if (source == Source.LIVE) {
                     awaitingRefinement.delete(image.key());
                 }
+                if (source == Source.RESCORE && scores.getCheckpointVersion() == null) {
+                    dropRescore(image.key(), "NO_CHECKPOINT");
+                } else {
+                    keepForRescore(image, scores);
+                }
+            } else if (source == Source.RESCORE) {
+                dropRescore(image.key(), "MODEL_FAILURE");
             }
-            from.delete(image.key());
-            if (from == buffer) {
+            if (source == Source.LIVE) {
+                buffer.delete(image.key());
                 decoded.remove(image.key());
+            } else if (source == Source.BACKFILL) {
+                awaitingRefinement.delete(image.key());
             }
         }
     }
@@ -202,13 +324,15 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
      * records': it stops the service with the images still buffered, rather than emptying the
      * stream into the dead-letter topic.
      */
-    private List<Scores> scoreOrSplit(List<Prepared> batch) {
+    private List<Scores> scoreOrSplit(List<Prepared> batch, boolean deadLetterFailures) {
         try {
             return engine.score(batch);
         } catch (RuntimeException batchFailure) {
             checkModel(batch, batchFailure);
             if (batch.size() == 1) {
-                deadLetter(batch.get(0).key(), batch.get(0).pending(), "MODEL_FAILURE", batchFailure);
+                if (deadLetterFailures) {
+                    deadLetter(batch.get(0).key(), batch.get(0).pending(), "MODEL_FAILURE", batchFailure);
+                }
                 return java.util.Collections.singletonList(null);
             }
             LOG.warn("Scoring a batch of {} failed; scoring its images one by one", batch.size(), batchFailure);
@@ -230,7 +354,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
                         batchFailure);
             }
             for (int i = 0; i < batch.size(); i++) {
-                if (failures.get(i) != null) {
+                if (failures.get(i) != null && deadLetterFailures) {
                     deadLetter(batch.get(i).key(), batch.get(i).pending(), "MODEL_FAILURE", failures.get(i));
                 }
             }

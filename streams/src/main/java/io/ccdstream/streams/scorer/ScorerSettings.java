@@ -8,12 +8,24 @@ import java.time.Duration;
  * @param batchSize        images scored together; keep {@code batchSize * (1 + crops per image)}
  *                         CLIP inferences well inside {@code max.poll.interval.ms}
  * @param maxWait          longest an image waits for its batch to fill (wall clock)
- * @param backfillInterval how often images scored before a checkpoint existed are refined, a batch at a time
+ * @param backfillInterval how often images scored before a checkpoint existed are refined, a batch at a time,
+ *                         and how often images made with an older checkpoint are considered for re-scoring
+ * @param rescore          re-scoring with a clearly better checkpoint
  */
-public record ScorerSettings(int batchSize, Duration maxWait, Duration backfillInterval) {
+public record ScorerSettings(int batchSize, Duration maxWait, Duration backfillInterval, RescoreSettings rescore) {
 
-    /** Batches of 16, flushed after 200 ms at the latest; backfill every second. */
+    /** Batches of 16, flushed after 200 ms at the latest; backfill every second; re-scoring on. */
     public static final ScorerSettings DEFAULTS = new ScorerSettings(16, Duration.ofMillis(200), Duration.ofSeconds(1));
+
+    /** With the default re-scoring. */
+    public ScorerSettings(int batchSize, Duration maxWait, Duration backfillInterval) {
+        this(batchSize, maxWait, backfillInterval, RescoreSettings.DEFAULTS);
+    }
+
+    /** These settings with {@code other} re-scoring. */
+    public ScorerSettings withRescore(RescoreSettings other) {
+        return new ScorerSettings(batchSize, maxWait, backfillInterval, other);
+    }
 
     /** Validates. */
     public ScorerSettings {
@@ -23,5 +35,6 @@ public record ScorerSettings(int batchSize, Duration maxWait, Duration backfillI
         if (maxWait.isNegative() || maxWait.isZero() || backfillInterval.isNegative() || backfillInterval.isZero()) {
             throw new IllegalArgumentException("maxWait and backfillInterval must be positive");
         }
+        java.util.Objects.requireNonNull(rescore, "rescore");
     }
 }

@@ -2,6 +2,7 @@ package io.ccdstream.streams.scorer;
 
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
+import io.ccdstream.schemas.RescoreState;
 import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.SerdeFactory;
@@ -13,7 +14,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The scorer service: {@code ccd.images -> batch, score (global view, and CAM crops once a
  * checkpoint is loaded) -> ccd.scores}, with images scored before their class set had a
- * checkpoint refined later (backfill). See {@link ScorerProcessor}.
+ * checkpoint refined later (backfill), and images made with an older checkpoint re-scored when a
+ * clearly better one arrives. See {@link ScorerProcessor}.
  */
 public final class ScorerTopology {
 
@@ -23,6 +25,10 @@ public final class ScorerTopology {
     public static final String BUFFER_STORE = "scorer-batch";
     /** Images scored without a checkpoint, waiting for their refinement. */
     public static final String AWAITING_REFINEMENT_STORE = "scorer-awaiting-refinement";
+    /** Images kept for re-scoring with a clearly better checkpoint. */
+    public static final String RESCORE_IMAGES_STORE = "scorer-rescore-images";
+    /** The checkpoint that last examined each image kept for re-scoring. */
+    public static final String RESCORE_STATE_STORE = "scorer-rescore-state";
 
     static final String SOURCE = "images";
     static final String SCORER_NODE = "score-images";
@@ -48,7 +54,7 @@ public final class ScorerTopology {
                 SCORER_NODE,
                 () -> new ScorerProcessor(engine, settings, keySerde.serializer(), imageSerde.serializer(), metrics),
                 SOURCE);
-        for (String store : new String[] {BUFFER_STORE, AWAITING_REFINEMENT_STORE}) {
+        for (String store : new String[] {BUFFER_STORE, AWAITING_REFINEMENT_STORE, RESCORE_IMAGES_STORE}) {
             topology.addStateStore(
                     Stores.keyValueStoreBuilder(
                                     Stores.persistentKeyValueStore(store),
@@ -57,6 +63,13 @@ public final class ScorerTopology {
                             .withLoggingEnabled(changelog),
                     SCORER_NODE);
         }
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(RESCORE_STATE_STORE),
+                                serdes.serde(ImageKey.class, true),
+                                serdes.serde(RescoreState.class, false))
+                        .withLoggingEnabled(Map.of()),
+                SCORER_NODE);
         topology.addSink(
                 SCORES_SINK,
                 CcdTopics.SCORES.name(),

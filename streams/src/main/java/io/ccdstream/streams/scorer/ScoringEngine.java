@@ -25,6 +25,14 @@ public interface ScoringEngine {
     boolean refinesLater();
 
     /**
+     * The classifier checkpoint images of {@code classSetId} are scored with now, if any; empty for an
+     * engine that does not use checkpoints.
+     */
+    default java.util.Optional<io.ccdstream.schemas.Checkpoint> checkpoint(String classSetId) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Scores a batch: refined where a checkpoint is loaded for the image's class set, global only
      * otherwise. Returns one result per input, in order.
      */

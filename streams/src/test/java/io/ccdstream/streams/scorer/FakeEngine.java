@@ -28,6 +28,12 @@ final class FakeEngine implements ScoringEngine {
     volatile boolean broken;
 
     volatile boolean checkpointLoaded;
+    /** Version of the loaded checkpoint. */
+    volatile long checkpointVersion = 1;
+    /** Held-out quality of the loaded checkpoint, null for none. */
+    volatile Double heldOutMap;
+    /** Every image fails to prepare as if its claim-checked file had gone. */
+    volatile boolean unreadable;
 
     static String content(Image image) {
         return StandardCharsets.UTF_8.decode(image.getData().duplicate()).toString();
@@ -35,6 +41,9 @@ final class FakeEngine implements ScoringEngine {
 
     @Override
     public RgbImage prepare(ImageKey key, Image image) {
+        if (unreadable) {
+            throw new PoisonRecordException("IMAGE_NOT_FOUND", "gone: " + key.getImageId());
+        }
         switch (content(image)) {
             case "poison" -> throw new PoisonRecordException("IMAGE_CORRUPT", "not an image: " + key.getImageId());
             case "bug" -> throw new IllegalStateException("a bug");
@@ -74,10 +83,32 @@ final class FakeEngine implements ScoringEngine {
             results.add(
                     checkpointLoaded
                             ? TestRecords.refined(
-                                    p.key().getImageId(), List.of(0.25f, 0.75f), List.of(0.5f, 0.5f), 2, 1L)
+                                    p.key().getImageId(),
+                                    List.of(0.25f, 0.75f),
+                                    List.of(0.5f, 0.5f),
+                                    2,
+                                    checkpointVersion)
                             : TestRecords.scores(p.key().getImageId(), List.of(0.25f, 0.75f)));
         }
         return results;
+    }
+
+    @Override
+    public java.util.Optional<io.ccdstream.schemas.Checkpoint> checkpoint(String classSetId) {
+        if (!checkpointLoaded) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(io.ccdstream.schemas.Checkpoint.newBuilder()
+                .setClassSetId(classSetId)
+                .setVersion(checkpointVersion)
+                .setPhase(io.ccdstream.schemas.CheckpointPhase.CONTINUOUS)
+                .setArchitecture("fake")
+                .setLocation("file:/fake")
+                .setSha256("00")
+                .setSizeBytes(0)
+                .setCreatedAt(java.time.Instant.EPOCH)
+                .setMetrics(new io.ccdstream.schemas.CheckpointMetrics(0.0, 0.0, 0L, 0, heldOutMap, 0, 0))
+                .build());
     }
 
     @Override

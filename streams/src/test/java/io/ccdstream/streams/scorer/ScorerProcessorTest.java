@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.PendingImage;
+import io.ccdstream.schemas.RescoreState;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.TopologyTestSupport;
@@ -28,14 +29,18 @@ import org.junit.jupiter.api.Test;
 /** The batching scorer processor alone, with its punctuators fired by hand. */
 class ScorerProcessorTest {
 
-    private static final ScorerSettings SETTINGS = new ScorerSettings(4, Duration.ofMillis(200), Duration.ofSeconds(1));
+    private static final ScorerSettings SETTINGS =
+            new ScorerSettings(4, Duration.ofMillis(200), Duration.ofSeconds(1), RescoreSettings.OFF);
 
     private final FakeEngine engine = new FakeEngine();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestSupport support;
+    private TopologyTestSupport stateSupport;
     private MockProcessorContext<Object, Object> context;
     private KeyValueStore<ImageKey, PendingImage> buffer;
     private KeyValueStore<ImageKey, PendingImage> awaiting;
+    private KeyValueStore<ImageKey, PendingImage> rescoreImages;
+    private KeyValueStore<ImageKey, RescoreState> rescoreStates;
     private ScorerProcessor processor;
     private long offset;
 
@@ -45,6 +50,17 @@ class ScorerProcessorTest {
         context = new MockProcessorContext<>();
         buffer = store(ScorerTopology.BUFFER_STORE);
         awaiting = store(ScorerTopology.AWAITING_REFINEMENT_STORE);
+        rescoreImages = store(ScorerTopology.RESCORE_IMAGES_STORE);
+        // the mock context gives every store the same changelog subject: this store's schema gets a registry of its own
+        stateSupport = new TopologyTestSupport();
+        rescoreStates = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(ScorerTopology.RESCORE_STATE_STORE),
+                        stateSupport.serdes.serde(ImageKey.class, true),
+                        stateSupport.serdes.serde(RescoreState.class, false))
+                .withLoggingDisabled()
+                .build();
+        rescoreStates.init(context.getStateStoreContext(), rescoreStates);
+        context.addStateStore(rescoreStates);
         processor = new ScorerProcessor(
                 engine,
                 SETTINGS,
@@ -57,6 +73,7 @@ class ScorerProcessorTest {
     @AfterEach
     void tearDown() {
         support.close();
+        stateSupport.close();
     }
 
     private KeyValueStore<ImageKey, PendingImage> store(String name) {
@@ -145,6 +162,52 @@ class ScorerProcessorTest {
     }
 
     @Test
+    void shouldRescoreAfterARestartFromTheRestoredStores() {
+        // Given two images scored with v1 by a processor that keeps them for re-scoring
+        ScorerSettings rescoring = new ScorerSettings(4, Duration.ofMillis(200), Duration.ofSeconds(1));
+        ScorerProcessor first = processor(rescoring);
+        first.init(context);
+        engine.checkpointLoaded = true;
+        engine.heldOutMap = 40.0;
+        send(first, "a");
+        send(first, "b");
+        first.flush();
+        assertThat(rescoreStates.approximateNumEntries()).isEqualTo(2);
+
+        // When a new instance starts over the same stores and a better checkpoint is in use
+        ScorerProcessor restarted = processor(rescoring);
+        MockProcessorContext<Object, Object> fresh = new MockProcessorContext<>();
+        List.of(buffer, awaiting, rescoreImages, rescoreStates).forEach(fresh::addStateStore);
+        restarted.init(fresh);
+        engine.checkpointVersion = 2;
+        engine.heldOutMap = 45.0;
+        restarted.rescore(1_000);
+        restarted.rescore(2_000);
+
+        // Then both images are re-scored with v2, once
+        assertThat(fresh.forwarded(ScorerTopology.SCORES_SINK))
+                .extracting(f -> ((Scores) f.record().value()).getCheckpointVersion())
+                .containsExactly(2L, 2L);
+        restarted.rescore(3_000);
+        assertThat(fresh.forwarded(ScorerTopology.SCORES_SINK)).hasSize(2);
+    }
+
+    private ScorerProcessor processor(ScorerSettings settings) {
+        return new ScorerProcessor(
+                engine,
+                settings,
+                CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
+                CcdTopics.IMAGES.valueSerde(support.serdes).serializer(),
+                new PipelineMetrics(new SimpleMeterRegistry()));
+    }
+
+    private void send(ScorerProcessor target, String id) {
+        context.setRecordMetadata(CcdTopics.IMAGES.name(), 2, offset++);
+        target.process(new Record<>(
+                TestRecords.key(id), TestRecords.inlineImage(id, "fine".getBytes(StandardCharsets.UTF_8)), 1_000L));
+    }
+
+    @Test
     void shouldResumeABufferRestoredAfterACrash() {
         send("a", "fine");
         send("b", "fine");
@@ -158,6 +221,8 @@ class ScorerProcessorTest {
         MockProcessorContext<Object, Object> fresh = new MockProcessorContext<>();
         fresh.addStateStore(buffer);
         fresh.addStateStore(awaiting);
+        fresh.addStateStore(rescoreImages);
+        fresh.addStateStore(rescoreStates);
         restarted.init(fresh);
 
         restarted.flush();
