@@ -11,6 +11,7 @@ import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.dashboard.DashboardApi;
 import io.ccdstream.streams.dashboard.DashboardFeed;
+import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.query.QueryServer;
@@ -324,6 +325,10 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                 done, images, examined(watcher, sent), refined(watcher, sent), seconds, CcdTopics.LABELS.name());
         if (trainer != null) {
             out.printf("Trainer: %s%n", trainer.status().summary());
+        }
+        var rescored = pipeline.metrics().find(PipelineMetrics.IMAGES_RESCORED).counter();
+        if (rescored != null && rescored.count() > 0) {
+            out.printf("Re-scored with a clearly better checkpoint: %.0f images%n", rescored.count());
         }
         out.printf("Dead letters: %d %s%n", watcher.deadLetterCount(), watcher.deadLetterReasons());
         watcher.deadLetterMessages().forEach((where, why) -> out.printf("  %s  %s%n", where, why));

@@ -75,6 +75,7 @@ public final class DashboardState {
     private final Map<Long, CheckpointEntry> checkpoints = bounded(HISTORY);
     private long imagesSeen;
     private long scored;
+    private long rescored;
     private long initialLabels;
     private long refinedLabels;
     private long deadLetterCount;
@@ -120,7 +121,11 @@ public final class DashboardState {
         if (!classSetId.equals(scores.getClassSetId())) {
             return;
         }
-        scored++;
+        if (scores.getRescoredFrom() != null) {
+            rescored++;
+        } else {
+            scored++;
+        }
         ImageEntry entry = entry(scores.getImageId());
         entry.width = scores.getImageWidth();
         entry.height = scores.getImageHeight();
@@ -249,6 +254,7 @@ public final class DashboardState {
                 classNames,
                 imagesSeen,
                 scored,
+                rescored,
                 initialLabels,
                 refinedLabels,
                 deadLetterCount,
@@ -478,6 +484,7 @@ public final class DashboardState {
             List<String> classNames,
             long imagesSeen,
             long imagesScored,
+            long imagesRescored,
             long initialLabels,
             long refinedLabels,
             long deadLetters,

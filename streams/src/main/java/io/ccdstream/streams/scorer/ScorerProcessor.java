@@ -283,6 +283,8 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             if (scores != null) {
                 scores.setRescore(source != Source.LIVE);
                 if (source == Source.RESCORE) {
+                    RescoreState previous = rescoreStates.get(image.key());
+                    scores.setRescoredFrom(previous == null ? null : previous.getCheckpointVersion());
                     metrics.imageRescored(scores);
                 } else {
                     metrics.imageScored(scores);

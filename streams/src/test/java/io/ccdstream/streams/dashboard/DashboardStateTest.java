@@ -52,6 +52,23 @@ class DashboardStateTest {
     }
 
     @Test
+    void shouldCountReScoresApartFromScoredImages() {
+        // Given an image scored, then re-scored by a better checkpoint
+        state.image(image("a", "cat"));
+        state.scores(scores("a", new CamBox(0, 0.8f, 1, 2, 30, 40)));
+        Scores again = scores("a", new CamBox(0, 0.9f, 2, 2, 30, 40));
+        again.setRescore(true);
+        again.setRescoredFrom(1L);
+        state.scores(again);
+
+        // Then it is one scored image and one re-score, and the view shows the newer boxes
+        assertThat(state.summary().imagesScored()).isEqualTo(1);
+        assertThat(state.summary().imagesRescored()).isEqualTo(1);
+        assertThat(state.image("a").orElseThrow().boxes())
+                .containsExactly(new DashboardState.Box("cat", 0.9f, 2, 2, 30, 40));
+    }
+
+    @Test
     void shouldComputeTheMapOfInitialAndRefinedLabelsAgainstGroundTruth() {
         // Given two images whose initial labels rank the classes the wrong way round, the refined ones right
         state.image(image("a", "cat"));

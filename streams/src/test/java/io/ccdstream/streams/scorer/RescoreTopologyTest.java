@@ -103,6 +103,7 @@ class RescoreTopologyTest {
         assertThat(rescored).allSatisfy(kv -> {
             assertThat(kv.value.getRescore()).isTrue();
             assertThat(kv.value.getCheckpointVersion()).isEqualTo(2L);
+            assertThat(kv.value.getRescoredFrom()).isEqualTo(1L);
         });
         assertThat(runFor(5)).as("not again with the same version").isEmpty();
         KeyValueStore<ImageKey, RescoreState> states = driver.getKeyValueStore(ScorerTopology.RESCORE_STATE_STORE);
@@ -215,6 +216,8 @@ class RescoreTopologyTest {
         install(1, 35.0);
         List<KeyValue<ImageKey, Scores>> backfilled = runFor(3);
         assertThat(backfilled).extracting(kv -> kv.value.getCheckpointVersion()).containsExactly(1L, 1L);
+        assertThat(backfilled)
+                .allSatisfy(kv -> assertThat(kv.value.getRescoredFrom()).isNull());
 
         // When a clearly better checkpoint arrives, they are re-scored once more with it
         install(2, 40.0);

@@ -67,6 +67,7 @@ function showSummary(s) {
   setText("class-set", `class set ${s.classSetId}`);
   setText("images-seen", s.imagesSeen);
   setText("images-scored", s.imagesScored);
+  setText("images-rescored", s.imagesRescored);
   setText("labels-initial", s.initialLabels);
   setText("labels-refined", s.refinedLabels);
   setText("dead-letters-total", s.deadLetters);
