@@ -221,9 +221,11 @@ final class ContinuousAnalysis {
         }
         Map<List<Object>, Integer> perVersion = new HashMap<>();
         int rescoreRecords = 0;
+        int betterCheckpoint = 0;
         for (ScoresSeen scores : seen.scores()) {
             perVersion.merge(List.of(scores.imageId(), versionKey(scores)), 1, Integer::sum);
             rescoreRecords += scores.rescore() ? 1 : 0;
+            betterCheckpoint += scores.rescoredFrom() != null ? 1 : 0;
         }
         int duplicates = perVersion.values().stream().mapToInt(n -> n - 1).sum();
         return new Rescoring(
@@ -232,6 +234,7 @@ final class ContinuousAnalysis {
                 withCheckpoint == 0 ? 0 : (double) rescored / withCheckpoint,
                 backfilled,
                 rescoreRecords,
+                betterCheckpoint,
                 duplicates);
     }
 

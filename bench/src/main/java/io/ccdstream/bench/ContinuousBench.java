@@ -332,13 +332,14 @@ public final class ContinuousBench {
     private void progress(String what, int sent, Collector collector, TrainerService trainer) {
         out.printf(
                 Locale.ROOT,
-                "  %s: sent %d, labelled %d, label records %d, scores records %d (re-scores %d), checkpoints %d; trainer %s%n",
+                "  %s: sent %d, labelled %d, label records %d, scores records %d (re-scores with a better checkpoint %d),"
+                        + " checkpoints %d; trainer %s%n",
                 what,
                 sent,
                 collector.labelledImages(),
                 collector.labelRecords.get(),
                 collector.scores.size(),
-                collector.scores.stream().filter(ScoresSeen::rescore).count(),
+                collector.scores.stream().filter(s -> s.rescoredFrom() != null).count(),
                 collector.checkpoints.size(),
                 trainer.status().summary());
     }
@@ -448,7 +449,8 @@ public final class ContinuousBench {
             }
             for (ConsumerRecord<ImageKey, Scores> record : scoresConsumer.poll(timeout)) {
                 Scores value = record.value();
-                scores.add(new ScoresSeen(value.getImageId(), value.getCheckpointVersion(), value.getRescore()));
+                scores.add(new ScoresSeen(
+                        value.getImageId(), value.getCheckpointVersion(), value.getRescore(), value.getRescoredFrom()));
             }
             for (ConsumerRecord<ClassSetKey, Checkpoint> record : checkpointConsumer.poll(timeout)) {
                 Checkpoint checkpoint = record.value();

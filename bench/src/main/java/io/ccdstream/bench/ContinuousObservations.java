@@ -34,6 +34,7 @@ public record ContinuousObservations(
      * @param imageId           the image
      * @param checkpointVersion the checkpoint that chose its crops, null for none
      * @param rescore           whether the scorer re-scored an image it had scored before
+     * @param rescoredFrom      for a re-score with a better checkpoint, the version it replaced; null otherwise
      */
-    public record ScoresSeen(String imageId, Long checkpointVersion, boolean rescore) {}
+    public record ScoresSeen(String imageId, Long checkpointVersion, boolean rescore, Long rescoredFrom) {}
 }

@@ -163,7 +163,9 @@ public record ContinuousReport(
      * @param rescored               of those, images whose latest label a newer checkpoint made
      * @param rescoredShare          rescored / labelledWithCheckpoint (0 when none)
      * @param backfilled             images first labelled before any checkpoint whose latest label a checkpoint made
-     * @param rescoreRecords         scores records marked rescore
+     * @param rescoreRecords         scores records marked rescore (backfill of images scored before any checkpoint,
+     *                               and re-scores with a better checkpoint)
+     * @param betterCheckpointRescores of those, re-scores that replaced an older checkpoint's scores (rescoredFrom set)
      * @param duplicates             scores records beyond the first for the same image and checkpoint version
      *                               (null version included): 0 when every image is scored once per version
      */
@@ -173,6 +175,7 @@ public record ContinuousReport(
             double rescoredShare,
             int backfilled,
             int rescoreRecords,
+            int betterCheckpointRescores,
             int duplicates) {}
 
     /**
@@ -330,7 +333,10 @@ public record ContinuousReport(
         md.append(format(
                 "- Backfilled: %d images first labelled before any checkpoint carry a checkpoint's label%n",
                 rescoring.backfilled()));
-        md.append(format("- Scores records with rescore=true: %d%n", rescoring.rescoreRecords()));
+        md.append(format(
+                "- Scores records with rescore=true: %d, of them %d re-scores with a better checkpoint (rescoredFrom "
+                        + "set), the rest the backfill of images scored before any checkpoint%n",
+                rescoring.rescoreRecords(), rescoring.betterCheckpointRescores()));
         md.append(format(
                 "- Duplicates (an image scored twice with the same checkpoint version): %d%n%n",
                 rescoring.duplicates()));

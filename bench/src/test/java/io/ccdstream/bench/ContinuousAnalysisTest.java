@@ -33,12 +33,12 @@ class ContinuousAnalysisTest {
     @Test
     void shouldCountRescoredBackfilledAndDuplicateScoresPerImageAndVersion() {
         ContinuousObservations seen = observations(List.of(
-                new ScoresSeen("a", 1L, false),
-                new ScoresSeen("a", 3L, true),
-                new ScoresSeen("b", null, false),
-                new ScoresSeen("b", 1L, true),
-                new ScoresSeen("c", 2L, false),
-                new ScoresSeen("c", 2L, true)));
+                new ScoresSeen("a", 1L, false, null),
+                new ScoresSeen("a", 3L, true, 1L),
+                new ScoresSeen("b", null, false, null),
+                new ScoresSeen("b", 1L, true, null),
+                new ScoresSeen("c", 2L, false, null),
+                new ScoresSeen("c", 2L, true, 2L)));
 
         Rescoring rescoring = new ContinuousAnalysis(seen, new Bootstrap(0, 1)).rescoring();
 
@@ -48,6 +48,7 @@ class ContinuousAnalysisTest {
         assertThat(rescoring.rescoredShare()).isEqualTo(0.5);
         assertThat(rescoring.backfilled()).isEqualTo(1);
         assertThat(rescoring.rescoreRecords()).isEqualTo(3);
+        assertThat(rescoring.betterCheckpointRescores()).isEqualTo(2);
         // c scored twice with v2
         assertThat(rescoring.duplicates()).isEqualTo(1);
     }

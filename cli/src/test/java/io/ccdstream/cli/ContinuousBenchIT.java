@@ -78,7 +78,7 @@ class ContinuousBenchIT {
         JsonNode rescoring = report.get("rescoring");
         // images first labelled with a checkpoint carry, at the end, the label of a newer one
         assertThat(rescoring.get("rescored").asInt()).as(rescoring.toString()).isPositive();
-        assertThat(rescoring.get("rescoreRecords").asInt())
+        assertThat(rescoring.get("betterCheckpointRescores").asInt())
                 .as(rescoring.toString())
                 .isPositive();
         // no image scored twice with the same checkpoint version (ccd.scores, rescore records included)
