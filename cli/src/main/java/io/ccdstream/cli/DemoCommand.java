@@ -295,9 +295,18 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
 
     /** The demo's trainer settings, then {@code overrides} (the settings given to the command). */
     private Map<String, Object> trainerSettings(Map<String, Object> overrides) {
+        return trainerSettings(synth.imageSize, images, overrides);
+    }
+
+    /**
+     * The trainer settings of a demo on images of side {@code imageSize}, then {@code overrides}.
+     *
+     * @param images images of a bounded run, 0 when streaming
+     */
+    static Map<String, Object> trainerSettings(int imageSize, int images, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put(TrainerConfig.HTTP_PORT, 0);
-        config.put(TrainerConfig.INPUT_SIZE, synth.imageSize);
+        config.put(TrainerConfig.INPUT_SIZE, imageSize);
         if (images > 0) {
             // a bounded run warms up on what it has, so that it ends refined
             config.put(TrainerConfig.WARMUP_MIN_IMAGES, Math.min(images, 100));
