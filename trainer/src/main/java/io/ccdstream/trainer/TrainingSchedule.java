@@ -15,7 +15,7 @@ import java.util.Random;
  *   <li>after the warm-up checkpoint: once {@code refineMinRefinedShare} of the labelled images carry
  *       REFINED labels made with it (or a later checkpoint), a REFINE round from its weights on the
  *       final labels with the consistency loss, the early-stopping rule choosing among up to
- *       {@code refineMaxEpochs} epochs;</li>
+ *       {@code refineMaxEpochs} epochs; it runs once, published or not ({@link PublishDecision});</li>
  *   <li>after that, CONTINUOUS rounds: once {@code continuousMinNewLabels} REFINED labels are new or
  *       changed since the last round, fine-tune from the latest checkpoint on them plus
  *       {@code replayRatio} times as many older images, up to {@code continuousMaxEpochs} epochs; the
@@ -58,27 +58,38 @@ record TrainingSchedule(
      * @param trainable         the labelled images of the training set
      * @param lastSeq           the sequence number of the latest label change
      * @param trainedThroughSeq the sequence number the last round covered
+     * @param refineRan         whether a refinement round ran (published or not)
      * @param seed              seed of the replay sample
      */
     Optional<TrainingRound> next(
-            Optional<Latest> latest, List<TrainingExample> trainable, long lastSeq, long trainedThroughSeq, long seed) {
+            Optional<Latest> latest,
+            List<TrainingExample> trainable,
+            long lastSeq,
+            long trainedThroughSeq,
+            boolean refineRan,
+            long seed) {
         if (latest.isEmpty()) {
             return warmup(trainable, lastSeq);
         }
-        return latest.get().phase() == CheckpointPhase.WARMUP
+        return refining(latest.get(), refineRan)
                 ? refine(latest.get().version(), trainable, lastSeq)
                 : continuous(latest.get().version(), trainable, lastSeq, trainedThroughSeq, seed);
     }
 
+    private static boolean refining(Latest latest, boolean refineRan) {
+        return latest.phase() == CheckpointPhase.WARMUP && !refineRan;
+    }
+
     /** How far the training set is from the next round, for the status. */
-    String waitingFor(Optional<Latest> latest, List<TrainingExample> trainable, long trainedThroughSeq) {
+    String waitingFor(
+            Optional<Latest> latest, List<TrainingExample> trainable, long trainedThroughSeq, boolean refineRan) {
         if (latest.isEmpty()) {
             return trainable.size() + "/" + warmupMinImages + " labelled images for the warm-up";
         }
-        if (latest.get().phase() == CheckpointPhase.WARMUP && !waitForCamLabels) {
+        if (refining(latest.get(), refineRan) && !waitForCamLabels) {
             return "refinement on the labels as they are";
         }
-        if (latest.get().phase() == CheckpointPhase.WARMUP) {
+        if (refining(latest.get(), refineRan)) {
             return refinedWith(latest.get().version(), trainable).size() + "/" + trainable.size()
                     + " labels refined with v" + latest.get().version() + " (" + Math.round(refineMinRefinedShare * 100)
                     + "% needed)";
