@@ -167,13 +167,18 @@ final class TrainerLoop implements Runnable {
                 : schedule.next(
                         latest,
                         trainingSet.trainable(),
+                        trainingSet.heldOutCount(),
                         trainingSet.lastSeq(),
                         trainingSet.trainedThroughSeq(),
                         trainingSet.refineRan(),
                         config.getLong(TrainerConfig.SEED));
         if (round.isEmpty()) {
             progress.waiting(schedule.waitingFor(
-                    latest, trainingSet.trainable(), trainingSet.trainedThroughSeq(), trainingSet.refineRan()));
+                    latest,
+                    trainingSet.trainable(),
+                    trainingSet.heldOutCount(),
+                    trainingSet.trainedThroughSeq(),
+                    trainingSet.refineRan()));
             return;
         }
         input.commit();

@@ -10,7 +10,8 @@ import java.util.Random;
 /**
  * When the trainer trains and on what (ALGORITHM.md sections 3 and 5):
  * <ol>
- *   <li>no checkpoint yet: once {@code warmupMinImages} images are labelled, a WARMUP round of
+ *   <li>no checkpoint yet: once {@code warmupMinImages} images are labelled (the held-out slice included,
+ *       though it is not trained on), a WARMUP round of
  *       {@code warmupEpochs} epochs, BCE only, on the initial (debiased global) labels;</li>
  *   <li>after the warm-up checkpoint: once {@code refineMinRefinedShare} of the labelled images carry
  *       REFINED labels made with it (or a later checkpoint), a REFINE round from its weights on the
@@ -56,6 +57,7 @@ record TrainingSchedule(
      *
      * @param latest            the latest published checkpoint, if any
      * @param trainable         the labelled images of the training set
+     * @param heldOut           images in the held-out slice (labelled, never trained on)
      * @param lastSeq           the sequence number of the latest label change
      * @param trainedThroughSeq the sequence number the last round covered
      * @param refineRan         whether a refinement round ran (published or not)
@@ -64,12 +66,15 @@ record TrainingSchedule(
     Optional<TrainingRound> next(
             Optional<Latest> latest,
             List<TrainingExample> trainable,
+            int heldOut,
             long lastSeq,
             long trainedThroughSeq,
             boolean refineRan,
             long seed) {
         if (latest.isEmpty()) {
-            return warmup(trainable, lastSeq);
+            return trainable.isEmpty() || trainable.size() + heldOut < warmupMinImages
+                    ? Optional.empty()
+                    : warmup(trainable, lastSeq);
         }
         return refining(latest.get(), refineRan)
                 ? refine(latest.get().version(), trainable, lastSeq)
@@ -82,9 +87,13 @@ record TrainingSchedule(
 
     /** How far the training set is from the next round, for the status. */
     String waitingFor(
-            Optional<Latest> latest, List<TrainingExample> trainable, long trainedThroughSeq, boolean refineRan) {
+            Optional<Latest> latest,
+            List<TrainingExample> trainable,
+            int heldOut,
+            long trainedThroughSeq,
+            boolean refineRan) {
         if (latest.isEmpty()) {
-            return trainable.size() + "/" + warmupMinImages + " labelled images for the warm-up";
+            return (trainable.size() + heldOut) + "/" + warmupMinImages + " labelled images for the warm-up";
         }
         if (refining(latest.get(), refineRan) && !waitForCamLabels) {
             return "refinement on the labels as they are";
@@ -99,9 +108,6 @@ record TrainingSchedule(
     }
 
     private Optional<TrainingRound> warmup(List<TrainingExample> trainable, long lastSeq) {
-        if (trainable.size() < warmupMinImages) {
-            return Optional.empty();
-        }
         return Optional.of(new TrainingRound(
                 CheckpointPhase.WARMUP,
                 0,

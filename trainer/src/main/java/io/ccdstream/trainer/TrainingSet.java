@@ -253,6 +253,11 @@ final class TrainingSet {
         return List.copyOf(heldOut.values());
     }
 
+    /** Number of images in the held-out slice. */
+    synchronized int heldOutCount() {
+        return heldOut.size();
+    }
+
     /** Writes the index durably if anything changed since the last flush. */
     synchronized void flush() throws IOException {
         if (!dirty) {

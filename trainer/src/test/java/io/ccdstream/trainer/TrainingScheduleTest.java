@@ -20,11 +20,11 @@ class TrainingScheduleTest {
 
     @Test
     void shouldWarmUpOnTheGlobalLabelsOnceEnoughImagesAreLabelled() {
-        assertThat(SCHEDULE.next(Optional.empty(), examples(3, 0), 3, 0, false, 0))
+        assertThat(SCHEDULE.next(Optional.empty(), examples(3, 0), 0, 3, 0, false, 0))
                 .isEmpty();
 
-        TrainingRound round =
-                SCHEDULE.next(Optional.empty(), examples(4, 0), 4, 0, false, 0).orElseThrow();
+        TrainingRound round = SCHEDULE.next(Optional.empty(), examples(4, 0), 0, 4, 0, false, 0)
+                .orElseThrow();
 
         assertThat(round.phase()).isEqualTo(CheckpointPhase.WARMUP);
         assertThat(round.baseVersion()).isZero();
@@ -36,12 +36,12 @@ class TrainingScheduleTest {
 
     @Test
     void shouldRefineFromTheWarmUpCheckpointOnlyOnceEnoughLabelsAreRefinedWithIt() {
-        assertThat(SCHEDULE.next(WARMED_UP, examples(2, 2), 4, 0, false, 0))
+        assertThat(SCHEDULE.next(WARMED_UP, examples(2, 2), 0, 4, 0, false, 0))
                 .as("2 of 4 refined")
                 .isEmpty();
 
         TrainingRound round =
-                SCHEDULE.next(WARMED_UP, examples(1, 3), 4, 0, false, 0).orElseThrow();
+                SCHEDULE.next(WARMED_UP, examples(1, 3), 0, 4, 0, false, 0).orElseThrow();
 
         assertThat(round.phase()).isEqualTo(CheckpointPhase.REFINE);
         assertThat(round.baseVersion()).isEqualTo(1);
@@ -64,7 +64,8 @@ class TrainingScheduleTest {
         examples.add(new TrainingExample("img-x", "fx", 4, 4, examined));
 
         // When
-        TrainingRound round = SCHEDULE.next(WARMED_UP, examples, 4, 0, false, 0).orElseThrow();
+        TrainingRound round =
+                SCHEDULE.next(WARMED_UP, examples, 0, 4, 0, false, 0).orElseThrow();
 
         // Then 3 of 4 are the warm-up checkpoint's, enough for the refinement round, which trains on them
         assertThat(round.phase()).isEqualTo(CheckpointPhase.REFINE);
@@ -78,29 +79,31 @@ class TrainingScheduleTest {
     void shouldTrainOnTheLabelsAsTheyAreWhenNotWaitingForCamLabels() {
         TrainingSchedule asTheyAre = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 0f, false);
 
-        TrainingRound warmup =
-                asTheyAre.next(Optional.empty(), examples(4, 0), 4, 0, false, 0).orElseThrow();
+        TrainingRound warmup = asTheyAre
+                .next(Optional.empty(), examples(4, 0), 0, 4, 0, false, 0)
+                .orElseThrow();
         assertThat(warmup.phase()).isEqualTo(CheckpointPhase.WARMUP);
         assertThat(warmup.globalTargets()).isFalse();
 
         TrainingRound round =
-                asTheyAre.next(WARMED_UP, examples(4, 0), 4, 0, false, 0).orElseThrow();
+                asTheyAre.next(WARMED_UP, examples(4, 0), 0, 4, 0, false, 0).orElseThrow();
         assertThat(round.phase()).isEqualTo(CheckpointPhase.REFINE);
         assertThat(round.examples()).hasSize(4);
         assertThat(round.globalTargets()).isFalse();
         assertThat(round.earlyStopping()).isTrue();
         assertThat(round.beta()).isZero();
-        assertThat(asTheyAre.waitingFor(WARMED_UP, examples(4, 0), 0, false)).contains("as they are");
+        assertThat(asTheyAre.waitingFor(WARMED_UP, examples(4, 0), 0, 0, false)).contains("as they are");
     }
 
     @Test
     void shouldFineTuneOnNewLabelsPlusReplayedOnesWhenEnoughArrived() {
         List<TrainingExample> examples = examples(0, 10);
-        assertThat(SCHEDULE.next(REFINED, examples, 10, 8, false, 0))
+        assertThat(SCHEDULE.next(REFINED, examples, 0, 10, 8, false, 0))
                 .as("2 new labels")
                 .isEmpty();
 
-        TrainingRound round = SCHEDULE.next(REFINED, examples, 10, 7, false, 0).orElseThrow();
+        TrainingRound round =
+                SCHEDULE.next(REFINED, examples, 0, 10, 7, false, 0).orElseThrow();
 
         assertThat(round.phase()).isEqualTo(CheckpointPhase.CONTINUOUS);
         assertThat(round.baseVersion()).isEqualTo(2);
@@ -116,13 +119,28 @@ class TrainingScheduleTest {
         List<TrainingExample> examples = examples(0, 10);
 
         // When enough new labels arrive
-        TrainingRound round = SCHEDULE.next(WARMED_UP, examples, 10, 7, true, 0).orElseThrow();
+        TrainingRound round =
+                SCHEDULE.next(WARMED_UP, examples, 0, 10, 7, true, 0).orElseThrow();
 
         // Then a continuous round fine-tunes the warm-up checkpoint, rather than refining again
         assertThat(round.phase()).isEqualTo(CheckpointPhase.CONTINUOUS);
         assertThat(round.baseVersion()).isEqualTo(1);
-        assertThat(SCHEDULE.next(WARMED_UP, examples, 10, 10, true, 0)).isEmpty();
-        assertThat(SCHEDULE.waitingFor(WARMED_UP, examples, 10, true)).contains("continuous round");
+        assertThat(SCHEDULE.next(WARMED_UP, examples, 0, 10, 10, true, 0)).isEmpty();
+        assertThat(SCHEDULE.waitingFor(WARMED_UP, examples, 0, 10, true)).contains("continuous round");
+    }
+
+    @Test
+    void shouldCountTheHeldOutSliceTowardsTheWarmupButNotTrainOnIt() {
+        // Given 3 trainable images and 1 in the slice, the warm-up needing 4 labelled images
+        List<TrainingExample> trainable = examples(3, 0);
+
+        TrainingRound round =
+                SCHEDULE.next(Optional.empty(), trainable, 1, 3, 0, false, 0).orElseThrow();
+
+        assertThat(round.phase()).isEqualTo(CheckpointPhase.WARMUP);
+        assertThat(round.examples()).hasSize(3);
+        assertThat(SCHEDULE.waitingFor(Optional.empty(), examples(2, 0), 1, 0, false))
+                .startsWith("3/4 labelled images");
     }
 
     /** {@code initial} INITIAL then {@code refined} REFINED (checkpoint 1) examples, label sequence 1, 2, ... */
