@@ -136,7 +136,9 @@ public final class ContinuousRoundStudy {
                     new Strategy("replay x1, 1 epoch", Sampling.REPLAY, 1, false, 1, 1),
                     new Strategy("replay x1, 3 epochs", Sampling.REPLAY, 1, false, 3, 1),
                     new Strategy("replay x1, lr x0.3", Sampling.REPLAY, 1, false, 2, 0.3),
-                    new Strategy("replay x1, lr x3", Sampling.REPLAY, 1, false, 2, 3));
+                    new Strategy("replay x1, lr x3", Sampling.REPLAY, 1, false, 2, 3),
+                    new Strategy("replay x3, class-balanced", Sampling.REPLAY, 3, true, 2, 1),
+                    new Strategy("replay x3, lr x0.3", Sampling.REPLAY, 3, false, 2, 0.3));
         }
     }
 
@@ -636,6 +638,20 @@ public final class ContinuousRoundStudy {
     /** Runs the default-size study and prints its tables. */
     public static void main(String[] args) throws Exception {
         Settings settings = args.length > 0 && args[0].equals("--quick") ? Settings.quick() : Settings.defaults();
+        if (args.length > 0 && !args[0].equals("--quick")) {
+            Settings d = settings;
+            settings = new Settings(
+                    Long.parseLong(args[0]),
+                    d.world(),
+                    d.imageSize(),
+                    d.warmupImages(),
+                    d.chunkImages(),
+                    d.chunks(),
+                    d.testImages(),
+                    d.sliceEvery(),
+                    d.sliceMax(),
+                    args.length > 1 ? List.of(args[1].split(";")) : List.of());
+        }
         Path work = Files.createTempDirectory("ccd-rounds-study");
         Result result = run(settings, work, System.out);
         report(result, System.out);

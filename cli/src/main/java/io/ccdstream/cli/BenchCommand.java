@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure the models and the pipeline.",
-        subcommands = {BenchCommand.Models.class, ThroughputCommand.class, QualityCommand.class})
+        subcommands = {BenchCommand.Models.class, ThroughputCommand.class, QualityCommand.class, RoundsCommand.class})
 final class BenchCommand {
 
     /** The models alone, no Kafka. */
