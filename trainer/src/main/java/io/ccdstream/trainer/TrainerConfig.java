@@ -65,6 +65,7 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String CONTINUOUS_MAX_EPOCHS = "ccd.trainer.continuous.max.epochs";
     public static final String CONTINUOUS_REPLAY_RATIO = "ccd.trainer.continuous.replay.ratio";
     public static final String CONTINUOUS_MIN_GAIN = "ccd.trainer.continuous.min.train.map.gain";
+    public static final String CONTINUOUS_REPLAY_BALANCED = "ccd.trainer.continuous.replay.balanced";
     public static final String CONTINUOUS_MIN_HELD_OUT_GAIN = "ccd.trainer.continuous.min.heldout.gain";
     public static final String QUALITY_SIGNAL = "ccd.trainer.quality.signal";
     public static final String HELD_OUT_EVERY = "ccd.trainer.heldout.every";
@@ -228,6 +229,13 @@ public final class TrainerConfig extends AbstractConfig {
                             Range.atLeast(0.0),
                             Importance.LOW,
                             "Older images replayed per new image in a continuous round, drawn at random from the training set.")
+                    .define(
+                            CONTINUOUS_REPLAY_BALANCED,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.LOW,
+                            "Draw a continuous round's older images with weights inverse to how many older images share"
+                                    + " their label's top class, so rare classes come back more often; false: uniformly.")
                     .define(
                             CONTINUOUS_MIN_GAIN,
                             Type.DOUBLE,
@@ -568,6 +576,7 @@ public final class TrainerConfig extends AbstractConfig {
                 getInt(CONTINUOUS_MIN_NEW_LABELS),
                 getInt(CONTINUOUS_MAX_EPOCHS),
                 getDouble(CONTINUOUS_REPLAY_RATIO),
+                getBoolean(CONTINUOUS_REPLAY_BALANCED),
                 getDouble(CONTINUOUS_MIN_GAIN),
                 (float) getDouble(CONSISTENCY_BETA).doubleValue(),
                 getBoolean(REFINE_WAIT_FOR_CAM_LABELS));

@@ -3,9 +3,13 @@ package io.ccdstream.trainer;
 import io.ccdstream.schemas.CheckpointPhase;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * When the trainer trains and on what (ALGORITHM.md sections 3 and 5):
@@ -31,6 +35,8 @@ import java.util.Random;
  * @param continuousMinNewLabels new or changed labels that trigger a continuous round
  * @param continuousMaxEpochs    most epochs of a continuous round
  * @param replayRatio            older images replayed per new image
+ * @param replayBalanced         whether the older images are drawn with weights inverse to how many older images
+ *                               share their label's top class (rare classes come back more often)
  * @param continuousMinGain      train-label mAP gain (points) a continuous round must exceed
  * @param beta                   weight of the consistency loss after warm-up
  * @param waitForCamLabels       whether refinement waits for labels refined with the warm-up checkpoint
@@ -45,6 +51,7 @@ record TrainingSchedule(
         int continuousMinNewLabels,
         int continuousMaxEpochs,
         double replayRatio,
+        boolean replayBalanced,
         double continuousMinGain,
         float beta,
         boolean waitForCamLabels) {
@@ -146,10 +153,11 @@ record TrainingSchedule(
         List<TrainingExample> older = new ArrayList<>(refinedWith(1, trainable).stream()
                 .filter(e -> e.labelSeq() <= trainedThroughSeq)
                 .toList());
-        Collections.shuffle(older, new Random(seed ^ lastSeq));
+        Random random = new Random(seed ^ lastSeq);
+        Collections.shuffle(older, random);
         int replayed = (int) Math.min(older.size(), Math.round(replayRatio * fresh.size()));
         List<TrainingExample> examples = new ArrayList<>(fresh);
-        examples.addAll(older.subList(0, replayed));
+        examples.addAll(replayBalanced ? balanced(older, replayed, random) : older.subList(0, replayed));
         return Optional.of(new TrainingRound(
                 CheckpointPhase.CONTINUOUS,
                 latestVersion,
@@ -160,6 +168,39 @@ record TrainingSchedule(
                 true,
                 continuousMinGain,
                 lastSeq));
+    }
+
+    /**
+     * {@code count} of {@code older} without replacement, each drawn with weight 1 / (older images whose label
+     * has the same top class): weighted sampling by Efraimidis-Spirakis keys {@code u^(1/w)}.
+     */
+    static List<TrainingExample> balanced(List<TrainingExample> older, int count, Random random) {
+        Map<Integer, Integer> perClass = new HashMap<>();
+        int[] top = new int[older.size()];
+        for (int i = 0; i < older.size(); i++) {
+            top[i] = topClass(older.get(i).label().scores());
+            perClass.merge(top[i], 1, Integer::sum);
+        }
+        double[] keys = new double[older.size()];
+        for (int i = 0; i < older.size(); i++) {
+            keys[i] = Math.pow(random.nextDouble(), perClass.get(top[i]));
+        }
+        return IntStream.range(0, older.size())
+                .boxed()
+                .sorted(Comparator.comparingDouble(i -> -keys[i]))
+                .limit(count)
+                .map(older::get)
+                .toList();
+    }
+
+    private static int topClass(float[] scores) {
+        int best = 0;
+        for (int c = 1; c < scores.length; c++) {
+            if (scores[c] > scores[best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     private static List<TrainingExample> refinedWith(long version, List<TrainingExample> trainable) {

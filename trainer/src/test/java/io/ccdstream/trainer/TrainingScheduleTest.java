@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class TrainingScheduleTest {
 
-    private static final TrainingSchedule SCHEDULE = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 1f, true);
+    private static final TrainingSchedule SCHEDULE =
+            new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, false, 0.0, 1f, true);
     private static final Optional<TrainingSchedule.Latest> WARMED_UP =
             Optional.of(new TrainingSchedule.Latest(1, CheckpointPhase.WARMUP));
     private static final Optional<TrainingSchedule.Latest> REFINED =
@@ -77,7 +78,7 @@ class TrainingScheduleTest {
 
     @Test
     void shouldTrainOnTheLabelsAsTheyAreWhenNotWaitingForCamLabels() {
-        TrainingSchedule asTheyAre = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, 0.0, 0f, false);
+        TrainingSchedule asTheyAre = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, false, 0.0, 0f, false);
 
         TrainingRound warmup = asTheyAre
                 .next(Optional.empty(), examples(4, 0), 0, 4, 0, false, 0)
@@ -141,6 +142,36 @@ class TrainingScheduleTest {
         assertThat(round.examples()).hasSize(3);
         assertThat(SCHEDULE.waitingFor(Optional.empty(), examples(2, 0), 1, 0, false))
                 .startsWith("3/4 labelled images");
+    }
+
+    @Test
+    void shouldReplayRareTopClassesMoreOftenWhenBalanced() {
+        // Given 90 older images whose label's top class is the first, 10 whose top class is the second
+        List<TrainingExample> older = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            older.add(new TrainingExample(
+                    "old-" + i, "f", i + 1, i + 1, i < 90 ? refined(1, 0.9f, 0.1f) : refined(1, 0.1f, 0.9f)));
+        }
+
+        // When 20 are drawn, balanced or not
+        List<TrainingExample> balanced = TrainingSchedule.balanced(older, 20, new java.util.Random(3));
+
+        // Then the rare class's share rises from about a tenth towards a half
+        long rare = balanced.stream().filter(e -> e.label().scores()[1] > 0.5f).count();
+        assertThat(balanced).hasSize(20).doesNotHaveDuplicates();
+        assertThat(rare).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void shouldDrawTheReplayOfAContinuousRoundBalancedWhenAsked() {
+        TrainingSchedule balanced = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, true, 0.0, 1f, true);
+        List<TrainingExample> examples = examples(0, 10);
+
+        TrainingRound round =
+                balanced.next(REFINED, examples, 0, 10, 7, false, 0).orElseThrow();
+
+        assertThat(round.examples()).hasSize(6).doesNotHaveDuplicates();
+        assertThat(round.examples()).filteredOn(e -> e.labelSeq() > 7).hasSize(3);
     }
 
     /** {@code initial} INITIAL then {@code refined} REFINED (checkpoint 1) examples, label sequence 1, 2, ... */
