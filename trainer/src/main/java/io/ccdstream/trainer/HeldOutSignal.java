@@ -22,7 +22,7 @@ import java.util.Objects;
 public record HeldOutSignal(PositiveRule rule, int minPositives, int minImages) {
 
     /** The default: measured with {@code ccd bench rounds} (trainer README, "Held-out signal"). */
-    public static final HeldOutSignal DEFAULT = new HeldOutSignal(PositiveRule.relative(0.5), 3, 32);
+    public static final HeldOutSignal DEFAULT = new HeldOutSignal(PositiveRule.quantile(0.2), 3, 64);
 
     /** Validates. */
     public HeldOutSignal {

@@ -225,10 +225,11 @@ public final class TrainerConfig extends AbstractConfig {
                     .define(
                             CONTINUOUS_REPLAY_RATIO,
                             Type.DOUBLE,
-                            1.0,
+                            3.0,
                             Range.atLeast(0.0),
                             Importance.LOW,
-                            "Older images replayed per new image in a continuous round, drawn at random from the training set.")
+                            "Older images replayed per new image in a continuous round, drawn at random from the training set"
+                                    + " (3: measured with ccd bench rounds, trainer README).")
                     .define(
                             CONTINUOUS_REPLAY_BALANCED,
                             Type.BOOLEAN,
@@ -280,14 +281,14 @@ public final class TrainerConfig extends AbstractConfig {
                     .define(
                             HELD_OUT_MIN_IMAGES,
                             Type.INT,
-                            64,
+                            HeldOutSignal.DEFAULT.minImages(),
                             Range.atLeast(1),
                             Importance.LOW,
                             "Fewest slice images for a held-out signal; below it the train-label rules decide.")
                     .define(
                             HELD_OUT_POSITIVES,
                             Type.STRING,
-                            "relative:0.5",
+                            HeldOutSignal.DEFAULT.rule().toString(),
                             (name, value) -> {
                                 try {
                                     HeldOutSignal.PositiveRule.parse(String.valueOf(value));
@@ -296,13 +297,14 @@ public final class TrainerConfig extends AbstractConfig {
                                 }
                             },
                             Importance.LOW,
-                            "Which frozen pseudo-label values of a slice image are positives of the held-out mAP:"
-                                    + " relative:R (at least R times the image's highest label), top:K (the image's K highest),"
-                                    + " quantile:Q (per class, the top Q share of the slice) or at-least:T (ALGORITHM.md's 0.5).")
+                            "Which frozen pseudo-label values are positives of the held-out mAP: quantile:Q (per class, the"
+                                    + " slice images in the top Q share of that class's labels; default 0.2, measured with ccd bench"
+                                    + " rounds), relative:R (at least R times the image's highest label), top:K (the image's K"
+                                    + " highest) or at-least:T (ALGORITHM.md's 0.5).")
                     .define(
                             HELD_OUT_MIN_POSITIVES,
                             Type.INT,
-                            3,
+                            HeldOutSignal.DEFAULT.minPositives(),
                             Range.atLeast(1),
                             Importance.LOW,
                             "A class counts in the held-out mAP only with at least this many positives in the slice.")
