@@ -31,7 +31,7 @@ class ContinuousRoundStudyTest {
                 .filter(i -> i >= 90)
                 .count();
 
-        assertThat(rareBalanced).isGreaterThan(rareRandom).isGreaterThanOrEqualTo(6);
+        assertThat(rareBalanced).isGreaterThan(rareRandom).isGreaterThanOrEqualTo(4);
         assertThat(ContinuousRoundStudy.sample(candidates, 20, true, label, new Random(1)))
                 .hasSize(20)
                 .doesNotHaveDuplicates();

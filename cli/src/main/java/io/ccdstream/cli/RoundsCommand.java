@@ -72,9 +72,10 @@ final class RoundsCommand implements Callable<Integer> {
 
     @Option(
             names = "--strategies",
-            split = ",",
-            description = "Strategies to run, by name (default: all): "
-                    + "'new only', 'replay x1', 'replay x3', cumulative, 'replay x1, class-balanced', ...")
+            split = ";",
+            description = "Strategies to run, by name, separated by ';' (default: all): 'new only', 'replay x1',"
+                    + " 'replay x3', cumulative, 'replay x1, class-balanced', 'replay x1, 1 epoch', 'replay x1, 3 epochs',"
+                    + " 'replay x1, lr x0.3', 'replay x1, lr x3', 'replay x3, class-balanced', 'replay x3, lr x0.3'.")
     List<String> strategies = List.of();
 
     @Option(names = "--work-dir", defaultValue = "ccd-work", description = "Where the bundled model is extracted.")
