@@ -183,6 +183,8 @@ public final class QualityRun {
         settings.putAll(trainerSettings);
         settings.put(TrainerConfig.WARMUP_MIN_IMAGES, Math.max(labelled, 1));
         settings.put(TrainerConfig.REFINE_MIN_REFINED_SHARE, 1.0);
+        // a fixed training set evaluated on its own ground-truth split: train on all of it, publish REFINE as it is
+        settings.put(TrainerConfig.HELD_OUT_EVERY, 0);
         settings.put(TrainerConfig.CONSISTENCY_BETA, (double) row.beta());
         settings.put(TrainerConfig.LOSS, row.targets().id());
         return settings;

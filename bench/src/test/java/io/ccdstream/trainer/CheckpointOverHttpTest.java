@@ -57,7 +57,10 @@ class CheckpointOverHttpTest {
                             10.0,
                             0.5,
                             64,
-                            2));
+                            2,
+                            null,
+                            0,
+                            0));
         }
     }
 

@@ -18,7 +18,12 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure the models and the pipeline.",
-        subcommands = {BenchCommand.Models.class, ThroughputCommand.class, QualityCommand.class, ContinuousCommand.class
+        subcommands = {
+            BenchCommand.Models.class,
+            ThroughputCommand.class,
+            QualityCommand.class,
+            ContinuousCommand.class,
+            RoundsCommand.class
         })
 final class BenchCommand {
 

@@ -12,6 +12,7 @@ import io.ccdstream.models.classifier.ClassifierTrainerConfig;
 import io.ccdstream.models.classifier.TrainingTargets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,13 +26,21 @@ import org.slf4j.LoggerFactory;
  * Runs the epochs of a {@link TrainingRound} on a classifier in place: batches decoded from the
  * training set as they are needed, one optimiser step each, and after each epoch the label-free
  * train-label mAP (the classifier's sigmoid outputs against the binarised pseudo-labels, ALGORITHM.md
- * section 5). With early stopping, the round ends at the first epoch where the rule fires
- * ({@link EarlyStopping#firstRise}): since the rule is checked after every epoch, that epoch is the
- * current one, so its weights are the classifier's; without it fires, the last epoch is kept.
+ * section 5) and, with a {@link HeldOutSignal}, the held-out mAP on the training set's slice.
+ *
+ * <p>Which epoch is kept, with early stopping: where the slice has at least the signal's minimum
+ * images, the epoch with the highest held-out mAP (its weights are saved to the snapshot file when
+ * a later epoch may still run; the round stops once {@value #PATIENCE} epochs in a row have not beaten
+ * it). Otherwise ALGORITHM.md's rule: the round ends at the first epoch where {@link
+ * EarlyStopping#firstRise} fires; since it is checked after every epoch, that epoch is the current one,
+ * so its weights are the classifier's; if it never fires, the last epoch is kept.
  */
 final class RoundRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoundRunner.class);
+
+    /** Epochs in a row without a new best held-out mAP after which a round stops. */
+    static final int PATIENCE = 2;
 
     /** Thrown when the trainer is asked to stop in the middle of a round. */
     static final class Stopped extends RuntimeException {
@@ -51,13 +60,10 @@ final class RoundRunner {
     private final TrainerProgress progress;
     private final BooleanSupplier stopping;
     private final Runnable betweenSteps;
+    private final HeldOutSignal heldOutSignal;
+    private final Path snapshot;
 
-    /**
-     * @param trainingTargets what the pseudo-labels become as BCE targets
-     * @param labelSmoothing  epsilon of {@link TrainingTargets#LABEL_SMOOTHING}
-     * @param betweenSteps    run before every step: the trainer keeps reading its input there, so that
-     *                        the training set (and the status) keep up with the topics while a round runs
-     */
+    /** A runner without a held-out signal: ALGORITHM.md's train-label rule picks the epoch. */
     RoundRunner(
             TrainingSet trainingSet,
             ClassifierTrainerConfig optimiser,
@@ -67,6 +73,38 @@ final class RoundRunner {
             TrainerProgress progress,
             BooleanSupplier stopping,
             Runnable betweenSteps) {
+        this(
+                trainingSet,
+                optimiser,
+                trainingTargets,
+                labelSmoothing,
+                binarisation,
+                progress,
+                stopping,
+                betweenSteps,
+                null,
+                null);
+    }
+
+    /**
+     * @param trainingTargets what the pseudo-labels become as BCE targets
+     * @param labelSmoothing  epsilon of {@link TrainingTargets#LABEL_SMOOTHING}
+     * @param betweenSteps    run before every step: the trainer keeps reading its input there, so that
+     *                        the training set (and the status) keep up with the topics while a round runs
+     * @param heldOutSignal   the held-out signal that picks the epoch where the slice is large enough; null: none
+     * @param snapshot        where the weights of the best epoch so far are saved (the store's candidate file)
+     */
+    RoundRunner(
+            TrainingSet trainingSet,
+            ClassifierTrainerConfig optimiser,
+            TrainingTargets trainingTargets,
+            float labelSmoothing,
+            LabelBinarisation binarisation,
+            TrainerProgress progress,
+            BooleanSupplier stopping,
+            Runnable betweenSteps,
+            HeldOutSignal heldOutSignal,
+            Path snapshot) {
         this.trainingSet = trainingSet;
         this.optimiser = optimiser;
         this.trainingTargets = trainingTargets;
@@ -76,6 +114,8 @@ final class RoundRunner {
         this.progress = progress;
         this.stopping = stopping;
         this.betweenSteps = betweenSteps;
+        this.heldOutSignal = heldOutSignal;
+        this.snapshot = snapshot;
     }
 
     /**
@@ -88,6 +128,7 @@ final class RoundRunner {
         float[][] targets = targets(round);
         // the pixels of the round's images stay on disk while the training set moves on
         trainingSet.pin(examples);
+        trainingSet.pin(trainingSet.heldOut());
         try {
             return run(classifier, round, seed, examples, targets);
         } finally {
@@ -113,8 +154,21 @@ final class RoundRunner {
                     round.baseVersion(),
                     String.format(Locale.ROOT, "%.2f", baseline));
         }
+        Slice slice = slice();
+        HeldOutSignal.Result baselineHeldOut =
+                slice != null && round.baseVersion() > 0 ? heldOut(classifier, slice) : null;
+        if (baselineHeldOut != null) {
+            LOG.info(
+                    "{} round: the starting weights (v{}) have held-out mAP {}",
+                    round.phase(),
+                    round.baseVersion(),
+                    baselineHeldOut);
+        }
         List<Double> maps = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
+        List<HeldOutSignal.Result> heldOut = new ArrayList<>();
+        int best = 0;
+        String bestSha256 = null;
         Random order = new Random(seed);
         progress.roundStarted(round, (examples.size() + optimiser.batchSize() - 1) / optimiser.batchSize());
         try (ClassifierTrainer trainer = classifier.newTrainer(optimiser)) {
@@ -122,20 +176,82 @@ final class RoundRunner {
                 losses.add(epoch(trainer, round, targets, epoch, order));
                 maps.add(trainMap(classifier, examples, targets));
                 progress.epochDone(round.phase(), epoch, round.maxEpochs(), losses.get(epoch - 1), maps);
-                if (round.earlyStopping()
+                if (slice != null) {
+                    heldOut.add(heldOut(classifier, slice));
+                    if (best == 0
+                            || heldOut.get(epoch - 1).map()
+                                    > heldOut.get(best - 1).map()) {
+                        best = epoch;
+                        bestSha256 = round.earlyStopping() && epoch < round.maxEpochs() ? save(classifier) : null;
+                    }
+                    if (round.earlyStopping() && epoch - best >= PATIENCE) {
+                        break;
+                    }
+                } else if (round.earlyStopping()
                         && EarlyStopping.firstRise(toArray(maps)).isPresent()) {
                     LOG.info(
                             "{}: the early-stopping rule keeps epoch {} (train-label mAP per epoch {})",
                             round.phase(),
                             epoch,
-                            maps.stream()
-                                    .map(m -> String.format(Locale.ROOT, "%.2f", m))
-                                    .toList());
+                            format(maps));
                     break;
                 }
             }
         }
-        return new RoundResult(maps, losses, maps.size(), baseline, (long) maps.size() * examples.size());
+        if (slice == null) {
+            return RoundResult.trainLabels(maps, losses, maps.size(), baseline, (long) maps.size() * examples.size());
+        }
+        int kept = round.earlyStopping() ? best : maps.size();
+        LOG.info(
+                "{}: keeping epoch {} by the held-out mAP (per epoch {}; train-label mAP per epoch {})",
+                round.phase(),
+                kept,
+                format(heldOut.stream().map(HeldOutSignal.Result::map).toList()),
+                format(maps));
+        return new RoundResult(
+                maps,
+                losses,
+                kept,
+                baseline,
+                (long) kept * examples.size(),
+                heldOut,
+                baselineHeldOut,
+                kept < maps.size() ? bestSha256 : null);
+    }
+
+    /** The slice and its frozen labels, if the held-out signal decides this round. */
+    private Slice slice() {
+        if (heldOutSignal == null) {
+            return null;
+        }
+        List<TrainingExample> examples = trainingSet.heldOut();
+        float[][] labels = examples.stream().map(e -> e.label().scores()).toArray(float[][]::new);
+        // whether a class counts depends on the labels alone: the labels scored as predictions tell
+        if (!heldOutSignal.evaluate(labels, labels).present()) {
+            LOG.info(
+                    "The held-out slice ({} images, {} needed, classes with {} positives: {}) gives no signal yet;"
+                            + " the train-label rules decide",
+                    examples.size(),
+                    heldOutSignal.minImages(),
+                    heldOutSignal.minPositives(),
+                    heldOutSignal.evaluate(labels, labels).classes());
+            return null;
+        }
+        return new Slice(examples, labels);
+    }
+
+    private record Slice(List<TrainingExample> examples, float[][] labels) {}
+
+    private String save(Classifier classifier) {
+        try {
+            return classifier.save(snapshot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the best epoch's weights to " + snapshot, e);
+        }
+    }
+
+    private static List<String> format(List<Double> values) {
+        return values.stream().map(m -> String.format(Locale.ROOT, "%.2f", m)).toList();
     }
 
     private double epoch(ClassifierTrainer trainer, TrainingRound round, float[][] targets, int epoch, Random order) {
@@ -162,8 +278,18 @@ final class RoundRunner {
         return lossSum / indices.size();
     }
 
+    /** The held-out signal of the classifier's sigmoid outputs on the slice. */
+    private HeldOutSignal.Result heldOut(Classifier classifier, Slice slice) {
+        return heldOutSignal.evaluate(predict(classifier, slice.examples()), slice.labels());
+    }
+
     /** mAP (%) of the classifier's sigmoid outputs against the binarised targets. */
     private double trainMap(Classifier classifier, List<TrainingExample> examples, float[][] targets) {
+        return MeanAveragePrecision.trainMap(predict(classifier, examples), targets, binarisation)
+                .map();
+    }
+
+    private float[][] predict(Classifier classifier, List<TrainingExample> examples) {
         float[][] predictions = new float[examples.size()][];
         for (int start = 0; start < examples.size(); start += Classifier.MAX_BATCH_SIZE) {
             List<TrainingExample> batch =
@@ -171,7 +297,7 @@ final class RoundRunner {
             float[][] part = classifier.predict(decode(batch));
             System.arraycopy(part, 0, predictions, start, part.length);
         }
-        return MeanAveragePrecision.trainMap(predictions, targets, binarisation).map();
+        return predictions;
     }
 
     private List<RgbImage> decode(List<TrainingExample> batch) {

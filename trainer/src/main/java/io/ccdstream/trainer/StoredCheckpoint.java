@@ -20,6 +20,10 @@ import java.time.Instant;
  * @param loss          mean training loss of the kept epoch
  * @param imagesSeen    images presented in the round up to the kept epoch (training images times epochs)
  * @param epochs        epochs trained up to the kept epoch
+ * @param heldOutMap    the held-out signal (%) of the kept epoch, null without one (a slice too small, or a
+ *                      sidecar written before the slice existed)
+ * @param heldOutImages slice images it was measured on
+ * @param heldOutClasses classes counted in it
  */
 record StoredCheckpoint(
         String classSetId,
@@ -32,7 +36,10 @@ record StoredCheckpoint(
         double trainLabelMap,
         double loss,
         long imagesSeen,
-        int epochs) {
+        int epochs,
+        Double heldOutMap,
+        int heldOutImages,
+        int heldOutClasses) {
 
     /** The checkpoint event announcing this checkpoint at {@code location}. */
     Checkpoint event(String location) {
@@ -45,7 +52,8 @@ record StoredCheckpoint(
                 .setSha256(sha256)
                 .setSizeBytes(sizeBytes)
                 .setCreatedAt(Instant.ofEpochMilli(createdAtMs))
-                .setMetrics(new CheckpointMetrics(trainLabelMap, loss, imagesSeen, epochs, null, 0, 0))
+                .setMetrics(new CheckpointMetrics(
+                        trainLabelMap, loss, imagesSeen, epochs, heldOutMap, heldOutImages, heldOutClasses))
                 .build();
     }
 }

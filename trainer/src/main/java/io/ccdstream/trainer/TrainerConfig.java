@@ -65,6 +65,14 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String CONTINUOUS_MAX_EPOCHS = "ccd.trainer.continuous.max.epochs";
     public static final String CONTINUOUS_REPLAY_RATIO = "ccd.trainer.continuous.replay.ratio";
     public static final String CONTINUOUS_MIN_GAIN = "ccd.trainer.continuous.min.train.map.gain";
+    public static final String CONTINUOUS_REPLAY_BALANCED = "ccd.trainer.continuous.replay.balanced";
+    public static final String CONTINUOUS_MIN_HELD_OUT_GAIN = "ccd.trainer.continuous.min.heldout.gain";
+    public static final String QUALITY_SIGNAL = "ccd.trainer.quality.signal";
+    public static final String HELD_OUT_EVERY = "ccd.trainer.heldout.every";
+    public static final String HELD_OUT_SIZE = "ccd.trainer.heldout.size";
+    public static final String HELD_OUT_MIN_IMAGES = "ccd.trainer.heldout.min.images";
+    public static final String HELD_OUT_POSITIVES = "ccd.trainer.heldout.positives";
+    public static final String HELD_OUT_MIN_POSITIVES = "ccd.trainer.heldout.min.positives";
     public static final String TRAINING_SET_MAX_IMAGES = "ccd.trainer.training.set.max.images";
     public static final String CONSISTENCY_BETA = "ccd.trainer.consistency.beta";
     public static final String LEARNING_RATE = "ccd.trainer.learning.rate";
@@ -96,6 +104,11 @@ public final class TrainerConfig extends AbstractConfig {
 
     /** The {@value #BACKBONE} value of the bundled mini-CLIP's tower; {@code mini-clip:<dir>} names another. */
     public static final String MINI_CLIP = "mini-clip";
+
+    /** {@value #QUALITY_SIGNAL}: the held-out slice's signal decides, where the slice is large enough. */
+    public static final String SIGNAL_HELD_OUT = "heldout";
+    /** {@value #QUALITY_SIGNAL}: ALGORITHM.md's train-label mAP decides, as before the held-out slice. */
+    public static final String SIGNAL_TRAIN_LABELS = "train-labels";
 
     /** Publish checkpoint locations as URLs of the trainer's HTTP endpoint (no shared filesystem needed). */
     public static final String LOCATION_HTTP = "http";
@@ -212,10 +225,18 @@ public final class TrainerConfig extends AbstractConfig {
                     .define(
                             CONTINUOUS_REPLAY_RATIO,
                             Type.DOUBLE,
-                            1.0,
+                            3.0,
                             Range.atLeast(0.0),
                             Importance.LOW,
-                            "Older images replayed per new image in a continuous round, drawn at random from the training set.")
+                            "Older images replayed per new image in a continuous round, drawn at random from the training set"
+                                    + " (3: measured with ccd bench rounds, trainer README).")
+                    .define(
+                            CONTINUOUS_REPLAY_BALANCED,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.LOW,
+                            "Draw a continuous round's older images with weights inverse to how many older images share"
+                                    + " their label's top class, so rare classes come back more often; false: uniformly.")
                     .define(
                             CONTINUOUS_MIN_GAIN,
                             Type.DOUBLE,
@@ -224,6 +245,69 @@ public final class TrainerConfig extends AbstractConfig {
                             Importance.LOW,
                             "A continuous round is published only if its train-label mAP beats the current checkpoint's on the"
                                     + " same images by more than this many points.")
+                    .define(
+                            CONTINUOUS_MIN_HELD_OUT_GAIN,
+                            Type.DOUBLE,
+                            0.5,
+                            Range.atLeast(0.0),
+                            Importance.LOW,
+                            "With the held-out signal: a continuous round is published only if its kept epoch's held-out mAP"
+                                    + " beats the latest checkpoint's on the same slice by more than this many points.")
+                    .define(
+                            QUALITY_SIGNAL,
+                            Type.STRING,
+                            SIGNAL_HELD_OUT,
+                            ValidString.in(SIGNAL_HELD_OUT, SIGNAL_TRAIN_LABELS),
+                            Importance.LOW,
+                            "What picks a round's epoch and decides whether it is published: heldout (the mAP on the"
+                                    + " held-out slice; today's rules while the slice has fewer than "
+                                    + "ccd.trainer.heldout.min.images images) or train-labels (ALGORITHM.md section 5: the"
+                                    + " train-label mAP, early stopping at its first rise).")
+                    .define(
+                            HELD_OUT_EVERY,
+                            Type.INT,
+                            8,
+                            Range.atLeast(0),
+                            Importance.LOW,
+                            "One labelled image in this many (by a hash of its id) joins the held-out slice, frozen with"
+                                    + " its first label and never trained on, until the slice is full; 0: no slice.")
+                    .define(
+                            HELD_OUT_SIZE,
+                            Type.INT,
+                            256,
+                            Range.atLeast(0),
+                            Importance.LOW,
+                            "Most images of the held-out slice; they are kept beside the training set, not evicted.")
+                    .define(
+                            HELD_OUT_MIN_IMAGES,
+                            Type.INT,
+                            HeldOutSignal.DEFAULT.minImages(),
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "Fewest slice images for a held-out signal; below it the train-label rules decide.")
+                    .define(
+                            HELD_OUT_POSITIVES,
+                            Type.STRING,
+                            HeldOutSignal.DEFAULT.rule().toString(),
+                            (name, value) -> {
+                                try {
+                                    HeldOutSignal.PositiveRule.parse(String.valueOf(value));
+                                } catch (IllegalArgumentException e) {
+                                    throw new ConfigException(name, value, e.getMessage());
+                                }
+                            },
+                            Importance.LOW,
+                            "Which frozen pseudo-label values are positives of the held-out mAP: quantile:Q (per class, the"
+                                    + " slice images in the top Q share of that class's labels; default 0.2, measured with ccd bench"
+                                    + " rounds), relative:R (at least R times the image's highest label), top:K (the image's K"
+                                    + " highest) or at-least:T (ALGORITHM.md's 0.5).")
+                    .define(
+                            HELD_OUT_MIN_POSITIVES,
+                            Type.INT,
+                            HeldOutSignal.DEFAULT.minPositives(),
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "A class counts in the held-out mAP only with at least this many positives in the slice.")
                     .define(
                             TRAINING_SET_MAX_IMAGES,
                             Type.INT,
@@ -494,9 +578,25 @@ public final class TrainerConfig extends AbstractConfig {
                 getInt(CONTINUOUS_MIN_NEW_LABELS),
                 getInt(CONTINUOUS_MAX_EPOCHS),
                 getDouble(CONTINUOUS_REPLAY_RATIO),
+                getBoolean(CONTINUOUS_REPLAY_BALANCED),
                 getDouble(CONTINUOUS_MIN_GAIN),
                 (float) getDouble(CONSISTENCY_BETA).doubleValue(),
                 getBoolean(REFINE_WAIT_FOR_CAM_LABELS));
+    }
+
+    /** The held-out signal's rule. */
+    public HeldOutSignal heldOutSignal() {
+        return new HeldOutSignal(
+                HeldOutSignal.PositiveRule.parse(getString(HELD_OUT_POSITIVES)),
+                getInt(HELD_OUT_MIN_POSITIVES),
+                getInt(HELD_OUT_MIN_IMAGES));
+    }
+
+    /** Whether the held-out signal decides (where the slice is large enough). */
+    public boolean heldOutDecides() {
+        return getString(QUALITY_SIGNAL).equals(SIGNAL_HELD_OUT)
+                && getInt(HELD_OUT_EVERY) > 0
+                && getInt(HELD_OUT_SIZE) > 0;
     }
 
     /** Images kept in the local training set. */

@@ -3,6 +3,7 @@ package io.ccdstream.trainer;
 import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.classifier.ClassifierException;
 import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.schemas.CheckpointPhase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -72,7 +73,9 @@ final class TrainerLoop implements Runnable {
                 config.binarisation(),
                 progress,
                 () -> stopping,
-                this::readDuringRound);
+                this::readDuringRound,
+                config.heldOutDecides() ? config.heldOutSignal() : null,
+                store.candidateFile());
         this.latest = reconciled.latest();
         this.nextVersion = reconciled.nextVersion();
     }
@@ -164,11 +167,18 @@ final class TrainerLoop implements Runnable {
                 : schedule.next(
                         latest,
                         trainingSet.trainable(),
+                        trainingSet.heldOutCount(),
                         trainingSet.lastSeq(),
                         trainingSet.trainedThroughSeq(),
+                        trainingSet.refineRan(),
                         config.getLong(TrainerConfig.SEED));
         if (round.isEmpty()) {
-            progress.waiting(schedule.waitingFor(latest, trainingSet.trainable(), trainingSet.trainedThroughSeq()));
+            progress.waiting(schedule.waitingFor(
+                    latest,
+                    trainingSet.trainable(),
+                    trainingSet.heldOutCount(),
+                    trainingSet.trainedThroughSeq(),
+                    trainingSet.refineRan()));
             return;
         }
         input.commit();
@@ -183,22 +193,22 @@ final class TrainerLoop implements Runnable {
     private void runRound(TrainingRound round) throws IOException, ClassifierException {
         try (Classifier classifier = startingWeights(round)) {
             RoundResult result = runner.run(classifier, round, config.getLong(TrainerConfig.SEED) + nextVersion);
-            if (round.mustImprove()) {
-                LOG.info(
-                        "{} round: train-label mAP {} against v{}'s {} on the same images (gain needed: more than {})",
-                        round.phase(),
-                        String.format(Locale.ROOT, "%.2f", result.keptTrainMap()),
-                        round.baseVersion(),
-                        String.format(Locale.ROOT, "%.2f", result.baselineMap()),
-                        round.minGain());
-            }
-            if (round.mustImprove() && !(result.keptTrainMap() > result.baselineMap() + round.minGain())) {
-                LOG.info("{} round not published: no improvement by the label-free criterion", round.phase());
-            } else {
+            PublishDecision decision =
+                    PublishDecision.of(round, result, config.getDouble(TrainerConfig.CONTINUOUS_MIN_HELD_OUT_GAIN));
+            LOG.info(
+                    "{} round from v{}: {}; {}",
+                    round.phase(),
+                    round.baseVersion(),
+                    decision.publish() ? "publishing" : "not published",
+                    decision.reason());
+            if (decision.publish()) {
                 StoredCheckpoint stored = keep(classifier, round, result);
                 latest = Optional.of(new TrainingSchedule.Latest(stored.version(), stored.phase()));
                 unpublished = stored;
                 retryPublication();
+            }
+            if (round.phase() == CheckpointPhase.REFINE) {
+                trainingSet.markRefineRan();
             }
             trainingSet.markTrained(round.throughSeq());
             trainingSet.flush();
@@ -222,7 +232,10 @@ final class TrainerLoop implements Runnable {
     }
 
     private StoredCheckpoint keep(Classifier classifier, TrainingRound round, RoundResult result) throws IOException {
-        String sha256 = classifier.save(store.candidateFile());
+        // the runner saved an earlier epoch's weights to the candidate file when it kept that epoch
+        String sha256 = result.keptSha256() != null ? result.keptSha256() : classifier.save(store.candidateFile());
+        HeldOutSignal.Result heldOut = result.keptHeldOut();
+        boolean measured = heldOut != null && heldOut.present();
         StoredCheckpoint metadata = new StoredCheckpoint(
                 config.classSetId(),
                 nextVersion,
@@ -234,7 +247,10 @@ final class TrainerLoop implements Runnable {
                 result.keptTrainMap(),
                 result.keptLoss(),
                 result.imagesSeen(),
-                result.keptEpoch());
+                result.keptEpoch(),
+                measured ? heldOut.map() : null,
+                heldOut == null ? 0 : heldOut.images(),
+                heldOut == null ? 0 : heldOut.classes());
         nextVersion++;
         return store.add(store.candidateFile(), metadata);
     }
@@ -255,10 +271,13 @@ final class TrainerLoop implements Runnable {
         unpublished = null;
         progress.published(event);
         LOG.info(
-                "Published checkpoint v{} ({}, epoch {}, train-label mAP {}, loss {}) at {}",
+                "Published checkpoint v{} ({}, epoch {}, held-out mAP {}, train-label mAP {}, loss {}) at {}",
                 event.getVersion(),
                 event.getPhase(),
                 event.getMetrics().getEpochs(),
+                event.getMetrics().getHeldOutMap() == null
+                        ? "none"
+                        : String.format(Locale.ROOT, "%.2f", event.getMetrics().getHeldOutMap()),
                 String.format(Locale.ROOT, "%.2f", event.getMetrics().getTrainLabelMap()),
                 String.format(Locale.ROOT, "%.4f", event.getMetrics().getLoss()),
                 event.getLocation());

@@ -96,7 +96,9 @@ public final class TrainerService implements AutoCloseable {
                 dataDir.resolve("training-set").resolve(config.classSetId()),
                 config.classSetId(),
                 config.classNames(),
-                config.trainingSetMaxImages());
+                config.trainingSetMaxImages(),
+                config.getInt(TrainerConfig.HELD_OUT_EVERY),
+                config.getInt(TrainerConfig.HELD_OUT_SIZE));
         CheckpointServer server = config.httpEnabled()
                 ? CheckpointServer.start(
                         store,

@@ -32,14 +32,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded: past {@code maxImages} the example that arrived first is evicted with its pixels.
  * Thread-safe (the trainer thread writes; status readers count).
+ *
+ * <p>The held-out slice: an image that {@link HeldOutSlice#candidate} picks (one in {@code sliceEvery}
+ * by a hash of its id) joins the slice when it first has both pixels and a label, while the slice holds
+ * fewer than {@code sliceSize} images. Its label is frozen then (later labels of it are ignored), it is
+ * never trainable, and eviction does not touch it: the slice scores every checkpoint on the same
+ * images and labels ({@link HeldOutSignal}). It is kept in {@code index.json} beside the examples.
  */
 final class TrainingSet {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingSet.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int FORMAT = 1;
+    /** 2: the held-out slice and whether the refinement round ran; format 1 files load with neither. */
+    private static final int FORMAT = 2;
 
-    /** What {@code index.json} holds. */
+    /**
+     * What {@code index.json} holds.
+     *
+     * @param heldOut  the held-out slice with the labels frozen when each joined; null in format 1
+     * @param refineRan whether a refinement round ran (published or not); null in format 1
+     */
     record Index(
             int format,
             String classSetId,
@@ -47,14 +59,19 @@ final class TrainingSet {
             long lastArrival,
             long lastSeq,
             long trainedThroughSeq,
-            List<TrainingExample> examples) {}
+            List<TrainingExample> examples,
+            List<TrainingExample> heldOut,
+            Boolean refineRan) {}
 
     private final Path dir;
     private final Path pixelDir;
     private final String classSetId;
     private final List<String> classNames;
     private final int maxImages;
+    private final int sliceEvery;
+    private final int sliceSize;
     private final Map<String, TrainingExample> examples = new LinkedHashMap<>();
+    private final Map<String, TrainingExample> heldOut = new LinkedHashMap<>();
     /** Pixel files a running round reads: their deletion waits until {@link #unpin()}. */
     private final Set<String> pinned = new HashSet<>();
 
@@ -62,19 +79,35 @@ final class TrainingSet {
     private long lastArrival;
     private long lastSeq;
     private long trainedThroughSeq;
+    private boolean refineRan;
     private boolean dirty;
 
-    private TrainingSet(Path dir, String classSetId, List<String> classNames, int maxImages) {
+    private TrainingSet(
+            Path dir, String classSetId, List<String> classNames, int maxImages, int sliceEvery, int sliceSize) {
         this.dir = dir;
         this.pixelDir = dir.resolve("pixels");
         this.classSetId = classSetId;
         this.classNames = List.copyOf(classNames);
         this.maxImages = maxImages;
+        this.sliceEvery = sliceEvery;
+        this.sliceSize = sliceSize;
     }
 
-    /** Opens the training set in {@code dir}, loading what a previous run made durable. */
+    /** Opens the training set in {@code dir} without a held-out slice, loading what a previous run made durable. */
     static TrainingSet open(Path dir, String classSetId, List<String> classNames, int maxImages) throws IOException {
-        TrainingSet set = new TrainingSet(dir, classSetId, classNames, maxImages);
+        return open(dir, classSetId, classNames, maxImages, 0, 0);
+    }
+
+    /**
+     * Opens the training set in {@code dir}, loading what a previous run made durable.
+     *
+     * @param sliceEvery one image in this many may join the held-out slice; 0: no slice
+     * @param sliceSize  most images of the held-out slice
+     */
+    static TrainingSet open(
+            Path dir, String classSetId, List<String> classNames, int maxImages, int sliceEvery, int sliceSize)
+            throws IOException {
+        TrainingSet set = new TrainingSet(dir, classSetId, classNames, maxImages, sliceEvery, sliceSize);
         Files.createDirectories(set.pixelDir);
         DurableFiles.deleteTemporaryFiles(dir);
         DurableFiles.deleteTemporaryFiles(set.pixelDir);
@@ -101,24 +134,40 @@ final class TrainingSet {
         lastArrival = loaded.lastArrival();
         lastSeq = loaded.lastSeq();
         trainedThroughSeq = loaded.trainedThroughSeq();
+        refineRan = Boolean.TRUE.equals(loaded.refineRan());
         for (TrainingExample example : loaded.examples()) {
             boolean pixelsLost = example.pixelFile() != null && !Files.exists(pixelDir.resolve(example.pixelFile()));
             examples.put(example.imageId(), pixelsLost ? example.withPixels(null) : example);
         }
-        LOG.info("Loaded a training set of {} images ({} labelled) from {}", examples.size(), trainableCount(), dir);
+        for (TrainingExample example : loaded.heldOut() == null ? List.<TrainingExample>of() : loaded.heldOut()) {
+            if (Files.exists(pixelDir.resolve(example.pixelFile()))) {
+                heldOut.put(example.imageId(), example);
+            }
+        }
+        LOG.info(
+                "Loaded a training set of {} images ({} labelled) and a held-out slice of {} from {}",
+                examples.size(),
+                trainableCount(),
+                heldOut.size(),
+                dir);
     }
 
     /** Stores the encoded pixels of {@code imageId}. */
     synchronized void putImage(String imageId, byte[] encoded) throws IOException {
+        if (heldOut.containsKey(imageId)) {
+            return;
+        }
         String file = pixelFileName(imageId);
         DurableFiles.write(pixelDir.resolve(file), encoded);
         TrainingExample existing = examples.get(imageId);
-        examples.put(
-                imageId,
-                existing == null
-                        ? new TrainingExample(imageId, file, ++lastArrival, 0, null)
-                        : existing.withPixels(file));
+        TrainingExample updated = existing == null
+                ? new TrainingExample(imageId, file, ++lastArrival, 0, null)
+                : existing.withPixels(file);
+        examples.put(imageId, updated);
         dirty = true;
+        if (existing == null || existing.pixelFile() == null) {
+            maybeJoinSlice(updated);
+        }
         evictOverflow();
     }
 
@@ -129,18 +178,33 @@ final class TrainingSet {
      */
     synchronized boolean putLabel(String imageId, StoredLabel label) throws IOException {
         TrainingExample existing = examples.get(imageId);
-        if (existing != null && label.equals(existing.label())) {
+        if (heldOut.containsKey(imageId) || (existing != null && label.equals(existing.label()))) {
             return false;
         }
         lastSeq++;
-        examples.put(
-                imageId,
-                existing == null
-                        ? new TrainingExample(imageId, null, ++lastArrival, lastSeq, label)
-                        : existing.withLabel(label, lastSeq));
+        TrainingExample updated = existing == null
+                ? new TrainingExample(imageId, null, ++lastArrival, lastSeq, label)
+                : existing.withLabel(label, lastSeq);
+        examples.put(imageId, updated);
         dirty = true;
+        if (existing == null || existing.labelSeq() == 0) {
+            maybeJoinSlice(updated);
+        }
         evictOverflow();
         return true;
+    }
+
+    /**
+     * Moves {@code example} into the held-out slice if it is a candidate, has just become trainable for
+     * the first time (so no round has trained on it) and the slice has room; its label is frozen.
+     */
+    private void maybeJoinSlice(TrainingExample example) {
+        if (example.trainable()
+                && heldOut.size() < sliceSize
+                && HeldOutSlice.candidate(example.imageId(), sliceEvery)) {
+            examples.remove(example.imageId());
+            heldOut.put(example.imageId(), example);
+        }
     }
 
     /**
@@ -158,6 +222,9 @@ final class TrainingSet {
     /** Forgets {@code imageId} (its label was deleted). */
     synchronized void remove(String imageId) throws IOException {
         TrainingExample removed = examples.remove(imageId);
+        if (removed == null) {
+            removed = heldOut.remove(imageId);
+        }
         if (removed != null) {
             deletePixels(removed);
             dirty = true;
@@ -168,6 +235,27 @@ final class TrainingSet {
     synchronized void markTrained(long seq) {
         trainedThroughSeq = Math.max(trainedThroughSeq, seq);
         dirty = true;
+    }
+
+    /** Records that a refinement round ran, published or not: the schedule moves on to continuous rounds. */
+    synchronized void markRefineRan() {
+        refineRan = true;
+        dirty = true;
+    }
+
+    /** Whether a refinement round ran. */
+    synchronized boolean refineRan() {
+        return refineRan;
+    }
+
+    /** The held-out slice: images with pixels and the label frozen when they joined, in joining order. */
+    synchronized List<TrainingExample> heldOut() {
+        return List.copyOf(heldOut.values());
+    }
+
+    /** Number of images in the held-out slice. */
+    synchronized int heldOutCount() {
+        return heldOut.size();
     }
 
     /** Writes the index durably if anything changed since the last flush. */
@@ -182,7 +270,9 @@ final class TrainingSet {
                 lastArrival,
                 lastSeq,
                 trainedThroughSeq,
-                new ArrayList<>(examples.values()));
+                new ArrayList<>(examples.values()),
+                new ArrayList<>(heldOut.values()),
+                refineRan);
         DurableFiles.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
         dirty = false;
     }
@@ -228,6 +318,7 @@ final class TrainingSet {
     synchronized void unpin() throws IOException {
         pinned.clear();
         Set<String> inUse = new HashSet<>();
+        heldOut.values().stream().map(TrainingExample::pixelFile).forEach(inUse::add);
         examples.values().stream()
                 .map(TrainingExample::pixelFile)
                 .filter(Objects::nonNull)
@@ -255,6 +346,9 @@ final class TrainingSet {
     }
 
     private void deletePixels(TrainingExample example) throws IOException {
+        if (heldOut.containsKey(example.imageId())) {
+            return;
+        }
         if (example.pixelFile() == null) {
             return;
         }

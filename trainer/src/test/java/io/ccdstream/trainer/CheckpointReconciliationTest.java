@@ -188,6 +188,9 @@ class CheckpointReconciliationTest {
                         50.0,
                         0.3,
                         100,
-                        2));
+                        2,
+                        null,
+                        0,
+                        0));
     }
 }

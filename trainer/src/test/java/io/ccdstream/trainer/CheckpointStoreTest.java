@@ -87,6 +87,9 @@ class CheckpointStoreTest {
                 12.5,
                 0.4,
                 100,
-                2);
+                2,
+                41.5,
+                64,
+                12);
     }
 }

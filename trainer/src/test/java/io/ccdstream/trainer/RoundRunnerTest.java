@@ -145,6 +145,87 @@ class RoundRunnerTest {
         }
     }
 
+    @Test
+    void shouldKeepTheEpochWithTheBestHeldOutMapAndScoreTheStartingWeightsOnTheSameSlice() throws Exception {
+        // Given a slice of the first 8 images (every image is a candidate) and 8 training images
+        TrainingSet set = TrainingSet.open(dir, CLASS_SET, CLASSES, 100, 1, ROUND_IMAGES);
+        add(set, 0, 2 * ROUND_IMAGES);
+        assertThat(set.heldOut()).hasSize(ROUND_IMAGES);
+        assertThat(ids(set.trainable())).doesNotContainAnyElementsOf(ids(set.heldOut()));
+        Path snapshot = dir.resolve("candidate.tmp");
+        RoundRunner runner = new RoundRunner(
+                set,
+                optimiser(),
+                TrainingTargets.SOFT,
+                0.1f,
+                LabelBinarisation.AT_LEAST_HALF,
+                new TrainerProgress(set::size, set::trainableCount, () -> 0L),
+                () -> false,
+                () -> {},
+                new HeldOutSignal(HeldOutSignal.PositiveRule.relative(0.5), 1, 4),
+                snapshot);
+        try (Classifier classifier = Classifier.create(classifierConfig())) {
+            RoundResult warmup = runner.run(classifier, warmup(set.trainable(), 1), 1);
+
+            // When a refinement round of up to 4 epochs starts from those weights
+            RoundResult refine = runner.run(
+                    classifier,
+                    new TrainingRound(
+                            CheckpointPhase.REFINE,
+                            1,
+                            set.trainable(),
+                            false,
+                            0f,
+                            4,
+                            true,
+                            Double.NEGATIVE_INFINITY,
+                            0),
+                    2);
+
+            // Then the warm-up keeps its last epoch and records its held-out mAP; the refinement is compared
+            // with the warm-up's weights on the same slice and keeps its best epoch
+            assertThat(warmup.heldOutDecided()).isTrue();
+            assertThat(warmup.keptEpoch()).isEqualTo(1);
+            assertThat(refine.baselineHeldOut().map())
+                    .isEqualTo(warmup.keptHeldOut().map());
+            assertThat(refine.heldOut()).hasSizeBetween(1 + RoundRunner.PATIENCE, 4);
+            double best = refine.heldOut().stream()
+                    .mapToDouble(HeldOutSignal.Result::map)
+                    .max()
+                    .orElseThrow();
+            assertThat(refine.keptHeldOut().map()).isEqualTo(best);
+            assertThat(refine.heldOut().get(refine.keptEpoch() - 1).images()).isEqualTo(ROUND_IMAGES);
+            if (refine.keptEpoch() < refine.heldOut().size()) {
+                // an earlier epoch's weights were saved to the candidate file, and they score as it did
+                assertThat(refine.keptSha256()).isNotNull();
+                try (Classifier kept = Classifier.load(snapshot, refine.keptSha256())) {
+                    List<TrainingExample> slice = set.heldOut();
+                    float[][] labels =
+                            slice.stream().map(e -> e.label().scores()).toArray(float[][]::new);
+                    float[][] predictions =
+                            kept.predict(slice.stream().map(e -> decode(set, e)).toList());
+                    assertThat(new HeldOutSignal(HeldOutSignal.PositiveRule.relative(0.5), 1, 4)
+                                    .evaluate(predictions, labels)
+                                    .map())
+                            .isCloseTo(best, org.assertj.core.api.Assertions.within(1e-6));
+                }
+            } else {
+                assertThat(refine.keptSha256()).isNull();
+            }
+        }
+    }
+
+    private static io.ccdstream.method.image.RgbImage decode(TrainingSet set, TrainingExample example) {
+        try {
+            return io.ccdstream.method.image.ImageDecoder.builder()
+                    .build()
+                    .decode(set.pixels(example))
+                    .image();
+        } catch (IOException | io.ccdstream.method.image.ImageInputException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static RoundRunner runner(TrainingSet set, TrainerProgress progress, Runnable betweenSteps) {
         return new RoundRunner(
                 set,

@@ -34,6 +34,25 @@ class TrainerConfigTest {
     }
 
     @Test
+    void shouldJudgeRoundsOnTheHeldOutSliceAndReplayThreeOlderImagesPerNewOneByDefault() {
+        TrainerConfig defaults = config(Map.of());
+
+        assertThat(defaults.heldOutDecides()).isTrue();
+        assertThat(defaults.heldOutSignal()).isEqualTo(HeldOutSignal.DEFAULT);
+        assertThat(defaults.heldOutSignal().rule()).isEqualTo(HeldOutSignal.PositiveRule.quantile(0.2));
+        assertThat(defaults.schedule().replayRatio()).isEqualTo(3.0);
+        assertThat(defaults.schedule().replayBalanced()).isFalse();
+        assertThat(config(Map.of(TrainerConfig.QUALITY_SIGNAL, TrainerConfig.SIGNAL_TRAIN_LABELS))
+                        .heldOutDecides())
+                .isFalse();
+        assertThat(config(Map.of(TrainerConfig.HELD_OUT_EVERY, 0)).heldOutDecides())
+                .isFalse();
+        assertThatThrownBy(() -> config(Map.of(TrainerConfig.HELD_OUT_POSITIVES, "best:3")))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining(TrainerConfig.HELD_OUT_POSITIVES);
+    }
+
+    @Test
     void shouldWaitForCamLabelsAndJitterHueByHalfByDefault() {
         TrainerConfig defaults = config(Map.of());
 

@@ -42,15 +42,26 @@ class TrainerScheduleIT {
                         cluster,
                         dataDir.resolve("trainer"),
                         Map.of(
-                                TrainerConfig.CLASS_SET_ID, CLASS_SET,
-                                TrainerConfig.CLASS_NAMES, CLASSES,
-                                TrainerConfig.WARMUP_MIN_IMAGES, 96,
-                                TrainerConfig.REFINE_MIN_REFINED_SHARE, 1.0,
-                                TrainerConfig.REFINE_MAX_EPOCHS, 3,
-                                TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, 32,
-                                TrainerConfig.CONTINUOUS_MAX_EPOCHS, 2,
-                                TrainerConfig.INPUT_SIZE, 64,
-                                TrainerConfig.CHECKPOINT_LOCATION, TrainerConfig.LOCATION_FILE))))) {
+                                TrainerConfig.CLASS_SET_ID,
+                                CLASS_SET,
+                                TrainerConfig.CLASS_NAMES,
+                                CLASSES,
+                                TrainerConfig.WARMUP_MIN_IMAGES,
+                                96,
+                                TrainerConfig.REFINE_MIN_REFINED_SHARE,
+                                1.0,
+                                TrainerConfig.REFINE_MAX_EPOCHS,
+                                3,
+                                TrainerConfig.CONTINUOUS_MIN_NEW_LABELS,
+                                32,
+                                TrainerConfig.CONTINUOUS_MAX_EPOCHS,
+                                2,
+                                TrainerConfig.CONTINUOUS_REPLAY_RATIO,
+                                1.0,
+                                TrainerConfig.INPUT_SIZE,
+                                64,
+                                TrainerConfig.CHECKPOINT_LOCATION,
+                                TrainerConfig.LOCATION_FILE))))) {
             // Given a warmed-up and refined classifier
             send(cluster, 0, 96, 0);
             assertThat(checkpoints(cluster, 1))

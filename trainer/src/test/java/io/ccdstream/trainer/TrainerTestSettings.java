@@ -19,6 +19,8 @@ final class TrainerTestSettings {
         settings.put(TrainerConfig.HTTP_PORT, 0);
         settings.put(TrainerConfig.POLL_TIMEOUT_MS, 200L);
         settings.put(TrainerConfig.COMMIT_INTERVAL_MS, 200L);
+        // these tests count the images trained on: no held-out slice unless a test asks for one
+        settings.put(TrainerConfig.HELD_OUT_EVERY, 0);
         settings.putAll(overrides);
         return settings;
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +107,133 @@ class TrainingSetTest {
         }
 
         assertThat(TrainingSet.open(dir, "cs", CLASSES, 10).trainable()).isEmpty();
+    }
+
+    @Test
+    void shouldChooseSliceCandidatesByAStableHashOfTheImageId() {
+        List<String> ids = IntStream.range(0, 4000).mapToObj(i -> "image-" + i).toList();
+
+        long candidates =
+                ids.stream().filter(id -> HeldOutSlice.candidate(id, 8)).count();
+
+        // the same answer every time, for about one image in eight, none when the slice is off
+        assertThat(ids.stream().filter(id -> HeldOutSlice.candidate(id, 8)).toList())
+                .isEqualTo(
+                        ids.stream().filter(id -> HeldOutSlice.candidate(id, 8)).toList());
+        assertThat(candidates).isBetween(400L, 600L);
+        assertThat(ids.stream().noneMatch(id -> HeldOutSlice.candidate(id, 0))).isTrue();
+        assertThat(ids.stream().allMatch(id -> HeldOutSlice.candidate(id, 1))).isTrue();
+    }
+
+    @Test
+    void shouldHoldOutCandidatesWithTheirFirstLabelAndNeverTrainOnThem() throws IOException {
+        // Given a slice of one image in two, at most 3 images
+        TrainingSet set = TrainingSet.open(dir, "cs", CLASSES, 100, 2, 3);
+        List<String> ids = IntStream.range(0, 40).mapToObj(i -> "img-" + i).toList();
+
+        // When 40 images arrive with a label, then get a second label
+        for (String id : ids) {
+            set.putImage(id, new byte[] {1});
+            set.putLabel(id, initial(0.9f, 0.1f));
+        }
+        for (String id : ids) {
+            set.putLabel(id, refined(1, 0.2f, 0.8f));
+        }
+
+        // Then the first 3 candidates are held out with their first label, and are not trainable
+        List<String> heldOut = ids.stream()
+                .filter(id -> HeldOutSlice.candidate(id, 2))
+                .limit(3)
+                .toList();
+        assertThat(set.heldOut()).extracting(TrainingExample::imageId).containsExactlyElementsOf(heldOut);
+        assertThat(set.heldOut()).allSatisfy(e -> assertThat(e.label()).isEqualTo(initial(0.9f, 0.1f)));
+        assertThat(set.trainable()).extracting(TrainingExample::imageId).doesNotContainAnyElementsOf(heldOut);
+        assertThat(set.trainable()).hasSize(ids.size() - 3);
+    }
+
+    @Test
+    void shouldNotHoldOutAnImageThatWasTrainableBefore() throws IOException {
+        // Given a slice of one image, full with candidate a, and candidate b trainable meanwhile
+        List<String> candidates = IntStream.range(0, 100)
+                .mapToObj(i -> "c-" + i)
+                .filter(id -> HeldOutSlice.candidate(id, 2))
+                .limit(2)
+                .toList();
+        String a = candidates.get(0);
+        String b = candidates.get(1);
+        TrainingSet set = TrainingSet.open(dir, "cs", CLASSES, 100, 2, 1);
+        set.putLabel(a, initial(0.9f, 0.1f));
+        set.putImage(a, new byte[] {1});
+        set.putImage(b, new byte[] {2});
+        set.putLabel(b, initial(0.9f, 0.1f));
+        assertThat(set.heldOut()).extracting(TrainingExample::imageId).containsExactly(a);
+
+        // When a leaves the slice and b gets new labels (one after its label was dropped)
+        set.remove(a);
+        set.putLabel(b, refined(1, 0.3f, 0.7f));
+        set.dropLabel(b);
+        set.putLabel(b, refined(2, 0.4f, 0.6f));
+
+        // Then b stays a training image: a round may have trained on it
+        assertThat(set.heldOut()).isEmpty();
+        assertThat(set.trainable()).extracting(TrainingExample::imageId).containsExactly(b);
+    }
+
+    @Test
+    void shouldKeepTheSliceAcrossEvictionAndRestart() throws IOException {
+        // Given a training set of 2 images and a slice of one image in two
+        TrainingSet set = TrainingSet.open(dir, "cs", CLASSES, 2, 2, 2);
+        List<String> ids = IntStream.range(0, 30).mapToObj(i -> "img-" + i).toList();
+        for (String id : ids) {
+            set.putImage(id, new byte[] {7});
+            set.putLabel(id, initial(0.6f, 0.4f));
+        }
+        List<String> heldOut =
+                set.heldOut().stream().map(TrainingExample::imageId).toList();
+
+        // When many more images arrive than the bound, and the trainer restarts
+        set.flush();
+        TrainingSet reopened = TrainingSet.open(dir, "cs", CLASSES, 2, 2, 2);
+
+        // Then the slice is intact, with its pixels, while training images were evicted
+        assertThat(heldOut)
+                .hasSize(2)
+                .containsExactly(ids.stream()
+                        .filter(id -> HeldOutSlice.candidate(id, 2))
+                        .limit(2)
+                        .toArray(String[]::new));
+        assertThat(reopened.heldOut()).extracting(TrainingExample::imageId).containsExactlyElementsOf(heldOut);
+        assertThat(reopened.trainable()).hasSize(2);
+        for (TrainingExample example : reopened.heldOut()) {
+            assertThat(reopened.pixels(example)).containsExactly(7);
+        }
+    }
+
+    @Test
+    void shouldLoadAnIndexWrittenBeforeTheSliceExisted() throws IOException {
+        // the format-1 index.json: no heldOut, no refineRan
+        Files.createDirectories(dir.resolve("pixels"));
+        Files.write(dir.resolve("pixels").resolve("p.img"), new byte[] {1});
+        Files.writeString(dir.resolve("index.json"), """
+                {"format":1,"classSetId":"cs","classNames":["cat","dog"],"lastArrival":1,"lastSeq":1,
+                 "trainedThroughSeq":0,"examples":[{"imageId":"a","pixelFile":"p.img","arrival":1,"labelSeq":1,
+                 "label":{"stage":"INITIAL","checkpointVersion":null,"scores":[0.5,0.5],"global":[0.5,0.5]}}]}
+                """);
+
+        TrainingSet set = TrainingSet.open(dir, "cs", CLASSES, 10, 8, 256);
+
+        assertThat(set.trainable()).extracting(TrainingExample::imageId).containsExactly("a");
+        assertThat(set.heldOut()).isEmpty();
+        assertThat(set.refineRan()).isFalse();
+    }
+
+    @Test
+    void shouldRememberThatTheRefinementRan() throws IOException {
+        TrainingSet set = TrainingSet.open(dir, "cs", CLASSES, 10);
+        set.markRefineRan();
+        set.flush();
+
+        assertThat(TrainingSet.open(dir, "cs", CLASSES, 10).refineRan()).isTrue();
     }
 
     static StoredLabel initial(float... global) {
