@@ -2,9 +2,6 @@ package io.ccdstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -35,25 +32,5 @@ class ContinuousRoundStudyTest {
         assertThat(ContinuousRoundStudy.sample(candidates, 20, true, label, new Random(1)))
                 .hasSize(20)
                 .doesNotHaveDuplicates();
-    }
-
-    @Test
-    void shouldScoreEveryRoundsCheckpointOnTheTestSetAndTheSlice() throws Exception {
-        ContinuousRoundStudy.Settings settings = ContinuousRoundStudy.Settings.quick();
-
-        ContinuousRoundStudy.Result result =
-                ContinuousRoundStudy.run(settings, work, new PrintStream(new ByteArrayOutputStream()));
-
-        // the base plus one checkpoint per round, each scored on every slice image
-        assertThat(result.checkpoints()).hasSize(1 + settings.chunks());
-        assertThat(result.checkpoints())
-                .allSatisfy(c -> assertThat(c.slicePredictions()).hasNumberOfRows(result.sliceLabels().length));
-        assertThat(result.checkpoints()).allSatisfy(c -> assertThat(c.trueMap()).isBetween(0.0, 100.0));
-        assertThat(result.sliceLabels().length).isGreaterThan(0).isLessThanOrEqualTo(settings.sliceMax());
-        ByteArrayOutputStream report = new ByteArrayOutputStream();
-        ContinuousRoundStudy.report(result, new PrintStream(report, true, StandardCharsets.UTF_8));
-        assertThat(report.toString(StandardCharsets.UTF_8))
-                .contains("| replay x1 |")
-                .contains("train-label mAP of the round's own images");
     }
 }
