@@ -25,7 +25,7 @@ import java.util.function.Function;
  * taken most useful first: those made by the weakest checkpoint, then the most undecided, then the
  * most recent.
  *
- * <p>Budget: credit accrues at {@link RescoreSettings#share()} of wall-clock time (capped at two
+ * <p>Budget: while the scorer keeps up with its input (see {@link ArrivalLag}), credit accrues at {@link RescoreSettings#share()} of wall-clock time (capped at two
  * seconds' worth) and each re-scoring batch spends its duration, so over time re-scoring takes at most
  * that share of the scorer's time, one batch of overshoot at most.
  *
@@ -142,6 +142,12 @@ final class RescoreQueue {
         }
         lastTickMs = Math.max(lastTickMs, wallClockMs);
         return creditNanos > 0;
+    }
+
+    /** Accrues no credit for the time up to {@code wallClockMs}, and drops what was saved: the scorer is busy. */
+    void hold(long wallClockMs) {
+        lastTickMs = Math.max(lastTickMs, wallClockMs);
+        creditNanos = Math.min(creditNanos, 0);
     }
 
     /** Spends {@code nanos} of the budget (a re-scoring batch took that long). */

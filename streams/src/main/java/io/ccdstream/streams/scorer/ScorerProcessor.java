@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScorerProcessor.class);
+    /** How much later than the recent best an image may arrive before the scorer counts as behind. */
+    private static final long BEHIND_TOLERANCE_MS = 2_000;
 
     private final ScoringEngine engine;
     private final ScorerSettings settings;
@@ -68,6 +70,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     private KeyValueStore<ImageKey, PendingImage> rescoreImages;
     private KeyValueStore<ImageKey, RescoreState> rescoreStates;
     private final RescoreQueue rescoreQueue;
+    private final ArrivalLag arrivalLag = new ArrivalLag();
     /** Held-out quality of the checkpoint versions seen in use, by class set and version. */
     private final Map<String, Map<Long, Double>> heldOutByVersion = new HashMap<>();
 
@@ -134,6 +137,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
                                     : record.key().getImageId())
                             + " has no value (tombstone); ccd.images carries images only");
         }
+        arrivalLag.observe(context.currentSystemTimeMs(), record.timestamp());
         RgbImage pixels = engine.prepare(record.key(), record.value());
         RecordMetadata source = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("scorer records must come from a topic"));
@@ -179,6 +183,12 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
      * better one is in use; package-private for tests.
      */
     void rescore(long wallClockMs) {
+        // new images first: no re-scoring while the images being taken arrived late
+        long tolerance = settings.maxWait().toMillis() + BEHIND_TOLERANCE_MS;
+        if (arrivalLag.behind(wallClockMs, tolerance)) {
+            rescoreQueue.hold(wallClockMs);
+            return;
+        }
         while (rescoreQueue.mayRun(wallClockMs)) {
             List<ImageKey> due = rescoreQueue.due(engine::checkpoint, settings.batchSize());
             if (due.isEmpty()) {

@@ -155,6 +155,39 @@ class RescoreTopologyTest {
     }
 
     @Test
+    void shouldNotRescoreWhileImagesArriveLate() {
+        // Given images made with v1 and a clearly better v2
+        start(RescoreSettings.DEFAULTS);
+        install(1, 40.0);
+        // the driver's wall clock starts at the real time
+        long now = System.currentTimeMillis();
+        for (String id : List.of("a", "b")) {
+            images.pipeInput(
+                    TestRecords.key(id),
+                    TestRecords.inlineImage(id, "fine".getBytes(StandardCharsets.UTF_8)),
+                    java.time.Instant.ofEpochMilli(now));
+        }
+        scores.readValuesToList();
+        install(2, 50.0);
+
+        // When the images being taken were sent long before (the scorer is behind its input)
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        images.pipeInput(
+                TestRecords.key("late"),
+                TestRecords.inlineImage("late", "fine".getBytes(StandardCharsets.UTF_8)),
+                java.time.Instant.ofEpochMilli(now - 30_000));
+        List<KeyValue<ImageKey, Scores>> whileBehind = runFor(3);
+
+        // Then only the late image is scored, nothing re-scored; once idle, re-scoring resumes
+        assertThat(whileBehind)
+                .allSatisfy(kv -> assertThat(kv.value.getRescoredFrom()).isNull());
+        assertThat(runFor(15))
+                .filteredOn(kv -> kv.value.getRescoredFrom() != null)
+                .extracting(kv -> kv.key.getImageId())
+                .contains("a", "b");
+    }
+
+    @Test
     void shouldKeepOnlyTheNewestImagesUpToCapacity() {
         // Given a capacity of 3 images
         start(new RescoreSettings(true, 3, 0.25, 1.0));

@@ -48,6 +48,7 @@ class ScorerProcessorTest {
     void setUp() {
         support = new TopologyTestSupport();
         context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(1_000);
         buffer = store(ScorerTopology.BUFFER_STORE);
         awaiting = store(ScorerTopology.AWAITING_REFINEMENT_STORE);
         rescoreImages = store(ScorerTopology.RESCORE_IMAGES_STORE);
@@ -177,6 +178,7 @@ class ScorerProcessorTest {
         // When a new instance starts over the same stores and a better checkpoint is in use
         ScorerProcessor restarted = processor(rescoring);
         MockProcessorContext<Object, Object> fresh = new MockProcessorContext<>();
+        fresh.setCurrentSystemTimeMs(1_000);
         List.of(buffer, awaiting, rescoreImages, rescoreStates).forEach(fresh::addStateStore);
         restarted.init(fresh);
         engine.checkpointVersion = 2;
@@ -219,6 +221,7 @@ class ScorerProcessorTest {
                 CcdTopics.IMAGES.valueSerde(support.serdes).serializer(),
                 new PipelineMetrics(new SimpleMeterRegistry()));
         MockProcessorContext<Object, Object> fresh = new MockProcessorContext<>();
+        fresh.setCurrentSystemTimeMs(1_000);
         fresh.addStateStore(buffer);
         fresh.addStateStore(awaiting);
         fresh.addStateStore(rescoreImages);
