@@ -10,6 +10,7 @@ import io.ccdstream.models.classifier.Classifier;
 import io.ccdstream.models.classifier.ClassifierTrainer;
 import io.ccdstream.models.classifier.ClassifierTrainerConfig;
 import io.ccdstream.models.classifier.TrainingTargets;
+import io.ccdstream.schemas.CheckpointPhase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -62,6 +63,7 @@ final class RoundRunner {
     private final Runnable betweenSteps;
     private final HeldOutSignal heldOutSignal;
     private final Path snapshot;
+    private final float continuousLearningRateFactor;
 
     /** A runner without a held-out signal: ALGORITHM.md's train-label rule picks the epoch. */
     RoundRunner(
@@ -83,7 +85,8 @@ final class RoundRunner {
                 stopping,
                 betweenSteps,
                 null,
-                null);
+                null,
+                1f);
     }
 
     /**
@@ -93,6 +96,7 @@ final class RoundRunner {
      *                        the training set (and the status) keep up with the topics while a round runs
      * @param heldOutSignal   the held-out signal that picks the epoch where the slice is large enough; null: none
      * @param snapshot        where the weights of the best epoch so far are saved (the store's candidate file)
+     * @param continuousLearningRateFactor the learning rates of CONTINUOUS rounds as a multiple of {@code optimiser}'s
      */
     RoundRunner(
             TrainingSet trainingSet,
@@ -104,7 +108,8 @@ final class RoundRunner {
             BooleanSupplier stopping,
             Runnable betweenSteps,
             HeldOutSignal heldOutSignal,
-            Path snapshot) {
+            Path snapshot,
+            float continuousLearningRateFactor) {
         this.trainingSet = trainingSet;
         this.optimiser = optimiser;
         this.trainingTargets = trainingTargets;
@@ -116,6 +121,7 @@ final class RoundRunner {
         this.betweenSteps = betweenSteps;
         this.heldOutSignal = heldOutSignal;
         this.snapshot = snapshot;
+        this.continuousLearningRateFactor = continuousLearningRateFactor;
     }
 
     /**
@@ -171,7 +177,7 @@ final class RoundRunner {
         String bestSha256 = null;
         Random order = new Random(seed);
         progress.roundStarted(round, (examples.size() + optimiser.batchSize() - 1) / optimiser.batchSize());
-        try (ClassifierTrainer trainer = classifier.newTrainer(optimiser)) {
+        try (ClassifierTrainer trainer = classifier.newTrainer(optimiser(round))) {
             for (int epoch = 1; epoch <= round.maxEpochs(); epoch++) {
                 losses.add(epoch(trainer, round, targets, epoch, order));
                 maps.add(trainMap(classifier, examples, targets));
@@ -217,6 +223,22 @@ final class RoundRunner {
                 heldOut,
                 baselineHeldOut,
                 kept < maps.size() ? bestSha256 : null);
+    }
+
+    /** The optimiser of {@code round}: a CONTINUOUS round's learning rates are scaled. */
+    ClassifierTrainerConfig optimiser(TrainingRound round) {
+        if (round.phase() != CheckpointPhase.CONTINUOUS || continuousLearningRateFactor == 1f) {
+            return optimiser;
+        }
+        return new ClassifierTrainerConfig(
+                optimiser.learningRate() * continuousLearningRateFactor,
+                optimiser.headLearningRateFactor(),
+                optimiser.batchSize(),
+                optimiser.seed(),
+                optimiser.flipProbability(),
+                optimiser.jitter(),
+                optimiser.strongView(),
+                optimiser.freezeBackbone());
     }
 
     /** The slice and its frozen labels, if the held-out signal decides this round. */

@@ -66,6 +66,7 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String CONTINUOUS_REPLAY_RATIO = "ccd.trainer.continuous.replay.ratio";
     public static final String CONTINUOUS_MIN_GAIN = "ccd.trainer.continuous.min.train.map.gain";
     public static final String CONTINUOUS_REPLAY_BALANCED = "ccd.trainer.continuous.replay.balanced";
+    public static final String CONTINUOUS_LEARNING_RATE_FACTOR = "ccd.trainer.continuous.learning.rate.factor";
     public static final String CONTINUOUS_MIN_HELD_OUT_GAIN = "ccd.trainer.continuous.min.heldout.gain";
     public static final String QUALITY_SIGNAL = "ccd.trainer.quality.signal";
     public static final String HELD_OUT_EVERY = "ccd.trainer.heldout.every";
@@ -237,6 +238,14 @@ public final class TrainerConfig extends AbstractConfig {
                             Importance.LOW,
                             "Draw a continuous round's older images with weights inverse to how many older images share"
                                     + " their label's top class, so rare classes come back more often; false: uniformly.")
+                    .define(
+                            CONTINUOUS_LEARNING_RATE_FACTOR,
+                            Type.DOUBLE,
+                            1.0,
+                            Range.between(0.01, 10.0),
+                            Importance.LOW,
+                            "The learning rates of continuous rounds as a multiple of ccd.trainer.learning.rate (and its head"
+                                    + " factor); warm-up and refinement use the rate as it is.")
                     .define(
                             CONTINUOUS_MIN_GAIN,
                             Type.DOUBLE,

@@ -75,7 +75,9 @@ final class TrainerLoop implements Runnable {
                 () -> stopping,
                 this::readDuringRound,
                 config.heldOutDecides() ? config.heldOutSignal() : null,
-                store.candidateFile());
+                store.candidateFile(),
+                (float) config.getDouble(TrainerConfig.CONTINUOUS_LEARNING_RATE_FACTOR)
+                        .doubleValue());
         this.latest = reconciled.latest();
         this.nextVersion = reconciled.nextVersion();
     }

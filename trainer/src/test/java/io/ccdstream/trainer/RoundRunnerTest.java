@@ -163,7 +163,8 @@ class RoundRunnerTest {
                 () -> false,
                 () -> {},
                 new HeldOutSignal(HeldOutSignal.PositiveRule.relative(0.5), 1, 4),
-                snapshot);
+                snapshot,
+                1f);
         try (Classifier classifier = Classifier.create(classifierConfig())) {
             RoundResult warmup = runner.run(classifier, warmup(set.trainable(), 1), 1);
 
@@ -224,6 +225,31 @@ class RoundRunnerTest {
         } catch (IOException | io.ccdstream.method.image.ImageInputException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void shouldScaleTheLearningRateOfContinuousRoundsOnly() throws IOException {
+        TrainingSet set = TrainingSet.open(dir, CLASS_SET, CLASSES, 100);
+        RoundRunner runner = new RoundRunner(
+                set,
+                optimiser(),
+                TrainingTargets.SOFT,
+                0.1f,
+                LabelBinarisation.AT_LEAST_HALF,
+                new TrainerProgress(set::size, set::trainableCount, () -> 0L),
+                () -> false,
+                () -> {},
+                null,
+                null,
+                0.3f);
+
+        TrainingRound continuous =
+                new TrainingRound(CheckpointPhase.CONTINUOUS, 2, List.of(), false, 1f, 3, true, 0.0, 0);
+
+        assertThat(runner.optimiser(continuous).learningRate())
+                .isCloseTo(3e-4f, org.assertj.core.api.Assertions.within(1e-9f));
+        assertThat(runner.optimiser(continuous).batchSize()).isEqualTo(BATCH);
+        assertThat(runner.optimiser(warmup(List.of(), 1)).learningRate()).isEqualTo(1e-3f);
     }
 
     private static RoundRunner runner(TrainingSet set, TrainerProgress progress, Runnable betweenSteps) {
