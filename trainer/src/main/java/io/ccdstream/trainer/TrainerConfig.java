@@ -66,6 +66,7 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String CONTINUOUS_REPLAY_RATIO = "ccd.trainer.continuous.replay.ratio";
     public static final String CONTINUOUS_MIN_GAIN = "ccd.trainer.continuous.min.train.map.gain";
     public static final String CONTINUOUS_REPLAY_BALANCED = "ccd.trainer.continuous.replay.balanced";
+    public static final String CONTINUOUS_MAX_NEW_LABELS = "ccd.trainer.continuous.max.new.labels";
     public static final String CONTINUOUS_LEARNING_RATE_FACTOR = "ccd.trainer.continuous.learning.rate.factor";
     public static final String CONTINUOUS_MIN_HELD_OUT_GAIN = "ccd.trainer.continuous.min.heldout.gain";
     public static final String QUALITY_SIGNAL = "ccd.trainer.quality.signal";
@@ -238,6 +239,15 @@ public final class TrainerConfig extends AbstractConfig {
                             Importance.LOW,
                             "Draw a continuous round's older images with weights inverse to how many older images share"
                                     + " their label's top class, so rare classes come back more often; false: uniformly.")
+                    .define(
+                            CONTINUOUS_MAX_NEW_LABELS,
+                            Type.INT,
+                            400,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "Most new or changed labels a continuous round trains on, the latest ones; the others join"
+                                    + " the older images it may replay. Keeps rounds short (and checkpoints frequent)"
+                                    + " when labels change faster than a round trains, e.g. while the scorer re-scores.")
                     .define(
                             CONTINUOUS_LEARNING_RATE_FACTOR,
                             Type.DOUBLE,
@@ -588,6 +598,7 @@ public final class TrainerConfig extends AbstractConfig {
                 getInt(CONTINUOUS_MAX_EPOCHS),
                 getDouble(CONTINUOUS_REPLAY_RATIO),
                 getBoolean(CONTINUOUS_REPLAY_BALANCED),
+                getInt(CONTINUOUS_MAX_NEW_LABELS),
                 getDouble(CONTINUOUS_MIN_GAIN),
                 (float) getDouble(CONSISTENCY_BETA).doubleValue(),
                 getBoolean(REFINE_WAIT_FOR_CAM_LABELS));

@@ -52,6 +52,7 @@ record TrainingSchedule(
         int continuousMaxEpochs,
         double replayRatio,
         boolean replayBalanced,
+        int continuousMaxNewLabels,
         double continuousMinGain,
         float beta,
         boolean waitForCamLabels) {
@@ -150,8 +151,17 @@ record TrainingSchedule(
         if (fresh.size() < continuousMinNewLabels) {
             return Optional.empty();
         }
+        if (fresh.size() > continuousMaxNewLabels) {
+            // the latest changes; the rest are replayed like older images
+            fresh = fresh.stream()
+                    .sorted(Comparator.comparingLong(TrainingExample::labelSeq).reversed())
+                    .limit(continuousMaxNewLabels)
+                    .toList();
+        }
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        fresh.forEach(e -> taken.add(e.imageId()));
         List<TrainingExample> older = new ArrayList<>(refinedWith(1, trainable).stream()
-                .filter(e -> e.labelSeq() <= trainedThroughSeq)
+                .filter(e -> !taken.contains(e.imageId()))
                 .toList());
         Random random = new Random(seed ^ lastSeq);
         Collections.shuffle(older, random);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class TrainingScheduleTest {
 
     private static final TrainingSchedule SCHEDULE =
-            new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, false, 0.0, 1f, true);
+            new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, false, 1_000, 0.0, 1f, true);
     private static final Optional<TrainingSchedule.Latest> WARMED_UP =
             Optional.of(new TrainingSchedule.Latest(1, CheckpointPhase.WARMUP));
     private static final Optional<TrainingSchedule.Latest> REFINED =
@@ -78,7 +78,7 @@ class TrainingScheduleTest {
 
     @Test
     void shouldTrainOnTheLabelsAsTheyAreWhenNotWaitingForCamLabels() {
-        TrainingSchedule asTheyAre = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, false, 0.0, 0f, false);
+        TrainingSchedule asTheyAre = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, false, 1_000, 0.0, 0f, false);
 
         TrainingRound warmup = asTheyAre
                 .next(Optional.empty(), examples(4, 0), 0, 4, 0, false, 0)
@@ -111,6 +111,20 @@ class TrainingScheduleTest {
         assertThat(round.examples()).hasSize(6).doesNotHaveDuplicates();
         assertThat(round.examples()).filteredOn(e -> e.labelSeq() > 7).hasSize(3);
         assertThat(round.mustImprove()).isTrue();
+        assertThat(round.throughSeq()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldTrainOnTheLatestNewLabelsOnlyUpToTheCapAndReplayTheRest() {
+        // Given 5 new labels (sequence 6-10) and a cap of 2 new labels per round, replaying 1 per new one
+        TrainingSchedule capped = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, false, 2, 0.0, 1f, true);
+        List<TrainingExample> examples = examples(0, 10);
+
+        TrainingRound round = capped.next(REFINED, examples, 0, 10, 5, false, 0).orElseThrow();
+
+        // Then the two latest new labels plus two replayed ones, which may be the uncapped new ones
+        assertThat(round.examples()).hasSize(4).doesNotHaveDuplicates();
+        assertThat(round.examples()).extracting(TrainingExample::labelSeq).contains(9L, 10L);
         assertThat(round.throughSeq()).isEqualTo(10);
     }
 
@@ -164,7 +178,7 @@ class TrainingScheduleTest {
 
     @Test
     void shouldDrawTheReplayOfAContinuousRoundBalancedWhenAsked() {
-        TrainingSchedule balanced = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, true, 0.0, 1f, true);
+        TrainingSchedule balanced = new TrainingSchedule(4, 2, 0.75, 10, 3, 3, 1.0, true, 1_000, 0.0, 1f, true);
         List<TrainingExample> examples = examples(0, 10);
 
         TrainingRound round =
