@@ -396,19 +396,9 @@ public final class ContinuousBench {
         private volatile Throwable failure;
 
         Collector(String bootstrapServers, RegistrySerdes serdes, Path fetchDir) {
-            Map<String, Object> props = OutputWatcher.props(bootstrapServers);
-            labelConsumer = new KafkaConsumer<>(
-                    props,
-                    CcdTopics.LABELS.keySerde(serdes).deserializer(),
-                    CcdTopics.LABELS.valueSerde(serdes).deserializer());
-            scoresConsumer = new KafkaConsumer<>(
-                    props,
-                    CcdTopics.SCORES.keySerde(serdes).deserializer(),
-                    CcdTopics.SCORES.valueSerde(serdes).deserializer());
-            checkpointConsumer = new KafkaConsumer<>(
-                    props,
-                    CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
-                    CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
+            labelConsumer = OutputWatcher.consumer(bootstrapServers, CcdTopics.LABELS, serdes);
+            scoresConsumer = OutputWatcher.consumer(bootstrapServers, CcdTopics.SCORES, serdes);
+            checkpointConsumer = OutputWatcher.consumer(bootstrapServers, CcdTopics.CHECKPOINTS, serdes);
             fromBeginning(labelConsumer, CcdTopics.LABELS.name());
             fromBeginning(scoresConsumer, CcdTopics.SCORES.name());
             fromBeginning(checkpointConsumer, CcdTopics.CHECKPOINTS.name());

@@ -393,24 +393,12 @@ public final class QualityRun {
         private long lastChange = System.nanoTime();
 
         Outputs(String bootstrapServers, RegistrySerdes serdes, String deadLetterTopic) {
-            Map<String, Object> props = OutputWatcher.props(bootstrapServers);
-            labelConsumer = new KafkaConsumer<>(
-                    props,
-                    CcdTopics.LABELS.keySerde(serdes).deserializer(),
-                    CcdTopics.LABELS.valueSerde(serdes).deserializer());
-            scoresConsumer = new KafkaConsumer<>(
-                    props,
-                    CcdTopics.SCORES.keySerde(serdes).deserializer(),
-                    CcdTopics.SCORES.valueSerde(serdes).deserializer());
-            biasConsumer = new KafkaConsumer<>(
-                    props,
-                    CcdTopics.BIAS.keySerde(serdes).deserializer(),
-                    CcdTopics.BIAS.valueSerde(serdes).deserializer());
-            checkpointConsumer = new KafkaConsumer<>(
-                    props,
-                    CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
-                    CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
-            deadLetterConsumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            labelConsumer = OutputWatcher.consumer(bootstrapServers, CcdTopics.LABELS, serdes);
+            scoresConsumer = OutputWatcher.consumer(bootstrapServers, CcdTopics.SCORES, serdes);
+            biasConsumer = OutputWatcher.consumer(bootstrapServers, CcdTopics.BIAS, serdes);
+            checkpointConsumer = OutputWatcher.consumer(bootstrapServers, CcdTopics.CHECKPOINTS, serdes);
+            deadLetterConsumer = new KafkaConsumer<>(
+                    OutputWatcher.props(bootstrapServers), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             // the row's topics are new and empty: their end is their start
             OutputWatcher.startAtEnd(labelConsumer, CcdTopics.LABELS.name());
             OutputWatcher.startAtEnd(scoresConsumer, CcdTopics.SCORES.name());

@@ -55,6 +55,15 @@ public final class OutputWatcher implements AutoCloseable {
         }
     }
 
+    /** A consumer of {@code topic} with {@link #props(String)}, its records deserialized through {@code serdes}. */
+    public static <K extends org.apache.avro.specific.SpecificRecord, V extends org.apache.avro.specific.SpecificRecord>
+            KafkaConsumer<K, V> consumer(String bootstrapServers, Topic<K, V> topic, SerdeFactory serdes) {
+        return new KafkaConsumer<>(
+                props(bootstrapServers),
+                topic.keySerde(serdes).deserializer(),
+                topic.valueSerde(serdes).deserializer());
+    }
+
     /** Settings of a consumer that reads committed output and commits nothing. */
     public static Map<String, Object> props(String bootstrapServers) {
         return props(bootstrapServers, Map.of());
