@@ -174,18 +174,13 @@ public record HeldOutSignal(PositiveRule rule, int minPositives, int minImages) 
 
         @Override
         public boolean[][] apply(float[][] labels) {
-            boolean[][] out = new boolean[labels.length][];
-            for (int i = 0; i < labels.length; i++) {
+            return aboveCut(labels, row -> {
                 float top = 0;
-                for (float v : labels[i]) {
+                for (float v : row) {
                     top = Math.max(top, v);
                 }
-                out[i] = new boolean[labels[i].length];
-                for (int c = 0; c < labels[i].length; c++) {
-                    out[i][c] = top > 0 && labels[i][c] >= ratio * top;
-                }
-            }
-            return out;
+                return ratio * top;
+            });
         }
 
         @Override
@@ -205,17 +200,11 @@ public record HeldOutSignal(PositiveRule rule, int minPositives, int minImages) 
 
         @Override
         public boolean[][] apply(float[][] labels) {
-            boolean[][] out = new boolean[labels.length][];
-            for (int i = 0; i < labels.length; i++) {
-                float[] sorted = labels[i].clone();
+            return aboveCut(labels, row -> {
+                float[] sorted = row.clone();
                 Arrays.sort(sorted);
-                float kth = sorted[Math.max(0, sorted.length - k)];
-                out[i] = new boolean[labels[i].length];
-                for (int c = 0; c < labels[i].length; c++) {
-                    out[i][c] = labels[i][c] >= kth && labels[i][c] > 0;
-                }
-            }
-            return out;
+                return sorted[Math.max(0, sorted.length - k)];
+            });
         }
 
         @Override
@@ -256,5 +245,18 @@ public record HeldOutSignal(PositiveRule rule, int minPositives, int minImages) 
         public String toString() {
             return "quantile:" + share;
         }
+    }
+
+    /** Positive where a label is above zero and at least its image's cut. */
+    private static boolean[][] aboveCut(float[][] labels, java.util.function.ToDoubleFunction<float[]> cut) {
+        boolean[][] out = new boolean[labels.length][];
+        for (int i = 0; i < labels.length; i++) {
+            double imageCut = cut.applyAsDouble(labels[i]);
+            out[i] = new boolean[labels[i].length];
+            for (int c = 0; c < labels[i].length; c++) {
+                out[i][c] = labels[i][c] > 0 && labels[i][c] >= imageCut;
+            }
+        }
+        return out;
     }
 }

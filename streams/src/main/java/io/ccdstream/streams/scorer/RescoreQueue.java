@@ -66,6 +66,12 @@ final class RescoreQueue {
         return kept.containsKey(key);
     }
 
+    /** The checkpoint that made the latest scores of {@code key}, null when it is not kept. */
+    Long checkpointVersion(ImageKey key) {
+        RescoreState state = kept.get(key);
+        return state == null ? null : state.getCheckpointVersion();
+    }
+
     /** Images kept. */
     int size() {
         return kept.size();

@@ -293,8 +293,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             if (scores != null) {
                 scores.setRescore(source != Source.LIVE);
                 if (source == Source.RESCORE) {
-                    RescoreState previous = rescoreStates.get(image.key());
-                    scores.setRescoredFrom(previous == null ? null : previous.getCheckpointVersion());
+                    scores.setRescoredFrom(rescoreQueue.checkpointVersion(image.key()));
                     metrics.imageRescored(scores);
                 } else {
                     metrics.imageScored(scores);
