@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  *       image took;</li>
  *   <li>{@value #BATCH_SIZE} ({@code ccd_scoring_batch_size}) and {@value #BATCH_LATENCY}
  *       ({@code ccd_scoring_batch_latency_seconds} with histogram buckets): scoring batches;</li>
+ *   <li>{@value #MODEL_BUSY} ({@code ccd_scoring_model_busy_seconds_total}): time the scorer's model spent
+ *       in calls; its rate over wall-clock time is the model's busy share;</li>
  *   <li>{@value #DEAD_LETTERS} ({@code ccd_dead_letters_total{service,reason}}): records sent to the
  *       dead-letter topic;</li>
  *   <li>{@value #LABELS} ({@code ccd_labels_total{stage="initial|refined"}}): labels the labeler wrote;</li>
@@ -50,6 +52,8 @@ public final class PipelineMetrics {
     public static final String BATCH_SIZE = "ccd.scoring.batch.size";
     /** Timer of scoring batches. */
     public static final String BATCH_LATENCY = "ccd.scoring.batch.latency";
+    /** Seconds the scorer's model lanes spent in model calls: its rate is the model's busy share. */
+    public static final String MODEL_BUSY = "ccd.scoring.model.busy";
     /** Counter of dead letters, tagged {@code service} and {@code reason}. */
     public static final String DEAD_LETTERS = "ccd.dead.letters";
     /** Counter of labels written, tagged {@code stage}. */
@@ -73,6 +77,7 @@ public final class PipelineMetrics {
     private final DistributionSummary clipInferences;
     private final DistributionSummary batchSize;
     private final Timer batchLatency;
+    private final Counter modelBusy;
 
     /** Meters in {@code registry}. */
     public PipelineMetrics(MeterRegistry registry) {
@@ -86,6 +91,10 @@ public final class PipelineMetrics {
         this.batchLatency = Timer.builder(BATCH_LATENCY)
                 .description("Time to score a batch of images")
                 .publishPercentileHistogram()
+                .register(registry);
+        this.modelBusy = Counter.builder(MODEL_BUSY)
+                .description("Seconds the scorer's model spent in model calls; its rate is the model's busy share")
+                .baseUnit("seconds")
                 .register(registry);
     }
 
@@ -129,6 +138,11 @@ public final class PipelineMetrics {
     public void batchScored(int size, long nanos) {
         batchSize.record(size);
         batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts {@code nanos} the model spent in calls. */
+    public void modelBusy(long nanos) {
+        modelBusy.increment(nanos / 1e9);
     }
 
     /** Counts a record {@code service} sent to the dead-letter topic for {@code reason}. */

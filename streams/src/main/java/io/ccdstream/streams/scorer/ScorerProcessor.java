@@ -9,6 +9,7 @@ import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.topics.DeadLetters;
 import io.ccdstream.topics.PoisonRecordException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,12 +28,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores images in batches. Each image is validated and decoded as it arrives (a poison record
- * fails there, with its own coordinates), then buffered in a changelogged store; the buffer is
- * scored as one batch when it holds {@code batchSize} images or when {@code maxWait} has passed,
- * and each result is forwarded and its image removed from the buffer. Under exactly-once the
- * buffer's changelog, the consumed offsets and the outputs commit in one transaction, so a crash
- * loses no image and scores none twice: the restored buffer holds exactly the images whose
- * results were not committed.
+ * fails there, with its own coordinates), then buffered in a changelogged store. The model runs on
+ * the task's {@link ModelLane}, not on the stream thread: a batch is handed to the lane when the
+ * images waiting reach the size {@link BatchSizer} chooses (from the backlog, at once) or when the
+ * oldest has waited {@code maxWait}; while the model works the stream thread goes on polling,
+ * decoding the next images and committing. A finished batch is picked up by the stream thread (on
+ * the next image or the next tick), each result forwarded and its image removed from the buffer in
+ * the transaction open then. Under exactly-once the buffer's changelog, the consumed offsets and the
+ * outputs commit together, so a crash loses no image and scores none twice: the restored buffer holds
+ * exactly the images whose results were not committed, and a batch the model was working on when the
+ * service died is scored again from there. The stream thread never waits for the model longer than
+ * {@link BatchingSettings#maxBlock()} at a time (when twice the batch size is waiting), so a
+ * transaction stays short whatever a model call costs.
  *
  * <p>An image scored while no classifier checkpoint exists for its class set is kept in a second
  * store; once a checkpoint is loaded, a punctuator refines those images a batch at a time and
@@ -75,6 +82,31 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     private final Map<String, Map<Long, Double>> heldOutByVersion = new HashMap<>();
 
     private int buffered;
+    private final ModelLane.Factory lanes;
+    private ModelLane lane;
+    private BatchSizer sizer;
+    /** Batches handed to the lane, oldest first; their results are applied in that order. */
+    private final java.util.ArrayDeque<Job> jobs = new java.util.ArrayDeque<>();
+    /** Buffered images in a LIVE batch handed to the lane. */
+    private final java.util.Set<ImageKey> inFlight = new java.util.HashSet<>();
+    /** Wall-clock time the oldest buffered image not yet handed to the lane started waiting; -1 for none. */
+    private long waitingSince = -1;
+
+    private long busyReported;
+
+    /** Most batches handed to the lane and not yet applied: one running, one ready to start. */
+    private static final int MAX_JOBS = 2;
+    /** Longest close waits for the model call in progress. */
+    private static final long CLOSE_WAIT_MS = 60_000;
+
+    /** A batch handed to the lane. */
+    private record Job(Source source, List<Prepared> batch, java.util.concurrent.CompletableFuture<Outcome> outcome) {}
+
+    /**
+     * What the model made of a batch: a result per image (null where the image failed alone, with its
+     * failure), or the failure that shows the model itself broken.
+     */
+    private record Outcome(List<Scores> results, List<RuntimeException> failures, long nanos) {}
 
     /** Where a scored batch came from. */
     private enum Source {
@@ -92,6 +124,17 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             Serializer<ImageKey> keySerializer,
             Serializer<Image> imageSerializer,
             PipelineMetrics metrics) {
+        this(engine, settings, keySerializer, imageSerializer, metrics, ModelLane.inline());
+    }
+
+    ScorerProcessor(
+            ScoringEngine engine,
+            ScorerSettings settings,
+            Serializer<ImageKey> keySerializer,
+            Serializer<Image> imageSerializer,
+            PipelineMetrics metrics,
+            ModelLane.Factory lanes) {
+        this.lanes = lanes;
         this.engine = engine;
         this.settings = settings;
         this.metrics = metrics;
@@ -106,11 +149,21 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         this.buffer = context.getStateStore(ScorerTopology.BUFFER_STORE);
         this.awaitingRefinement = context.getStateStore(ScorerTopology.AWAITING_REFINEMENT_STORE);
         decoded.clear();
+        jobs.clear();
+        inFlight.clear();
         buffered = 0;
         try (KeyValueIterator<ImageKey, PendingImage> all = buffer.all()) {
             all.forEachRemaining(entry -> buffered++);
         }
-        context.schedule(settings.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        waitingSince = buffered > 0 ? context.currentSystemTimeMs() : -1;
+        BatchingSettings batching = settings.batching();
+        sizer = new BatchSizer(
+                Math.min(batching.minBatchSize(), settings.batchSize()),
+                settings.batchSize(),
+                batching.maxCallTime().toNanos());
+        lane = lanes.create(context.taskId().toString());
+        busyReported = 0;
+        context.schedule(tick(), PunctuationType.WALL_CLOCK_TIME, this::pump);
         context.schedule(settings.backfillInterval(), PunctuationType.WALL_CLOCK_TIME, now -> backfill());
         this.rescoreImages = context.getStateStore(ScorerTopology.RESCORE_IMAGES_STORE);
         this.rescoreStates = context.getStateStore(ScorerTopology.RESCORE_STATE_STORE);
@@ -152,29 +205,143 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         }
         buffer.put(record.key(), pending);
         decoded.put(record.key(), pixels);
-        if (buffered >= settings.batchSize()) {
-            flush();
+        if (waitingSince < 0) {
+            waitingSince = context.currentSystemTimeMs();
+        }
+        pump(context.currentSystemTimeMs());
+        // back-pressure: with twice a batch waiting, wait a bounded time for the model
+        long deadline = System.nanoTime() + settings.batching().maxBlock().toNanos();
+        while (waiting() >= 2 * settings.batchSize() && !jobs.isEmpty() && System.nanoTime() < deadline) {
+            awaitHead(deadline - System.nanoTime());
+            pump(context.currentSystemTimeMs());
         }
     }
 
-    /** Scores everything buffered, a batch at a time; package-private for tests. */
-    void flush() {
-        while (buffered > 0) {
-            List<Prepared> batch = take(buffer, settings.batchSize(), false);
-            scoreAndForward(batch, Source.LIVE);
-            buffered = Math.max(0, buffered - batch.size());
+    /** The period of the tick that picks up finished batches and hands due ones to the lane. */
+    private Duration tick() {
+        return Duration.ofMillis(Math.max(5, Math.min(50, settings.maxWait().toMillis() / 4)));
+    }
+
+    /** Buffered images not yet handed to the lane. */
+    private int waiting() {
+        return Math.max(0, buffered - inFlight.size());
+    }
+
+    /**
+     * Applies the batches the model has finished, then hands the lane what is due: full batches from
+     * the images waiting, a partial one once the oldest has waited {@code maxWait}, and, when no new
+     * image waits and the lane is idle, a batch of backfill or re-scoring.
+     */
+    private void pump(long wallClockMs) {
+        pump(wallClockMs, false);
+    }
+
+    private void pump(long wallClockMs, boolean now) {
+        applyFinished();
+        while (jobs.size() < MAX_JOBS && waiting() > 0) {
+            int size = sizer.next();
+            boolean full = waiting() >= size;
+            boolean aged = now
+                    || waitingSince >= 0
+                            && wallClockMs - waitingSince >= settings.maxWait().toMillis();
+            if (!full && !aged) {
+                break;
+            }
+            List<Prepared> batch = take(buffer, size, false);
             if (batch.isEmpty()) {
-                buffered = 0;
+                // every waiting image was unreadable and dead-lettered, or the count was stale
+                buffered = inFlight.size();
+                break;
+            }
+            batch.forEach(p -> inFlight.add(p.key()));
+            submit(batch, Source.LIVE);
+            waitingSince = waiting() > 0 ? wallClockMs : -1;
+        }
+        if (jobs.isEmpty()
+                && waiting() == 0
+                && rescoreQueue.size() > 0
+                && settings.rescore().enabled()
+                && engine.refinesLater()) {
+            rescore(wallClockMs);
+        }
+        applyFinished();
+        reportBusy();
+    }
+
+    private void submit(List<Prepared> batch, Source source) {
+        jobs.addLast(new Job(source, batch, lane.submit(() -> score(batch))));
+    }
+
+    /** Applies the finished batches at the head of the queue, in order. */
+    private void applyFinished() {
+        while (!jobs.isEmpty() && jobs.peekFirst().outcome().isDone()) {
+            apply(jobs.pollFirst());
+        }
+    }
+
+    /** Waits, {@code timeoutNanos} at most, for the oldest batch handed to the lane. */
+    private void awaitHead(long timeoutNanos) {
+        Job head = jobs.peekFirst();
+        if (head == null) {
+            return;
+        }
+        try {
+            head.outcome().get(Math.max(0, timeoutNanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // the model is still at it: the stream thread goes on, and waits again on the next image
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the model", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // applied (and rethrown) by applyFinished
+        }
+    }
+
+    /** Hands every buffered image to the lane and applies every result; package-private for tests. */
+    void flush() {
+        while (waiting() > 0 || !jobs.isEmpty()) {
+            int waitingBefore = waiting();
+            pump(context.currentSystemTimeMs(), true);
+            if (!jobs.isEmpty()) {
+                awaitHead(Duration.ofHours(1).toNanos());
+                applyFinished();
+            } else if (waiting() >= waitingBefore) {
+                return;
             }
         }
     }
 
     /** Refines one batch of images scored before their class set had a checkpoint; package-private for tests. */
     void backfill() {
+        applyFinished();
+        if (!jobs.isEmpty() || waiting() > 0) {
+            return;
+        }
         List<Prepared> batch = take(awaitingRefinement, settings.batchSize(), true);
         if (!batch.isEmpty()) {
             LOG.info("Backfilling {} images with their CAM-crop refinement", batch.size());
-            scoreAndForward(batch, Source.BACKFILL);
+            submit(batch, Source.BACKFILL);
+            applyFinished();
+        }
+    }
+
+    /** Counts the lane's busy time into the model-busy metric. */
+    private void reportBusy() {
+        long busy = lane.busyNanos();
+        if (busy > busyReported) {
+            metrics.modelBusy(busy - busyReported);
+            busyReported = busy;
+        }
+    }
+
+    @Override
+    public void close() {
+        // results not applied are not committed: the restored buffer scores those images again
+        jobs.forEach(job -> job.outcome().cancel(false));
+        jobs.clear();
+        inFlight.clear();
+        if (lane != null) {
+            lane.close(CLOSE_WAIT_MS);
         }
     }
 
@@ -189,8 +356,12 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             rescoreQueue.hold(wallClockMs);
             return;
         }
-        while (rescoreQueue.mayRun(wallClockMs)) {
-            List<ImageKey> due = rescoreQueue.due(engine::checkpoint, settings.batchSize());
+        applyFinished();
+        if (!jobs.isEmpty() || waiting() > 0) {
+            return;
+        }
+        if (rescoreQueue.mayRun(wallClockMs)) {
+            List<ImageKey> due = rescoreQueue.due(engine::checkpoint, sizer.next());
             if (due.isEmpty()) {
                 return;
             }
@@ -208,11 +379,10 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
                     dropRescore(key, e.reason());
                 }
             }
-            long started = System.nanoTime();
             if (!batch.isEmpty()) {
-                scoreAndForward(batch, Source.RESCORE);
+                submit(batch, Source.RESCORE);
+                applyFinished();
             }
-            rescoreQueue.spent(System.nanoTime() - started);
         }
     }
 
@@ -263,7 +433,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         try (KeyValueIterator<ImageKey, PendingImage> all = store.all()) {
             while (all.hasNext() && batch.size() < max) {
                 var entry = all.next();
-                if (refinableOnly && !engine.canRefine(entry.key.getClassSetId())) {
+                if (refinableOnly && !engine.canRefine(entry.key.getClassSetId()) || inFlight.contains(entry.key)) {
                     continue;
                 }
                 RgbImage pixels = decoded.get(entry.key);
@@ -280,16 +450,37 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             }
         }
         unreadable.forEach(store::delete);
+        if (store == buffer) {
+            buffered = Math.max(inFlight.size(), buffered - unreadable.size());
+        }
         return batch;
     }
 
-    private void scoreAndForward(List<Prepared> batch, Source source) {
-        long started = System.nanoTime();
-        List<Scores> results = scoreOrSplit(batch, source != Source.RESCORE);
-        metrics.batchScored(batch.size(), System.nanoTime() - started);
+    /** Forwards a finished batch's results and updates the stores, on the stream thread. */
+    private void apply(Job job) {
+        Outcome outcome;
+        try {
+            outcome = job.outcome().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // the model is broken, not the images: stop with the images still buffered
+            throw e.getCause() instanceof RuntimeException runtime
+                    ? runtime
+                    : new IllegalStateException("the model failed", e.getCause());
+        }
+        List<Prepared> batch = job.batch();
+        Source source = job.source();
+        metrics.batchScored(batch.size(), outcome.nanos());
+        sizer.observe(batch.size(), outcome.nanos());
+        if (source == Source.RESCORE) {
+            rescoreQueue.spent(outcome.nanos());
+        }
         for (int i = 0; i < batch.size(); i++) {
             Prepared image = batch.get(i);
-            Scores scores = results.get(i);
+            Scores scores = outcome.results().get(i);
+            RuntimeException failure = outcome.failures().get(i);
+            if (failure != null && source != Source.RESCORE) {
+                deadLetter(image.key(), image.pending(), "MODEL_FAILURE", failure);
+            }
             if (scores != null) {
                 scores.setRescore(source != Source.LIVE);
                 if (source == Source.RESCORE) {
@@ -320,6 +511,8 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             if (source == Source.LIVE) {
                 buffer.delete(image.key());
                 decoded.remove(image.key());
+                inFlight.remove(image.key());
+                buffered = Math.max(0, buffered - 1);
             } else if (source == Source.BACKFILL) {
                 awaitingRefinement.delete(image.key());
             }
@@ -327,24 +520,24 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
     }
 
     /**
-     * Scores the batch. A failure is attributed to an image only when the model is shown to work:
-     * it scores a control image of each class set of the batch, and (in a batch of several) the
-     * image fails alone while another succeeds. Such an image is dead-lettered with reason {@code
-     * MODEL_FAILURE} (null result). A failure that cannot be attributed — the control image fails
-     * too, or every image of the batch fails alone — is the model's or the engine's, not the
-     * records': it stops the service with the images still buffered, rather than emptying the
-     * stream into the dead-letter topic.
+     * Scores the batch, on the lane. A failure is attributed to an image only when the model is shown
+     * to work: it scores a control image of each class set of the batch, and (in a batch of several)
+     * the image fails alone while another succeeds. Such an image gets a null result and its failure
+     * (dead-lettered with reason {@code MODEL_FAILURE} when the batch is applied). A failure that
+     * cannot be attributed (the control image fails too, or every image of the batch fails alone) is
+     * the model's or the engine's, not the records': the batch fails, which stops the service with the
+     * images still buffered, rather than emptying the stream into the dead-letter topic.
      */
-    private List<Scores> scoreOrSplit(List<Prepared> batch, boolean deadLetterFailures) {
+    private Outcome score(List<Prepared> batch) {
+        long started = System.nanoTime();
+        List<RuntimeException> none = java.util.Collections.nCopies(batch.size(), null);
         try {
-            return engine.score(batch);
+            return new Outcome(engine.score(batch), none, System.nanoTime() - started);
         } catch (RuntimeException batchFailure) {
             checkModel(batch, batchFailure);
             if (batch.size() == 1) {
-                if (deadLetterFailures) {
-                    deadLetter(batch.get(0).key(), batch.get(0).pending(), "MODEL_FAILURE", batchFailure);
-                }
-                return java.util.Collections.singletonList(null);
+                return new Outcome(
+                        java.util.Collections.singletonList(null), List.of(batchFailure), System.nanoTime() - started);
             }
             LOG.warn("Scoring a batch of {} failed; scoring its images one by one", batch.size(), batchFailure);
             List<Scores> results = new ArrayList<>();
@@ -364,12 +557,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
                                 + ": not a problem of the images",
                         batchFailure);
             }
-            for (int i = 0; i < batch.size(); i++) {
-                if (failures.get(i) != null && deadLetterFailures) {
-                    deadLetter(batch.get(i).key(), batch.get(i).pending(), "MODEL_FAILURE", failures.get(i));
-                }
-            }
-            return results;
+            return new Outcome(results, failures, System.nanoTime() - started);
         }
     }
 

@@ -37,13 +37,33 @@ public final class ScorerTopology {
 
     private ScorerTopology() {}
 
-    /** Builds the topology, counting into {@code metrics}; side-effect free. */
+    /**
+     * Builds the topology, counting into {@code metrics}; side-effect free. Model calls run on a
+     * thread per task, {@code settings.batching().modelConcurrency()} at a time in the instance.
+     */
     public static Topology build(
             SerdeFactory serdes,
             ScoringEngine engine,
             ScorerSettings settings,
             String deadLetterTopic,
             PipelineMetrics metrics) {
+        return build(
+                serdes,
+                engine,
+                settings,
+                deadLetterTopic,
+                metrics,
+                ModelLane.threaded(settings.batching().modelConcurrency()));
+    }
+
+    /** Builds the topology with model calls run by the lanes of {@code lanes}. */
+    static Topology build(
+            SerdeFactory serdes,
+            ScoringEngine engine,
+            ScorerSettings settings,
+            String deadLetterTopic,
+            PipelineMetrics metrics,
+            ModelLane.Factory lanes) {
         var keySerde = CcdTopics.IMAGES.keySerde(serdes);
         var imageSerde = CcdTopics.IMAGES.valueSerde(serdes);
         // buffered images may be inline images of up to 1 MiB
@@ -52,7 +72,8 @@ public final class ScorerTopology {
         topology.addSource(SOURCE, keySerde.deserializer(), imageSerde.deserializer(), CcdTopics.IMAGES.name());
         topology.addProcessor(
                 SCORER_NODE,
-                () -> new ScorerProcessor(engine, settings, keySerde.serializer(), imageSerde.serializer(), metrics),
+                () -> new ScorerProcessor(
+                        engine, settings, keySerde.serializer(), imageSerde.serializer(), metrics, lanes),
                 SOURCE);
         for (String store : new String[] {BUFFER_STORE, AWAITING_REFINEMENT_STORE, RESCORE_IMAGES_STORE}) {
             topology.addStateStore(

@@ -41,9 +41,11 @@ class RescoreTopologyTest {
                 ScorerTopology.build(
                         support.serdes,
                         engine,
-                        new ScorerSettings(2, Duration.ofMillis(100), Duration.ofSeconds(1), rescore),
+                        new ScorerSettings(2, Duration.ofMillis(100), Duration.ofSeconds(1), rescore)
+                                .withBatching(BatchingSettings.fixedSize(2)),
                         CcdTopics.DEAD_LETTERS,
-                        new PipelineMetrics(registry)),
+                        new PipelineMetrics(registry),
+                        ModelLane.inline()),
                 ScorerTopology.SERVICE);
         images = driver.createInputTopic(
                 CcdTopics.IMAGES.name(),

@@ -29,8 +29,11 @@ import org.junit.jupiter.api.Test;
 /** The batching scorer processor alone, with its punctuators fired by hand. */
 class ScorerProcessorTest {
 
-    private static final ScorerSettings SETTINGS =
-            new ScorerSettings(4, Duration.ofMillis(200), Duration.ofSeconds(1), RescoreSettings.OFF);
+    private static final ScorerSettings SETTINGS = new ScorerSettings(
+                    4, Duration.ofMillis(200), Duration.ofSeconds(1), RescoreSettings.OFF)
+            .withBatching(BatchingSettings.fixedSize(4));
+    /** The tick that hands due batches to the model and applies finished ones. */
+    private static final Duration TICK = Duration.ofMillis(50);
 
     private final FakeEngine engine = new FakeEngine();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -112,7 +115,7 @@ class ScorerProcessorTest {
     void shouldScheduleAFlushAndABackfillPunctuator() {
         assertThat(context.scheduledPunctuators())
                 .extracting(CapturedPunctuator::getInterval)
-                .containsExactlyInAnyOrder(SETTINGS.maxWait(), SETTINGS.backfillInterval());
+                .containsExactlyInAnyOrder(TICK, SETTINGS.backfillInterval());
     }
 
     @Test
@@ -123,7 +126,7 @@ class ScorerProcessorTest {
         assertThat(buffer.get(TestRecords.key("b")).getSourceOffset()).isEqualTo(1);
         assertThat(buffer.get(TestRecords.key("b")).getSourcePartition()).isEqualTo(2);
 
-        punctuator(SETTINGS.maxWait()).getPunctuator().punctuate(5_000);
+        punctuator(TICK).getPunctuator().punctuate(5_000);
 
         assertThat(forwardedTo(ScorerTopology.SCORES_SINK)).containsExactly("a", "b");
         assertThat(engine.batches).containsExactly(List.of("a", "b"));
@@ -165,7 +168,8 @@ class ScorerProcessorTest {
     @Test
     void shouldRescoreAfterARestartFromTheRestoredStores() {
         // Given two images scored with v1 by a processor that keeps them for re-scoring
-        ScorerSettings rescoring = new ScorerSettings(4, Duration.ofMillis(200), Duration.ofSeconds(1));
+        ScorerSettings rescoring = new ScorerSettings(4, Duration.ofMillis(200), Duration.ofSeconds(1))
+                .withBatching(BatchingSettings.fixedSize(4));
         ScorerProcessor first = processor(rescoring);
         first.init(context);
         engine.checkpointLoaded = true;
@@ -329,7 +333,7 @@ class ScorerProcessorTest {
         send("a", "fine");
 
         // When the flush punctuator scores a batch of one
-        assertThatThrownBy(() -> punctuator(SETTINGS.maxWait()).getPunctuator().punctuate(5_000))
+        assertThatThrownBy(() -> punctuator(TICK).getPunctuator().punctuate(5_000))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("control image");
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 class ScorerTopologyTest {
 
-    private static final ScorerSettings SETTINGS = new ScorerSettings(3, Duration.ofMillis(500), Duration.ofSeconds(2));
+    private static final ScorerSettings SETTINGS = new ScorerSettings(3, Duration.ofMillis(500), Duration.ofSeconds(2))
+            .withBatching(BatchingSettings.fixedSize(3));
 
     private final FakeEngine engine = new FakeEngine();
     private TopologyTestSupport support;
@@ -49,7 +50,8 @@ class ScorerTopologyTest {
                         engine,
                         SETTINGS,
                         CcdTopics.DEAD_LETTERS,
-                        new PipelineMetrics(new SimpleMeterRegistry())),
+                        new PipelineMetrics(new SimpleMeterRegistry()),
+                        ModelLane.inline()),
                 ScorerTopology.SERVICE);
         images = driver.createInputTopic(
                 CcdTopics.IMAGES.name(),
