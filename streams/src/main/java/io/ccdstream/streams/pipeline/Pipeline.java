@@ -20,6 +20,7 @@ import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointFollower;
 import io.ccdstream.streams.scorer.CheckpointHolder;
 import io.ccdstream.streams.scorer.ScorerTopology;
+import io.ccdstream.streams.scorer.ScorerTuning;
 import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.topics.RegistrySerdes;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -61,6 +62,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * {@value PipelineMetrics#CHECKPOINTS_REFUSED}) for the services running here.
  */
 public final class Pipeline implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
 
     /** The services a process can run. */
     public enum Service {
@@ -149,10 +152,42 @@ public final class Pipeline implements AutoCloseable {
                         .optDecodeBudgetPixels(settings.decodeBudgetPixels())
                         .build(),
                 Clock.systemUTC());
+        Map<String, Object> properties = streamsProperties(config, ScorerTopology.SERVICE);
+        ScorerTuning tuning = ScorerTuning.of(
+                imageCost(engine, settings.classSet().id()),
+                settings.classSet().classNames().size(),
+                settings.scorer(),
+                config.getLong(CcdStreamsConfig.COMMIT_INTERVAL_MS));
+        Map<String, Object> overrides = config.clientOverrides();
+        tuning.streamsProperties().forEach((key, value) -> {
+            String plain = key.substring(key.indexOf('.') + 1);
+            if (!overrides.containsKey(key) && !overrides.containsKey(plain)) {
+                properties.put(key, value);
+            }
+        });
+        LOG.info(
+                "Scorer: one image's CLIP call takes {} ms; transaction.timeout.ms={}, max.poll.interval.ms={},"
+                        + " max.poll.records={} (unless overridden)",
+                String.format(java.util.Locale.ROOT, "%.1f", tuning.imageNanos() / 1e6),
+                tuning.transactionTimeoutMs(),
+                tuning.maxPollIntervalMs(),
+                tuning.maxPollRecords());
         return StreamsRunner.start(
                 ScorerTopology.SERVICE,
                 ScorerTopology.build(serdes, engine, settings.scorer(), config.deadLetterTopic(), metrics),
-                streamsProperties(config, ScorerTopology.SERVICE));
+                properties);
+    }
+
+    /** What one image's global CLIP call costs: the best of three control images after a warm-up. */
+    private static long imageCost(CcdScoringEngine engine, String classSetId) {
+        engine.checkModel(classSetId);
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long started = System.nanoTime();
+            engine.checkModel(classSetId);
+            best = Math.min(best, System.nanoTime() - started);
+        }
+        return best;
     }
 
     /** The service's streams properties, with the metrics its dead-letter handler counts into. */

@@ -15,6 +15,7 @@ import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.RefinementSettings;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
+import io.ccdstream.streams.scorer.BatchingSettings;
 import io.ccdstream.streams.scorer.RescoreSettings;
 import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.topics.ClaimCheckKeys;
@@ -62,6 +63,10 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String LABELER_NONE_THRESHOLD = "ccd.labeler.none.threshold";
     public static final String SCORER_BATCH_SIZE = "ccd.scorer.batch.size";
     public static final String SCORER_MAX_WAIT_MS = "ccd.scorer.max.wait.ms";
+    public static final String SCORER_BATCH_MIN = "ccd.scorer.batch.min";
+    public static final String SCORER_BATCH_MAX_TIME_MS = "ccd.scorer.batch.max.time.ms";
+    public static final String SCORER_MAX_BLOCK_MS = "ccd.scorer.max.block.ms";
+    public static final String SCORER_MODEL_CONCURRENCY = "ccd.scorer.model.concurrency";
     public static final String SCORER_BACKFILL_INTERVAL_MS = "ccd.scorer.backfill.interval.ms";
     public static final String SCORER_RESCORE_ENABLED = "ccd.scorer.rescore.enabled";
     public static final String SCORER_RESCORE_CAPACITY = "ccd.scorer.rescore.capacity";
@@ -212,7 +217,41 @@ public final class PipelineConfig extends AbstractConfig {
                     ScorerSettings.DEFAULTS.batchSize(),
                     Range.atLeast(1),
                     Importance.MEDIUM,
-                    "Images the scorer scores together.")
+                    "The most images the scorer gives the model in one call; the size actually used adapts between "
+                            + SCORER_BATCH_MIN + " and this, to the size the model scores fastest per image within "
+                            + SCORER_BATCH_MAX_TIME_MS + ".")
+            .define(
+                    SCORER_BATCH_MIN,
+                    Type.INT,
+                    BatchingSettings.DEFAULTS.minBatchSize(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "The smallest model call of the adaptive batch size (set it to " + SCORER_BATCH_SIZE
+                            + " for a fixed size).")
+            .define(
+                    SCORER_BATCH_MAX_TIME_MS,
+                    Type.LONG,
+                    BatchingSettings.DEFAULTS.maxCallTime().toMillis(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "The longest one model call should take: the batch size is kept so that the measured cost of a"
+                            + " call stays within it (one image is the exception).")
+            .define(
+                    SCORER_MAX_BLOCK_MS,
+                    Type.LONG,
+                    BatchingSettings.DEFAULTS.maxBlock().toMillis(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "The longest the scorer's stream thread waits for the model when twice the batch size is waiting;"
+                            + " it bounds how long a transaction stays open, whatever the model costs.")
+            .define(
+                    SCORER_MODEL_CONCURRENCY,
+                    Type.INT,
+                    BatchingSettings.DEFAULTS.modelConcurrency(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Model calls running at once in one scorer instance (the model's operators already use every"
+                            + " core).")
             .define(
                     SCORER_MAX_WAIT_MS,
                     Type.LONG,
@@ -485,7 +524,12 @@ public final class PipelineConfig extends AbstractConfig {
                         getBoolean(SCORER_RESCORE_ENABLED),
                         getInt(SCORER_RESCORE_CAPACITY),
                         getDouble(SCORER_RESCORE_SHARE),
-                        getDouble(SCORER_RESCORE_MIN_GAIN)));
+                        getDouble(SCORER_RESCORE_MIN_GAIN)),
+                new BatchingSettings(
+                        Math.min(getInt(SCORER_BATCH_MIN), getInt(SCORER_BATCH_SIZE)),
+                        Duration.ofMillis(getLong(SCORER_BATCH_MAX_TIME_MS)),
+                        Duration.ofMillis(getLong(SCORER_MAX_BLOCK_MS)),
+                        getInt(SCORER_MODEL_CONCURRENCY)));
     }
 
     /** How the classifier guides the local views. */

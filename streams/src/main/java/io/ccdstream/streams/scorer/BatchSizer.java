@@ -30,6 +30,8 @@ final class BatchSizer {
     private static final double ALPHA = 0.3;
     /** A per-image time this many times above (or below) the estimate counts as a change of regime. */
     private static final double REGIME = 2.0;
+    /** Per-image times within this factor count as equal. */
+    private static final double TIE = 1.03;
 
     private final int[] sizes;
     private final double[] nanosPerImage;
@@ -63,6 +65,9 @@ final class BatchSizer {
             return sizes[exploring];
         }
         int best = best();
+        if (Double.isNaN(nanosPerImage[best])) {
+            return sizes[best];
+        }
         int larger = best + 1;
         if (larger < sizes.length && Double.isNaN(nanosPerImage[larger]) && fits(larger)) {
             exploring = larger;
@@ -108,13 +113,16 @@ final class BatchSizer {
         return size * estimate(nearest(size));
     }
 
-    /** The candidate with the lowest time per image among those that fit; the floor when none does. */
+    /**
+     * The candidate with the lowest time per image among those that fit, the larger one where two are
+     * within {@value #TIE} of each other (fewer calls for the same work); the floor when none fits.
+     */
     private int best() {
         int best = 0;
         for (int i = 0; i < sizes.length; i++) {
             if (!Double.isNaN(nanosPerImage[i])
                     && fits(i)
-                    && (Double.isNaN(nanosPerImage[best]) || nanosPerImage[i] < nanosPerImage[best])) {
+                    && (Double.isNaN(nanosPerImage[best]) || nanosPerImage[i] <= nanosPerImage[best] * TIE)) {
                 best = i;
             }
         }

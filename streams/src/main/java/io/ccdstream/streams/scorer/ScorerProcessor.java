@@ -96,8 +96,6 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
 
     /** Most batches handed to the lane and not yet applied: one running, one ready to start. */
     private static final int MAX_JOBS = 2;
-    /** Longest close waits for the model call in progress. */
-    private static final long CLOSE_WAIT_MS = 60_000;
 
     /** A batch handed to the lane. */
     private record Job(Source source, List<Prepared> batch, java.util.concurrent.CompletableFuture<Outcome> outcome) {}
@@ -341,7 +339,7 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
         jobs.clear();
         inFlight.clear();
         if (lane != null) {
-            lane.close(CLOSE_WAIT_MS);
+            lane.close(ScorerTuning.CLOSE_WAIT_MS);
         }
     }
 
