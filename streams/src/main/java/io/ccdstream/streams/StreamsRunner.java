@@ -29,6 +29,8 @@ public final class StreamsRunner implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger rebalances =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private StreamsRunner(String name, Topology topology, Map<String, Object> properties) {
         this.name = name;
@@ -37,6 +39,9 @@ public final class StreamsRunner implements AutoCloseable {
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((now, before) -> {
             LOG.debug("{}: {} -> {}", name, before, now);
+            if (before == KafkaStreams.State.RUNNING && now == KafkaStreams.State.REBALANCING) {
+                rebalances.incrementAndGet();
+            }
             // a failed start ends the wait too: awaitRunning then reports it at once
             if (now == KafkaStreams.State.RUNNING
                     || now == KafkaStreams.State.PENDING_ERROR
@@ -73,6 +78,14 @@ public final class StreamsRunner implements AutoCloseable {
     /** The Kafka Streams client, for interactive queries and metrics. */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /**
+     * How many times the application went from RUNNING back to REBALANCING: a member joined or left, or
+     * a thread missed a rebalance (its tasks migrated).
+     */
+    public int rebalancesSinceRunning() {
+        return rebalances.get();
     }
 
     /** The exception that stopped the application, if one did. */
