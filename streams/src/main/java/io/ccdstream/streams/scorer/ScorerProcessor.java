@@ -207,13 +207,22 @@ final class ScorerProcessor implements Processor<ImageKey, Image, Object, Object
             waitingSince = context.currentSystemTimeMs();
         }
         pump(context.currentSystemTimeMs());
-        // back-pressure: with twice a batch waiting, wait a bounded time for the model
+        // back-pressure: with twice a batch waiting, wait a bounded time for the model; with four times,
+        // for the batch it is on, however long that takes (one call: within the call budget, or one image)
         long deadline = System.nanoTime() + settings.batching().maxBlock().toNanos();
-        while (waiting() >= 2 * settings.batchSize() && !jobs.isEmpty() && System.nanoTime() < deadline) {
-            awaitHead(deadline - System.nanoTime());
+        while (waiting() >= 2 * settings.batchSize() && !jobs.isEmpty()) {
+            boolean full = waiting() >= 4 * settings.batchSize();
+            long now = System.nanoTime();
+            if (!full && now >= deadline) {
+                break;
+            }
+            awaitHead(full ? HARD_WAIT.toNanos() : deadline - now);
             pump(context.currentSystemTimeMs());
         }
     }
+
+    /** The longest the stream thread waits for one model call when four batches are waiting. */
+    private static final Duration HARD_WAIT = Duration.ofMinutes(10);
 
     /** The period of the tick that picks up finished batches and hands due ones to the lane. */
     private Duration tick() {

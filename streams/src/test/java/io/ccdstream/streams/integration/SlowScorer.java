@@ -8,6 +8,7 @@ import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.streams.metrics.PipelineMetrics;
+import io.ccdstream.streams.scorer.BatchingSettings;
 import io.ccdstream.streams.scorer.Prepared;
 import io.ccdstream.streams.scorer.ScorerSettings;
 import io.ccdstream.streams.scorer.ScorerTopology;
@@ -28,12 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SlowScorer {
 
-    /** Batches of up to 16, as a user would configure them. */
-    static final ScorerSettings SETTINGS = new ScorerSettings(16, Duration.ofMillis(200), Duration.ofSeconds(1));
+    /** Batches of up to 16, as a user would configure them; model calls of 1 s at most. */
+    static final ScorerSettings SETTINGS = new ScorerSettings(16, Duration.ofMillis(200), Duration.ofSeconds(1))
+            .withBatching(new BatchingSettings(1, Duration.ofSeconds(1), Duration.ofMillis(500), 1));
     /**
      * The transaction timeout of these tests: shorter than a batch of 16 (4 s at 250 ms per image), so a
      * scorer that scored a whole batch inside one transaction would be fenced, as a 2 s-per-image model
-     * would be under the default 10 s.
+     * would be under the default 10 s; longer than the longest model call with a margin.
      */
     static final int TRANSACTION_TIMEOUT_MS = 3_000;
 

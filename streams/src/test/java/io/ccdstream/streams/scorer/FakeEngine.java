@@ -32,6 +32,8 @@ final class FakeEngine implements ScoringEngine {
     volatile long checkpointVersion = 1;
     /** Held-out quality of the loaded checkpoint, null for none. */
     volatile Double heldOutMap;
+    /** When set, every scoring call waits for it to open (a model busy with a batch). */
+    volatile java.util.concurrent.CountDownLatch gate;
     /** Every image fails to prepare as if its claim-checked file had gone. */
     volatile boolean unreadable;
 
@@ -71,6 +73,15 @@ final class FakeEngine implements ScoringEngine {
 
     @Override
     public List<Scores> score(List<Prepared> batch) {
+        java.util.concurrent.CountDownLatch waitFor = gate;
+        if (waitFor != null) {
+            try {
+                waitFor.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
         if (broken) {
             throw new IllegalStateException("model broken");
         }

@@ -367,4 +367,60 @@ class ScorerProcessorTest {
                         .isEqualTo("MODEL_FAILURE".getBytes(StandardCharsets.UTF_8)));
         assertThat(buffer.approximateNumEntries()).isZero();
     }
+
+    @Test
+    void shouldGoOnTakingImagesWhileTheModelWorksAndApplyItsResultsOnTheStreamThread() {
+        // Given a processor whose model runs on a lane of its own, held at its first batch
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        engine.gate = gate;
+        ScorerProcessor threaded = new ScorerProcessor(
+                engine,
+                SETTINGS.withBatching(new BatchingSettings(4, Duration.ofSeconds(2), Duration.ofMillis(100), 1)),
+                CcdTopics.IMAGES.keySerde(support.serdes).serializer(),
+                CcdTopics.IMAGES.valueSerde(support.serdes).serializer(),
+                new PipelineMetrics(new SimpleMeterRegistry()),
+                ModelLane.threaded(1));
+        MockProcessorContext<Object, Object> own = new MockProcessorContext<>();
+        own.setCurrentSystemTimeMs(1_000);
+        List.of(buffer, awaiting, rescoreImages).forEach(own::addStateStore);
+        own.addStateStore(rescoreStates);
+        threaded.init(own);
+        try {
+            // When 16 images arrive: one batch held by the model, one ready, twice a batch waiting
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                for (int i = 0; i < 16; i++) {
+                    own.setRecordMetadata(CcdTopics.IMAGES.name(), 0, i);
+                    threaded.process(new Record<>(
+                            TestRecords.key("i" + i),
+                            TestRecords.inlineImage("i" + i, "fine".getBytes(StandardCharsets.UTF_8)),
+                            1_000L));
+                }
+            });
+
+            // Then the stream thread was never held longer than the bounded wait, and nothing is out yet
+            assertThat(own.forwarded()).isEmpty();
+            assertThat(buffer.approximateNumEntries()).isEqualTo(16);
+
+            // and once the model goes on, every image is forwarded exactly once by the stream thread's ticks
+            gate.countDown();
+            CapturedPunctuator tick = own.scheduledPunctuators().stream()
+                    .filter(p -> p.getInterval().equals(TICK))
+                    .findFirst()
+                    .orElseThrow();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (own.forwarded(ScorerTopology.SCORES_SINK).size() < 16 && System.nanoTime() < deadline) {
+                tick.getPunctuator().punctuate(2_000);
+                Thread.onSpinWait();
+            }
+            assertThat(own.forwarded(ScorerTopology.SCORES_SINK))
+                    .extracting(f -> ((ImageKey) f.record().key()).getImageId())
+                    .hasSize(16)
+                    .doesNotHaveDuplicates();
+            assertThat(buffer.approximateNumEntries()).isZero();
+            assertThat(engine.batches).allSatisfy(batch -> assertThat(batch).hasSize(4));
+        } finally {
+            gate.countDown();
+            threaded.close();
+        }
+    }
 }
