@@ -15,12 +15,8 @@ import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,33 +72,11 @@ class ExactlyOnceIT {
 
     /** How many times each image id appears in the committed scores, after waiting for {@code expected} ids. */
     private Map<String, Integer> committedScores(int expected, Duration timeout) {
-        Map<String, Integer> counts = new HashMap<>();
-        cluster.read(
-                CcdTopics.SCORES.name(),
-                CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
-                CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
-                r -> counts.merge(r.key().getImageId(), 1, Integer::sum),
-                () -> counts.size() >= expected,
-                timeout);
-        // a little longer, so that a duplicate written late would be seen
-        cluster.read(
-                CcdTopics.SCORES.name(),
-                CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
-                CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
-                r -> {},
-                () -> false,
-                Duration.ofSeconds(1));
-        return counts;
+        return CommittedScores.read(cluster, expected, timeout).counts();
     }
 
     private static List<String> notExactlyOnce(Map<String, Integer> counts) {
-        List<String> wrong = new ArrayList<>();
-        counts.forEach((id, n) -> {
-            if (n != 1) {
-                wrong.add(id + " x" + n);
-            }
-        });
-        return wrong;
+        return CommittedScores.notExactlyOnce(counts);
     }
 
     @Test
@@ -224,30 +198,11 @@ class ExactlyOnceIT {
     }
 
     private Process startChild(Path stateDir) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ScorerChildMain.class.getName(),
+        return ChildJvm.start(
+                ScorerChildMain.class,
                 cluster.bootstrapServers(),
                 cluster.registryUrl(),
                 stateDir.toString(),
                 modelDir.toString());
-        builder.redirectErrorStream(true);
-        Process child = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        String line;
-        while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
-            if (line.equals("READY")) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> {}));
-                drain.setDaemon(true);
-                drain.start();
-                return child;
-            }
-        }
-        child.destroyForcibly();
-        throw new IllegalStateException("the child scorer did not start");
     }
 }

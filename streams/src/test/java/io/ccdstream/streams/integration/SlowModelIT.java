@@ -12,15 +12,10 @@ import io.ccdstream.streams.StreamsRunner;
 import io.ccdstream.streams.TestRecords;
 import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -96,56 +91,13 @@ class SlowModelIT {
         }
     }
 
-    /** Committed scores per image id, once {@code expected} ids are in; and the longest gap between new ids. */
-    private record Committed(Map<String, Integer> counts, long longestGapMs) {
-        List<String> notExactlyOnce() {
-            List<String> wrong = new ArrayList<>();
-            counts.forEach((id, n) -> {
-                if (n != 1) {
-                    wrong.add(id + " x" + n);
-                }
-            });
-            return wrong;
-        }
-    }
-
-    private Committed committed(int expected, Duration timeout) {
-        Map<String, Integer> counts = new HashMap<>();
-        long[] last = {0};
-        long[] gap = {0};
-        cluster.read(
-                CcdTopics.SCORES.name(),
-                CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
-                CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
-                r -> {
-                    if (counts.merge(r.key().getImageId(), 1, Integer::sum) == 1) {
-                        long now = System.nanoTime() / 1_000_000;
-                        if (last[0] > 0) {
-                            gap[0] = Math.max(gap[0], now - last[0]);
-                        }
-                        last[0] = now;
-                    }
-                },
-                () -> counts.size() >= expected,
-                timeout);
-        // a little longer, so that a duplicate written late would be seen
-        cluster.read(
-                CcdTopics.SCORES.name(),
-                CcdTopics.SCORES.keySerde(cluster.serdes()).deserializer(),
-                CcdTopics.SCORES.valueSerde(cluster.serdes()).deserializer(),
-                r -> {},
-                () -> false,
-                Duration.ofSeconds(1));
-        return new Committed(counts, gap[0]);
-    }
-
     @Test
     void shouldScoreEveryImageOnceWithoutFencingWhenTheModelOutlastsTheTransactionTimeout() {
         watchLog();
         send(IMAGES);
         try (StreamsRunner scorer = SlowScorer.start(
                 cluster.bootstrapServers(), cluster.registryUrl(), dataDir.resolve("state"), PER_IMAGE)) {
-            Committed result = committed(IMAGES, Duration.ofMinutes(3));
+            CommittedScores result = CommittedScores.read(cluster, IMAGES, Duration.ofMinutes(3));
 
             assertThat(result.counts()).hasSize(IMAGES);
             assertThat(result.notExactlyOnce()).isEmpty();
@@ -166,7 +118,7 @@ class SlowModelIT {
         send(IMAGES);
         Process child = startChild(stateDir);
         try {
-            Committed before = committed(40, Duration.ofMinutes(2));
+            CommittedScores before = CommittedScores.read(cluster, 40, Duration.ofMinutes(2));
             assertThat(before.counts().size()).as("committed before the kill").isGreaterThanOrEqualTo(40);
             System.out.printf(
                     "killing the slow scorer with %d of %d images committed%n",
@@ -180,7 +132,7 @@ class SlowModelIT {
         watchLog();
         try (StreamsRunner restarted =
                 SlowScorer.start(cluster.bootstrapServers(), cluster.registryUrl(), stateDir, PER_IMAGE)) {
-            Committed result = committed(IMAGES, Duration.ofMinutes(3));
+            CommittedScores result = CommittedScores.read(cluster, IMAGES, Duration.ofMinutes(3));
 
             assertThat(result.counts()).hasSize(IMAGES);
             assertThat(result.notExactlyOnce()).isEmpty();
@@ -192,30 +144,11 @@ class SlowModelIT {
     }
 
     private Process startChild(Path stateDir) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                SlowScorerChildMain.class.getName(),
+        return ChildJvm.start(
+                SlowScorerChildMain.class,
                 cluster.bootstrapServers(),
                 cluster.registryUrl(),
                 stateDir.toString(),
                 Long.toString(PER_IMAGE.toMillis()));
-        builder.redirectErrorStream(true);
-        Process child = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        String line;
-        while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
-            if (line.equals("READY")) {
-                Thread drain = new Thread(() -> out.lines().forEach(System.out::println));
-                drain.setDaemon(true);
-                drain.start();
-                return child;
-            }
-        }
-        child.destroyForcibly();
-        throw new IllegalStateException("the child scorer did not start");
     }
 }
