@@ -157,7 +157,12 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
             CcdStreamsConfig config =
                     given.streams(runtime.bootstrapServers(), runtime.registryUrl(), dataDir.resolve("streams"));
             RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
-            try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
+            try (Pipeline pipeline = Pipeline.start(
+                            config,
+                            settings,
+                            List.of(Pipeline.Service.values()),
+                            given.pipeline().shadow(),
+                            given.pipeline().drift());
                     OutputWatcher watcher =
                             new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
                     ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes);
