@@ -218,13 +218,15 @@ public final class Pipeline implements AutoCloseable {
                         Duration.ofSeconds(60)),
                 List.of(settings.classSet()),
                 config.clientOverrides());
-        CcdImageScorer scorer = new CcdImageScorer(clip, settings.refinement());
+        // one scorer per checkpoint: the class selection calibrates over the images each one scored
+        CcdImageScorer candidateScorer = new CcdImageScorer(clip, settings.refinement());
+        CcdImageScorer currentScorer = new CcdImageScorer(clip, settings.refinement());
         ImageDecoder decoder = ImageDecoder.builder()
                 .optLimits(settings.imageLimits())
                 .optDecodeBudgetPixels(settings.decodeBudgetPixels())
                 .build();
         CcdScoringEngine candidate = new CcdScoringEngine(
-                scorer,
+                candidateScorer,
                 clip.descriptor().modelId(),
                 List.of(settings.classSet()),
                 shadowFollower.candidates(),
@@ -232,7 +234,7 @@ public final class Pipeline implements AutoCloseable {
                 decoder,
                 Clock.systemUTC());
         CcdScoringEngine current = new CcdScoringEngine(
-                scorer,
+                currentScorer,
                 clip.descriptor().modelId(),
                 List.of(settings.classSet()),
                 shadowFollower.current(),

@@ -32,7 +32,7 @@ public record PromotionRule(
         double maxSelectionShift) {
 
     /** The defaults (README, "Safe rollout"). */
-    public static final PromotionRule DEFAULTS = new PromotionRule(2.0, 0.1, 0.5, 0.1, 0.6);
+    public static final PromotionRule DEFAULTS = new PromotionRule(2.0, 0.1, 0.0, 0.1, 0.6);
 
     /** The verdict: promote, or reject with the reasons. */
     public record Verdict(boolean promote, String reason) {}

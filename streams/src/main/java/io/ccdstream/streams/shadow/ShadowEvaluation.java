@@ -19,7 +19,7 @@ import java.util.Map;
  * @param currentSelectionRate   the same for the checkpoint in use
  * @param selectionShift         sum of |rate differences| over the sum of both rates (0 same mix, 1 disjoint)
  * @param meanBoxIou             mean IoU of crops both chose for the same class and image; null if none
- * @param candidateCropAgreement share of the candidate's crops whose class CLIP sees; null if it chose none
+ * @param candidateCropAgreement share of images whose strongest candidate crop is of a class CLIP sees; null if none
  * @param currentCropAgreement   the same for the checkpoint in use; null if it chose none or there is none
  */
 public record ShadowEvaluation(
@@ -109,19 +109,25 @@ public record ShadowEvaluation(
         return byClass;
     }
 
-    /** Adds to {@code counts} [agreeing crops, crops] of one image. */
+    /**
+     * Adds to {@code counts} [agreeing, judged] the image's strongest crop (the highest classifier
+     * score): whether its class is among the global view's top classes or the crops' top class.
+     * Only the strongest counts because the selection gives every image several crops, most of them
+     * for classes the image does not hold, whatever the classifier.
+     */
     private static void count(Scores scores, Map<Integer, CamBox> crops, int[] counts) {
         if (crops.isEmpty() || scores.getLocal() == null) {
             return;
         }
-        List<Float> global = scores.getGlobal();
-        List<Integer> top = topK(global, GLOBAL_TOP_K);
+        CamBox strongest = crops.values().stream()
+                .max((x, y) -> Float.compare(x.getClassifierScore(), y.getClassifierScore()))
+                .orElseThrow();
+        int c = strongest.getClassIndex();
+        List<Integer> top = topK(scores.getGlobal(), GLOBAL_TOP_K);
         int localTop = topK(scores.getLocal(), 1).get(0);
-        for (int c : crops.keySet()) {
-            counts[1]++;
-            if (top.contains(c) || c == localTop) {
-                counts[0]++;
-            }
+        counts[1]++;
+        if (top.contains(c) || c == localTop) {
+            counts[0]++;
         }
     }
 
