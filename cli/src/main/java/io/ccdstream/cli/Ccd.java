@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
             IngestCommand.class,
             ExportCommand.class,
             CheckpointsCommand.class,
+            CheckpointsCommand.RelabelCommand.class,
             BenchCommand.class,
             DevCommand.class,
             CommandLine.HelpCommand.class

@@ -31,6 +31,7 @@ import io.ccdstream.streams.shadow.ShadowSettings;
 import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.rollout.CheckpointLog;
+import io.ccdstream.topics.rollout.Relabel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,9 +119,30 @@ class RolloutIT {
                 // When it is rolled back by hand, later labels carry the earlier version
                 Checkpoint restored = log.rollback(classSet.id(), Optional.empty(), Duration.ofSeconds(30));
                 assertThat(restored.getVersion()).isEqualTo(1L);
-                Thread.sleep(1_000);
+                long rolledBack = System.nanoTime();
+                while (pipeline.checkpoints()
+                                        .current(classSet.id())
+                                        .map(Checkpoint::getVersion)
+                                        .orElse(0L)
+                                != 1L
+                        && System.nanoTime() - rolledBack < 30_000_000_000L) {
+                    Thread.sleep(10);
+                }
+                System.out.printf(
+                        "scorer back on v1 %d ms after the rollback%n", (System.nanoTime() - rolledBack) / 1_000_000);
+                assertThat(pipeline.checkpoints().current(classSet.id()))
+                        .map(Checkpoint::getVersion)
+                        .contains(1L);
                 send(cluster, classSet, scenes, 4 * BATCH);
                 assertThat(labelsOf(cluster, 4 * BATCH, 5 * BATCH, 1L)).isTrue();
+
+                // When the images labelled with the rolled-back version are relabelled
+                Relabel.Result relabel = new Relabel(cluster.bootstrapServers(), cluster.serdes(), Map.of())
+                        .above(classSet.id(), 1, Duration.ofSeconds(60));
+                // Then exactly those are sent again and end with labels made with v1
+                assertThat(relabel.matching()).isEqualTo(BATCH);
+                assertThat(relabel.resent()).isEqualTo(BATCH);
+                assertThat(labelsOf(cluster, 3 * BATCH, 4 * BATCH, 1L)).isTrue();
 
                 List<Label> all =
                         new ArrayList<>(latestLabels(cluster, 5 * BATCH).values());
