@@ -243,7 +243,7 @@ public final class Pipeline implements AutoCloseable {
                 Clock.systemUTC());
         return StreamsRunner.start(
                 ShadowTopology.SERVICE,
-                ShadowTopology.build(serdes, rollout, shadowFollower, candidate, current, Clock.systemUTC()),
+                ShadowTopology.build(serdes, rollout, shadowFollower, candidate, current, Clock.systemUTC(), registry),
                 streamsProperties(config, ShadowTopology.SERVICE));
     }
 

@@ -12,6 +12,8 @@ import io.ccdstream.streams.scorer.Prepared;
 import io.ccdstream.streams.scorer.ScoringEngine;
 import io.ccdstream.topics.FloatLists;
 import io.ccdstream.topics.PoisonRecordException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,7 @@ final class ShadowProcessor implements Processor<ClassSetKey, Image, ClassSetKey
     private final ScoringEngine candidateEngine;
     private final ScoringEngine currentEngine;
     private final Clock clock;
+    private final MeterRegistry registry;
     private ProcessorContext<ClassSetKey, SpecificRecord> context;
     private KeyValueStore<String, Image> sample;
     private KeyValueStore<String, Long> state;
@@ -55,7 +58,9 @@ final class ShadowProcessor implements Processor<ClassSetKey, Image, ClassSetKey
             ShadowFollower follower,
             ScoringEngine candidateEngine,
             ScoringEngine currentEngine,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry registry) {
+        this.registry = registry;
         this.settings = settings;
         this.follower = follower;
         this.candidateEngine = candidateEngine;
@@ -179,6 +184,12 @@ final class ShadowProcessor implements Processor<ClassSetKey, Image, ClassSetKey
             context.forward(new Record<>(key, (SpecificRecord) current, now));
         }
         state.put(DECIDED + classSetId, candidate.getVersion());
+        Counter.builder(ShadowTopology.VERDICTS_METRIC)
+                .description("Candidate checkpoints judged by the shadow service, by class set and verdict")
+                .tag("class_set", classSetId)
+                .tag("verdict", verdict.promote() ? "promoted" : "rejected")
+                .register(registry)
+                .increment();
     }
 
     private static ShadowResult result(

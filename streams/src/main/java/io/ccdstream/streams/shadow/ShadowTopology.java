@@ -8,6 +8,7 @@ import io.ccdstream.streams.Topics;
 import io.ccdstream.streams.scorer.ScoringEngine;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.SerdeFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,6 +34,9 @@ public final class ShadowTopology {
     /** Store of the ring positions and of the last judged version per class set. */
     public static final String STATE_STORE = "shadow-state";
 
+    /** Counter of the verdicts. */
+    public static final String VERDICTS_METRIC = "ccd_shadow_verdicts";
+
     private ShadowTopology() {}
 
     /**
@@ -47,7 +51,8 @@ public final class ShadowTopology {
             ShadowFollower follower,
             ScoringEngine candidateEngine,
             ScoringEngine currentEngine,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry registry) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SAMPLE_STORE), Serdes.String(), CcdTopics.IMAGES.valueSerde(serdes)));
@@ -61,7 +66,7 @@ public final class ShadowTopology {
                         .withKeySerde(serdes.serde(ClassSetKey.class, true))
                         .withValueSerde(CcdTopics.IMAGES.valueSerde(serdes)))
                 .process(
-                        () -> new ShadowProcessor(settings, follower, candidateEngine, currentEngine, clock),
+                        () -> new ShadowProcessor(settings, follower, candidateEngine, currentEngine, clock, registry),
                         Named.as("shadow-judge"),
                         SAMPLE_STORE,
                         STATE_STORE);

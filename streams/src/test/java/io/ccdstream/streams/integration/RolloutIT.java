@@ -28,6 +28,7 @@ import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.shadow.PromotionRule;
 import io.ccdstream.streams.shadow.RolloutMode;
 import io.ccdstream.streams.shadow.ShadowSettings;
+import io.ccdstream.streams.shadow.ShadowTopology;
 import io.ccdstream.testsupport.TestCluster;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.rollout.CheckpointLog;
@@ -104,6 +105,12 @@ class RolloutIT {
                 ShadowResult bad = verdict(cluster, 2);
                 // Then it is rejected in shadow and no label is made with it
                 assertThat(bad.getVerdict()).as(bad.toString()).isEqualTo(ShadowVerdict.REJECT);
+                assertThat(pipeline.metrics()
+                                .get(ShadowTopology.VERDICTS_METRIC)
+                                .tag("verdict", "rejected")
+                                .counter()
+                                .count())
+                        .isEqualTo(1.0);
                 send(cluster, classSet, scenes, 2 * BATCH);
                 assertThat(labelsOf(cluster, 2 * BATCH, 3 * BATCH, 1L)).isTrue();
 
