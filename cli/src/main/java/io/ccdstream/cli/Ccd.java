@@ -24,6 +24,8 @@ import picocli.CommandLine.ScopeType;
             TopicsCommand.class,
             IngestCommand.class,
             ExportCommand.class,
+            CheckpointsCommand.class,
+            CheckpointsCommand.RelabelCommand.class,
             BenchCommand.class,
             DevCommand.class,
             CommandLine.HelpCommand.class

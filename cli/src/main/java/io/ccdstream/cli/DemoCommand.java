@@ -15,6 +15,7 @@ import io.ccdstream.streams.metrics.PipelineMetrics;
 import io.ccdstream.streams.pipeline.Pipeline;
 import io.ccdstream.streams.pipeline.PipelineSettings;
 import io.ccdstream.streams.query.QueryServer;
+import io.ccdstream.streams.shadow.RolloutMode;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.ImageProducer;
 import io.ccdstream.topics.LabelStages;
@@ -157,7 +158,12 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
             CcdStreamsConfig config =
                     given.streams(runtime.bootstrapServers(), runtime.registryUrl(), dataDir.resolve("streams"));
             RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
-            try (Pipeline pipeline = Pipeline.start(config, settings, List.of(Pipeline.Service.values()));
+            try (Pipeline pipeline = Pipeline.start(
+                            config,
+                            settings,
+                            List.of(Pipeline.Service.values()),
+                            given.pipeline().shadow(),
+                            given.pipeline().drift());
                     OutputWatcher watcher =
                             new OutputWatcher(runtime.bootstrapServers(), serdes, config.deadLetterTopic());
                     ImageProducer ingest = new ImageProducer(runtime.bootstrapServers(), serdes);
@@ -186,8 +192,11 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                                     trainerSettings(given.trainerOverrides(settings)),
                                     pipeline.metrics())) {
                 out.printf(
-                        "Services         scorer, bias, labeler running (exactly_once_v2, dead letters to %s)%n",
-                        config.deadLetterTopic());
+                        "Services         scorer, bias, labeler, %salerts running (exactly_once_v2, dead letters to"
+                                + " %s; rollout %s)%n",
+                        given.pipeline().shadow().mode() == RolloutMode.shadow ? "shadow, " : "",
+                        config.deadLetterTopic(),
+                        given.pipeline().shadow().mode());
                 out.printf(
                         "Queries          %s/labels/%s/{imageId}, %s/bias/%s, %s/checkpoints/%s%n",
                         queries.url(),

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
         name = "run",
         mixinStandardHelpOptions = true,
         description =
-                "Run pipeline services (scorer, bias, labeler, trainer) against an existing cluster until stopped.")
+                "Run pipeline services (scorer, bias, labeler, trainer, shadow, alerts) against an existing cluster until stopped.")
 final class RunCommand implements Callable<Integer> {
 
     /** The services this command can run. */
@@ -35,7 +35,9 @@ final class RunCommand implements Callable<Integer> {
         scorer,
         bias,
         labeler,
-        trainer
+        trainer,
+        shadow,
+        alerts
     }
 
     @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "Services to run: ${COMPLETION-CANDIDATES}.")
@@ -122,7 +124,12 @@ final class RunCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.requestAndAwait(stop, stopped)));
-        try (Pipeline pipeline = Pipeline.start(config, settings, streaming);
+        try (Pipeline pipeline = Pipeline.start(
+                        config,
+                        settings,
+                        streaming,
+                        given.pipeline().shadow(),
+                        given.pipeline().drift());
                 TrainerService trainer = services.contains(Service.trainer)
                         ? Trainers.start(
                                 config.bootstrapServers(),

@@ -40,7 +40,7 @@ class DockerComposeTest {
                 checked.add(service.getKey());
             }
         });
-        assertThat(checked).contains("topics", "scorer", "bias", "labeler", "trainer", "ingest");
+        assertThat(checked).contains("topics", "scorer", "bias", "labeler", "trainer", "shadow", "alerts", "ingest");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ccdstream.topics;
 
+import io.ccdstream.schemas.Alert;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.ClassSetKey;
@@ -7,6 +8,7 @@ import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.Scores;
+import io.ccdstream.schemas.ShadowResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,14 @@ public final class CcdTopics {
     public static final Topic<ClassSetKey, Checkpoint> CHECKPOINTS =
             new Topic<>("ccd.checkpoints", ClassSetKey.class, Checkpoint.class, COMPACTED);
 
+    /** How each candidate checkpoint scored in shadow next to the one in use, and the verdict. */
+    public static final Topic<ClassSetKey, ShadowResult> SHADOW =
+            new Topic<>("ccd.shadow", ClassSetKey.class, ShadowResult.class, Map.of("cleanup.policy", "delete"));
+
+    /** Drift alerts per class set. */
+    public static final Topic<ClassSetKey, Alert> ALERTS =
+            new Topic<>("ccd.alerts", ClassSetKey.class, Alert.class, Map.of("cleanup.policy", "delete"));
+
     /** Name of the dead-letter topic; its records are the poison records' raw bytes with reason headers. */
     public static final String DEAD_LETTERS = "ccd.dlq";
 
@@ -53,7 +63,7 @@ public final class CcdTopics {
             Map.of("cleanup.policy", "delete", "max.message.bytes", IMAGE_TOPIC_MAX_MESSAGE_BYTES);
 
     /** Every Avro topic of the pipeline. */
-    public static final List<Topic<?, ?>> ALL = List.of(IMAGES, SCORES, BIAS, LABELS, CHECKPOINTS);
+    public static final List<Topic<?, ?>> ALL = List.of(IMAGES, SCORES, BIAS, LABELS, CHECKPOINTS, SHADOW, ALERTS);
 
     private CcdTopics() {}
 
@@ -64,7 +74,7 @@ public final class CcdTopics {
     public static List<TopicSpec> specs(int partitions, short replicationFactor, String deadLetterTopic) {
         List<TopicSpec> specs = new ArrayList<>();
         for (Topic<?, ?> topic : ALL) {
-            boolean perClassSet = topic == BIAS || topic == CHECKPOINTS;
+            boolean perClassSet = topic == BIAS || topic == CHECKPOINTS || topic == SHADOW || topic == ALERTS;
             specs.add(new TopicSpec(topic.name(), perClassSet ? 1 : partitions, replicationFactor, topic.configs()));
         }
         specs.add(new TopicSpec(deadLetterTopic, 1, replicationFactor, DEAD_LETTER_CONFIGS));

@@ -10,6 +10,8 @@ import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.StreamsRunner;
+import io.ccdstream.streams.alerts.DriftSettings;
+import io.ccdstream.streams.alerts.DriftTopology;
 import io.ccdstream.streams.bias.BiasTopology;
 import io.ccdstream.streams.labeler.ClassNames;
 import io.ccdstream.streams.labeler.LabelMaker;
@@ -21,6 +23,10 @@ import io.ccdstream.streams.scorer.CheckpointFollower;
 import io.ccdstream.streams.scorer.CheckpointHolder;
 import io.ccdstream.streams.scorer.ScorerTopology;
 import io.ccdstream.streams.scorer.ScorerTuning;
+import io.ccdstream.streams.shadow.RolloutMode;
+import io.ccdstream.streams.shadow.ShadowFollower;
+import io.ccdstream.streams.shadow.ShadowSettings;
+import io.ccdstream.streams.shadow.ShadowTopology;
 import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.topics.RegistrySerdes;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -45,6 +51,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -69,7 +80,11 @@ public final class Pipeline implements AutoCloseable {
     public enum Service {
         scorer,
         bias,
-        labeler
+        labeler,
+        /** Judges candidate checkpoints in shadow (rollout mode shadow only). */
+        shadow,
+        /** Drift alerts. */
+        alerts
     }
 
     private final Map<Service, StreamsRunner> runners = new EnumMap<>(Service.class);
@@ -79,18 +94,43 @@ public final class Pipeline implements AutoCloseable {
     private final List<AutoCloseable> binders = new ArrayList<>();
     private ClipModel model;
     private CheckpointFollower follower;
+    private ShadowFollower shadowFollower;
+    private ClipModel shadowModel;
+    private KafkaConsumer<byte[], byte[]> deadLetterOffsets;
+    private ShadowSettings rollout = ShadowSettings.IMMEDIATE;
 
     private Pipeline() {}
 
-    /** Starts {@code services} and waits until each runs. */
+    /**
+     * Starts {@code services} and waits until each runs; checkpoints are served as announced
+     * (rollout mode immediate, no shadow service) and drift alerts use their defaults.
+     */
     public static Pipeline start(CcdStreamsConfig config, PipelineSettings settings, List<Service> services)
             throws ClipModelException, InterruptedException {
+        return start(config, settings, services, ShadowSettings.IMMEDIATE, DriftSettings.DEFAULTS);
+    }
+
+    /**
+     * Starts {@code services} and waits until each runs, with this rollout (under mode immediate the
+     * shadow service is not started: it would have nothing to judge) and these drift rules.
+     */
+    public static Pipeline start(
+            CcdStreamsConfig config,
+            PipelineSettings settings,
+            List<Service> services,
+            ShadowSettings rollout,
+            DriftSettings drift)
+            throws ClipModelException, InterruptedException {
         Pipeline pipeline = new Pipeline();
+        pipeline.rollout = rollout;
         try {
             RegistrySerdes serdes = new RegistrySerdes(config.serdeSettings());
             // Every subject registered before any topology writes (skipped with auto.register.schemas=false).
             serdes.registerAll();
             for (Service service : services) {
+                if (service == Service.shadow && rollout.mode() == RolloutMode.immediate) {
+                    continue;
+                }
                 pipeline.runners.put(
                         service,
                         switch (service) {
@@ -106,6 +146,13 @@ public final class Pipeline implements AutoCloseable {
                                         LabelerTopology.build(
                                                 serdes, labelMaker(settings), settings.labeler(), pipeline.metrics),
                                         pipeline.streamsProperties(config, LabelerTopology.SERVICE));
+                            case shadow -> pipeline.startShadow(config, settings, serdes);
+                            case alerts ->
+                                StreamsRunner.start(
+                                        DriftTopology.SERVICE,
+                                        DriftTopology.build(
+                                                serdes, drift, pipeline.deadLetterCount(config), pipeline.registry),
+                                        pipeline.streamsProperties(config, DriftTopology.SERVICE));
                         });
             }
             pipeline.awaitRunning(Duration.ofSeconds(120));
@@ -140,7 +187,8 @@ public final class Pipeline implements AutoCloseable {
                         Duration.ofSeconds(60)),
                 checkpoints,
                 List.of(settings.classSet()),
-                config.clientOverrides());
+                config.clientOverrides(),
+                rollout.mode() == RolloutMode.shadow);
         CcdScoringEngine engine = new CcdScoringEngine(
                 new CcdImageScorer(model, settings.refinement()),
                 model.descriptor().modelId(),
@@ -188,6 +236,76 @@ public final class Pipeline implements AutoCloseable {
             best = Math.min(best, System.nanoTime() - started);
         }
         return best;
+    }
+
+    private StreamsRunner startShadow(CcdStreamsConfig config, PipelineSettings settings, RegistrySerdes serdes)
+            throws ClipModelException {
+        ClipModel clip = model;
+        if (clip == null) {
+            shadowModel = ClipModel.load(settings.modelDir());
+            clip = shadowModel;
+        }
+        shadowFollower = new ShadowFollower(
+                config.bootstrapServers(),
+                serdes,
+                new CheckpointFetcher(
+                        Path.of(config.getString(CcdStreamsConfig.STATE_DIR), "shadow-checkpoint-cache"),
+                        Duration.ofSeconds(60)),
+                List.of(settings.classSet()),
+                config.clientOverrides());
+        // one scorer per checkpoint: the class selection calibrates over the images each one scored
+        CcdImageScorer candidateScorer = new CcdImageScorer(clip, settings.refinement());
+        CcdImageScorer currentScorer = new CcdImageScorer(clip, settings.refinement());
+        ImageDecoder decoder = ImageDecoder.builder()
+                .optLimits(settings.imageLimits())
+                .optDecodeBudgetPixels(settings.decodeBudgetPixels())
+                .build();
+        CcdScoringEngine candidate = new CcdScoringEngine(
+                candidateScorer,
+                clip.descriptor().modelId(),
+                List.of(settings.classSet()),
+                shadowFollower.candidates(),
+                settings.claimChecks(),
+                decoder,
+                Clock.systemUTC());
+        CcdScoringEngine current = new CcdScoringEngine(
+                currentScorer,
+                clip.descriptor().modelId(),
+                List.of(settings.classSet()),
+                shadowFollower.current(),
+                settings.claimChecks(),
+                decoder,
+                Clock.systemUTC());
+        return StreamsRunner.start(
+                ShadowTopology.SERVICE,
+                ShadowTopology.build(serdes, rollout, shadowFollower, candidate, current, Clock.systemUTC(), registry),
+                streamsProperties(config, ShadowTopology.SERVICE));
+    }
+
+    /** Dead letters written so far: the sum of the dead-letter topic's end offsets. */
+    private LongSupplier deadLetterCount(CcdStreamsConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.putAll(config.clientOverrides());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetterOffsets = consumer;
+        String topic = config.deadLetterTopic();
+        return () -> {
+            synchronized (consumer) {
+                try {
+                    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
+                    return consumer.endOffsets(partitions, Duration.ofSeconds(10)).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum();
+                } catch (RuntimeException e) {
+                    return 0L;
+                }
+            }
+        };
     }
 
     /** The service's streams properties, with the metrics its dead-letter handler counts into. */
@@ -332,6 +450,17 @@ public final class Pipeline implements AutoCloseable {
         runners.values().forEach(StreamsRunner::close);
         if (follower != null) {
             follower.close();
+        }
+        if (shadowFollower != null) {
+            shadowFollower.close();
+        }
+        if (shadowModel != null) {
+            shadowModel.close();
+        }
+        if (deadLetterOffsets != null) {
+            synchronized (deadLetterOffsets) {
+                deadLetterOffsets.close();
+            }
         }
         checkpoints.close();
         if (model != null) {

@@ -13,11 +13,15 @@ import io.ccdstream.models.clip.ClipModelDescriptor;
 import io.ccdstream.models.clip.ClipModelException;
 import io.ccdstream.models.scoring.LocalViews;
 import io.ccdstream.models.scoring.RefinementSettings;
+import io.ccdstream.streams.alerts.DriftSettings;
 import io.ccdstream.streams.bias.BiasSettings;
 import io.ccdstream.streams.labeler.LabelerSettings;
 import io.ccdstream.streams.scorer.BatchingSettings;
 import io.ccdstream.streams.scorer.RescoreSettings;
 import io.ccdstream.streams.scorer.ScorerSettings;
+import io.ccdstream.streams.shadow.PromotionRule;
+import io.ccdstream.streams.shadow.RolloutMode;
+import io.ccdstream.streams.shadow.ShadowSettings;
 import io.ccdstream.topics.ClaimCheckKeys;
 import io.ccdstream.topics.ImageBytes;
 import java.nio.file.Path;
@@ -84,6 +88,21 @@ public final class PipelineConfig extends AbstractConfig {
     /** The claim-check keys, under {@code ccd.claim.check.}. */
     public static final ClaimCheckKeys CLAIM_CHECKS = new ClaimCheckKeys("ccd.");
 
+    public static final String ROLLOUT_MODE = "ccd.rollout.mode";
+    public static final String SHADOW_SAMPLE_RATE = "ccd.shadow.sample.rate";
+    public static final String SHADOW_SAMPLE_SIZE = "ccd.shadow.sample.size";
+    public static final String SHADOW_MIN_SAMPLE = "ccd.shadow.min.sample";
+    public static final String ROLLOUT_HELDOUT_TOLERANCE = "ccd.rollout.heldout.tolerance";
+    public static final String ROLLOUT_MIN_SELECTING_SHARE = "ccd.rollout.min.selecting.share";
+    public static final String ROLLOUT_MIN_CROP_AGREEMENT = "ccd.rollout.min.crop.agreement";
+    public static final String ROLLOUT_CROP_AGREEMENT_TOLERANCE = "ccd.rollout.crop.agreement.tolerance";
+    public static final String ROLLOUT_MAX_SELECTION_SHIFT = "ccd.rollout.max.selection.shift";
+    public static final String ALERTS_WINDOW = "ccd.alerts.window";
+    public static final String ALERTS_HISTORY = "ccd.alerts.history";
+    public static final String ALERTS_DISTRIBUTION_THRESHOLD = "ccd.alerts.distribution.threshold";
+    public static final String ALERTS_CONFIDENCE_THRESHOLD = "ccd.alerts.confidence.threshold";
+    public static final String ALERTS_BIAS_THRESHOLD = "ccd.alerts.bias.threshold";
+    public static final String ALERTS_DEAD_LETTER_THRESHOLD = "ccd.alerts.dead.letter.threshold";
     public static final String CLAIM_CHECK_ALLOWED_ROOTS = "ccd.claim.check.allowed.roots";
     public static final String CLAIM_CHECK_ALLOWED_HOSTS = "ccd.claim.check.allowed.hosts";
     public static final String CLAIM_CHECK_MAX_BYTES = "ccd.claim.check.max.bytes";
@@ -375,7 +394,142 @@ public final class PipelineConfig extends AbstractConfig {
                     Range.atLeast(0),
                     Importance.LOW,
                     "Pixels the scorer's decodes may hold at the same time (about 8 bytes each while decoding); a"
-                            + " decode waits until its image fits. 0: twice " + SCORER_IMAGE_MAX_PIXELS + "."));
+                            + " decode waits until its image fits. 0: twice " + SCORER_IMAGE_MAX_PIXELS + ".")
+            .define(
+                    ROLLOUT_MODE,
+                    Type.STRING,
+                    RolloutMode.shadow.name(),
+                    ConfigDef.ValidString.in(RolloutMode.shadow.name(), RolloutMode.immediate.name()),
+                    Importance.MEDIUM,
+                    "shadow: a new checkpoint labels nothing until the shadow service promotes it (scorers serve only"
+                            + " PROMOTED checkpoints); immediate: scorers serve each checkpoint as soon as it verifies.")
+            .define(
+                    SHADOW_SAMPLE_RATE,
+                    Type.DOUBLE,
+                    ShadowSettings.DEFAULTS.sampleRate(),
+                    Range.between(0.0001, 1.0),
+                    Importance.LOW,
+                    "Share of the images (by a hash of their id) the shadow service keeps in its sample.")
+            .define(
+                    SHADOW_SAMPLE_SIZE,
+                    Type.INT,
+                    ShadowSettings.DEFAULTS.sampleSize(),
+                    Range.between(1, 10_000),
+                    Importance.LOW,
+                    "Most recent sampled images per class set a candidate is scored on, next to the checkpoint in use.")
+            .define(
+                    SHADOW_MIN_SAMPLE,
+                    Type.INT,
+                    ShadowSettings.DEFAULTS.minSample(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Fewest sampled images a candidate is judged on; it waits for more images before.")
+            .define(
+                    ROLLOUT_HELDOUT_TOLERANCE,
+                    Type.DOUBLE,
+                    PromotionRule.DEFAULTS.heldOutTolerance(),
+                    Range.atLeast(0.0),
+                    Importance.LOW,
+                    "Points of the trainer's held-out mAP a candidate may lose against the checkpoint in use.")
+            .define(
+                    ROLLOUT_MIN_SELECTING_SHARE,
+                    Type.DOUBLE,
+                    PromotionRule.DEFAULTS.minSelectingShare(),
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Least share of the sample on which a candidate must choose at least one crop.")
+            .define(
+                    ROLLOUT_MIN_CROP_AGREEMENT,
+                    Type.DOUBLE,
+                    PromotionRule.DEFAULTS.minCropAgreement(),
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Least share of a candidate's crops whose class CLIP also sees (global top 3, or the crops' top class).")
+            .define(
+                    ROLLOUT_CROP_AGREEMENT_TOLERANCE,
+                    Type.DOUBLE,
+                    PromotionRule.DEFAULTS.cropAgreementTolerance(),
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Crop agreement a candidate may lose against the checkpoint in use.")
+            .define(
+                    ROLLOUT_MAX_SELECTION_SHIFT,
+                    Type.DOUBLE,
+                    PromotionRule.DEFAULTS.maxSelectionShift(),
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Largest change of the per-class crop selection against the checkpoint in use (0 same, 1 disjoint).")
+            .define(
+                    ALERTS_WINDOW,
+                    Type.INT,
+                    DriftSettings.DEFAULTS.window(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Images per drift window (first scores of a class set).")
+            .define(
+                    ALERTS_HISTORY,
+                    Type.INT,
+                    DriftSettings.DEFAULTS.history(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Windows (and bias versions) whose mean a new one is compared with.")
+            .define(
+                    ALERTS_DISTRIBUTION_THRESHOLD,
+                    Type.DOUBLE,
+                    DriftSettings.DEFAULTS.distributionThreshold(),
+                    Range.between(0.001, 1.0),
+                    Importance.LOW,
+                    "Total variation distance of a window's top-class distribution from the history's that raises"
+                            + " LABEL_DISTRIBUTION.")
+            .define(
+                    ALERTS_CONFIDENCE_THRESHOLD,
+                    Type.DOUBLE,
+                    DriftSettings.DEFAULTS.confidenceThreshold(),
+                    Range.between(0.001, 1.0),
+                    Importance.LOW,
+                    "Change of the mean top-class probability that raises MEAN_CONFIDENCE.")
+            .define(
+                    ALERTS_BIAS_THRESHOLD,
+                    Type.DOUBLE,
+                    DriftSettings.DEFAULTS.biasThreshold(),
+                    Range.atLeast(0.001),
+                    Importance.LOW,
+                    "Relative L1 change of a new bias vector from the history's mean that raises BIAS_SHIFT.")
+            .define(
+                    ALERTS_DEAD_LETTER_THRESHOLD,
+                    Type.DOUBLE,
+                    DriftSettings.DEFAULTS.deadLetterThreshold(),
+                    Range.between(0.001, 1.0),
+                    Importance.LOW,
+                    "Rise of the dead-letter share of a window over the history's that raises DEAD_LETTER_SHARE."));
+
+    /** The rollout and shadow settings. */
+    public ShadowSettings shadow() {
+        int size = getInt(SHADOW_SAMPLE_SIZE);
+        return new ShadowSettings(
+                RolloutMode.valueOf(getString(ROLLOUT_MODE)),
+                getDouble(SHADOW_SAMPLE_RATE),
+                size,
+                Math.min(size, getInt(SHADOW_MIN_SAMPLE)),
+                ShadowSettings.DEFAULTS.checkInterval(),
+                new PromotionRule(
+                        getDouble(ROLLOUT_HELDOUT_TOLERANCE),
+                        getDouble(ROLLOUT_MIN_SELECTING_SHARE),
+                        getDouble(ROLLOUT_MIN_CROP_AGREEMENT),
+                        getDouble(ROLLOUT_CROP_AGREEMENT_TOLERANCE),
+                        getDouble(ROLLOUT_MAX_SELECTION_SHIFT)));
+    }
+
+    /** The drift alert settings. */
+    public DriftSettings drift() {
+        return new DriftSettings(
+                getInt(ALERTS_WINDOW),
+                getInt(ALERTS_HISTORY),
+                getDouble(ALERTS_DISTRIBUTION_THRESHOLD),
+                getDouble(ALERTS_CONFIDENCE_THRESHOLD),
+                getDouble(ALERTS_BIAS_THRESHOLD),
+                getDouble(ALERTS_DEAD_LETTER_THRESHOLD));
+    }
 
     /**
      * Parses and validates {@code settings}; keys this class does not define are ignored.

@@ -8,6 +8,7 @@ import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.topics.SerdeFactory;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,6 +45,21 @@ public final class CheckpointFollower implements AutoCloseable {
             CheckpointHolder holder,
             List<ClassSet> classSets,
             Map<String, ?> overrides) {
+        this(bootstrapServers, serdes, fetcher, holder, classSets, overrides, false);
+    }
+
+    /**
+     * Starts following; with {@code promotedOnly} (rollout mode shadow) only {@code PROMOTED}
+     * checkpoints are served, and the latest of them wins, also when it is older (a rollback).
+     */
+    public CheckpointFollower(
+            String bootstrapServers,
+            SerdeFactory serdes,
+            CheckpointFetcher fetcher,
+            CheckpointHolder holder,
+            List<ClassSet> classSets,
+            Map<String, ?> overrides,
+            boolean promotedOnly) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -55,7 +71,7 @@ public final class CheckpointFollower implements AutoCloseable {
                 props,
                 CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
                 CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
-        this.installer = new CheckpointInstaller(fetcher, holder, classSets);
+        this.installer = new CheckpointInstaller(fetcher, holder, classSets, promotedOnly);
         List<TopicPartition> partitions;
         try {
             partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), Duration.ofSeconds(30)).stream()
@@ -75,11 +91,16 @@ public final class CheckpointFollower implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                for (ConsumerRecord<ClassSetKey, Checkpoint> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() != null) {
-                        installer.consider(record.value());
+                // of what one poll returns (the whole topic when starting), only the last record to
+                // serve per class set is loaded: a replayed history is not installed step by step
+                Map<String, Checkpoint> latest = new LinkedHashMap<>();
+                for (ConsumerRecord<ClassSetKey, Checkpoint> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() != null && installer.serves(record.value())) {
+                        latest.remove(record.value().getClassSetId());
+                        latest.put(record.value().getClassSetId(), record.value());
                     }
                 }
+                latest.values().forEach(installer::consider);
             }
         } catch (WakeupException e) {
             if (running) {

@@ -72,6 +72,32 @@ public final class CheckpointHolder implements AutoCloseable {
         return replaced != loaded;
     }
 
+    /**
+     * Makes {@code loaded} the checkpoint of its class set whatever the version in use (a promotion,
+     * or a rollback to an older version); returns false, closing it, when that version is already in use.
+     */
+    public boolean replace(Loaded loaded) {
+        String classSetId = loaded.event().getClassSetId();
+        Loaded replaced;
+        lock.writeLock().lock();
+        try {
+            Loaded existing = current.get(classSetId);
+            if (existing != null
+                    && existing.event().getVersion() == loaded.event().getVersion()) {
+                replaced = loaded;
+            } else {
+                current.put(classSetId, loaded);
+                replaced = existing;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        if (replaced != null) {
+            replaced.classifier().close();
+        }
+        return replaced != loaded;
+    }
+
     @Override
     public void close() {
         lock.writeLock().lock();

@@ -8,6 +8,7 @@ import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointMetrics;
 import io.ccdstream.schemas.CheckpointPhase;
+import io.ccdstream.schemas.CheckpointStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,5 +122,46 @@ class CheckpointInstallerTest {
 
         assertThat(holder.has("someone-else")).isFalse();
         assertThat(installer.refusals()).isEmpty();
+    }
+
+    private static Checkpoint with(Checkpoint event, CheckpointStatus status) {
+        return Checkpoint.newBuilder(event)
+                .setStatus(status)
+                .setStatusReason("test")
+                .build();
+    }
+
+    @Test
+    void shouldServeOnlyPromotedCheckpointsUnderShadowRollout() throws Exception {
+        // Given an installer that serves promoted checkpoints only
+        CheckpointInstaller shadow = new CheckpointInstaller(
+                new CheckpointFetcher(dir.resolve("cache2"), Duration.ofSeconds(5)), holder, List.of(CLASS_SET), true);
+        Checkpoint v1 = saved(1, "v1.ckpt");
+        Checkpoint v2 = saved(2, "v2.ckpt");
+
+        // When a candidate and a rejected checkpoint are announced, then one promoted
+        shadow.consider(v1);
+        shadow.consider(with(v2, CheckpointStatus.REJECTED));
+        assertThat(holder.has(CLASS_SET.id())).isFalse();
+        shadow.consider(with(v1, CheckpointStatus.PROMOTED));
+
+        // Then only the promoted one is in use
+        assertThat(holder.current(CLASS_SET.id())).map(Checkpoint::getVersion).contains(1L);
+    }
+
+    @Test
+    void shouldReturnToAnOlderVersionWhenItIsPromotedAgain() throws Exception {
+        Checkpoint v1 = saved(1, "v1.ckpt");
+        Checkpoint v2 = saved(2, "v2.ckpt");
+        installer.consider(v1);
+        installer.consider(v2);
+
+        // When v1 is promoted again (a rollback)
+        installer.consider(with(v1, CheckpointStatus.PROMOTED));
+
+        // Then it is in use again; under immediate rollout a newer announcement is served again
+        assertThat(holder.current(CLASS_SET.id())).map(Checkpoint::getVersion).contains(1L);
+        installer.consider(v2);
+        assertThat(holder.current(CLASS_SET.id())).map(Checkpoint::getVersion).contains(2L);
     }
 }
