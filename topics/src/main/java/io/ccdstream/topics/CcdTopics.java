@@ -6,6 +6,7 @@ import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.schemas.Scores;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,13 @@ public final class CcdTopics {
     public static final Topic<ClassSetKey, Checkpoint> CHECKPOINTS =
             new Topic<>("ccd.checkpoints", ClassSetKey.class, Checkpoint.class, COMPACTED);
 
+    /**
+     * A person's latest verdicts per image (compacted: the later review of an image wins; both stay in
+     * the history until compaction). Partitioned like {@link #SCORES}, which the labeler joins it with.
+     */
+    public static final Topic<ImageKey, Review> REVIEWS =
+            new Topic<>("ccd.reviews", ImageKey.class, Review.class, COMPACTED);
+
     /** Name of the dead-letter topic; its records are the poison records' raw bytes with reason headers. */
     public static final String DEAD_LETTERS = "ccd.dlq";
 
@@ -52,8 +60,8 @@ public final class CcdTopics {
     public static final Map<String, String> DEAD_LETTER_CONFIGS =
             Map.of("cleanup.policy", "delete", "max.message.bytes", IMAGE_TOPIC_MAX_MESSAGE_BYTES);
 
-    /** Every Avro topic of the pipeline. */
-    public static final List<Topic<?, ?>> ALL = List.of(IMAGES, SCORES, BIAS, LABELS, CHECKPOINTS);
+    /** Every Avro topic of the pipeline (new topics are appended). */
+    public static final List<Topic<?, ?>> ALL = List.of(IMAGES, SCORES, BIAS, LABELS, CHECKPOINTS, REVIEWS);
 
     private CcdTopics() {}
 
