@@ -77,7 +77,8 @@ final class TrainerLoop implements Runnable {
                 config.heldOutDecides() ? config.heldOutSignal() : null,
                 store.candidateFile(),
                 (float) config.getDouble(TrainerConfig.CONTINUOUS_LEARNING_RATE_FACTOR)
-                        .doubleValue());
+                        .doubleValue(),
+                (float) config.getDouble(TrainerConfig.VERIFIED_WEIGHT).doubleValue());
         this.latest = reconciled.latest();
         this.nextVersion = reconciled.nextVersion();
     }
@@ -252,7 +253,8 @@ final class TrainerLoop implements Runnable {
                 result.keptEpoch(),
                 measured ? heldOut.map() : null,
                 heldOut == null ? 0 : heldOut.images(),
-                heldOut == null ? 0 : heldOut.classes());
+                heldOut == null ? 0 : heldOut.classes(),
+                round.verifiedCount());
         nextVersion++;
         return store.add(store.candidateFile(), metadata);
     }

@@ -191,6 +191,7 @@ class CheckpointReconciliationTest {
                         2,
                         null,
                         0,
+                        0,
                         0));
     }
 }

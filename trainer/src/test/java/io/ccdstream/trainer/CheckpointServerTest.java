@@ -60,6 +60,7 @@ class CheckpointServerTest {
                             2,
                             null,
                             0,
+                            0,
                             0));
         }
     }

@@ -90,6 +90,7 @@ class CheckpointStoreTest {
                 2,
                 41.5,
                 64,
-                12);
+                12,
+                0);
     }
 }
