@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
             TopicsCommand.class,
             IngestCommand.class,
             ExportCommand.class,
+            ImportCommand.class,
             BenchCommand.class,
             DevCommand.class,
             CommandLine.HelpCommand.class

@@ -24,7 +24,6 @@ import java.time.Instant;
  *                      sidecar written before the slice existed)
  * @param heldOutImages slice images it was measured on
  * @param heldOutClasses classes counted in it
- * @param verifiedImages images with a VERIFIED label among those the round trained on (0 in older sidecars)
  */
 record StoredCheckpoint(
         String classSetId,
@@ -40,8 +39,7 @@ record StoredCheckpoint(
         int epochs,
         Double heldOutMap,
         int heldOutImages,
-        int heldOutClasses,
-        int verifiedImages) {
+        int heldOutClasses) {
 
     /** The checkpoint event announcing this checkpoint at {@code location}. */
     Checkpoint event(String location) {
@@ -55,14 +53,7 @@ record StoredCheckpoint(
                 .setSizeBytes(sizeBytes)
                 .setCreatedAt(Instant.ofEpochMilli(createdAtMs))
                 .setMetrics(new CheckpointMetrics(
-                        trainLabelMap,
-                        loss,
-                        imagesSeen,
-                        epochs,
-                        heldOutMap,
-                        heldOutImages,
-                        heldOutClasses,
-                        verifiedImages))
+                        trainLabelMap, loss, imagesSeen, epochs, heldOutMap, heldOutImages, heldOutClasses))
                 .build();
     }
 }

@@ -253,8 +253,7 @@ final class TrainerLoop implements Runnable {
                 result.keptEpoch(),
                 measured ? heldOut.map() : null,
                 heldOut == null ? 0 : heldOut.images(),
-                heldOut == null ? 0 : heldOut.classes(),
-                round.verifiedCount());
+                heldOut == null ? 0 : heldOut.classes());
         nextVersion++;
         return store.add(store.candidateFile(), metadata);
     }

@@ -191,7 +191,6 @@ class CheckpointReconciliationTest {
                         2,
                         null,
                         0,
-                        0,
                         0));
     }
 }

@@ -60,7 +60,6 @@ class CheckpointServerTest {
                             2,
                             null,
                             0,
-                            0,
                             0));
         }
     }

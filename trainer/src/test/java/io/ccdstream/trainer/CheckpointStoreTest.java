@@ -90,7 +90,6 @@ class CheckpointStoreTest {
                 2,
                 41.5,
                 64,
-                12,
-                0);
+                12);
     }
 }
