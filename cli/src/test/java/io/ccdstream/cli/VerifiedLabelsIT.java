@@ -197,7 +197,7 @@ class VerifiedLabelsIT {
         settings.put(TrainerConfig.REFINE_MAX_EPOCHS, 1);
         settings.put(TrainerConfig.CONTINUOUS_MIN_NEW_LABELS, REVIEWED);
         settings.put(TrainerConfig.CONTINUOUS_MAX_EPOCHS, 1);
-        settings.put(TrainerConfig.INPUT_SIZE, 64);
+        settings.put(TrainerConfig.INPUT_SIZE, 32);
         settings.put(TrainerConfig.CHECKPOINT_LOCATION, TrainerConfig.LOCATION_FILE);
         return settings;
     }
