@@ -43,12 +43,12 @@ public final class ReviewReport {
             }
             out.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %.0f%% | %.1f | %.1f | %.2f | %.2f |%n",
+                    "| %s | %d | %.0f%% | %.1f | %s | %.2f | %.2f |%n",
                     row.strategy(),
                     row.answers(),
                     100 * row.share(),
                     row.trainLabelMap(),
-                    row.heldOutMap(),
+                    Double.isNaN(row.heldOutMap()) ? "–" : String.format(Locale.ROOT, "%.1f", row.heldOutMap()),
                     row.unreviewedBiasIn(),
                     row.unreviewedBiasOut()));
         }
@@ -106,7 +106,9 @@ public final class ReviewReport {
                 created.add(0, value.applyAsDouble(none));
                 return created;
             });
-            line.add(row.answers(), value.applyAsDouble(row));
+            if (!Double.isNaN(value.applyAsDouble(row))) {
+                line.add(row.answers(), value.applyAsDouble(row));
+            }
         }
         XYSeriesCollection data = new XYSeriesCollection();
         series.values().forEach(data::addSeries);

@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
         })
 final class ReviewBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A tiny run (200 images of 32 px, one share), for a smoke test.")
+    @Option(
+            names = "--quick",
+            description = "A tiny run (200 images of 32 px, one share, no random repeat), for a smoke test.")
     boolean quick;
 
     @Option(names = "--seed", defaultValue = "7", description = "SynthScenes seed (default ${DEFAULT-VALUE}).")
@@ -41,21 +43,22 @@ final class ReviewBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--image-size",
-            defaultValue = "64",
+            defaultValue = "32",
             description = "Image side in pixels, also the classifier input (default ${DEFAULT-VALUE}).")
     int imageSize;
 
-    @Option(names = "--train-images", defaultValue = "1000", description = "Train images (default ${DEFAULT-VALUE}).")
+    @Option(names = "--train-images", defaultValue = "400", description = "Train images (default ${DEFAULT-VALUE}).")
     int trainImages;
 
-    @Option(names = "--test-images", defaultValue = "300", description = "Held-out images (default ${DEFAULT-VALUE}).")
+    @Option(names = "--test-images", defaultValue = "200", description = "Held-out images (default ${DEFAULT-VALUE}).")
     int testImages;
 
     @Option(
             names = "--shares",
             split = ",",
-            defaultValue = "0.01,0.02,0.05",
-            description = "Shares of the train images answered (default ${DEFAULT-VALUE}).")
+            defaultValue = "0.02,0.05,0.1",
+            description = "Shares of the train images answered; the classifier is trained and measured at the"
+                    + " largest (default ${DEFAULT-VALUE}).")
     List<Double> shares;
 
     @Option(
@@ -67,20 +70,20 @@ final class ReviewBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--random-seeds",
-            defaultValue = "3",
+            defaultValue = "2",
             description = "Seeds of the random strategy; its rows are the mean (default ${DEFAULT-VALUE}).")
     int randomSeeds;
 
     @Option(
             names = "--epochs",
-            defaultValue = "3",
+            defaultValue = "1",
             description = "Epochs of the refinement on the reviewed labels (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(
             names = "--verified-weights",
             split = ",",
-            defaultValue = "2,1,4",
+            defaultValue = "2",
             description = "Loss weights of the verified labels: the first for every row, the others for the best"
                     + " strategy at the largest share (default ${DEFAULT-VALUE}).")
     List<Float> verifiedWeights;
