@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,13 +25,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 
 /**
@@ -44,8 +39,6 @@ import org.openqa.selenium.interactions.Actions;
  */
 class ReviewPageIT {
 
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final int IMAGES = 12;
     private static final Pattern DASHBOARD = Pattern.compile("Dashboard +(http://\\S+)");
 
@@ -55,9 +48,6 @@ class ReviewPageIT {
 
     @Test
     void shouldTurnAPersonsKeyboardAnswersIntoVerifiedLabels(@TempDir Path dataDir) throws Exception {
-        assertThat(Path.of(CHROMEDRIVER))
-                .as("the browser test needs Debian's chromium and chromium-driver (bin/test installs them)")
-                .isExecutable();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -95,7 +85,7 @@ class ReviewPageIT {
                     .get("classSetId")
                     .asText();
 
-            WebDriver browser = chromium();
+            WebDriver browser = HeadlessChromium.start(1280, 900);
             try {
                 // When a person opens the review page, names themself, toggles the first class and accepts
                 browser.get(base.resolve("/ui/review.html").toString());
@@ -127,7 +117,7 @@ class ReviewPageIT {
                 assertThat(browser.findElement(By.cssSelector("#classes button[data-class='" + first + "']"))
                                 .getDomAttribute("aria-pressed"))
                         .isEqualTo(String.valueOf(present.contains(first)));
-                screenshot(browser, Path.of("target", "review.png"));
+                HeadlessChromium.screenshot(browser, Path.of("target", "review.png"));
                 new Actions(browser).sendKeys("\n").perform();
                 await().atMost(Duration.ofSeconds(15))
                         .until(() ->
@@ -177,22 +167,6 @@ class ReviewPageIT {
     private static String imageId(WebDriver browser) {
         Object id = ((JavascriptExecutor) browser).executeScript("return document.body.dataset.imageId || '';");
         return String.valueOf(id);
-    }
-
-    private static WebDriver chromium() {
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
-        WebDriver browser = new ChromeDriver(options);
-        browser.manage().window().setSize(new Dimension(1280, 900));
-        return browser;
-    }
-
-    private static void screenshot(WebDriver browser, Path file) throws Exception {
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
-        assertThat(file).isNotEmptyFile();
     }
 
     private static double number(WebDriver browser, String id) {
