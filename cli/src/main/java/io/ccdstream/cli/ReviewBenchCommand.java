@@ -83,7 +83,7 @@ final class ReviewBenchCommand implements Callable<Integer> {
     @Option(
             names = "--verified-weights",
             split = ",",
-            defaultValue = "2",
+            defaultValue = "1",
             description = "Loss weights of the verified labels: the first for every row, the others for the best"
                     + " strategy at the largest share (default ${DEFAULT-VALUE}).")
     List<Float> verifiedWeights;
@@ -105,7 +105,7 @@ final class ReviewBenchCommand implements Callable<Integer> {
             }
         }
         ReviewBench.Settings settings = quick
-                ? new ReviewBench.Settings(seed, world, 32, 200, 100, List.of(0.05), parse(), 1, 1, List.of(2f))
+                ? new ReviewBench.Settings(seed, world, 32, 200, 100, List.of(0.05), parse(), 1, 1, List.of(1f))
                 : new ReviewBench.Settings(
                         seed,
                         world,
