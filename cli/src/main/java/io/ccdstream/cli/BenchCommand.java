@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
             ThroughputCommand.class,
             QualityCommand.class,
             ContinuousCommand.class,
-            RoundsCommand.class
+            RoundsCommand.class,
+            ReviewBenchCommand.class
         })
 final class BenchCommand {
 

@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
             ExportCommand.class,
             CheckpointsCommand.class,
             CheckpointsCommand.RelabelCommand.class,
+            ImportCommand.class,
             BenchCommand.class,
             DevCommand.class,
             CommandLine.HelpCommand.class

@@ -207,6 +207,7 @@ final class DemoCommand implements Callable<Integer>, Logging.Home {
                         settings.classSet().id());
                 out.printf("Metrics          %s/metrics (Prometheus)%n", queries.url());
                 out.printf("Dashboard        %s%s%n", queries.url(), DashboardApi.PAGE);
+                out.printf("Review page      %s%sreview.html%n", queries.url(), DashboardApi.PAGE);
                 out.printf(
                         "Trainer          %s%n%n",
                         trainer == null

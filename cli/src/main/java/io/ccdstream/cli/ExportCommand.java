@@ -5,18 +5,25 @@ import io.ccdstream.data.export.ExportFormat;
 import io.ccdstream.data.export.ExportSet;
 import io.ccdstream.data.files.IngestLedger;
 import io.ccdstream.data.synth.SynthClass;
+import io.ccdstream.method.active.ActiveSelection;
+import io.ccdstream.method.active.SelectionStrategy;
 import io.ccdstream.models.clip.ClassSet;
 import io.ccdstream.models.clip.ClipModelException;
+import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.pipeline.PipelineConfig;
 import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.topics.export.LabelExport;
 import io.ccdstream.topics.export.LabelReader;
+import io.ccdstream.topics.review.ReviewCandidates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +32,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Writes a class set's labels in the formats labelling and training tools read. */
 @Command(
@@ -58,7 +67,8 @@ final class ExportCommand implements Callable<Integer> {
             paramLabel = "STAGE",
             description =
                     "FINAL (default: labels the scorer is done with, REFINED ones and those a classifier checkpoint"
-                            + " examined without selecting a crop), REFINED (mixed with local views), INITIAL or ANY.")
+                            + " examined without selecting a crop, and VERIFIED ones), REFINED (mixed with local views),"
+                            + " INITIAL, VERIFIED (a person's verdicts) or ANY.")
     String stage;
 
     @Option(
@@ -99,8 +109,31 @@ final class ExportCommand implements Callable<Integer> {
             description = "How often --follow looks for new labels (default ${DEFAULT-VALUE}).")
     Duration pollInterval;
 
+    @Option(
+            names = "--queue",
+            description = "Export only the images a person should review first (the review queue): the --queue-size"
+                    + " most useful unreviewed images by --strategy, of any stage unless --stage says otherwise.")
+    boolean queue;
+
+    @Option(
+            names = "--queue-size",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "Images of --queue (default ${DEFAULT-VALUE}).")
+    int queueSize;
+
+    @Option(
+            names = "--strategy",
+            defaultValue = "uncertainty",
+            paramLabel = "STRATEGY",
+            description = "How --queue ranks images: uncertainty, disagreement or random (default ${DEFAULT-VALUE}).")
+    String strategy;
+
     @Option(names = "--work-dir", defaultValue = "ccd-work", description = "Where the bundled model is extracted.")
     Path workDir;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ClusterOptions cluster;
@@ -119,7 +152,18 @@ final class ExportCommand implements Callable<Integer> {
         try {
             wanted = LabelExport.Stage.valueOf(stage.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--stage must be FINAL, REFINED, INITIAL or ANY, not " + stage);
+            throw new IllegalArgumentException(
+                    "--stage must be FINAL, REFINED, INITIAL, VERIFIED or ANY, not " + stage);
+        }
+        ActiveSelection selection = new ActiveSelection(SelectionStrategy.of(strategy), 0);
+        if (queue && queueSize < 1) {
+            throw new IllegalArgumentException("--queue-size must be at least 1, got " + queueSize);
+        }
+        if (queue && follow) {
+            throw new IllegalArgumentException("--queue writes the queue once; it does not go with --follow");
+        }
+        if (queue && !stageGiven()) {
+            wanted = LabelExport.Stage.ANY;
         }
         if (calibrated && threshold != null) {
             throw new IllegalArgumentException("give --threshold or --calibrated, not both");
@@ -141,7 +185,8 @@ final class ExportCommand implements Callable<Integer> {
             try (Progress progress = Progress.onStandardOutput("Export", "records")) {
                 reader.catchUp(Duration.ofMinutes(5), (read, total) -> progress.update(read, total, "read"));
             }
-            ExportSet export = export(reader, id, wanted, perClass, origins);
+            Map<String, Label> labels = queue ? queued(reader.labels(), selection) : reader.labels();
+            ExportSet export = export(labels, reader.scores(), id, wanted, perClass, origins);
             if (export.images().isEmpty()) {
                 System.out.printf(
                         "No %s labels of class set %s in ccd.labels (%d labels of it at other stages, %d records of "
@@ -160,7 +205,7 @@ final class ExportCommand implements Callable<Integer> {
                 while (!stop.get()) {
                     Thread.sleep(pollInterval.toMillis());
                     if (reader.catchUp(Duration.ofMinutes(5)) > 0) {
-                        ExportSet next = export(reader, id, wanted, perClass, origins(id));
+                        ExportSet next = export(reader.labels(), reader.scores(), id, wanted, perClass, origins(id));
                         if (!next.images().isEmpty()) {
                             print(next, LabelExport.write(next, chosen, out));
                         }
@@ -173,13 +218,34 @@ final class ExportCommand implements Callable<Integer> {
         }
     }
 
+    /** The review queue among {@code labels}, most useful first. */
+    private Map<String, Label> queued(Map<String, Label> labels, ActiveSelection selection) {
+        Map<String, Label> queued = new LinkedHashMap<>();
+        for (Label label : ReviewCandidates.queue(labels.values(), selection, queueSize)) {
+            queued.put(label.getImageId(), label);
+        }
+        System.out.printf(
+                "Review queue: the %d most useful of %d unreviewed images by %s%n",
+                queued.size(),
+                labels.values().stream()
+                        .filter(l -> l.getStage() != LabelStage.VERIFIED)
+                        .count(),
+                selection.strategy().id());
+        return queued;
+    }
+
+    private boolean stageGiven() {
+        return spec.commandLine().getParseResult().hasMatchedOption("--stage");
+    }
+
     private ExportSet export(
-            LabelReader reader,
+            Map<String, Label> labels,
+            Map<String, Scores> scores,
             String id,
             LabelExport.Stage wanted,
             List<Double> perClass,
             Map<String, String> origins) {
-        return LabelExport.build(id, reader.labels(), reader.scores(), wanted, origins::get, rows -> {
+        return LabelExport.build(id, labels, scores, wanted, origins::get, rows -> {
             int classes = rows.isEmpty() ? perClass.size() : rows.get(0).length;
             if (calibrated) {
                 return ClassSelectionRule.calibrated(rows, classes, topK);

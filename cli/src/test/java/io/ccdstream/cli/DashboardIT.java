@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,14 +23,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * {@code ccd demo} on a few dozen SynthScenes images, its dashboard opened in Debian's Chromium (headless,
@@ -42,8 +37,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class DashboardIT {
 
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final int IMAGES = 24;
     private static final int CORRUPT = 2;
     private static final Pattern DASHBOARD = Pattern.compile("Dashboard +(http://\\S+)");
@@ -54,9 +47,6 @@ class DashboardIT {
 
     @Test
     void shouldShowTheRunsFiguresInTheBrowser(@TempDir Path dataDir) throws Exception {
-        assertThat(Path.of(CHROMEDRIVER))
-                .as("the browser test needs Debian's chromium and chromium-driver (bin/test installs them)")
-                .isExecutable();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -101,7 +91,8 @@ class DashboardIT {
             URI page = URI.create(url.group(1));
             URI base = page.resolve("/");
 
-            WebDriver browser = chromium();
+            // a laptop's width; tall enough for every panel in one screenshot
+            WebDriver browser = HeadlessChromium.start(1440, 2400);
             try {
                 // When the page is opened
                 browser.get(page.toString());
@@ -112,7 +103,7 @@ class DashboardIT {
                         .untilAsserted(() -> assertPageMatches(browser, base));
                 assertChartsAndGallery(browser);
                 search(browser, "synth-1-000003");
-                screenshot(browser, Path.of("target", "dashboard.png"));
+                HeadlessChromium.screenshot(browser, Path.of("target", "dashboard.png"));
             } finally {
                 browser.quit();
             }
@@ -210,23 +201,6 @@ class DashboardIT {
         assertThat(browser.findElement(By.cssSelector("#search-result figcaption"))
                         .getText())
                 .contains(imageId, "REFINED", "ground truth");
-    }
-
-    private static WebDriver chromium() {
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
-        WebDriver browser = new ChromeDriver(options);
-        // a laptop's width; tall enough for every panel in one screenshot
-        browser.manage().window().setSize(new Dimension(1440, 2400));
-        return browser;
-    }
-
-    private static void screenshot(WebDriver browser, Path file) throws Exception {
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
-        assertThat(file).isNotEmptyFile();
     }
 
     private static double number(WebDriver browser, String id) {

@@ -74,7 +74,8 @@ class SchemaCompatibilityTest {
                 Scores.getClassSchema(),
                 Bias.getClassSchema(),
                 Label.getClassSchema(),
-                Checkpoint.getClassSchema())) {
+                Checkpoint.getClassSchema(),
+                Review.getClassSchema())) {
             // the generated schemas carry avro.java.string properties; compare what the wire depends on
             assertThat(SchemaNormalization.toParsingForm(generated))
                     .isEqualTo(SchemaNormalization.toParsingForm(current.get(generated.getFullName())));

@@ -33,6 +33,10 @@ public final class CcdStreamsConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String SESSION_TIMEOUT_MS = "ccd.session.timeout.ms";
     public static final String PASS_THROUGH_PREFIX = "kafka.";
+    /** How the dashboard's review queue ranks images: uncertainty, disagreement or random. */
+    public static final String REVIEW_STRATEGY = "ccd.review.strategy";
+    /** Images the dashboard's review queue holds. */
+    public static final String REVIEW_QUEUE_SIZE = "ccd.review.queue.size";
 
     /** Default of {@value #STATE_DIR}: under the working directory, beside the demo's broker data. */
     public static final String DEFAULT_STATE_DIR = "ccd-data/streams";
@@ -93,7 +97,23 @@ public final class CcdStreamsConfig extends AbstractConfig {
                     10_000,
                     Range.between(6_000, 300_000),
                     Importance.LOW,
-                    "Consumer session timeout: how soon the group notices an instance that died without leaving.");
+                    "Consumer session timeout: how soon the group notices an instance that died without leaving.")
+            .define(
+                    REVIEW_STRATEGY,
+                    Type.STRING,
+                    "uncertainty",
+                    ValidString.in("uncertainty", "disagreement", "random"),
+                    Importance.LOW,
+                    "How the dashboard's review page (and ccd export --queue) picks the next image for a person:"
+                            + " uncertainty (labels near the 0.5 threshold, rare classes first), disagreement (global"
+                            + " vs CAM-crop views) or random (the control).")
+            .define(
+                    REVIEW_QUEUE_SIZE,
+                    Type.INT,
+                    64,
+                    Range.between(1, 10_000),
+                    Importance.LOW,
+                    "Images the dashboard's review queue holds (the most useful ones, with their bytes).");
 
     /** Parses and validates {@code settings}. */
     public CcdStreamsConfig(Map<String, ?> settings) {

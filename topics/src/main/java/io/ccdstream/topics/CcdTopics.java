@@ -7,6 +7,7 @@ import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.schemas.ShadowResult;
 import java.util.ArrayList;
@@ -55,6 +56,13 @@ public final class CcdTopics {
     public static final Topic<ClassSetKey, Alert> ALERTS =
             new Topic<>("ccd.alerts", ClassSetKey.class, Alert.class, Map.of("cleanup.policy", "delete"));
 
+    /**
+     * A person's latest verdicts per image (compacted: the later review of an image wins; both stay in
+     * the history until compaction). Partitioned like {@link #SCORES}, which the labeler joins it with.
+     */
+    public static final Topic<ImageKey, Review> REVIEWS =
+            new Topic<>("ccd.reviews", ImageKey.class, Review.class, COMPACTED);
+
     /** Name of the dead-letter topic; its records are the poison records' raw bytes with reason headers. */
     public static final String DEAD_LETTERS = "ccd.dlq";
 
@@ -62,8 +70,9 @@ public final class CcdTopics {
     public static final Map<String, String> DEAD_LETTER_CONFIGS =
             Map.of("cleanup.policy", "delete", "max.message.bytes", IMAGE_TOPIC_MAX_MESSAGE_BYTES);
 
-    /** Every Avro topic of the pipeline. */
-    public static final List<Topic<?, ?>> ALL = List.of(IMAGES, SCORES, BIAS, LABELS, CHECKPOINTS, SHADOW, ALERTS);
+    /** Every Avro topic of the pipeline (new topics are appended). */
+    public static final List<Topic<?, ?>> ALL =
+            List.of(IMAGES, SCORES, BIAS, LABELS, CHECKPOINTS, SHADOW, ALERTS, REVIEWS);
 
     private CcdTopics() {}
 

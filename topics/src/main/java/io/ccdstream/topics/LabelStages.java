@@ -9,11 +9,14 @@ public final class LabelStages {
     private LabelStages() {}
 
     /**
-     * Whether the scorer is done with the label's image: its label was REFINED with local views,
-     * or a classifier checkpoint examined the image and selected no crop, so the global view's
-     * INITIAL label is final (until a newer checkpoint or bias recomputes it).
+     * Whether the label is final: a person reviewed the image (VERIFIED), or the scorer is done with
+     * it: its label was REFINED with local views, or a classifier checkpoint examined the image and
+     * selected no crop, so the global view's INITIAL label is final (until a newer checkpoint or bias
+     * recomputes it).
      */
     public static boolean isFinal(Label label) {
-        return label.getStage() == LabelStage.REFINED || label.getCheckpointVersion() != null;
+        return label.getStage() == LabelStage.REFINED
+                || label.getStage() == LabelStage.VERIFIED
+                || label.getCheckpointVersion() != null;
     }
 }

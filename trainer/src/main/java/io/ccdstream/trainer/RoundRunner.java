@@ -64,6 +64,7 @@ final class RoundRunner {
     private final HeldOutSignal heldOutSignal;
     private final Path snapshot;
     private final float continuousLearningRateFactor;
+    private final float verifiedWeight;
 
     /** A runner without a held-out signal: ALGORITHM.md's train-label rule picks the epoch. */
     RoundRunner(
@@ -110,6 +111,43 @@ final class RoundRunner {
             HeldOutSignal heldOutSignal,
             Path snapshot,
             float continuousLearningRateFactor) {
+        this(
+                trainingSet,
+                optimiser,
+                trainingTargets,
+                labelSmoothing,
+                binarisation,
+                progress,
+                stopping,
+                betweenSteps,
+                heldOutSignal,
+                snapshot,
+                continuousLearningRateFactor,
+                1f);
+    }
+
+    /**
+     * As above, with {@code verifiedWeight} the weight of a VERIFIED label's supervised loss term (a
+     * pseudo-label's is 1).
+     */
+    RoundRunner(
+            TrainingSet trainingSet,
+            ClassifierTrainerConfig optimiser,
+            TrainingTargets trainingTargets,
+            float labelSmoothing,
+            LabelBinarisation binarisation,
+            TrainerProgress progress,
+            BooleanSupplier stopping,
+            Runnable betweenSteps,
+            HeldOutSignal heldOutSignal,
+            Path snapshot,
+            float continuousLearningRateFactor,
+            float verifiedWeight) {
+        if (!(verifiedWeight >= 0) || Float.isInfinite(verifiedWeight)) {
+            throw new IllegalArgumentException(
+                    "the verified labels' weight must be finite and >= 0, got " + verifiedWeight);
+        }
+        this.verifiedWeight = verifiedWeight;
         this.trainingSet = trainingSet;
         this.optimiser = optimiser;
         this.trainingTargets = trainingTargets;
@@ -293,11 +331,26 @@ final class RoundRunner {
             List<Integer> batch = indices.subList(step * batchSize, Math.min(indices.size(), (step + 1) * batchSize));
             float[][] batchTargets = batch.stream().map(i -> targets[i]).toArray(float[][]::new);
             float loss = trainer.trainStep(
-                    decode(batch.stream().map(round.examples()::get).toList()), batchTargets, round.beta());
+                    decode(batch.stream().map(round.examples()::get).toList()),
+                    batchTargets,
+                    weights(batch.stream().map(round.examples()::get).toList()),
+                    round.beta());
             lossSum += (double) loss * batch.size();
             progress.stepDone(round.phase(), epoch, round.maxEpochs(), step + 1, steps, loss);
         }
         return lossSum / indices.size();
+    }
+
+    /** The loss weight of each example: the verified weight for a VERIFIED label, 1 otherwise; null when all are 1. */
+    private float[] weights(List<TrainingExample> batch) {
+        if (verifiedWeight == 1f || batch.stream().noneMatch(e -> e.label().verified())) {
+            return null;
+        }
+        float[] weights = new float[batch.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = batch.get(i).label().verified() ? verifiedWeight : 1f;
+        }
+        return weights;
     }
 
     /** The held-out signal of the classifier's sigmoid outputs on the slice. */

@@ -10,11 +10,13 @@ import java.util.Objects;
  * What the trainer keeps of a label: its stage, the checkpoint that refined it, and the two
  * target vectors it may train on.
  *
- * @param stage             INITIAL (global view only) or REFINED (mixed with CAM-crop scores)
+ * @param stage             INITIAL (global view only), REFINED (mixed with CAM-crop scores) or VERIFIED (a
+ *                          person's verdicts on some classes, the pseudo-label on the others)
  * @param checkpointVersion the checkpoint that examined the image (chose its crops, or none: an
  *                          INITIAL label); null before any checkpoint
  * @param scores            the final label per class, in [0, 1]: the targets after warm-up
- * @param global            the debiased global label per class, in [0, 1]: the warm-up targets
+ * @param global            the debiased global label per class, in [0, 1]: the warm-up targets (for a
+ *                          VERIFIED label, the verdicts replace the reviewed classes here too)
  */
 record StoredLabel(LabelStage stage, Long checkpointVersion, float[] scores, float[] global) {
 
@@ -30,8 +32,22 @@ record StoredLabel(LabelStage stage, Long checkpointVersion, float[] scores, flo
 
     /** The label of a {@link Label} record, with its vectors clamped into [0, 1] (BCE targets). */
     static StoredLabel of(Label label) {
-        return new StoredLabel(
-                label.getStage(), label.getCheckpointVersion(), clamped(label.getScores()), clamped(label.getGlobal()));
+        float[] scores = clamped(label.getScores());
+        float[] global = clamped(label.getGlobal());
+        if (label.getStage() == LabelStage.VERIFIED) {
+            for (String reviewed : label.getReviewedClasses()) {
+                int c = label.getClassNames().indexOf(reviewed);
+                if (c >= 0) {
+                    global[c] = scores[c];
+                }
+            }
+        }
+        return new StoredLabel(label.getStage(), label.getCheckpointVersion(), scores, global);
+    }
+
+    /** Whether a person reviewed the image: a pseudo-label must not replace this label. */
+    boolean verified() {
+        return stage == LabelStage.VERIFIED;
     }
 
     /**

@@ -77,7 +77,8 @@ final class TrainerLoop implements Runnable {
                 config.heldOutDecides() ? config.heldOutSignal() : null,
                 store.candidateFile(),
                 (float) config.getDouble(TrainerConfig.CONTINUOUS_LEARNING_RATE_FACTOR)
-                        .doubleValue());
+                        .doubleValue(),
+                (float) config.getDouble(TrainerConfig.VERIFIED_WEIGHT).doubleValue());
         this.latest = reconciled.latest();
         this.nextVersion = reconciled.nextVersion();
     }

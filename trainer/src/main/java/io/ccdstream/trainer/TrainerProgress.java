@@ -51,14 +51,24 @@ final class TrainerProgress {
 
     void roundStarted(TrainingRound plan, int stepsPerEpoch) {
         LOG.info(
-                "{} round: {} images, up to {} epochs of {} steps, beta {}, from {}",
+                "{} round: {} images ({} verified), up to {} epochs of {} steps, beta {}, from {}",
                 plan.phase(),
                 plan.examples().size(),
+                plan.verifiedCount(),
                 plan.maxEpochs(),
                 stepsPerEpoch,
                 plan.beta(),
                 plan.baseVersion() == 0 ? "fresh weights" : "checkpoint v" + plan.baseVersion());
-        round = new TrainerStatus.Round(plan.phase(), 1, plan.maxEpochs(), 0, stepsPerEpoch, Double.NaN, List.of());
+        round = new TrainerStatus.Round(
+                plan.phase(),
+                1,
+                plan.maxEpochs(),
+                0,
+                stepsPerEpoch,
+                Double.NaN,
+                List.of(),
+                plan.examples().size(),
+                plan.verifiedCount());
         state = TrainerStatus.State.TRAINING;
     }
 
@@ -71,7 +81,9 @@ final class TrainerProgress {
                 step,
                 steps,
                 loss,
-                current == null || epoch == 1 && step == 1 ? List.of() : current.trainMaps());
+                current == null || epoch == 1 && step == 1 ? List.of() : current.trainMaps(),
+                current == null ? 0 : current.images(),
+                current == null ? 0 : current.verifiedImages());
         if (step % LOG_EVERY_STEPS == 0 || step == steps) {
             LOG.info(
                     "{} epoch {}/{} step {}/{} loss {}",
@@ -87,7 +99,15 @@ final class TrainerProgress {
     void epochDone(CheckpointPhase phase, int epoch, int maxEpochs, double meanLoss, List<Double> trainMaps) {
         TrainerStatus.Round current = round;
         round = new TrainerStatus.Round(
-                phase, epoch, maxEpochs, current.step(), current.stepsPerEpoch(), current.lastLoss(), trainMaps);
+                phase,
+                epoch,
+                maxEpochs,
+                current.step(),
+                current.stepsPerEpoch(),
+                current.lastLoss(),
+                trainMaps,
+                current.images(),
+                current.verifiedImages());
         LOG.info(
                 "{} epoch {}/{} done: mean loss {}, train-label mAP {}",
                 phase,

@@ -50,6 +50,8 @@ public record TrainerStatus(
      * @param stepsPerEpoch steps per epoch
      * @param lastLoss      loss of the latest step
      * @param trainMaps     train-label mAP (%) after each finished epoch
+     * @param images        images the round trains on
+     * @param verifiedImages of them, images with a VERIFIED label (a person's verdicts)
      */
     public record Round(
             CheckpointPhase phase,
@@ -58,11 +60,25 @@ public record TrainerStatus(
             int step,
             int stepsPerEpoch,
             double lastLoss,
-            List<Double> trainMaps) {
+            List<Double> trainMaps,
+            int images,
+            int verifiedImages) {
 
         /** Freezes the list. */
         public Round {
             trainMaps = List.copyOf(trainMaps);
+        }
+
+        /** A round whose images are not counted. */
+        public Round(
+                CheckpointPhase phase,
+                int epoch,
+                int maxEpochs,
+                int step,
+                int stepsPerEpoch,
+                double lastLoss,
+                List<Double> trainMaps) {
+            this(phase, epoch, maxEpochs, step, stepsPerEpoch, lastLoss, trainMaps, 0, 0);
         }
     }
 

@@ -38,6 +38,11 @@ record TrainingRound(
         return minGain != Double.NEGATIVE_INFINITY;
     }
 
+    /** Images of the round with a VERIFIED label (a person's verdicts). */
+    int verifiedCount() {
+        return (int) examples.stream().filter(e -> e.label().verified()).count();
+    }
+
     /** The training targets of {@code example}. */
     float[] targets(TrainingExample example) {
         return globalTargets ? example.label().global() : example.label().scores();

@@ -172,13 +172,18 @@ final class TrainingSet {
     }
 
     /**
-     * Keeps {@code label} as the latest label of {@code imageId}.
+     * Keeps {@code label} as the latest label of {@code imageId}, unless the kept label is VERIFIED and
+     * {@code label} is not: a pseudo-label never replaces a person's verdicts (the labeler writes none
+     * after a review; this holds if one arrives anyway, e.g. from a labeler that lost its review store).
      *
      * @return whether it changed anything (a label equal to the kept one is ignored)
      */
     synchronized boolean putLabel(String imageId, StoredLabel label) throws IOException {
         TrainingExample existing = examples.get(imageId);
         if (heldOut.containsKey(imageId) || (existing != null && label.equals(existing.label()))) {
+            return false;
+        }
+        if (existing != null && existing.label() != null && existing.label().verified() && !label.verified()) {
             return false;
         }
         lastSeq++;
@@ -213,7 +218,7 @@ final class TrainingSet {
      */
     synchronized void dropLabel(String imageId) {
         TrainingExample existing = examples.get(imageId);
-        if (existing != null && existing.label() != null) {
+        if (existing != null && existing.label() != null && !existing.label().verified()) {
             examples.put(imageId, existing.withLabel(null, ++lastSeq));
             dirty = true;
         }

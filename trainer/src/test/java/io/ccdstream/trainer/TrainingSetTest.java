@@ -2,6 +2,7 @@ package io.ccdstream.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -234,6 +235,51 @@ class TrainingSetTest {
         set.flush();
 
         assertThat(TrainingSet.open(dir, "cs", CLASSES, 10).refineRan()).isTrue();
+    }
+
+    @Test
+    void shouldNeverLetAPseudoLabelReplaceAVerifiedOne() throws IOException {
+        // Given an image a person reviewed
+        TrainingSet set = TrainingSet.open(dir, "cs", CLASSES, 10);
+        set.putImage("a", new byte[] {1});
+        set.putLabel("a", initial(0.2f, 0.9f));
+        StoredLabel verified =
+                new StoredLabel(LabelStage.VERIFIED, null, new float[] {1f, 0.9f}, new float[] {1f, 0.9f});
+        assertThat(set.putLabel("a", verified)).isTrue();
+
+        // When pseudo-labels of it arrive, or a "none" verdict of the labeler
+        assertThat(set.putLabel("a", refined(3, 0.1f, 0.8f))).isFalse();
+        set.dropLabel("a");
+
+        // Then the verdict stays, and a later review replaces it
+        assertThat(set.trainable())
+                .singleElement()
+                .satisfies(e -> assertThat(e.label()).isEqualTo(verified));
+        StoredLabel again = new StoredLabel(LabelStage.VERIFIED, null, new float[] {0f, 0.9f}, new float[] {0f, 0.9f});
+        assertThat(set.putLabel("a", again)).isTrue();
+    }
+
+    @Test
+    void shouldPutTheVerdictsIntoTheWarmupTargetsOfAVerifiedLabel() {
+        Label label = Label.newBuilder()
+                .setImageId("a")
+                .setClassSetId("cs")
+                .setClassNames(CLASSES)
+                .setStage(LabelStage.VERIFIED)
+                .setScores(List.of(0f, 1f))
+                .setGlobal(List.of(0.7f, 0.3f))
+                .setReviewedClasses(List.of("dog"))
+                .setAlpha(0.4f)
+                .setModelId("m")
+                .setClipInferences(1)
+                .setLabeledAt(java.time.Instant.EPOCH)
+                .build();
+
+        StoredLabel stored = StoredLabel.of(label);
+
+        // the reviewed class takes the verdict; "cat" was not reviewed and keeps its global score
+        assertThat(stored.global()).containsExactly(0.7f, 1f);
+        assertThat(stored.verified()).isTrue();
     }
 
     static StoredLabel initial(float... global) {

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 
 /**
  * Label Studio import ({@code tasks.json}): a list of tasks, each {@code data.image} (the file or
- * URI; Label Studio must be able to open it, e.g. a served URL or local-files storage) and
- * {@code data.ccd_image_id}, with one prediction ({@code model_version}: model, bias and checkpoint
+ * URI; Label Studio must be able to open it, e.g. a served URL or local-files storage),
+ * {@code data.ccd_image_id} and {@code data.ccd_class_set_id} (which {@link LabelStudioImport} reads
+ * back from Label Studio's JSON export), with one prediction ({@code model_version}: model, bias and checkpoint
  * versions; {@code score}: the highest positive score) whose result is a {@code choices} region
  * ({@code from_name} {@code "label"}, {@code to_name} {@code "image"}) holding the positive classes.
  * The labelling config this fits: {@code <View><Image name="image" value="$image"/><Choices
@@ -22,7 +23,10 @@ final class LabelStudioWriter {
         ArrayNode tasks = Json.MAPPER.createArrayNode();
         for (ExportedImage image : set.images()) {
             ObjectNode task = tasks.addObject();
-            task.putObject("data").put("image", image.file()).put("ccd_image_id", image.imageId());
+            task.putObject("data")
+                    .put("image", image.file())
+                    .put("ccd_image_id", image.imageId())
+                    .put("ccd_class_set_id", set.classSetId());
             ObjectNode prediction = task.putArray("predictions").addObject();
             prediction.put(
                     "model_version",

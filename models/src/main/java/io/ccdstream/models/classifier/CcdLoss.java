@@ -44,6 +44,21 @@ final class CcdLoss {
         return supervised.add(consistency(zWeak, zStrong).mul(beta));
     }
 
+    /**
+     * The loss with a weight per image on the supervised term: {@code mean_i,c(w_i * bce_ic) + beta *
+     * consistency}; all weights 1 give {@link #loss(NDArray, NDArray, NDArray, float)}.
+     *
+     * @param weights {@code [N]} weights, at least 0
+     */
+    static NDArray loss(NDArray zWeak, NDArray targets, NDArray weights, NDArray zStrong, float beta) {
+        NDArray perElement = Activation.softPlus(zWeak).sub(zWeak.mul(targets));
+        NDArray supervised = perElement.mul(weights.reshape(-1, 1)).mean();
+        if (beta == 0f) {
+            return supervised;
+        }
+        return supervised.add(consistency(zWeak, zStrong).mul(beta));
+    }
+
     /** @return {@code BCE(zStrong, stopgrad(sigmoid(zWeak)))} */
     static NDArray consistency(NDArray zWeak, NDArray zStrong) {
         return bce(zStrong, Activation.sigmoid(zWeak).stopGradient());

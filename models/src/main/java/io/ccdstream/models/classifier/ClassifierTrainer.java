@@ -98,7 +98,29 @@ public final class ClassifierTrainer implements AutoCloseable {
      *     is out of range
      */
     public float trainStep(List<RgbImage> images, float[][] targets, float beta) {
+        return trainStep(images, targets, null, beta);
+    }
+
+    /**
+     * One optimiser step with a weight per image on the supervised term (e.g. a person's verified
+     * labels above the pseudo-labels): {@code mean(w_i * BCE_ic) + beta * consistency}.
+     *
+     * @param weights one weight per image, finite and at least 0; null: every weight 1
+     * @return the batch's loss before the step
+     * @throws IllegalArgumentException as {@link #trainStep(List, float[][], float)}, or for a bad weight
+     */
+    public float trainStep(List<RgbImage> images, float[][] targets, float[] weights, float beta) {
         float[] flatTargets = validate(images, targets, beta);
+        if (weights != null) {
+            if (weights.length != images.size()) {
+                throw new IllegalArgumentException(images.size() + " images but " + weights.length + " weights");
+            }
+            for (float w : weights) {
+                if (!(w >= 0) || Float.isInfinite(w)) {
+                    throw new IllegalArgumentException("a weight must be finite and >= 0, got " + w);
+                }
+            }
+        }
         List<RgbImage> weak = new ArrayList<>(images.size());
         List<RgbImage> strong = beta > 0 ? new ArrayList<>(images.size()) : null;
         for (RgbImage image : images) {
@@ -111,7 +133,7 @@ public final class ClassifierTrainer implements AutoCloseable {
         write.lock();
         try {
             ensureOpen();
-            return step(weak, strong, flatTargets, beta);
+            return step(weak, strong, flatTargets, weights, beta);
         } finally {
             write.unlock();
         }
@@ -173,7 +195,7 @@ public final class ClassifierTrainer implements AutoCloseable {
         }
     }
 
-    private float step(List<RgbImage> weak, List<RgbImage> strong, float[] targets, float beta) {
+    private float step(List<RgbImage> weak, List<RgbImage> strong, float[] targets, float[] weights, float beta) {
         try (NDManager scope = trainer.getManager().newSubManager()) {
             NDArray y = scope.create(targets, new Shape(weak.size(), numClasses));
             float loss;
@@ -184,7 +206,9 @@ public final class ClassifierTrainer implements AutoCloseable {
                         ? null
                         : trainer.forward(new NDList(ImageBatch.toTensor(scope, preprocessor, strong)))
                                 .get(0);
-                NDArray value = CcdLoss.loss(zWeak, y, zStrong, beta);
+                NDArray value = weights == null
+                        ? CcdLoss.loss(zWeak, y, zStrong, beta)
+                        : CcdLoss.loss(zWeak, y, scope.create(weights), zStrong, beta);
                 collector.backward(value);
                 loss = value.getFloat();
             }

@@ -121,6 +121,24 @@ class CcdLossTest {
         assertThat(zStrong.getGradient().abs().max().getFloat()).isLessThan(1e-7f);
     }
 
+    @Test
+    void shouldWeighEachImagesSupervisedTermAndKeepTheUnweightedLossAtWeightOne() {
+        // two images of three classes; the second counts three times, the first not at all
+        NDArray weights = manager.create(new float[] {0f, 3f});
+
+        float weighted =
+                CcdLoss.loss(matrix(Z_WEAK), matrix(TARGETS), weights, null, 0f).getFloat();
+        float ones = CcdLoss.loss(matrix(Z_WEAK), matrix(TARGETS), manager.ones(new Shape(2)), null, 0f)
+                .getFloat();
+
+        double second = 0;
+        for (int i = 3; i < 6; i++) {
+            second += 3 * bce(Z_WEAK[i], TARGETS[i]);
+        }
+        assertThat((double) weighted).isCloseTo(second / 6, within(1e-6));
+        assertThat(ones).isCloseTo(CcdLoss.bce(matrix(Z_WEAK), matrix(TARGETS)).getFloat(), within(1e-6f));
+    }
+
     private NDArray matrix(float[] values) {
         return manager.create(values, new Shape(2, 3));
     }

@@ -1,21 +1,28 @@
 package io.ccdstream.streams.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.topics.http.SmallHttpServer;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The dashboard's routes: the static page under {@value #PAGE}, {@code /} redirecting there, and the JSON
- * it polls under {@code /api/}. Without a dashboard state they answer 404, and any method but GET 405.
+ * it polls under {@code /api/}; the review page's answers are the only POSTs ({@code /api/reviews},
+ * {@code /api/review/skip}, JSON bodies only, so that a cross-site form cannot post one). Without a
+ * dashboard state they answer 404, and any other method 405.
  */
 public final class DashboardApi {
 
@@ -65,6 +72,116 @@ public final class DashboardApi {
                 handler.handle(ctx);
             }
         }));
+        Map<String, Handler> review = Map.of(
+                "/api/review/next", ctx -> next(ctx, state),
+                "/api/review/stats", ctx -> json(ctx, state.reviewStats()),
+                "/api/review/{imageId}/image",
+                        ctx -> encoded(ctx, state.reviewImage(ctx.pathParam("imageId")), "it is not queued"));
+        review.forEach((path, handler) -> get(config, path, ctx -> {
+            if (state == null) {
+                error(ctx, 404, "no dashboard in this process (ccd run --ui serves one)");
+            } else {
+                handler.handle(ctx);
+            }
+        }));
+        post(config, "/api/reviews", state, DashboardApi::submit);
+        post(config, "/api/review/skip", state, DashboardApi::skip);
+    }
+
+    private static void post(JavalinConfig config, String path, DashboardState state, ReviewHandler handler) {
+        SmallHttpServer.routeEveryMethod(config, path, ctx -> {
+            if (!HandlerType.POST.equals(ctx.method())) {
+                error(ctx, 405, "only POST is supported");
+            } else if (state == null) {
+                error(ctx, 404, "no dashboard in this process (ccd run --ui serves one)");
+            } else if (ctx.contentType() == null || !ctx.contentType().startsWith("application/json")) {
+                error(ctx, 415, "send the body as application/json");
+            } else {
+                JsonNode body;
+                try {
+                    body = JSON.readTree(ctx.bodyAsBytes());
+                } catch (IOException e) {
+                    error(ctx, 400, "the body is not JSON: " + e.getMessage());
+                    return;
+                }
+                if (body == null || !body.isObject()) {
+                    error(ctx, 400, "the body must be a JSON object");
+                    return;
+                }
+                handler.handle(ctx, state, body);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface ReviewHandler {
+        void handle(Context ctx, DashboardState state, JsonNode body);
+    }
+
+    private static void next(Context ctx, DashboardState state) {
+        Optional<ReviewQueue.ReviewView> next = state.nextReview();
+        if (next.isEmpty()) {
+            error(ctx, 404, "no image waits for a review");
+        } else {
+            json(ctx, next.get());
+        }
+    }
+
+    /**
+     * {@code {"imageId": "...", "reviewer": "...", "verdicts": {"cat": "PRESENT", "dog": "ABSENT"}}}: 202
+     * once the review is on {@code ccd.reviews}; 400 for a bad answer, 404 for an image the dashboard does
+     * not know, 503 when it cannot be written.
+     */
+    private static void submit(Context ctx, DashboardState state, JsonNode body) {
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        JsonNode given = body.path("verdicts");
+        if (!given.isObject()) {
+            error(ctx, 400, "verdicts must be an object of class name to PRESENT, ABSENT or UNSURE");
+            return;
+        }
+        given.fields()
+                .forEachRemaining(e -> verdicts.put(e.getKey(), e.getValue().asText()));
+        Review review;
+        try {
+            review = state.review(text(body, "imageId"), text(body, "reviewer"), verdicts);
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        } catch (NoSuchElementException e) {
+            error(ctx, 404, e.getMessage());
+            return;
+        }
+        try {
+            state.submit(review);
+        } catch (IllegalStateException e) {
+            error(ctx, 503, e.getMessage());
+            return;
+        }
+        ctx.status(202).contentType("application/json");
+        ctx.result(("{\"accepted\":true,\"imageId\":" + quoted(review.getImageId()) + "}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void skip(Context ctx, DashboardState state, JsonNode body) {
+        String imageId = text(body, "imageId");
+        if (imageId == null || !state.skipReview(imageId)) {
+            error(ctx, 404, "image " + imageId + " is not queued for review");
+            return;
+        }
+        json(ctx, Map.of("skipped", imageId));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static String quoted(String value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void get(JavalinConfig config, String path, Handler handler) {
@@ -101,13 +218,16 @@ public final class DashboardApi {
     }
 
     private static void bytes(Context ctx, DashboardState state, String imageId) {
-        Optional<DashboardState.EncodedImage> image = state.imageBytes(imageId);
+        encoded(
+                ctx,
+                state.imageBytes(imageId),
+                "only the " + DashboardState.IMAGE_BYTES_KEPT
+                        + " latest inline images to arrive or be labelled are kept");
+    }
+
+    private static void encoded(Context ctx, Optional<DashboardState.EncodedImage> image, String why) {
         if (image.isEmpty()) {
-            error(
-                    ctx,
-                    404,
-                    "no bytes of image " + imageId + ": only the " + DashboardState.IMAGE_BYTES_KEPT
-                            + " latest inline images to arrive or be labelled are kept");
+            error(ctx, 404, "no bytes of this image: " + why);
             return;
         }
         String type = image.get().contentType();

@@ -1,10 +1,13 @@
 package io.ccdstream.streams.dashboard;
 
+import io.ccdstream.method.active.ActiveSelection;
+import io.ccdstream.method.active.SelectionStrategy;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.CcdStreamsConfig;
 import io.ccdstream.streams.bias.BiasTopology;
@@ -16,6 +19,7 @@ import io.ccdstream.topics.DeadLetters;
 import io.ccdstream.topics.OutputWatcher;
 import io.ccdstream.topics.RegistrySerdes;
 import io.ccdstream.topics.SerdeFactory;
+import io.ccdstream.topics.review.ReviewProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Feeds a {@link DashboardState} from the cluster on a thread of its own: the images, scores, labels and dead
- * letters written from now on (read_committed), the bias and checkpoint histories from the start of their
- * compacted topics, and every {@link #SAMPLE_INTERVAL} a point of the time series with the consumer lag of
+ * letters written from now on (read_committed), the bias and checkpoint histories and the reviews from the
+ * start of their compacted topics, and every {@link #SAMPLE_INTERVAL} a point of the time series with the consumer lag of
  * the pipeline's services (their committed offsets against the ends of their input topics).
  *
  * <p>It reads the whole cluster's output, so the dashboard of one process shows the work of every instance.
@@ -61,6 +65,7 @@ public final class DashboardFeed implements AutoCloseable {
     private final DashboardState state;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Admin admin;
+    private final ReviewProducer reviews;
     private final Map<String, String> groups;
     private final Supplier<Optional<Checkpoint>> installed;
     private final Clock clock;
@@ -102,13 +107,16 @@ public final class DashboardFeed implements AutoCloseable {
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         adminProps.putAll(overrides);
         this.admin = Admin.create(adminProps);
+        this.reviews = new ReviewProducer(bootstrapServers, serdes, overrides);
         try {
             position(bootstrapServers);
         } catch (RuntimeException e) {
             consumer.close();
             admin.close();
+            reviews.close();
             throw ClusterAccess.translate(e, "read the pipeline's output for the dashboard");
         }
+        state.reviewSink(reviews::send);
         this.thread = new Thread(this::run, "ccd-dashboard-feed");
         thread.setDaemon(true);
         thread.start();
@@ -130,7 +138,12 @@ public final class DashboardFeed implements AutoCloseable {
             groups.put(service, config.applicationId(service));
         }
         return new DashboardFeed(
-                new DashboardState(classSetId, classNames),
+                new DashboardState(
+                        classSetId,
+                        classNames,
+                        new ActiveSelection(
+                                SelectionStrategy.of(config.getString(CcdStreamsConfig.REVIEW_STRATEGY)), 0),
+                        config.getInt(CcdStreamsConfig.REVIEW_QUEUE_SIZE)),
                 config.bootstrapServers(),
                 config.clientOverrides(),
                 new RegistrySerdes(config.serdeSettings()),
@@ -146,7 +159,7 @@ public final class DashboardFeed implements AutoCloseable {
                 List.of(CcdTopics.IMAGES.name(), CcdTopics.SCORES.name(), CcdTopics.LABELS.name(), deadLetterTopic)) {
             fromEnd.addAll(partitions(topic));
         }
-        for (String topic : List.of(CcdTopics.BIAS.name(), CcdTopics.CHECKPOINTS.name())) {
+        for (String topic : List.of(CcdTopics.BIAS.name(), CcdTopics.CHECKPOINTS.name(), CcdTopics.REVIEWS.name())) {
             fromStart.addAll(partitions(topic));
         }
         List<TopicPartition> all = new ArrayList<>(fromEnd);
@@ -201,6 +214,8 @@ public final class DashboardFeed implements AutoCloseable {
                 state.bias(deserializers.bias.deserialize(topic, record.value()));
             } else if (topic.equals(CcdTopics.CHECKPOINTS.name())) {
                 state.checkpoint(deserializers.checkpoint.deserialize(topic, record.value()));
+            } else if (topic.equals(CcdTopics.REVIEWS.name())) {
+                state.review(deserializers.review.deserialize(topic, record.value()));
             }
         } catch (RuntimeException e) {
             // a record the pipeline itself refuses (it goes to the dead letters) is not the dashboard's business
@@ -285,6 +300,7 @@ public final class DashboardFeed implements AutoCloseable {
         }
         consumer.close();
         admin.close(Duration.ofSeconds(5));
+        reviews.close();
     }
 
     /** The value deserializers of the topics read. */
@@ -295,6 +311,7 @@ public final class DashboardFeed implements AutoCloseable {
         final Deserializer<Label> label;
         final Deserializer<Bias> bias;
         final Deserializer<Checkpoint> checkpoint;
+        final Deserializer<Review> review;
 
         Deserializers(SerdeFactory serdes) {
             imageKey = CcdTopics.IMAGES.keySerde(serdes).deserializer();
@@ -303,6 +320,7 @@ public final class DashboardFeed implements AutoCloseable {
             label = CcdTopics.LABELS.valueSerde(serdes).deserializer();
             bias = CcdTopics.BIAS.valueSerde(serdes).deserializer();
             checkpoint = CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer();
+            review = CcdTopics.REVIEWS.valueSerde(serdes).deserializer();
         }
     }
 }

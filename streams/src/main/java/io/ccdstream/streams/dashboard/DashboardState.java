@@ -1,12 +1,17 @@
 package io.ccdstream.streams.dashboard;
 
+import io.ccdstream.method.active.ActiveSelection;
+import io.ccdstream.method.active.SelectionStrategy;
 import io.ccdstream.method.metrics.MeanAveragePrecision;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.Checkpoint;
+import io.ccdstream.schemas.ClassVerdict;
 import io.ccdstream.schemas.Image;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.schemas.Scores;
+import io.ccdstream.schemas.Verdict;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,8 +22,10 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -78,15 +85,30 @@ public final class DashboardState {
     private long rescored;
     private long initialLabels;
     private long refinedLabels;
+    private long verifiedLabels;
+    private final ReviewQueue reviewQueue;
+    private Consumer<Review> reviewSink;
     private long deadLetterCount;
     private Instant lastSample;
     private long scoredAtLastSample;
     private long labelsAtLastSample;
 
-    /** State of class set {@code classSetId}, whose classes are {@code classNames}; other class sets are ignored. */
+    /** Images the review queue holds by default. */
+    public static final int DEFAULT_REVIEW_QUEUE = 64;
+
+    /**
+     * State of class set {@code classSetId}, whose classes are {@code classNames}; other class sets are
+     * ignored. Its review queue ranks by uncertainty.
+     */
     public DashboardState(String classSetId, List<String> classNames) {
+        this(classSetId, classNames, new ActiveSelection(SelectionStrategy.UNCERTAINTY, 0), DEFAULT_REVIEW_QUEUE);
+    }
+
+    /** The same with a review queue of {@code reviewQueueSize} images ranked by {@code selection}. */
+    public DashboardState(String classSetId, List<String> classNames, ActiveSelection selection, int reviewQueueSize) {
         this.classSetId = classSetId;
         this.classNames = List.copyOf(classNames);
+        this.reviewQueue = new ReviewQueue(selection, reviewQueueSize, classNames.size(), Instant.now());
     }
 
     /** An image sent to the pipeline. */
@@ -149,8 +171,11 @@ public final class DashboardState {
             return;
         }
         boolean refined = label.getStage() == LabelStage.REFINED;
+        boolean verified = label.getStage() == LabelStage.VERIFIED;
         if (refined) {
             refinedLabels++;
+        } else if (verified) {
+            verifiedLabels++;
         } else {
             initialLabels++;
         }
@@ -166,9 +191,19 @@ public final class DashboardState {
         entry.local = label.getLocal() == null ? null : floats(label.getLocal());
         entry.biasVersion = label.getBiasVersion();
         entry.labeledAt = label.getLabeledAt();
-        positives.put(id, present(entry.scores));
+        boolean[] present = present(entry.scores);
+        positives.put(id, present);
+        reviewQueue.label(
+                id,
+                present,
+                entry.scores,
+                entry.global,
+                entry.local,
+                verified,
+                usefulness -> reviewView(id, entry, usefulness),
+                imageBytes(id));
         Evaluated truth = evaluated.get(id);
-        if (truth != null) {
+        if (truth != null && !verified) {
             if (refined) {
                 truth.refined = entry.scores;
             } else {
@@ -257,12 +292,130 @@ public final class DashboardState {
                 rescored,
                 initialLabels,
                 refinedLabels,
+                verifiedLabels,
                 deadLetterCount,
                 new TreeMap<>(deadLettersByReason),
                 bias == null ? null : bias.version(),
                 checkpoint == null ? null : checkpoint.version,
                 positiveCounts(),
                 accuracy());
+    }
+
+    /** A review on {@code ccd.reviews} (from this dashboard or any other source): the image leaves the queue. */
+    public synchronized void review(Review review) {
+        if (classSetId.equals(review.getClassSetId())) {
+            reviewQueue.reviewed(review.getImageId(), review.getReviewedAt(), Instant.now());
+        }
+    }
+
+    /** Where {@link #submit} sends reviews (the feed's producer to {@code ccd.reviews}). */
+    public synchronized void reviewSink(Consumer<Review> sink) {
+        this.reviewSink = sink;
+    }
+
+    /** The most useful image to review, if the queue holds any. */
+    public synchronized Optional<ReviewQueue.ReviewView> nextReview() {
+        return reviewQueue.next().map(ReviewQueue.Candidate::view);
+    }
+
+    /** The encoded bytes of a queued image. */
+    public synchronized Optional<EncodedImage> reviewImage(String imageId) {
+        return reviewQueue.get(imageId).map(ReviewQueue.Candidate::image);
+    }
+
+    /** The review queue's size and throughput. */
+    public synchronized ReviewQueue.Stats reviewStats() {
+        return reviewQueue.stats(Instant.now());
+    }
+
+    /** Takes {@code imageId} out of the queue until its next label; false when it was not queued. */
+    public synchronized boolean skipReview(String imageId) {
+        return reviewQueue.skip(imageId);
+    }
+
+    /**
+     * Checks a person's answer and turns it into a review record: the image must be queued or among the
+     * recent images, every class one of the set, every verdict PRESENT, ABSENT or UNSURE.
+     *
+     * @param verdicts verdict per class name
+     * @throws IllegalArgumentException with a message for the person when something does not fit
+     * @throws NoSuchElementException when the dashboard does not know the image
+     */
+    public synchronized Review review(String imageId, String reviewer, Map<String, String> verdicts) {
+        if (imageId == null || imageId.isBlank()) {
+            throw new IllegalArgumentException("a review needs the imageId");
+        }
+        if (reviewQueue.get(imageId).isEmpty() && !recent.containsKey(imageId)) {
+            throw new NoSuchElementException(
+                    "image " + imageId + " is neither queued for review nor among the recent images");
+        }
+        if (verdicts == null || verdicts.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a review needs at least one verdict (class: PRESENT, ABSENT or UNSURE)");
+        }
+        List<ClassVerdict> list = new ArrayList<>();
+        for (Map.Entry<String, String> verdict : verdicts.entrySet()) {
+            if (!classNames.contains(verdict.getKey())) {
+                throw new IllegalArgumentException(
+                        "class '" + verdict.getKey() + "' is not one of class set " + classSetId + " " + classNames);
+            }
+            Verdict value;
+            try {
+                value = Verdict.valueOf(String.valueOf(verdict.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the verdict on class '" + verdict.getKey() + "' must be PRESENT,"
+                        + " ABSENT or UNSURE, not " + verdict.getValue());
+            }
+            list.add(new ClassVerdict(verdict.getKey(), value));
+        }
+        String who = reviewer == null || reviewer.isBlank() ? "dashboard" : reviewer.strip();
+        if (who.length() > 100) {
+            throw new IllegalArgumentException("the reviewer's name is longer than 100 characters");
+        }
+        return Review.newBuilder()
+                .setImageId(imageId)
+                .setClassSetId(classSetId)
+                .setVerdicts(list)
+                .setReviewer(who)
+                .setReviewedAt(Instant.now())
+                .setSource("dashboard")
+                .build();
+    }
+
+    /**
+     * Sends {@code review} (made by {@link #review(String, String, Map)}) to {@code ccd.reviews} and takes
+     * its image out of the queue. Called without the state's lock held, since sending waits for the broker.
+     *
+     * @throws IllegalStateException when this dashboard has no way to send reviews
+     */
+    public void submit(Review review) {
+        Consumer<Review> sink;
+        synchronized (this) {
+            sink = reviewSink;
+        }
+        if (sink == null) {
+            throw new IllegalStateException("this dashboard cannot write reviews (no producer to ccd.reviews)");
+        }
+        sink.accept(review);
+        review(review);
+    }
+
+    private ReviewQueue.ReviewView reviewView(String id, ImageEntry e, double usefulness) {
+        List<ClassScore> classes = new ArrayList<>();
+        List<String> suggested = new ArrayList<>();
+        boolean[] present = present(e.scores);
+        for (int c = 0; c < classNames.size(); c++) {
+            classes.add(new ClassScore(
+                    classNames.get(c),
+                    c < e.scores.length ? e.scores[c] : 0f,
+                    e.global == null || c >= e.global.length ? null : e.global[c],
+                    e.local == null || c >= e.local.length ? null : e.local[c]));
+            if (present[c]) {
+                suggested.add(classNames.get(c));
+            }
+        }
+        return new ReviewQueue.ReviewView(
+                id, e.stage, e.width, e.height, usefulness, classes, suggested, e.boxes == null ? List.of() : e.boxes);
     }
 
     /** The time series, oldest first. */
@@ -487,6 +640,7 @@ public final class DashboardState {
             long imagesRescored,
             long initialLabels,
             long refinedLabels,
+            long verifiedLabels,
             long deadLetters,
             Map<String, Long> deadLettersByReason,
             Long biasVersion,

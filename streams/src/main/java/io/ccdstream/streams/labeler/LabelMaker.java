@@ -3,15 +3,20 @@ package io.ccdstream.streams.labeler;
 import io.ccdstream.method.ccd.Debias;
 import io.ccdstream.method.ccd.Mix;
 import io.ccdstream.schemas.Bias;
+import io.ccdstream.schemas.ClassVerdict;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.topics.FloatLists;
 import io.ccdstream.topics.PoisonRecordException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns raw scores and the current bias into a label (ALGORITHM.md sections 2 and 4.5): debias
@@ -109,6 +114,89 @@ public final class LabelMaker {
                 .setModelId(scores.getModelId())
                 .setClipInferences(scores.getClipInferences())
                 .setLabeledAt(now)
+                .build();
+    }
+
+    /**
+     * Checks that {@code review} can apply to an image of its class set: the key matches, the class set
+     * is configured, every class named is one of the set's, and none is named twice.
+     *
+     * @throws PoisonRecordException with reason {@code KEY_MISMATCH}, {@code UNKNOWN_CLASS_SET},
+     *     {@code UNKNOWN_CLASS} or {@code DUPLICATE_CLASS}
+     */
+    public void validate(ImageKey key, Review review) {
+        if (!key.getImageId().equals(review.getImageId())
+                || !key.getClassSetId().equals(review.getClassSetId())) {
+            throw new PoisonRecordException(
+                    "KEY_MISMATCH",
+                    "review of image " + review.getImageId() + " (class set " + review.getClassSetId()
+                            + ") under the key of image " + key.getImageId() + " (class set " + key.getClassSetId()
+                            + ")");
+        }
+        List<String> names = classNames
+                .of(review.getClassSetId())
+                .orElseThrow(() -> new PoisonRecordException(
+                        "UNKNOWN_CLASS_SET",
+                        "review of image " + review.getImageId() + ": class set " + review.getClassSetId()
+                                + " is not configured in the labeler"));
+        Set<String> seen = new HashSet<>();
+        for (ClassVerdict verdict : review.getVerdicts()) {
+            if (!names.contains(verdict.getClassName())) {
+                throw new PoisonRecordException(
+                        "UNKNOWN_CLASS",
+                        "review of image " + review.getImageId() + ": class '" + verdict.getClassName()
+                                + "' is not one of class set " + review.getClassSetId() + " " + names);
+            }
+            if (!seen.add(verdict.getClassName())) {
+                throw new PoisonRecordException(
+                        "DUPLICATE_CLASS",
+                        "review of image " + review.getImageId() + ": class '" + verdict.getClassName()
+                                + "' has two verdicts");
+            }
+        }
+    }
+
+    /**
+     * {@code label} with the person's verdicts of {@code review}: a class judged PRESENT scores 1, one
+     * judged ABSENT 0, and the others (UNSURE or not reviewed) keep their pseudo-label. The stage becomes
+     * VERIFIED, stamped with the reviewer and time, when at least one verdict is PRESENT or ABSENT; a
+     * review of only UNSURE verdicts leaves the label as it is. An image with a PRESENT verdict is not
+     * "none". The global and local scores stay the pipeline's.
+     */
+    public static Label verify(Label label, Review review) {
+        float[] scores = FloatLists.toArray(label.getScores());
+        List<String> reviewed = new ArrayList<>();
+        boolean present = false;
+        for (ClassVerdict verdict : review.getVerdicts()) {
+            int c = label.getClassNames().indexOf(verdict.getClassName());
+            if (c < 0) {
+                continue; // the class set's configuration changed since the review was accepted
+            }
+            switch (verdict.getVerdict()) {
+                case PRESENT -> {
+                    scores[c] = 1f;
+                    present = true;
+                    reviewed.add(verdict.getClassName());
+                }
+                case ABSENT -> {
+                    scores[c] = 0f;
+                    reviewed.add(verdict.getClassName());
+                }
+                default -> {
+                    // UNSURE: the pseudo-label stays
+                }
+            }
+        }
+        if (reviewed.isEmpty()) {
+            return label;
+        }
+        return Label.newBuilder(label)
+                .setStage(LabelStage.VERIFIED)
+                .setScores(FloatLists.toList(scores))
+                .setNone(label.getNone() && !present)
+                .setReviewedBy(review.getReviewer())
+                .setReviewedAt(review.getReviewedAt())
+                .setReviewedClasses(reviewed)
                 .build();
     }
 

@@ -4,6 +4,7 @@ import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.metrics.PipelineMetrics;
 import java.time.Instant;
@@ -44,6 +45,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
     private KeyValueStore<ImageKey, Label> labelStore;
     private KeyValueStore<ClassSetKey, Bias> relabelledAgainst;
     private KeyValueStore<ClassSetKey, ImageKey> cursors;
+    private KeyValueStore<ImageKey, Review> reviews;
 
     LabelProcessor(LabelMaker maker, LabelerSettings settings, PipelineMetrics metrics) {
         this.maker = maker;
@@ -59,6 +61,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         this.labelStore = context.getStateStore(LabelerTopology.LABEL_STORE);
         this.relabelledAgainst = context.getStateStore(LabelerTopology.RELABEL_STORE);
         this.cursors = context.getStateStore(LabelerTopology.RELABEL_CURSOR_STORE);
+        this.reviews = context.getStateStore(LabelerTopology.REVIEW_STORE);
         if (maker.debiases()) {
             context.schedule(settings.relabelInterval(), PunctuationType.WALL_CLOCK_TIME, this::relabelIfBiasMoved);
         }
@@ -67,7 +70,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
     @Override
     public void process(Record<ImageKey, Scores> record) {
         Bias bias = currentBias(record.value().getClassSetId());
-        Label label = maker.label(record.key(), record.value(), bias, now());
+        Label label = verified(record.key(), maker.label(record.key(), record.value(), bias, now()));
         scoresStore.put(record.key(), record.value());
         labelStore.put(record.key(), label);
         context.forward(record.withValue(label));
@@ -155,7 +158,7 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         }
         for (KeyValue<ImageKey, Label> entry : stale) {
             Scores scores = scoresStore.get(entry.key);
-            Label label = maker.label(entry.key, scores, bias, Instant.ofEpochMilli(wallClockMs));
+            Label label = verified(entry.key, maker.label(entry.key, scores, bias, Instant.ofEpochMilli(wallClockMs)));
             labelStore.put(entry.key, label);
             context.forward(new Record<>(entry.key, label, wallClockMs));
             metrics.labelled(label);
@@ -165,6 +168,12 @@ final class LabelProcessor implements Processor<ImageKey, Scores, ImageKey, Labe
         } else if (last != null) {
             cursors.put(key, last);
         }
+    }
+
+    /** {@code label} with the person's verdicts when the image was reviewed: a pseudo-label never replaces them. */
+    private Label verified(ImageKey key, Label label) {
+        Review review = reviews.get(key);
+        return review == null ? label : LabelMaker.verify(label, review);
     }
 
     private Instant now() {

@@ -4,6 +4,7 @@ import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.schemas.Scores;
 import io.ccdstream.streams.Topics;
 import io.ccdstream.streams.metrics.PipelineMetrics;
@@ -20,7 +21,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The labeler service: {@code ccd.scores} joined with the global {@code ccd.bias} table ->
  * debias, mix -> {@code ccd.labels}, one label per image; labels are recomputed when the bias
- * moves (see {@link LabelerSettings}).
+ * moves (see {@link LabelerSettings}); {@code ccd.reviews} -> VERIFIED labels of the reviewed images
+ * (see {@link ReviewProcessor}).
  */
 public final class LabelerTopology {
 
@@ -36,6 +38,8 @@ public final class LabelerTopology {
     public static final String RELABEL_STORE = "relabelled-against";
     /** Store of where each class set's recomputation in progress stopped. */
     public static final String RELABEL_CURSOR_STORE = "relabel-cursor";
+    /** The latest review per image, applied to every later label of the image. */
+    public static final String REVIEW_STORE = "reviews-by-image";
 
     private LabelerTopology() {}
 
@@ -65,6 +69,10 @@ public final class LabelerTopology {
                 Stores.persistentKeyValueStore(RELABEL_CURSOR_STORE),
                 serdes.serde(ClassSetKey.class, true),
                 serdes.serde(ImageKey.class, false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(REVIEW_STORE),
+                serdes.serde(ImageKey.class, true),
+                serdes.serde(Review.class, false)));
         builder.stream(CcdTopics.SCORES.name(), Topics.consumed(CcdTopics.SCORES, serdes))
                 .process(
                         () -> new LabelProcessor(maker, settings, metrics),
@@ -72,7 +80,16 @@ public final class LabelerTopology {
                         SCORES_STORE,
                         LABEL_STORE,
                         RELABEL_STORE,
-                        RELABEL_CURSOR_STORE)
+                        RELABEL_CURSOR_STORE,
+                        REVIEW_STORE)
+                .to(CcdTopics.LABELS.name(), Topics.produced(CcdTopics.LABELS, serdes));
+        builder.stream(CcdTopics.REVIEWS.name(), Topics.consumed(CcdTopics.REVIEWS, serdes))
+                .process(
+                        () -> new ReviewProcessor(maker, metrics),
+                        Named.as("review"),
+                        SCORES_STORE,
+                        LABEL_STORE,
+                        REVIEW_STORE)
                 .to(CcdTopics.LABELS.name(), Topics.produced(CcdTopics.LABELS, serdes));
         return builder.build();
     }

@@ -58,6 +58,8 @@ public final class PipelineMetrics {
     public static final String DEAD_LETTERS = "ccd.dead.letters";
     /** Counter of labels written, tagged {@code stage}. */
     public static final String LABELS = "ccd.labels";
+    /** Reviews the labeler applied, by outcome. */
+    public static final String REVIEWS = "ccd.reviews";
     /** Counter of images re-scored with a clearly better checkpoint. */
     public static final String IMAGES_RESCORED = "ccd.images.rescored";
     /** Counter of the CLIP inferences re-scoring took. */
@@ -160,6 +162,15 @@ public final class PipelineMetrics {
         Counter.builder(LABELS)
                 .description("Labels written by the labeler, by stage")
                 .tag("stage", label.getStage().name().toLowerCase(Locale.ROOT))
+                .register(registry)
+                .increment();
+    }
+
+    /** Counts a review the labeler applied (or a withdrawn one, {@code outcome} = withdrawn). */
+    public void reviewed(String outcome) {
+        Counter.builder(REVIEWS)
+                .description("Reviews the labeler turned into VERIFIED labels (applied) or withdrew (tombstone)")
+                .tag("outcome", outcome)
                 .register(registry)
                 .increment();
     }

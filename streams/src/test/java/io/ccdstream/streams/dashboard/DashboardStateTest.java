@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.ccdstream.data.ImageRecords;
+import io.ccdstream.method.active.ActiveSelection;
+import io.ccdstream.method.active.SelectionStrategy;
 import io.ccdstream.schemas.Bias;
 import io.ccdstream.schemas.CamBox;
 import io.ccdstream.schemas.Checkpoint;
 import io.ccdstream.schemas.CheckpointMetrics;
 import io.ccdstream.schemas.CheckpointPhase;
+import io.ccdstream.schemas.ClassVerdict;
 import io.ccdstream.schemas.GroundTruth;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.schemas.Scores;
+import io.ccdstream.schemas.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -180,6 +185,52 @@ class DashboardStateTest {
     private static io.ccdstream.schemas.Image image(String id, String... truth) {
         return ImageRecords.inline(
                 CS, id, new byte[] {1, 2, 3}, "image/png", new GroundTruth(List.of(truth), List.of()), Map.of());
+    }
+
+    @Test
+    void shouldQueueTheMostUsefulUnreviewedImagesWithinItsCapacity() {
+        DashboardState small =
+                new DashboardState(CS, CLASSES, new ActiveSelection(SelectionStrategy.UNCERTAINTY, 0), 2);
+        for (String id : List.of("sure", "unsure", "middling", "no-bytes", "verified")) {
+            if (!id.equals("no-bytes")) {
+                small.image(image(id, "cat"));
+            }
+        }
+        small.label(label("sure", LabelStage.INITIAL, 0.99f, 0.01f));
+        small.label(label("unsure", LabelStage.INITIAL, 0.5f, 0.5f));
+        small.label(label("middling", LabelStage.INITIAL, 0.8f, 0.3f));
+        small.label(label("no-bytes", LabelStage.INITIAL, 0.5f, 0.45f));
+        small.label(label("verified", LabelStage.VERIFIED, 0.5f, 0.5f));
+
+        // the least useful left when a more useful one came; no bytes or a person's answer: not queued
+        assertThat(small.nextReview())
+                .hasValueSatisfying(v -> assertThat(v.imageId()).isEqualTo("unsure"));
+        assertThat(small.reviewStats().queued()).isEqualTo(2);
+        assertThat(small.reviewImage("sure")).isEmpty();
+        assertThat(small.reviewImage("middling")).isPresent();
+
+        // a skip takes it out until its next label; a review for good, however often the image is labelled
+        assertThat(small.skipReview("unsure")).isTrue();
+        assertThat(small.nextReview())
+                .hasValueSatisfying(v -> assertThat(v.imageId()).isEqualTo("middling"));
+        small.review(Review.newBuilder()
+                .setImageId("middling")
+                .setClassSetId(CS)
+                .setVerdicts(List.of(new ClassVerdict("cat", Verdict.PRESENT)))
+                .setReviewer("ann")
+                .setReviewedAt(Instant.now())
+                .build());
+        small.label(label("middling", LabelStage.REFINED, 0.5f, 0.5f));
+        small.label(label("unsure", LabelStage.REFINED, 0.5f, 0.5f));
+        assertThat(small.nextReview())
+                .hasValueSatisfying(v -> assertThat(v.imageId()).isEqualTo("unsure"));
+        assertThat(small.reviewStats()).satisfies(s -> {
+            assertThat(s.queued()).isEqualTo(1);
+            assertThat(s.answered()).isEqualTo(1);
+            assertThat(s.skipped()).isEqualTo(1);
+            assertThat(s.answersPerMinute()).isEqualTo(0.1);
+        });
+        assertThat(small.summary().verifiedLabels()).isEqualTo(1);
     }
 
     private static Scores scores(String id, CamBox... boxes) {

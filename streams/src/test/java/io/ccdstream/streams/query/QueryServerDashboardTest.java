@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccdstream.data.ImageRecords;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.schemas.LabelStage;
+import io.ccdstream.schemas.Review;
 import io.ccdstream.streams.dashboard.DashboardState;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,6 +122,66 @@ class QueryServerDashboardTest {
                 assertThat(response.statusCode()).as(path).isEqualTo(404);
             }
         }
+    }
+
+    @Test
+    void shouldServeTheReviewQueueAndSendAPersonsAnswer() throws Exception {
+        List<Review> sent = new ArrayList<>();
+        state.reviewSink(sent::add);
+
+        // the labelled image waits with its bytes and the pipeline's suggestion
+        JsonNode next = json.readTree(get("/api/review/next").body());
+        assertThat(next.get("imageId").asText()).isEqualTo("img 1");
+        assertThat(next.get("suggested").toString()).isEqualTo("[\"dog\"]");
+        assertThat(get("/api/review/img%201/image").statusCode()).isEqualTo(200);
+        assertThat(get("/ui/review.html").body()).contains("review.js");
+
+        // bad answers are refused with a reason, nothing is sent
+        assertThat(post(
+                                "/api/reviews",
+                                "{\"imageId\":\"img 1\",\"verdicts\":{\"cow\":\"PRESENT\"}}",
+                                "application/json")
+                        .body())
+                .contains("class 'cow' is not one of class set cs");
+        assertThat(post("/api/reviews", "{\"imageId\":\"img 1\",\"verdicts\":{\"cat\":\"YES\"}}", "application/json")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(post("/api/reviews", "{\"imageId\":\"nope\",\"verdicts\":{\"cat\":\"PRESENT\"}}", "application/json")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(post("/api/reviews", "imageId=img+1", "application/x-www-form-urlencoded")
+                        .statusCode())
+                .isEqualTo(415);
+        assertThat(get("/api/reviews").statusCode()).isEqualTo(405);
+        assertThat(sent).isEmpty();
+
+        // a good one is sent, leaves the queue and counts
+        HttpResponse<String> accepted = post(
+                "/api/reviews",
+                "{\"imageId\":\"img 1\",\"reviewer\":\"ann\",\"verdicts\":{\"cat\":\"PRESENT\",\"dog\":\"ABSENT\"}}",
+                "application/json");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(sent).singleElement().satisfies(r -> {
+            assertThat(r.getReviewer()).isEqualTo("ann");
+            assertThat(r.getVerdicts())
+                    .extracting(v -> v.getClassName() + "=" + v.getVerdict())
+                    .containsExactly("cat=PRESENT", "dog=ABSENT");
+        });
+        assertThat(get("/api/review/next").statusCode()).isEqualTo(404);
+        // the feed reads the same review back from ccd.reviews: it counts once
+        state.review(sent.get(0));
+        JsonNode stats = json.readTree(get("/api/review/stats").body());
+        assertThat(stats.get("answered").asLong()).isEqualTo(1);
+        assertThat(stats.get("queued").asInt()).isZero();
+    }
+
+    private HttpResponse<String> post(String path, String body, String type) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path.replace(" ", "%20")))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -36,6 +36,8 @@ public final class LabelExport {
         REFINED,
         /** Global-view labels, with or without a checkpoint's examination. */
         INITIAL,
+        /** Labels a person reviewed (ccd.reviews). */
+        VERIFIED,
         ANY;
 
         /** Whether {@code label} is of this stage. */

@@ -70,6 +70,7 @@ function showSummary(s) {
   setText("images-rescored", s.imagesRescored);
   setText("labels-initial", s.initialLabels);
   setText("labels-refined", s.refinedLabels);
+  setText("labels-verified", s.verifiedLabels);
   setText("dead-letters-total", s.deadLetters);
   setText("bias-version", fmt(s.biasVersion));
   setText("checkpoint-version", fmt(s.checkpointVersion));
