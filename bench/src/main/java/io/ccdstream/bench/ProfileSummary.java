@@ -118,11 +118,11 @@ public final class ProfileSummary {
                 return service + (role.isEmpty() ? " (other)" : role);
             }
         }
+        if (thread.equals("ccd-trainer-prefetch")) {
+            return "trainer (prefetch)";
+        }
         if (thread.startsWith("ccd-trainer")) {
             return "trainer";
-        }
-        if (thread.contains("prefetch")) {
-            return "trainer (prefetch)";
         }
         if (thread.startsWith("data-plane-kafka")
                 || thread.startsWith("kafka-")
