@@ -245,8 +245,8 @@ public final class ThroughputBench {
 
     /**
      * Runs a direct measurement on a thread of its own, as the services call their models from
-     * theirs (the process's main thread allocates from glibc's main arena, which returns memory to
-     * the system and faults it back in around every model call).
+     * theirs (runs on the process's main thread measured 5 to 10 times slower on a loaded machine;
+     * the cause is not established).
      */
     private static void onOwnThread(Measurement measurement) throws Exception {
         ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-direct"));
