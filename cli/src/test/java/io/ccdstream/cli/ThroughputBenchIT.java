@@ -2,6 +2,7 @@ package io.ccdstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -10,15 +11,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ThroughputBenchIT {
 
-    private static final int COLUMNS = 10;
+    private static final int BACKLOG_COLUMNS = 9;
 
     @Test
-    void shouldPrintKafkaAndDirectFiguresOfEveryStageAndModeAsPositiveNumbers(@TempDir Path workDir) {
+    void shouldPrintTheBacklogLatencyAndProfileTablesWithPositiveFigures(@TempDir Path workDir) {
         // Given / When
         CommandRun run = CommandRun.of(
                 "bench",
                 "throughput",
                 "--quick",
+                "--no-scaling",
                 "--image-size",
                 "64",
                 "--work-dir",
@@ -31,35 +33,55 @@ class ThroughputBenchIT {
         // Then: speed is not asserted, only that each figure was measured
         assertThat(exit).as(output).isZero();
         List<String[]> rows = output.lines()
-                .filter(line ->
-                        line.startsWith("| scorer") || line.startsWith("| labeler") || line.startsWith("| trainer"))
+                .filter(line -> line.startsWith("| scorer")
+                        || line.startsWith("| bias")
+                        || line.startsWith("| labeler")
+                        || line.startsWith("| trainer"))
+                .filter(line -> cells(line).length == BACKLOG_COLUMNS)
                 .map(ThroughputBenchIT::cells)
                 .toList();
         assertThat(rows)
                 .as(output)
                 .extracting(row -> row[0] + " " + row[1] + " " + row[2])
                 .containsExactly(
-                        "scorer global direct",
+                        "scorer global direct (decode + model)",
+                        "scorer global direct (model alone)",
                         "scorer global kafka",
-                        "scorer CAM direct",
+                        "scorer CAM direct (decode + model)",
+                        "scorer CAM direct (model alone)",
                         "scorer CAM kafka",
+                        "bias global direct (window)",
+                        "bias global kafka",
                         "labeler global direct",
                         "labeler global kafka",
-                        "labeler CAM direct",
-                        "labeler CAM kafka",
-                        "trainer warm-up (beta 0) direct",
+                        "trainer warm-up (beta 0) direct (trainStep, pre-decoded)",
                         "trainer warm-up (beta 0) kafka",
-                        "trainer consistency (beta 1) direct",
+                        "trainer consistency (beta 1) direct (trainStep, pre-decoded)",
                         "trainer consistency (beta 1) kafka");
         for (String[] row : rows) {
-            assertThat(row).as(output).hasSize(COLUMNS);
-            for (int column = 3; column < 8; column++) {
-                assertPositiveFinite(row[column], output);
+            assertPositiveFinite(row[3], output);
+            assertPositiveFinite(row[4], output);
+            if (row[2].equals("kafka")) {
+                assertPositiveFinite(row[5], output);
+                assertPositiveFinite(row[6], output);
             }
         }
-        rows.stream().filter(row -> row[0].equals("scorer")).forEach(row -> assertPositiveFinite(row[8], output));
-        rows.stream().filter(row -> row[2].equals("kafka")).forEach(row -> assertPositiveFinite(row[9], output));
-        assertThat(output).contains("Trainer kafka rows: the TrainerService fed through topics");
+        rows.stream().filter(row -> row[0].equals("scorer")).forEach(row -> {
+            assertPositiveFinite(row[7], output);
+            assertPositiveFinite(row[8], output);
+        });
+        String latency = output.lines()
+                .filter(line -> line.startsWith("| 50% |"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no latency row in\n" + output));
+        for (String cell : Arrays.copyOfRange(cells(latency), 1, 8)) {
+            assertPositiveFinite(cell, output);
+        }
+        assertThat(output).contains("| service (threads) | samples | share |");
+        assertThat(output.lines().filter(line -> line.matches("\\| scorer \\(stream thread\\) \\| \\d+ \\|.*")))
+                .as(output)
+                .hasSize(1);
+        assertThat(Files.exists(workDir.resolve("throughput.jfr"))).isTrue();
     }
 
     private static String[] cells(String line) {

@@ -19,6 +19,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +63,7 @@ final class RoundRunner {
     private final float labelSmoothing;
     private final LabelBinarisation binarisation;
     private final ImageDecoder decoder;
+    private final ImageDecoder prefetchDecoder;
     private final TrainerProgress progress;
     private final BooleanSupplier stopping;
     private final Runnable betweenSteps;
@@ -154,6 +160,7 @@ final class RoundRunner {
         this.labelSmoothing = labelSmoothing;
         this.binarisation = binarisation;
         this.decoder = ImageDecoder.builder().build();
+        this.prefetchDecoder = ImageDecoder.builder().build();
         this.progress = progress;
         this.stopping = stopping;
         this.betweenSteps = betweenSteps;
@@ -323,20 +330,42 @@ final class RoundRunner {
         int batchSize = optimiser.batchSize();
         int steps = (indices.size() + batchSize - 1) / batchSize;
         double lossSum = 0;
-        for (int step = 0; step < steps; step++) {
-            if (stopping.getAsBoolean()) {
-                throw new Stopped();
+        // the next batch is read and decoded on a thread of its own while this one trains; it is
+        // awaited before the next step's input reading, so nothing else runs beside that
+        ExecutorService prefetch = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ccd-trainer-prefetch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<List<RgbImage>> next = null;
+            for (int step = 0; step < steps; step++) {
+                if (stopping.getAsBoolean()) {
+                    throw new Stopped();
+                }
+                betweenSteps.run();
+                List<Integer> batch =
+                        indices.subList(step * batchSize, Math.min(indices.size(), (step + 1) * batchSize));
+                List<RgbImage> images = next != null ? await(next) : decode(decoder, examples(round, batch));
+                next = null;
+                if (step + 1 < steps) {
+                    List<TrainingExample> following = examples(
+                            round,
+                            indices.subList((step + 1) * batchSize, Math.min(indices.size(), (step + 2) * batchSize)));
+                    next = prefetch.submit(() -> decode(prefetchDecoder, following));
+                }
+                float[][] batchTargets = batch.stream().map(i -> targets[i]).toArray(float[][]::new);
+                float loss = trainer.trainStep(images, batchTargets, weights(examples(round, batch)), round.beta());
+                lossSum += (double) loss * batch.size();
+                progress.stepDone(round.phase(), epoch, round.maxEpochs(), step + 1, steps, loss);
+                if (next != null) {
+                    // decoded before the next step reads its input
+                    List<RgbImage> ready = await(next);
+                    next = CompletableFuture.completedFuture(ready);
+                }
             }
-            betweenSteps.run();
-            List<Integer> batch = indices.subList(step * batchSize, Math.min(indices.size(), (step + 1) * batchSize));
-            float[][] batchTargets = batch.stream().map(i -> targets[i]).toArray(float[][]::new);
-            float loss = trainer.trainStep(
-                    decode(batch.stream().map(round.examples()::get).toList()),
-                    batchTargets,
-                    weights(batch.stream().map(round.examples()::get).toList()),
-                    round.beta());
-            lossSum += (double) loss * batch.size();
-            progress.stepDone(round.phase(), epoch, round.maxEpochs(), step + 1, steps, loss);
+        } finally {
+            prefetch.shutdownNow();
         }
         return lossSum / indices.size();
     }
@@ -375,7 +404,29 @@ final class RoundRunner {
         return predictions;
     }
 
+    private static List<TrainingExample> examples(TrainingRound round, List<Integer> batch) {
+        return batch.stream().map(round.examples()::get).toList();
+    }
+
+    private static List<RgbImage> await(Future<List<RgbImage>> decoded) {
+        try {
+            return decoded.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopped();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("decoding a training batch failed", e.getCause());
+        }
+    }
+
     private List<RgbImage> decode(List<TrainingExample> batch) {
+        return decode(decoder, batch);
+    }
+
+    private List<RgbImage> decode(ImageDecoder decoder, List<TrainingExample> batch) {
         List<RgbImage> images = new ArrayList<>(batch.size());
         for (TrainingExample example : batch) {
             try {

@@ -28,15 +28,23 @@ public final class CamMaps {
         }
         Taps cols = Taps.of(inWidth, width);
         Taps rows = Taps.of(map.length, height);
+        // each source row resized along its columns once, not once per output row that reads it
+        double[][] alongRows = new double[map.length][width];
+        for (int r = 0; r < map.length; r++) {
+            float[] source = map[r];
+            double[] resized = alongRows[r];
+            for (int x = 0; x < width; x++) {
+                resized[x] = lerp(source[cols.lo[x]], source[cols.hi[x]], cols.frac[x]);
+            }
+        }
         float[][] out = new float[height][width];
         for (int y = 0; y < height; y++) {
-            float[] top = map[rows.lo[y]];
-            float[] bottom = map[rows.hi[y]];
+            double[] upper = alongRows[rows.lo[y]];
+            double[] lower = alongRows[rows.hi[y]];
             double fy = rows.frac[y];
+            float[] row = out[y];
             for (int x = 0; x < width; x++) {
-                double upper = lerp(top[cols.lo[x]], top[cols.hi[x]], cols.frac[x]);
-                double lower = lerp(bottom[cols.lo[x]], bottom[cols.hi[x]], cols.frac[x]);
-                out[y][x] = (float) lerp(upper, lower, fy);
+                row[x] = (float) lerp(upper[x], lower[x], fy);
             }
         }
         return out;

@@ -22,12 +22,19 @@ public final class ClipPreprocessor {
     private final float[] mean;
     private final float[] std;
     private final ResizeMode resizeMode;
+    /** Per channel, the normalised value of each byte: the same floats, without two divisions per value. */
+    private final float[][] normalised = new float[3][256];
 
     private ClipPreprocessor(Builder builder) {
         this.imageSize = builder.imageSize;
         this.mean = builder.mean.clone();
         this.std = builder.std.clone();
         this.resizeMode = builder.resizeMode;
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                normalised[c][v] = (v / 255f - mean[c]) / std[c];
+            }
+        }
     }
 
     /** @return a builder; {@link Builder#setImageSize(int)} is required */
@@ -105,11 +112,14 @@ public final class ClipPreprocessor {
         int plane = imageSize * imageSize;
         int[] pixels = square.pixelsNoCopy();
         float[] out = new float[3 * plane];
+        float[] red = normalised[0];
+        float[] green = normalised[1];
+        float[] blue = normalised[2];
         for (int i = 0; i < plane; i++) {
             int rgb = pixels[i];
-            out[i] = (((rgb >> 16) & 0xFF) / 255f - mean[0]) / std[0];
-            out[plane + i] = (((rgb >> 8) & 0xFF) / 255f - mean[1]) / std[1];
-            out[2 * plane + i] = ((rgb & 0xFF) / 255f - mean[2]) / std[2];
+            out[i] = red[(rgb >> 16) & 0xFF];
+            out[plane + i] = green[(rgb >> 8) & 0xFF];
+            out[2 * plane + i] = blue[rgb & 0xFF];
         }
         return out;
     }

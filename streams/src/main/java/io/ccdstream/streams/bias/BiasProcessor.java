@@ -12,7 +12,9 @@ import io.ccdstream.topics.PoisonRecordException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,7 +26,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class BiasProcessor implements Processor<ClassSetKey, Scores, ClassSetKey, Bias> {
 
+    /** A class set's window as last stored, decoded: the store is read once per task, not per record. */
+    private record Decoded(BiasWindow window, long version, List<Long> starts) {}
+
     private final BiasSettings settings;
+    private final Map<ClassSetKey, Decoded> decoded = new HashMap<>();
     private ProcessorContext<ClassSetKey, Bias> context;
     private KeyValueStore<ClassSetKey, BiasWindowState> store;
 
@@ -36,14 +42,21 @@ final class BiasProcessor implements Processor<ClassSetKey, Scores, ClassSetKey,
     public void init(ProcessorContext<ClassSetKey, Bias> context) {
         this.context = context;
         this.store = context.getStateStore(BiasTopology.WINDOW_STORE);
+        // a revived task (exactly-once abort) re-initialises this instance: read its restored store again
+        decoded.clear();
+    }
+
+    @Override
+    public void close() {
+        decoded.clear();
     }
 
     @Override
     public void process(Record<ClassSetKey, Scores> record) {
         float[] p = FloatLists.toArray(record.value().getGlobal());
-        BiasWindowState state = store.get(record.key());
+        Decoded state = decoded.computeIfAbsent(record.key(), this::load);
         BiasWindow window =
-                state == null ? BiasWindow.empty(p.length, settings.windowSize(), settings.buckets()) : window(state);
+                state == null ? BiasWindow.empty(p.length, settings.windowSize(), settings.buckets()) : state.window();
         if (window.classCount() != p.length) {
             throw new PoisonRecordException(
                     "CLASS_COUNT_MISMATCH",
@@ -52,13 +65,9 @@ final class BiasProcessor implements Processor<ClassSetKey, Scores, ClassSetKey,
                             + record.key().getClassSetId() + " has "
                             + window.classCount());
         }
-        List<Long> starts = state == null
-                ? new ArrayList<>(List.of(record.timestamp()))
-                : new ArrayList<>(state.getBucketStarts().stream()
-                        .map(Instant::toEpochMilli)
-                        .toList());
+        List<Long> starts = state == null ? new ArrayList<>(List.of(record.timestamp())) : state.starts();
         window = window.add(p, settings.entropyThreshold());
-        long version = state == null ? 0 : state.getVersion();
+        long version = state == null ? 0 : state.version();
         if (window.bucketJustCompleted()) {
             starts.add(record.timestamp());
             while (starts.size() > window.buckets().size()) {
@@ -71,7 +80,24 @@ final class BiasProcessor implements Processor<ClassSetKey, Scores, ClassSetKey,
                         record.withValue(bias(record.key(), total, version, starts.get(0), record.timestamp())));
             }
         }
+        // the store (cached, flushed and changelogged at each commit) stays the state of record; the
+        // decoded copy only saves reading it back
         store.put(record.key(), state(record.key(), window, version, starts));
+        decoded.put(record.key(), new Decoded(window, version, starts));
+    }
+
+    /** The stored window of {@code key} decoded, or null (computeIfAbsent keeps no entry then). */
+    private Decoded load(ClassSetKey key) {
+        BiasWindowState state = store.get(key);
+        if (state == null) {
+            return null;
+        }
+        return new Decoded(
+                window(state),
+                state.getVersion(),
+                new ArrayList<>(state.getBucketStarts().stream()
+                        .map(Instant::toEpochMilli)
+                        .toList()));
     }
 
     private Bias bias(ClassSetKey key, BiasAggregate total, long version, long windowStart, long windowEnd) {

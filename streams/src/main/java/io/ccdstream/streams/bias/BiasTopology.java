@@ -30,9 +30,11 @@ public final class BiasTopology {
     public static Topology build(SerdeFactory serdes, BiasSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(WINDOW_STORE),
-                serdes.serde(ClassSetKey.class, true),
-                serdes.serde(BiasWindowState.class, false)));
+                        Stores.persistentKeyValueStore(WINDOW_STORE),
+                        serdes.serde(ClassSetKey.class, true),
+                        serdes.serde(BiasWindowState.class, false))
+                // one store write and changelog record per class set and commit, not per image
+                .withCachingEnabled());
         builder.stream(CcdTopics.SCORES.name(), Topics.consumed(CcdTopics.SCORES, serdes))
                 .filterNot((imageKey, scores) -> scores.getRescore(), Named.as("first-score-only"))
                 .selectKey((imageKey, scores) -> new ClassSetKey(scores.getClassSetId()), Named.as("by-class-set"))

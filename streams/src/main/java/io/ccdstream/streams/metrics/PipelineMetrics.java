@@ -1,13 +1,16 @@
 package io.ccdstream.streams.metrics;
 
 import io.ccdstream.schemas.Label;
+import io.ccdstream.schemas.LabelStage;
 import io.ccdstream.schemas.Scores;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,6 +83,7 @@ public final class PipelineMetrics {
     private final DistributionSummary batchSize;
     private final Timer batchLatency;
     private final Counter modelBusy;
+    private final Map<LabelStage, Counter> labelCounters = new ConcurrentHashMap<>();
 
     /** Meters in {@code registry}. */
     public PipelineMetrics(MeterRegistry registry) {
@@ -159,10 +163,14 @@ public final class PipelineMetrics {
 
     /** Counts a label written, by its stage. */
     public void labelled(Label label) {
-        Counter.builder(LABELS)
-                .description("Labels written by the labeler, by stage")
-                .tag("stage", label.getStage().name().toLowerCase(Locale.ROOT))
-                .register(registry)
+        // looked up once per stage: registering per record sorted and compared its tags every time
+        labelCounters
+                .computeIfAbsent(
+                        label.getStage(),
+                        stage -> Counter.builder(LABELS)
+                                .description("Labels written by the labeler, by stage")
+                                .tag("stage", stage.name().toLowerCase(Locale.ROOT))
+                                .register(registry))
                 .increment();
     }
 
