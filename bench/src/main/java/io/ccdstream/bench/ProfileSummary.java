@@ -108,6 +108,9 @@ public final class ProfileSummary {
         if (thread == null) {
             return "unknown";
         }
+        if (thread.startsWith("ccd-scorer-model-")) {
+            return "scorer (model lane)";
+        }
         String role = thread.contains("producer-network-thread")
                 ? " (producer network)"
                 : thread.contains("StreamThread")

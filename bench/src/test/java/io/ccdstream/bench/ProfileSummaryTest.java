@@ -20,6 +20,7 @@ class ProfileSummaryTest {
         assertThat(ProfileSummary.service("kafka-producer-network-thread | ccd-scorer-6f1c-StreamThread-1-producer"))
                 .isEqualTo("scorer (producer network)");
         assertThat(ProfileSummary.service("bench-3-bias-9a0e-StreamThread-2")).isEqualTo("bias (stream thread)");
+        assertThat(ProfileSummary.service("ccd-scorer-model-0_1")).isEqualTo("scorer (model lane)");
         assertThat(ProfileSummary.service("ccd-trainer")).isEqualTo("trainer");
         assertThat(ProfileSummary.service("ccd-trainer-prefetch")).isEqualTo("trainer (prefetch)");
         assertThat(ProfileSummary.service("data-plane-kafka-request-handler-0")).isEqualTo("broker");
