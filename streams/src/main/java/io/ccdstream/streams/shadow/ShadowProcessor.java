@@ -117,7 +117,9 @@ final class ShadowProcessor implements Processor<ClassSetKey, Image, ClassSetKey
             return; // still loading
         }
         List<Prepared> images = sampleOf(classSetId);
-        if (images.size() < settings.minSample()) {
+        // the first checkpoint of a class set has nothing to be compared with: one image will do (a
+        // stream of a few images must not wait for its first checkpoint forever)
+        if (images.isEmpty() || current != null && images.size() < settings.minSample()) {
             return;
         }
         List<Scores> withCandidate = new ArrayList<>();
