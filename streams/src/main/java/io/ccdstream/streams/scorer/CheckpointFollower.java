@@ -60,18 +60,29 @@ public final class CheckpointFollower implements AutoCloseable {
             List<ClassSet> classSets,
             Map<String, ?> overrides,
             boolean promotedOnly) {
+        this.installer = new CheckpointInstaller(fetcher, holder, classSets, promotedOnly);
+        this.consumer = fromBeginning(bootstrapServers, serdes, overrides);
+        this.thread = new Thread(this::run, "ccd-checkpoint-follower");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * A read_committed consumer of every partition of {@code ccd.checkpoints}, from the beginning, in no
+     * consumer group (whatever the pass-through {@code overrides} say).
+     */
+    public static KafkaConsumer<ClassSetKey, Checkpoint> fromBeginning(
+            String bootstrapServers, SerdeFactory serdes, Map<String, ?> overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putAll(overrides);
-        // the follower reads on its own: no group, whatever the pass-through says
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(
+        KafkaConsumer<ClassSetKey, Checkpoint> consumer = new KafkaConsumer<>(
                 props,
                 CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
                 CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
-        this.installer = new CheckpointInstaller(fetcher, holder, classSets, promotedOnly);
         List<TopicPartition> partitions;
         try {
             partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), Duration.ofSeconds(30)).stream()
@@ -83,9 +94,7 @@ public final class CheckpointFollower implements AutoCloseable {
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        this.thread = new Thread(this::run, "ccd-checkpoint-follower");
-        thread.setDaemon(true);
-        thread.start();
+        return consumer;
     }
 
     private void run() {

@@ -7,8 +7,6 @@ import io.ccdstream.schemas.CheckpointStatus;
 import io.ccdstream.schemas.ClassSetKey;
 import io.ccdstream.streams.scorer.CheckpointFetcher;
 import io.ccdstream.streams.scorer.CheckpointHolder;
-import io.ccdstream.topics.CcdTopics;
-import io.ccdstream.topics.ClusterAccess;
 import io.ccdstream.topics.SerdeFactory;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,10 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,29 +58,10 @@ public final class ShadowFollower implements AutoCloseable {
             CheckpointFetcher fetcher,
             List<ClassSet> classSets,
             Map<String, ?> overrides) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.putAll(overrides);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.fetcher = fetcher;
         classSets.forEach(c -> this.classSets.put(c.id(), c));
-        this.consumer = new KafkaConsumer<>(
-                props,
-                CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
-                CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer());
-        List<TopicPartition> partitions;
-        try {
-            partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-        } catch (RuntimeException e) {
-            consumer.close();
-            throw ClusterAccess.translate(e, "follow the checkpoints topic");
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        this.consumer =
+                io.ccdstream.streams.scorer.CheckpointFollower.fromBeginning(bootstrapServers, serdes, overrides);
         this.thread = new Thread(this::run, "ccd-shadow-follower");
         thread.setDaemon(true);
         thread.start();
