@@ -17,13 +17,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The rollout history of the checkpoints topic, and a person's overrides: list every version with
@@ -58,36 +54,8 @@ public final class CheckpointLog {
 
     /** Every record of the topic, in order (read_committed, to its end). */
     public List<Checkpoint> read(Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.putAll(overrides);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         List<Checkpoint> records = new ArrayList<>();
-        try (KafkaConsumer<ClassSetKey, Checkpoint> consumer = new KafkaConsumer<>(
-                props,
-                CcdTopics.CHECKPOINTS.keySerde(serdes).deserializer(),
-                CcdTopics.CHECKPOINTS.valueSerde(serdes).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(CcdTopics.CHECKPOINTS.name(), timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "could not read " + CcdTopics.CHECKPOINTS.name() + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<ClassSetKey, Checkpoint> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() != null) {
-                        records.add(record.value());
-                    }
-                }
-            }
-        }
+        TopicScan.toEnd(bootstrapServers, serdes, overrides, CcdTopics.CHECKPOINTS, timeout, records::add);
         return records;
     }
 

@@ -1,7 +1,6 @@
 package io.ccdstream.topics.rollout;
 
 import io.ccdstream.schemas.Image;
-import io.ccdstream.schemas.ImageKey;
 import io.ccdstream.schemas.Label;
 import io.ccdstream.topics.CcdTopics;
 import io.ccdstream.topics.ImageProducer;
@@ -9,16 +8,11 @@ import io.ccdstream.topics.SerdeFactory;
 import io.ccdstream.topics.export.LabelReader;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Sends again to {@code ccd.images} the images whose latest label was made with a checkpoint above a
@@ -74,43 +68,15 @@ public final class Relabel {
 
     /** The latest record of each wanted image still on the images topic (read_committed, to its end). */
     private Map<String, Image> images(String classSetId, Set<String> wanted, Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        props.putAll(overrides);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         Map<String, Image> found = new LinkedHashMap<>();
         if (wanted.isEmpty()) {
             return found;
         }
-        try (KafkaConsumer<ImageKey, Image> consumer = new KafkaConsumer<>(
-                props,
-                CcdTopics.IMAGES.keySerde(serdes).deserializer(),
-                CcdTopics.IMAGES.valueSerde(serdes).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(CcdTopics.IMAGES.name(), timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "could not read " + CcdTopics.IMAGES.name() + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<ImageKey, Image> record : consumer.poll(Duration.ofMillis(200))) {
-                    Image image = record.value();
-                    if (image != null
-                            && classSetId.equals(image.getClassSetId())
-                            && wanted.contains(image.getImageId())) {
-                        found.put(image.getImageId(), image);
-                    }
-                }
+        TopicScan.toEnd(bootstrapServers, serdes, overrides, CcdTopics.IMAGES, timeout, image -> {
+            if (classSetId.equals(image.getClassSetId()) && wanted.contains(image.getImageId())) {
+                found.put(image.getImageId(), image);
             }
-        }
+        });
         return found;
     }
 }
